@@ -1,0 +1,1 @@
+"""Amparo: registry, case management and statistics for human-trafficking cases."""

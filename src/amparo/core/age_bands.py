@@ -1,0 +1,58 @@
+"""Age bands used in Peru's registries (RETA-PNP, SISTRA) and by CTDC, defined once.
+
+Every consumer (statistics in SQL, imports, exports, reports) reads these
+tuples; nobody writes the boundaries again.
+"""
+
+from dataclasses import dataclass
+
+ADULT_AGE = 18
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    label: str
+    lower: int
+    upper: int | None  # inclusive; None means "and over"
+
+    def contains(self, age: int) -> bool:
+        return age >= self.lower and (self.upper is None or age <= self.upper)
+
+
+PERU_BANDS: tuple[AgeBand, ...] = (
+    AgeBand("0-12", 0, 12),
+    AgeBand("13-17", 13, 17),
+    AgeBand("18-24", 18, 24),
+    AgeBand("25-34", 25, 34),
+    AgeBand("35+", 35, None),
+)
+
+CTDC_AGE_BROAD: tuple[AgeBand, ...] = (
+    AgeBand("0--8", 0, 8),
+    AgeBand("9--17", 9, 17),
+    AgeBand("18--20", 18, 20),
+    AgeBand("21--23", 21, 23),
+    AgeBand("24--26", 24, 26),
+    AgeBand("27--29", 27, 29),
+    AgeBand("30--38", 30, 38),
+    AgeBand("39--47", 39, 47),
+    AgeBand("48+", 48, None),
+)
+
+UNKNOWN = "unknown"
+
+
+def band_for(age: int | None, bands: tuple[AgeBand, ...] = PERU_BANDS) -> str:
+    if age is None:
+        return UNKNOWN
+    for band in bands:
+        if band.contains(age):
+            return band.label
+    raise ValueError(f"age {age} is outside every band")
+
+
+def majority_status(age: int | None) -> str:
+    """CTDC's majorityStatus: Minor, Adult or Unknown."""
+    if age is None:
+        return "Unknown"
+    return "Minor" if age < ADULT_AGE else "Adult"

@@ -1,0 +1,123 @@
+"""Encryption at rest for victims' identifying fields, and keyed hashes for exact look-up.
+
+Values are sealed with AES-256-GCM (authenticated): a tampered or swapped
+ciphertext fails to open. The key ring lives outside the database: in the
+environment (AMPARO_FIELD_KEYS) or in `field_keys` in the data directory,
+created readable by its owner only. A ring is "id:base64key" entries separated
+by commas; the first is the active key, the others can still open old values
+until they are re-sealed with the active one.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+PREFIX = "enc1"
+_NONCE_BYTES = 12
+
+
+class KeyRingError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    keys: tuple[tuple[str, bytes], ...]  # (key id, 32-byte key); first is active
+
+    @property
+    def active_id(self) -> str:
+        return self.keys[0][0]
+
+    def key(self, key_id: str) -> bytes:
+        for kid, key in self.keys:
+            if kid == key_id:
+                return key
+        raise KeyRingError(f"no key {key_id!r} in the key ring; was a key removed before rotation finished?")
+
+    def serialise(self) -> str:
+        return ",".join(f"{kid}:{base64.urlsafe_b64encode(key).decode()}" for kid, key in self.keys)
+
+    @classmethod
+    def parse(cls, text: str) -> "KeyRing":
+        keys = []
+        for entry in filter(None, (e.strip() for e in text.split(","))):
+            kid, _, encoded = entry.partition(":")
+            key = base64.urlsafe_b64decode(encoded)
+            if len(key) != 32 or not kid:
+                raise KeyRingError("each key must be 'id:' followed by 32 bytes in URL-safe base64")
+            keys.append((kid, key))
+        if not keys:
+            raise KeyRingError("the key ring is empty")
+        return cls(tuple(keys))
+
+    @classmethod
+    def generate(cls, key_id: str = "k1") -> "KeyRing":
+        return cls(((key_id, secrets.token_bytes(32)),))
+
+
+def key_ring_path() -> Path:
+    from amparo.core.datadir import data_dir
+
+    return data_dir() / "field_keys"
+
+
+@cache
+def key_ring() -> KeyRing:
+    from_env = os.environ.get("AMPARO_FIELD_KEYS")
+    if from_env:
+        return KeyRing.parse(from_env)
+    path = key_ring_path()
+    if path.exists():
+        return KeyRing.parse(path.read_text())
+    ring = KeyRing.generate()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return KeyRing.parse(path.read_text())
+    with os.fdopen(fd, "w") as handle:
+        handle.write(ring.serialise())
+    return ring
+
+
+def seal(plaintext: str, ring: KeyRing | None = None) -> str:
+    ring = ring or key_ring()
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    sealed = AESGCM(ring.key(ring.active_id)).encrypt(nonce, plaintext.encode("utf-8"), ring.active_id.encode())
+    return f"{PREFIX}:{ring.active_id}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+
+def open_sealed(token: str, ring: KeyRing | None = None) -> str:
+    ring = ring or key_ring()
+    prefix, key_id, payload = token.split(":", 2)
+    if prefix != PREFIX:
+        raise KeyRingError("not an Amparo sealed value")
+    raw = base64.urlsafe_b64decode(payload)
+    plain = AESGCM(ring.key(key_id)).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], key_id.encode())
+    return plain.decode("utf-8")
+
+
+def sealed_key_id(token: str) -> str:
+    return token.split(":", 2)[1]
+
+
+@cache
+def _lookup_key() -> bytes:
+    """A key of its own (AMPARO_LOOKUP_KEY or `lookup_key` in the data directory): rotating the
+    encryption keys must not change the look-up hashes."""
+    from amparo.core.datadir import data_dir, secret_from_file
+
+    secret = os.environ.get("AMPARO_LOOKUP_KEY") or secret_from_file(data_dir() / "lookup_key")
+    return hashlib.sha256(b"amparo-lookup-hash:" + secret.encode()).digest()
+
+
+def lookup_hash(value: str) -> str:
+    """Keyed hash for exact look-up (identity numbers) without storing the value in clear."""
+    normalised = "".join(value.split()).upper()
+    return hmac.new(_lookup_key(), normalised.encode("utf-8"), hashlib.sha256).hexdigest()

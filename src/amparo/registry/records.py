@@ -1,0 +1,152 @@
+"""Plain records of a case as it enters the registry, their validation and their derived fields.
+
+No Django here: importers, forms, the synthetic generator and the API build
+these records; registry.services stores them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pycountry
+
+from amparo.core import codelists, geography
+
+
+@dataclass
+class PersonRecord:
+    gender: str = ""
+    citizenship: str = ""  # ISO alpha-2
+    first_name: str = ""
+    second_name: str = ""
+    birthdate: date | None = None
+    identity_number: str = ""
+
+
+@dataclass
+class PerpetratorRecord:
+    relationship: str = "unknown"
+    lives_in_household: bool = False
+    roles: list[str] = field(default_factory=list)
+    person: PersonRecord | None = None
+
+
+@dataclass
+class EventRecord:
+    event_type: str
+    ubigeo: str = ""
+    country: str = "PE"
+    date: date | None = None
+
+
+@dataclass
+class CaseRecord:
+    source_record_id: str
+    registration_date: date
+    victim: PersonRecord = field(default_factory=PersonRecord)
+    status: str = "Active"
+    trafficking_status: str = "PossibleVictimOfTrafficking"
+    trafficking_status_decision_org: str = ""
+    forced_labour_industry: str = ""
+    age_when_trafficked: int | None = None
+    organised_network: str = "unknown"
+    legal_article: str = ""
+    exploitation_types: list[str] = field(default_factory=list)
+    control_methods: list[str] = field(default_factory=list)
+    recruitment_methods: list[str] = field(default_factory=list)
+    sex_exploitation_types: list[str] = field(default_factory=list)
+    perpetrators: list[PerpetratorRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One thing wrong with a record: which field, which value, what was expected."""
+
+    field: str
+    value: object
+    expected: str
+
+    def __str__(self):
+        return f"{self.field}={self.value!r}: expected {self.expected}"
+
+
+def _is_country(code: str) -> bool:
+    return len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+def validate_case(record: CaseRecord, today: date | None = None) -> list[FieldProblem]:
+    """Every problem of a case record; an empty list means it can be stored as it is."""
+    today = today or date.today()
+    problems: list[FieldProblem] = []
+
+    def check_code(name: str, value: str, codelist: codelists.Codelist, required: bool = False):
+        if (value or required) and value not in codelist:
+            problems.append(FieldProblem(name, value, "one of " + ", ".join(codelist.values)))
+
+    if not record.source_record_id or not str(record.source_record_id).strip():
+        problems.append(FieldProblem("source_record_id", record.source_record_id, "a non-empty identifier"))
+    if not isinstance(record.registration_date, date) or record.registration_date > today:
+        problems.append(FieldProblem("registration_date", record.registration_date, "a date not in the future"))
+    check_code("prs_Gender", record.victim.gender, codelists.GENDER)
+    if record.victim.citizenship and not _is_country(record.victim.citizenship):
+        problems.append(FieldProblem("prs_Citizenship", record.victim.citizenship, "an ISO 3166-1 alpha-2 country code"))
+    birthdate = record.victim.birthdate
+    if birthdate is not None and (birthdate > today or birthdate.year < today.year - 120):
+        problems.append(FieldProblem("prs_Birthdate", birthdate, "a past date within 120 years"))
+    check_code("cas_Status", record.status, codelists.CASE_STATUS, required=True)
+    check_code("vic_TraffickingStatus", record.trafficking_status, codelists.TRAFFICKING_STATUS, required=True)
+    check_code("vic_TraffickingStatusDecisionMakingOrg", record.trafficking_status_decision_org,
+               codelists.TRAFFICKING_STATUS_DECISION_ORG)
+    check_code("vic_ForcedLabourIndustry", record.forced_labour_industry, codelists.FORCED_LABOUR_INDUSTRY)
+    check_code("organised_network", record.organised_network, codelists.ORGANISED_NETWORK, required=True)
+    check_code("legal_article", record.legal_article, codelists.LEGAL_ARTICLE)
+    age = record.age_when_trafficked
+    if age is not None and not (0 <= age <= 120):
+        problems.append(FieldProblem("vic_AgeWhenTrafficked", age, "a whole number of years from 0 to 120"))
+    for name, values, codelist in (
+        ("vic_TypeOfExploitation", record.exploitation_types, codelists.EXPLOITATION_TYPE),
+        ("vic_MethodsOfControl", record.control_methods, codelists.METHODS_OF_CONTROL),
+        ("vic_MethodOfRecruitment", record.recruitment_methods, codelists.RECRUITMENT_METHOD),
+        ("vic_TypeOfSexExploitation", record.sex_exploitation_types, codelists.SEX_EXPLOITATION_TYPE),
+    ):
+        for value in values:
+            check_code(name, value, codelist, required=True)
+    for perpetrator in record.perpetrators:
+        check_code("recruiter_relationship", perpetrator.relationship, codelists.RECRUITER_RELATIONSHIP, required=True)
+        for role in perpetrator.roles:
+            check_code("per_RoleInProcess", role, codelists.ROLE_IN_PROCESS, required=True)
+    for event in record.events:
+        check_code("hte_Type", event.event_type, codelists.EVENT_TYPE, required=True)
+        if event.ubigeo:
+            try:
+                geography.normalise_ubigeo(event.ubigeo)
+            except geography.UnknownPlace:
+                problems.append(FieldProblem("ubigeo", event.ubigeo, "an INEI ubigeo code of 2, 4 or 6 digits"))
+            if event.country != "PE":
+                problems.append(FieldProblem("hte_Country", event.country, "PE when an ubigeo is given"))
+        elif not _is_country(event.country):
+            problems.append(FieldProblem("hte_Country", event.country, "an ISO 3166-1 alpha-2 country code"))
+    return problems
+
+
+def case_place(events: list[EventRecord]) -> tuple[str, str, str]:
+    """(department, province, district) codes of where a case happened in Peru.
+
+    The most precise place of exploitation wins; failing that, of transit, then
+    of recruitment. Codes the place does not resolve to are empty.
+    """
+    priority = {"Exploitation": 0, "Transit": 1, "Recruitment": 2}
+    in_peru = [e for e in events if e.ubigeo and e.country == "PE"]
+    if not in_peru:
+        return "", "", ""
+    best = min(in_peru, key=lambda e: (priority.get(e.event_type, 3), -len(e.ubigeo)))
+    code = geography.normalise_ubigeo(best.ubigeo)
+    return code[:2], code[:4] if len(code) >= 4 else "", code if len(code) == 6 else ""
+
+
+def family_facilitated(perpetrators: list[PerpetratorRecord]) -> bool:
+    return codelists.is_family_facilitated(
+        [p.relationship for p in perpetrators], [p.lives_in_household for p in perpetrators]
+    )
