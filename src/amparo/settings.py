@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "amparo.accounts",
+    "amparo.audit",
     "amparo.registry",
     "amparo.synth",
     "amparo.stats",
