@@ -130,8 +130,11 @@ FORCED_LABOUR_INDUSTRY = _codelist(
     Code("N_AdministrativeAndSupportServiceActivities", _("Administrative and support services")),
     Code("O_PublicAdministrationAndDefence", _("Public administration and defence")),
     Code("P_Education", _("Education")),
-    Code("Q_HumanHealthAndSocialWork", _("Human health and social work")),
-    Code("T_HouseholdActivities", _("Domestic work in households"), ("trabajo domestico", "domestic work", "hogares")),
+    Code("Q_HumanHealthAndSocialWorkActivities", _("Human health and social work")),
+    Code("R_ArtsEntertainmentAndRecreation", _("Arts, entertainment and recreation")),
+    Code("S_OtherServiceActivities", _("Other service activities")),
+    Code("T_ActivitiesOfHouseholdsAsEmployers", _("Domestic work in households"), ("trabajo domestico", "domestic work", "hogares")),
+    Code("U_ActivitiesOfExtraterritorialOrganizations", _("Extraterritorial organisations")),
 )
 
 METHODS_OF_CONTROL = _codelist(
@@ -300,4 +303,56 @@ ALL_CODELISTS: tuple[Codelist, ...] = (
     RECRUITER_RELATIONSHIP,
     RELATIONSHIP_GROUP,
     HTCDS_RELATIONSHIP_TO_TRAFFICKER,
+)
+
+
+# Casework: care, follow-up and prevention (Amparo's own lists, in the spirit of Primero's care arrangements).
+CARE_ARRANGEMENT_TYPE = _codelist(
+    "care_arrangement_type",
+    Code("parents", _("Parents"), ("padres", "padre", "madre", "family")),
+    Code("kinship", _("Extended family / kinship care"), ("familia extensa", "extended family", "abuelos", "tios")),
+    Code("foster_family", _("Foster family"), ("familia acogedora", "acogimiento familiar", "foster")),
+    Code("residential_care", _("Residential care centre"), ("car", "centro de atencion residencial", "albergue", "residential")),
+    Code("independent_living", _("Independent living (adolescents)"), ("vida independiente",)),
+    Code("other", _("Other"), ("otro",)),
+)
+
+# Returning the child to these is a return to the family: gated when the family facilitated the trafficking.
+FAMILY_CARE_ARRANGEMENTS: frozenset[str] = frozenset({"parents", "kinship"})
+
+FAMILY_ASSESSMENT_RISK = _codelist(
+    "family_assessment_risk",
+    Code("low", _("Low risk")),
+    Code("medium", _("Medium risk")),
+    Code("high", _("High risk")),
+)
+
+FOLLOW_UP_OUTCOME = _codelist(
+    "follow_up_outcome",
+    Code("stable", _("Stable"), ("estable",)),
+    Code("re_trafficked", _("Re-trafficked"), ("revictimizado", "re-trafficked", "retrafficked")),
+    Code("lost_contact", _("Lost contact"), ("sin contacto", "perdida de contacto")),
+    Code("other", _("Other"), ("otro",)),
+)
+
+REFERRAL_PROGRAMME = _codelist(
+    "referral_programme",
+    Code("parent_education", _("Parent education"), ("escuela de padres", "educacion parental")),
+    Code("family_strengthening", _("Family strengthening"), ("fortalecimiento familiar",)),
+)
+
+REFERRAL_STATUS = _codelist(
+    "referral_status",
+    Code("referred", _("Referred"), ("derivado",)),
+    Code("enrolled", _("Enrolled"), ("inscrito",)),
+    Code("completed", _("Completed"), ("concluido", "completado")),
+    Code("declined", _("Declined"), ("rechazado", "no acepto")),
+)
+
+ALL_CODELISTS = ALL_CODELISTS + (
+    CARE_ARRANGEMENT_TYPE,
+    FAMILY_ASSESSMENT_RISK,
+    FOLLOW_UP_OUTCOME,
+    REFERRAL_PROGRAMME,
+    REFERRAL_STATUS,
 )
