@@ -1,0 +1,1 @@
+"""Statistics logic that needs no Django: intervals, disclosure control and result tables."""

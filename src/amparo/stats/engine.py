@@ -1,0 +1,189 @@
+"""The statistics engine: counts of cases or victims by any dimension, as plain tables.
+
+Public API (plain Python, no request objects):
+
+- ``count_by(dimension, filters, unit="cases", suppress=False) -> Table``
+- ``crosstab(row_dimension, column_dimension, filters, unit="cases", suppress=False) -> CrossTable``
+- ``trend(dimension, filters, unit="cases", suppress=False) -> CrossTable`` (columns are years)
+- ``headline(year, filters, top=3, suppress=False) -> Headline``
+- ``years_without_cases(years) -> list[int]``
+
+Dimensions are named in ``DIMENSIONS`` (see amparo.stats.dimensions). Every
+count is one SQL GROUP BY in the database; Python only labels, orders,
+computes shares and intervals, and applies disclosure control. ``unit`` is
+"cases" (reports, one per source record) or "victims" (distinct persons).
+``suppress`` is False, True (the threshold of settings.STATS_SUPPRESSION_THRESHOLD,
+default 5) or a threshold.
+"""
+
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.db.models import Count, F, Q
+
+from amparo.registry.models import Case
+from amparo.stats.dimensions import DIMENSIONS, UNKNOWN, Dimension, UnknownDimension, dimension
+from amparo.stats.domain.disclosure import DEFAULT_THRESHOLD
+from amparo.stats.domain.intervals import wilson_interval
+from amparo.stats.domain.tables import UNITS, CrossTable, Row, Table, build_crosstab, build_table
+from amparo.stats.filters import CaseFilter
+
+__all__ = [
+    "DIMENSIONS", "UNITS", "CaseFilter", "CrossTable", "Headline", "Row", "Table", "UnknownDimension",
+    "count_by", "crosstab", "headline", "suppression_threshold", "trend", "years_without_cases",
+]
+
+
+def suppression_threshold(suppress: bool | int) -> int | None:
+    """The threshold a ``suppress`` argument means, or None for no disclosure control."""
+    if suppress is False or suppress is None:
+        return None
+    if suppress is True:
+        return int(getattr(settings, "STATS_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
+    if int(suppress) < 1:
+        raise ValueError(f"a suppression threshold must be a positive whole number, not {suppress!r}")
+    return int(suppress)
+
+
+def _check_unit(unit: str) -> None:
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+
+
+def _cases(filters: CaseFilter | None):
+    return Case.objects.filter(filters.q()) if filters else Case.objects.all()
+
+
+def _measures(unit: str, distinct: bool) -> dict:
+    field, distinct = ("pk", distinct) if unit == "cases" else ("victim_id", True)
+    return {
+        "n": Count(field, distinct=distinct),
+        "ff": Count(field, distinct=distinct, filter=Q(family_facilitated=True)),
+    }
+
+
+def _total(filters: CaseFilter | None, unit: str) -> tuple[int, int]:
+    result = _cases(filters).aggregate(**_measures(unit, distinct=False))
+    return result["n"], result["ff"]
+
+
+def _grouped(filters: CaseFilter | None, dims: list[Dimension], unit: str) -> dict[tuple[str, ...], tuple[int, int]]:
+    """{(key, ...): (count, family-facilitated count)} from one GROUP BY query."""
+    queryset = _cases(filters).order_by()
+    for d in dims:
+        queryset = queryset.annotate(**d.relations())
+    groups = {}
+    for i, d in enumerate(dims):
+        expression = d.expression()
+        groups[f"k{i}"] = F(expression) if isinstance(expression, str) else expression
+    measures = _measures(unit, distinct=any(d.multi_valued for d in dims))
+    result: dict[tuple[str, ...], tuple[int, int]] = {}
+    for row in queryset.values(**groups).annotate(**measures).values_list(*groups, "n", "ff"):
+        key = tuple(d.key(raw) for d, raw in zip(dims, row))
+        count, family = result.get(key, (0, 0))
+        result[key] = (count + row[-2], family + row[-1])
+    return result
+
+
+def count_by(dimension_name: str, filters: CaseFilter | None = None, unit: str = "cases",
+             *, suppress: bool | int = False) -> Table:
+    """Cases (or victims) per value of a dimension, with shares of the filtered total and Wilson 95% intervals."""
+    d = dimension(dimension_name)
+    _check_unit(unit)
+    threshold = suppression_threshold(suppress)
+    counts = {key[0]: value for key, value in _grouped(filters, [d], unit).items()}
+    total, family_total = _total(filters, unit)
+    return build_table(
+        dimension=d.name, unit=unit, counts=counts, labels=d.labels(), total=total,
+        family_facilitated_total=family_total, multi_valued=d.multi_valued, threshold=threshold,
+    )
+
+
+def _ordered_keys(d: Dimension, totals: dict[str, int]) -> list[str]:
+    if d.ordered:
+        position = {key: i for i, key in enumerate(d.order())}
+        return sorted(totals, key=lambda k: (position.get(k, len(position)), k))
+    return sorted(totals, key=lambda k: (-totals[k], k))
+
+
+def crosstab(row_dimension: str, column_dimension: str, filters: CaseFilter | None = None, unit: str = "cases",
+             *, suppress: bool | int = False, column_keys: list[str] | None = None) -> CrossTable:
+    """Cases (or victims) by two dimensions, with margins counted in the database (not summed).
+
+    Margins of a multi-valued dimension count each case once, so they can be
+    smaller than the sum of their cells. ``column_keys`` fixes the columns
+    (e.g. every year of a range, with zeros).
+    """
+    rows_d, columns_d = dimension(row_dimension), dimension(column_dimension)
+    if rows_d == columns_d:
+        raise ValueError(f"a crosstab needs two different dimensions, not {row_dimension!r} twice")
+    _check_unit(unit)
+    threshold = suppression_threshold(suppress)
+    counts = {key: n for key, (n, _) in _grouped(filters, [rows_d, columns_d], unit).items()}
+    row_totals = {key[0]: n for key, (n, _) in _grouped(filters, [rows_d], unit).items()}
+    column_totals = {key[0]: n for key, (n, _) in _grouped(filters, [columns_d], unit).items()}
+    total, _ = _total(filters, unit)
+    if column_keys is None:
+        column_keys = _ordered_keys(columns_d, column_totals)
+    return build_crosstab(
+        row_dimension=rows_d.name, column_dimension=columns_d.name, unit=unit, counts=counts,
+        row_keys=_ordered_keys(rows_d, row_totals), column_keys=column_keys,
+        row_labels=rows_d.labels(), column_labels=columns_d.labels(),
+        row_totals=row_totals, column_totals=column_totals, total=total, threshold=threshold,
+    )
+
+
+def trend(dimension_name: str, filters: CaseFilter | None = None, unit: str = "cases",
+          *, suppress: bool | int = False) -> CrossTable:
+    """A dimension by year: rows are the dimension's values, columns every year from the first to the last (zeros kept)."""
+    if filters and filters.years:
+        years = sorted(set(filters.years))
+    else:
+        present = sorted(int(k[0]) for k in _grouped(filters, [DIMENSIONS["year"]], unit))
+        years = list(range(present[0], present[-1] + 1)) if present else []
+    return crosstab(dimension_name, "year", filters, unit, suppress=suppress, column_keys=[str(y) for y in years])
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures a year's summary opens with (the seed's "253 cases; 120 (47%) in Lima ...")."""
+
+    year: int
+    unit: str
+    total: int | None
+    family_facilitated: int | None
+    family_facilitated_share: float | None
+    family_facilitated_ci: tuple[float, float] | None
+    top_departments: tuple[Row, ...]
+    organised_network_yes: int | None
+    organised_network_known: int | None
+
+
+def headline(year: int, filters: CaseFilter | None = None, unit: str = "cases", *, top: int = 3,
+             suppress: bool | int = False) -> Headline:
+    """Total, family-facilitated count and share, and the top departments of one year."""
+    filters = _with_year(filters, year)
+    departments = count_by("department", filters, unit, suppress=suppress)
+    networks = count_by("organised_network", filters, unit, suppress=suppress)
+    total, family = departments.total, departments.family_facilitated_total
+    share = ci = None
+    if total and family is not None:
+        share, ci = family / total, wilson_interval(family, total)
+    known = [r for r in networks.rows if r.key in ("yes", "no")]
+    yes = next((r.count for r in known if r.key == "yes"), 0)
+    return Headline(
+        year=year, unit=unit, total=total, family_facilitated=family, family_facilitated_share=share,
+        family_facilitated_ci=ci,
+        top_departments=tuple(r for r in departments.rows if r.key != UNKNOWN and not r.suppressed)[:top],
+        organised_network_yes=yes,
+        organised_network_known=None if any(r.count is None for r in known) else sum(r.count for r in known),
+    )
+
+
+def _with_year(filters: CaseFilter | None, year: int) -> CaseFilter:
+    return replace(filters or CaseFilter(), years=(year,))
+
+
+def years_without_cases(years: list[int], filters: CaseFilter | None = None) -> list[int]:
+    """Those of the given years in which no case (matching the filter) was registered."""
+    return [y for y in years if not Case.objects.filter(_with_year(filters, y).q()).exists()]
