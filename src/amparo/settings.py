@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "amparo.synth",
     "amparo.stats",
     "amparo.web",
+    "amparo.casework",
 ]
 
 MIDDLEWARE = [

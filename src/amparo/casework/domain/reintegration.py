@@ -1,0 +1,115 @@
+"""The safe-reintegration rule: never hand a child back to the family that trafficked them unchecked.
+
+A case is family-facilitated when a perpetrator is a relative or lives in the
+household. For such a case, placing the child with the family (parents or
+extended family) needs a documented safety assessment approved by a
+supervisor who is neither the case worker who owns the case nor the person who
+proposed the plan (two-person rule). A perpetrator of the case can never be the
+caregiver, whatever the approval. Services call `placement_decision` before
+every write, so no form, API or import can go around it.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from amparo.core.codelists import FAMILY_CARE_ARRANGEMENTS
+
+
+class Verdict(StrEnum):
+    ALLOWED = "allowed"
+    NEEDS_APPROVAL = "needs_approval"
+    FORBIDDEN = "forbidden"
+
+
+class Reason(StrEnum):
+    """Why a placement or an approval is refused or held; services turn these into messages."""
+
+    CAREGIVER_IS_PERPETRATOR = "caregiver_is_perpetrator"
+    FAMILY_RETURN_NEEDS_APPROVAL = "family_return_needs_approval"
+    FAMILY_RETURN_REFUSED = "family_return_refused"
+    APPROVER_NOT_SUPERVISOR = "approver_not_supervisor"
+    APPROVER_IS_CASE_WORKER = "approver_is_case_worker"
+    APPROVER_PROPOSED_PLAN = "approver_proposed_plan"
+    ASSESSMENT_MISSING = "assessment_missing"
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """Who a person is, for matching: the Person row and the keyed hash of their identity number."""
+
+    person_id: int | None = None
+    identity_hash: str = ""
+
+    def is_same_as(self, other: "PersonRef") -> bool:
+        same_row = self.person_id is not None and self.person_id == other.person_id
+        same_identity = bool(self.identity_hash) and self.identity_hash == other.identity_hash
+        return same_row or same_identity
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    owner_id: int | None
+    family_facilitated: bool
+    perpetrators: tuple[PersonRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApprovalFacts:
+    """One recorded decision on a plan's safety assessment, oldest first in a sequence."""
+
+    approver_id: int | None
+    approver_is_supervisor: bool
+    assessment: str
+    approved: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    reason: Reason | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.verdict == Verdict.ALLOWED
+
+
+def is_family_return(destination_type: str) -> bool:
+    return destination_type in FAMILY_CARE_ARRANGEMENTS
+
+
+def caregiver_is_perpetrator(caregiver: PersonRef | None, facts: CaseFacts) -> bool:
+    return caregiver is not None and any(caregiver.is_same_as(p) for p in facts.perpetrators)
+
+
+def approval_problem(facts: CaseFacts, approval: ApprovalFacts, proposer_id: int | None) -> Reason | None:
+    """What makes a safety-assessment decision invalid under the two-person rule, if anything."""
+    if not approval.approver_is_supervisor:
+        return Reason.APPROVER_NOT_SUPERVISOR
+    if approval.approver_id is None or approval.approver_id == facts.owner_id:
+        return Reason.APPROVER_IS_CASE_WORKER
+    if approval.approver_id == proposer_id:
+        return Reason.APPROVER_PROPOSED_PLAN
+    if not approval.assessment.strip():
+        return Reason.ASSESSMENT_MISSING
+    return None
+
+
+def placement_decision(
+    facts: CaseFacts,
+    destination_type: str,
+    caregiver: PersonRef | None,
+    approvals: Iterable[ApprovalFacts] = (),
+    proposer_id: int | None = None,
+) -> Decision:
+    """May the child be placed here? Invalid approvals are ignored; the latest valid decision counts."""
+    if caregiver_is_perpetrator(caregiver, facts):
+        return Decision(Verdict.FORBIDDEN, Reason.CAREGIVER_IS_PERPETRATOR)
+    if not (facts.family_facilitated and is_family_return(destination_type)):
+        return Decision(Verdict.ALLOWED)
+    valid = [a for a in approvals if approval_problem(facts, a, proposer_id) is None]
+    if not valid:
+        return Decision(Verdict.NEEDS_APPROVAL, Reason.FAMILY_RETURN_NEEDS_APPROVAL)
+    if not valid[-1].approved:
+        return Decision(Verdict.FORBIDDEN, Reason.FAMILY_RETURN_REFUSED)
+    return Decision(Verdict.ALLOWED)
