@@ -6,8 +6,9 @@ suppression then hides more cells so that no hidden cell can be recovered by
 subtracting the visible ones from a published total: every line of the table
 (the 1-D list with its total; each row and column of a 2-D table, margins
 included) must hold either no hidden cell or at least two. Lines are balanced
-until nothing changes, hiding the smallest non-zero interior cell first and a
-margin only when no interior cell is left.
+until nothing changes, hiding a non-zero interior cell first (one that also
+completes a crossing line, else the smallest) and a margin only when no
+interior cell is left.
 """
 
 from collections.abc import Sequence
@@ -38,11 +39,12 @@ def _balance(values: list[int], hidden: list[bool], lines: list[list[int]], marg
                 continue
 
             def preference(i: int) -> tuple:
-                # Interior before margin, smallest first, then a cell whose other line already needs a partner.
+                # Interior before margin; a cell that also completes a crossing line (so one hidden cell
+                # does two jobs and less is lost); then the smallest.
                 crossing_needs_partner = any(
                     other is not line and sum(hidden[k] for k in other) == 1 for other in lines_of[i]
                 )
-                return (i in margins, values[i], not crossing_needs_partner, i)
+                return (i in margins, not crossing_needs_partner, values[i], i)
 
             hidden[min(candidates, key=preference)] = True
             changed = True

@@ -20,4 +20,7 @@ def wilson_interval(count: int, total: int, z: float = Z_95) -> tuple[float, flo
     denominator = 1 + z2 / total
     centre = (p + z2 / (2 * total)) / denominator
     half_width = z * math.sqrt(p * (1 - p) / total + z2 / (4 * total * total)) / denominator
-    return max(0.0, centre - half_width), min(1.0, centre + half_width)
+    # At 0 and at total the bounds are exactly 0 and 1; rounding would leave a trace of 1e-17.
+    low = 0.0 if count == 0 else max(0.0, centre - half_width)
+    high = 1.0 if count == total else min(1.0, centre + half_width)
+    return low, high

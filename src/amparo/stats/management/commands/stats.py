@@ -1,0 +1,90 @@
+"""`amparo stats`: counts of cases by a dimension, as JSON or a terminal table."""
+
+import json
+import re
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from amparo.core import geography
+from amparo.stats import engine
+from amparo.stats.presentation import render_terminal, table_records
+
+_YEAR = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
+
+
+def parse_years(values: list[str]) -> tuple[int, ...]:
+    """Years from "2010" or "2010-2012" (each repeatable)."""
+    years: list[int] = []
+    for value in values:
+        match = _YEAR.match(value)
+        if not match:
+            raise CommandError(_("%(value)r is not a year or a range of years such as 2010-2012") % {"value": value})
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        if last < first:
+            raise CommandError(_("the range %(value)r ends before it starts") % {"value": value})
+        years.extend(range(first, last + 1))
+    return tuple(dict.fromkeys(years))
+
+
+def parse_department(value: str) -> str:
+    """The 2-digit INEI code of a department named or coded by the user."""
+    text = value.strip()
+    try:
+        if text.isdigit() and len(text) != 2:
+            raise geography.UnknownPlace(text)
+        return geography.find_department(text).ubigeo
+    except geography.UnknownPlace:
+        raise CommandError(
+            _("%(value)r is not a department of Peru: give its name (e.g. Cusco) or its 2-digit INEI ubigeo code "
+              "(e.g. 08)") % {"value": value}
+        ) from None
+
+
+class Command(BaseCommand):
+    help = "Counts of cases (or victims) by a dimension, with shares, 95% intervals and family-facilitated counts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--by", default="department",
+                            help="dimension to count by: " + ", ".join(engine.DIMENSIONS))
+        parser.add_argument("--year", action="append", default=[], help="a year or a range such as 2010-2012 (repeatable)")
+        parser.add_argument("--department", action="append", default=[],
+                            help="a department name or 2-digit ubigeo code (repeatable)")
+        parser.add_argument("--unit", default="cases", help="cases (reports) or victims (unique persons)")
+        parser.add_argument("--suppress", nargs="?", type=int, const=-1, default=None, metavar="N",
+                            help="hide counts below N (default from settings, 5) and the cells that would reveal them")
+        parser.add_argument("--format", choices=["json", "table"], default="table")
+        parser.add_argument("--lang", choices=[code for code, _name in settings.LANGUAGES], default=None)
+
+    def handle(self, *args, **options):
+        with translation.override(options["lang"] or settings.LANGUAGE_CODE):
+            self.stdout.write(self._render(options))
+
+    def _render(self, options) -> str:
+        by = options["by"]
+        if by not in engine.DIMENSIONS:
+            raise CommandError(_("unknown dimension %(value)r for --by; valid: %(valid)s")
+                               % {"value": by, "valid": ", ".join(engine.DIMENSIONS)})
+        if options["unit"] not in engine.UNITS:
+            raise CommandError(_("unknown unit %(value)r for --unit; valid: %(valid)s")
+                               % {"value": options["unit"], "valid": ", ".join(engine.UNITS)})
+        suppress = options["suppress"]
+        if suppress is not None and suppress != -1 and suppress < 1:
+            raise CommandError(_("--suppress needs a positive whole number, not %(value)s") % {"value": suppress})
+        filters = engine.CaseFilter(
+            years=parse_years(options["year"]),
+            departments=tuple(dict.fromkeys(parse_department(d) for d in options["department"])),
+        )
+        empty = engine.years_without_cases(list(filters.years))
+        if empty:
+            raise CommandError(_("no cases registered in %(years)s") % {"years": ", ".join(map(str, empty))})
+        table = engine.count_by(
+            by, filters, options["unit"],
+            suppress=False if suppress is None else (True if suppress == -1 else suppress),
+        )
+        if options["format"] == "json":
+            return json.dumps(table_records(table), ensure_ascii=False, indent=2)
+        return render_terminal(table)
