@@ -1,0 +1,63 @@
+"""The web shell's case pages. Thin: parse the request, call a selector, render."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.template.loader import select_template
+from django.template import TemplateDoesNotExist
+
+from amparo.accounts.access import case_for, identity_for
+from amparo.core import codelists
+from amparo.registry.models import CaseCode
+from amparo.registry.selectors import CaseListFilters, case_detail, case_list
+from amparo.web.forms import CaseFilterForm
+from amparo.web.presentation import code_labels, place_name, relationship_label
+
+PAGE_SIZE = 25
+
+
+@login_required
+def case_list_view(request):
+    form = CaseFilterForm(request.GET or None)
+    filters = form.filters() if form.is_valid() else CaseListFilters()
+    page = Paginator(case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = [
+        {"case": case, "place": place_name(case.district_code or case.province_code or case.department_code)}
+        for case in page.object_list
+    ]
+    return render(request, "web/case_list.html", {
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+    })
+
+
+@login_required
+def case_detail_view(request, pk: int):
+    case = case_for(request.user, pk)
+    details = case_detail(case=case)
+    codes = details["codes"]
+    try:
+        actions_template = select_template(["casework/_case_actions.html"]).template.name
+    except TemplateDoesNotExist:
+        actions_template = None
+    return render(request, "web/case_detail.html", {
+        "case": case,
+        "identity": identity_for(request.user, case, request),
+        "place": place_name(case.district_code or case.province_code or case.department_code),
+        "exploitation": code_labels(CaseCode.Field.EXPLOITATION, codes.get(CaseCode.Field.EXPLOITATION, [])),
+        "sex_exploitation": code_labels(CaseCode.Field.SEX_EXPLOITATION, codes.get(CaseCode.Field.SEX_EXPLOITATION, [])),
+        "control": code_labels(CaseCode.Field.CONTROL, codes.get(CaseCode.Field.CONTROL, [])),
+        "recruitment": code_labels(CaseCode.Field.RECRUITMENT, codes.get(CaseCode.Field.RECRUITMENT, [])),
+        "perpetrators": [
+            {"relationship": relationship_label(p.relationship), "is_relative": p.is_relative,
+             "household": p.lives_in_household,
+             "roles": [codelists.ROLE_IN_PROCESS.label(r) for r in p.roles if r in codelists.ROLE_IN_PROCESS]}
+            for p in details["perpetrators"]
+        ],
+        "events": [
+            {"type": e.get_event_type_display(), "place": place_name(e.ubigeo) if e.ubigeo else e.country, "date": e.date}
+            for e in details["events"]
+        ],
+        "actions_template": actions_template,
+    })

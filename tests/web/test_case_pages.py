@@ -1,0 +1,115 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from amparo.accounts.models import User
+from amparo.audit.models import AuditEvent
+from amparo.registry.models import Organisation
+from amparo.registry.records import CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
+from amparo.registry.services import cases_register
+
+pytestmark = pytest.mark.django_db
+
+VICTIM_NAME = "Yanet"
+VICTIM_SURNAMES = "Ccori Huillca"
+VICTIM_DNI = "47110815"
+
+
+@pytest.fixture
+def ngo():
+    return Organisation.objects.create(name="ONG Esperanza", org_type="NGO")
+
+
+@pytest.fixture
+def cases(ngo):
+    records = [
+        CaseRecord(
+            "N-1", date(2010, 6, 1),
+            victim=PersonRecord("Feminine", "PE", VICTIM_NAME, VICTIM_SURNAMES, date(1996, 4, 5), VICTIM_DNI),
+            exploitation_types=["SexualExploitation"], age_when_trafficked=14,
+            perpetrators=[PerpetratorRecord("parent", True, ["SoldIndividual"])],
+            events=[EventRecord("Exploitation", "170101", date=date(2010, 1, 3))],
+        ),
+        CaseRecord("N-2", date(2011, 2, 1), victim=PersonRecord("Masculine", "VE"),
+                   exploitation_types=["ForcedLabour"], perpetrators=[PerpetratorRecord("employer")],
+                   events=[EventRecord("Exploitation", "080101")]),
+    ] + [
+        CaseRecord(f"N-{i}", date(2012, 1, 1), victim=PersonRecord("Feminine", "PE"), events=[EventRecord("Exploitation", "150101")])
+        for i in range(3, 33)
+    ]
+    return cases_register(records=records, source=ngo)
+
+
+def _login(client, ngo, role, **extra):
+    user = User.objects.create_user(username=role, password="x-unused-x", organisation=ngo, role=role, **extra)
+    client.force_login(user)
+    return user
+
+
+def test_pages_need_a_login(client, cases):
+    for url in (reverse("case-list"), reverse("case-detail", args=[cases[0].pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_case_list_shows_cases_and_paginates(client, ngo, cases):
+    _login(client, ngo, "data_manager")
+    response = client.get(reverse("case-list"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "32" in body and "N-32" in body  # newest first, 25 a page
+    assert "N-1<" not in body
+    assert "N-1<" in client.get(reverse("case-list") + "?page=2").content.decode()
+
+
+def test_the_case_list_filters_by_year_department_and_family(client, ngo, cases):
+    _login(client, ngo, "data_manager")
+    body = client.get(reverse("case-list"), {"year": 2010, "department": "17", "family": "yes"}).content.decode()
+    assert "N-1<" in body and "N-2<" not in body and "N-3<" not in body
+    body = client.get(reverse("case-list"), {"exploitation": "ForcedLabour"}).content.decode()
+    assert "N-2<" in body and "N-1<" not in body
+
+
+def test_search_by_identity_number_uses_the_keyed_hash(client, ngo, cases):
+    _login(client, ngo, "data_manager")
+    body = client.get(reverse("case-list"), {"q": VICTIM_DNI}).content.decode()
+    assert "N-1<" in body and "N-2<" not in body
+
+
+def test_analysts_cannot_search_by_identity_number(client, ngo, cases):
+    _login(client, ngo, "analyst")
+    body = client.get(reverse("case-list"), {"q": VICTIM_DNI}).content.decode()
+    assert "N-1<" not in body
+
+
+def test_the_detail_page_shows_the_case_and_audits_the_identity_view(client, ngo, cases):
+    user = _login(client, ngo, "supervisor")
+    response = client.get(reverse("case-detail", args=[cases[0].pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert VICTIM_NAME in body and VICTIM_DNI in body
+    assert "Madre de Dios" in body and "Tambopata" in body
+    assert AuditEvent.objects.filter(user=user, action="view_identity", object_id=str(cases[0].pk)).count() == 1
+
+
+def test_analysts_see_the_case_without_identity(client, ngo, cases):
+    _login(client, ngo, "analyst")
+    body = client.get(reverse("case-detail", args=[cases[0].pk])).content.decode()
+    assert VICTIM_NAME not in body and VICTIM_DNI not in body and VICTIM_SURNAMES not in body
+    assert AuditEvent.objects.filter(action="view_identity").count() == 0
+
+
+def test_a_case_outside_the_users_scope_is_not_found(client, ngo, cases):
+    other = Organisation.objects.create(name="Fiscalía", org_type="CentralGovernmentOrganisation")
+    _login(client, other, "case_worker")  # own cases only, owns none
+    assert client.get(reverse("case-detail", args=[cases[0].pk])).status_code == 404
+    assert "N-1<" not in client.get(reverse("case-list")).content.decode()
+
+
+def test_pages_are_translated(client, ngo, cases):
+    _login(client, ngo, "data_manager")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Family-facilitated" in client.get(reverse("case-list")).content.decode()
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    assert "Facilitado por familiares" in client.get(reverse("case-list")).content.decode()
