@@ -14,8 +14,14 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/amparo demo
 
+# The whole suite on the embedded SQLite database; then, where a PostgreSQL server is
+# given (AMPARO_TEST_POSTGRES_URL, as .ci/run does), everything but the browser tests on it.
 test: $(BIN)/.installed
 	$(BIN)/pytest
+	@if [ -n "$${AMPARO_TEST_POSTGRES_URL:-}" ]; then \
+		echo "== the same suite on PostgreSQL"; \
+		AMPARO_DATABASE_URL="$$AMPARO_TEST_POSTGRES_URL" $(BIN)/pytest -m "not browser"; \
+	fi
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks
