@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("amparo.accounts.urls")),
     path("", include("amparo.web.urls")),
     path("", include("amparo.casework.urls")),
 ]

@@ -8,10 +8,11 @@ check cannot be forgotten in one of them.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from amparo.accounts.roles import Scope
+from amparo.accounts.roles import Role, Scope
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
-from amparo.registry.models import Case, PersonIdentity
+from amparo.core import crypto
+from amparo.registry.models import Case, Person, PersonIdentity
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -46,3 +47,25 @@ def identity_for(user, case: Case, request=None) -> PersonIdentity | None:
     if identity is not None:
         audit_record(user=user, action=AuditAction.VIEW_IDENTITY, obj=case, request=request)
     return identity
+
+
+def is_administrator(user) -> bool:
+    """Administrators (role) and superusers: user management, audit log, keys."""
+    return bool(user is not None and user.is_authenticated and user.is_active
+                and (user.is_superuser or user.role == Role.ADMINISTRATOR))
+
+
+def victims_with_identity_number(user, number: str, request=None) -> QuerySet[Person]:
+    """Victims within the user's scope whose identity number is exactly `number` (keyed hash look-up).
+
+    Users who may not see identities get nothing. Every search is audited with
+    its number of matches, never with the number searched.
+    """
+    if not may_see_identities(user) or not number.strip():
+        return Person.objects.none()
+    victims = Person.objects.filter(
+        identity__identity_number_hash=crypto.lookup_hash(number),
+        cases__in=cases_visible_to(user),
+    ).distinct()
+    audit_record(user=user, action=AuditAction.IDENTITY_SEARCH, details={"matches": victims.count()}, request=request)
+    return victims

@@ -18,12 +18,17 @@ class AuditAction(models.TextChoices):
     APPROVE = "approve", _("Approved")
     REFUSE = "refuse", _("Refused")
     KEY_ROTATION = "key_rotation", _("Rotated encryption keys")
+    IDENTITY_SEARCH = "identity_search", _("Searched by identity number")
+    OTP_DEVICE_CONFIRMED = "otp_device", _("Set up a second factor")
+    OTP_VERIFIED = "otp_verified", _("Verified the second factor")
+    OTP_FAILED = "otp_failed", _("Failed second-factor code")
 
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+", verbose_name=_("user"))
+    # No database constraint and no cascade: removing a user must not rewrite the log (rows stay untouched).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+                             null=True, blank=True, related_name="+", verbose_name=_("user"))
     username = models.CharField(_("user name"), max_length=150, blank=True,
                                 help_text=_("Kept even if the user is removed."))
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices, db_index=True)

@@ -61,6 +61,38 @@ class KeyRing:
     def generate(cls, key_id: str = "k1") -> "KeyRing":
         return cls(((key_id, secrets.token_bytes(32)),))
 
+    def with_new_active_key(self) -> "KeyRing":
+        """A ring whose first (active) key is new; the old keys stay to open values not yet re-sealed."""
+        numbers = [int(kid[1:]) for kid, _ in self.keys if kid[:1] == "k" and kid[1:].isdigit()]
+        new_id = f"k{max(numbers, default=0) + 1}"
+        return KeyRing(((new_id, secrets.token_bytes(32)), *self.keys))
+
+    def active_only(self) -> "KeyRing":
+        return KeyRing(self.keys[:1])
+
+    @property
+    def old_ids(self) -> tuple[str, ...]:
+        return tuple(kid for kid, _ in self.keys[1:])
+
+
+def key_ring_from_environment() -> bool:
+    return bool(os.environ.get("AMPARO_FIELD_KEYS"))
+
+
+def key_ring_write(ring: KeyRing) -> None:
+    """Replace the key file atomically (owner-only), and forget the cached ring."""
+    if key_ring_from_environment():
+        raise KeyRingError("the key ring comes from AMPARO_FIELD_KEYS; set the new value there instead")
+    path = key_ring_path()
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(ring.serialise())
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    key_ring.cache_clear()
+
 
 def key_ring_path() -> Path:
     from amparo.core.datadir import data_dir

@@ -1,0 +1,29 @@
+"""Logins, failed logins and logouts go to the audit log (Django's auth signals)."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from amparo.audit.models import AuditAction
+from amparo.audit.services import audit_record
+
+USERNAME_LIMIT = 150
+
+
+@receiver(user_logged_in, dispatch_uid="amparo-audit-login")
+def audit_login(sender, request, user, **kwargs):
+    audit_record(user=user, action=AuditAction.LOGIN, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="amparo-audit-login-failed")
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    """Keep the user name that was tried (an attack leaves a trace); the password never reaches here in clear."""
+    attempted = str(credentials.get("username", ""))[:USERNAME_LIMIT]
+    locked_out = bool(getattr(request, "axes_locked_out", False))
+    audit_record(user=None, action=AuditAction.LOGIN_FAILED, request=request, username=attempted,
+                 details={"locked_out": locked_out})
+
+
+@receiver(user_logged_out, dispatch_uid="amparo-audit-logout")
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(user=user, action=AuditAction.LOGOUT, request=request)

@@ -1,0 +1,51 @@
+"""The TOTP second factor: who must use it, and setting up a device (django-otp underneath)."""
+
+import base64
+
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from amparo.accounts.roles import Role
+
+DEVICE_NAME = "Amparo TOTP"
+
+
+def second_factor_required(user) -> bool:
+    """Administrators must use a second factor; anyone who set one up must use it too."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.role == Role.ADMINISTRATOR or user_has_device(user, confirmed=True)
+
+
+def pending_device(user) -> TOTPDevice:
+    """The user's unconfirmed TOTP device, created on first use so the secret stays the same while they type it."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+def device_secret(device: TOTPDevice) -> str:
+    """The secret in base32, as authenticator apps expect it typed, in groups of four."""
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+def device_confirm(device: TOTPDevice, token: str) -> bool:
+    """Confirm a new device when the user proves the app shows the right code."""
+    if not device.verify_token(normalise_token(token)):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return True
+
+
+def confirmed_device_matching(user, token: str) -> TOTPDevice | None:
+    for device in TOTPDevice.objects.devices_for_user(user, confirmed=True):
+        if device.verify_token(normalise_token(token)):
+            return device
+    return None
+
+
+def normalise_token(token: str) -> str:
+    return "".join(token.split())
