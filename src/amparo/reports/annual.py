@@ -1,0 +1,150 @@
+"""The annual report: every figure of a year, from the statistics engine, in one plain object.
+
+The writers (HTML, XLSX, JSON, Markdown) only print what this builds, so the
+command, the web download and the tests read the same numbers.
+"""
+
+from dataclasses import replace
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from amparo.registry.models import Case
+from amparo.reports.domain.charts import Point, line_chart
+from amparo.reports.domain.choropleth import Department
+from amparo.reports.domain.numbers import format_int, format_percent
+from amparo.reports.domain.presentation import AnnualReport, Figure, Graphic
+from amparo.reports.maps import department_maps
+from amparo.reports.sentences import annual_sentences
+from amparo.reports.tables import hidden_text, report_crosstab, report_table, suppression_note, unit_label
+from amparo.stats import engine
+from amparo.stats.engine import CaseFilter
+
+# One-way tables of the report, in reading order.
+REPORT_DIMENSIONS = (
+    "department", "lima_area", "exploitation", "sex", "age_group", "minor", "age_broad", "citizenship",
+    "recruiter_relationship", "relationship_group", "family_facilitated", "organised_network",
+    "trafficking_status", "source",
+)
+
+
+def _crosstabs(filters: CaseFilter, unit: str, suppress):
+    yield report_crosstab(
+        engine.crosstab("department", "exploitation", filters, unit, suppress=suppress),
+        slug="department-exploitation", title=gettext("Department and type of exploitation"),
+        definition=gettext("Cases by department and type of exploitation."),
+    )
+    yield report_crosstab(
+        engine.crosstab("department", "exploitation", replace(filters, family_facilitated=True), unit, suppress=suppress),
+        slug="family-department-exploitation",
+        title=gettext("Family-facilitated cases by department and type of exploitation"),
+        definition=gettext("Cases in which a relative or household member took part, by department and type of exploitation."),
+    )
+    yield report_crosstab(
+        engine.crosstab("department", "relationship_group", filters, unit, suppress=suppress),
+        slug="department-relationship", title=gettext("Department and recruiter's relationship"),
+        definition=gettext("Cases by department and the recruiter's relationship to the victim (grouped)."),
+    )
+    yield report_crosstab(
+        engine.crosstab("age_group", "exploitation", filters, unit, suppress=suppress),
+        slug="age-exploitation", title=gettext("Age group and type of exploitation"),
+        definition=gettext("Cases by the victim's age group when trafficked and type of exploitation."),
+    )
+
+
+def _trend(year: int, filters: CaseFilter, unit: str, suppress):
+    """Cases per year up to the report's year, as a table and a line chart."""
+    lang = translation.get_language() or "en"
+    years = engine.count_by("year", replace(filters, years=()), unit, suppress=suppress)
+    table = report_table(years, slug="trend", title=gettext("Cases by year"), chart=False)
+    rows = sorted((r for r in years.rows if r.key.isdigit() and int(r.key) <= year), key=lambda r: r.key)
+    points = [Point(r.key, r.count, hidden_text() if r.count is None else format_int(r.count, lang)) for r in rows]
+    ff_points = [
+        Point(r.key, None if r.count is None or r.family_facilitated is None else r.family_facilitated / r.count,
+              hidden_text() if r.count is None or r.family_facilitated is None else format_percent(r.family_facilitated / r.count, lang))
+        for r in rows if r.count != 0
+    ]
+    charts = (
+        Graphic("trend-cases", gettext("Cases by year"), line_chart(
+            points, title=gettext("Cases by year"), ident="trend-cases",
+            format_tick=lambda v: format_int(round(v), lang), empty_text=gettext("No cases."))),
+        Graphic("trend-family", gettext("Family-facilitated share by year"), line_chart(
+            ff_points, title=gettext("Family-facilitated share by year"), ident="trend-family",
+            format_tick=lambda v: format_percent(v, lang), empty_text=gettext("No cases."))),
+    )
+    return table, charts
+
+
+def _figures(headline: engine.Headline) -> tuple[Figure, ...]:
+    network_share = None
+    if headline.organised_network_known and headline.organised_network_yes is not None:
+        network_share = headline.organised_network_yes / headline.organised_network_known
+    return (
+        Figure("total", gettext("Cases registered"), headline.total, "count",
+               gettext("Cases (reports) registered in the year, by registration date.")),
+        Figure("family_facilitated", gettext("Family-facilitated cases"), headline.family_facilitated, "count",
+               gettext("Cases in which a relative or a member of the victim's household took part.")),
+        Figure("family_facilitated_share", gettext("Family-facilitated share"), headline.family_facilitated_share, "share",
+               gettext("Family-facilitated cases divided by all cases, with its Wilson 95% confidence interval."),
+               headline.family_facilitated_ci),
+        Figure("organised_network_share", gettext("Organised network involved"), network_share, "share",
+               gettext("Cases with an organised network involved, among the cases where this is known.")),
+    )
+
+
+def build_annual_report(*, year: int, lang: str, suppress: bool | int = True, unit: str = "cases",
+                        boundaries: tuple[Department, ...] | None = None, filters: CaseFilter | None = None) -> AnnualReport:
+    """Every table, chart, map and sentence of one year, in one language."""
+    base = replace(filters or CaseFilter(), years=(year,))
+    threshold = engine.suppression_threshold(suppress)
+    with translation.override(lang):
+        tables = {name: engine.count_by(name, base, unit, suppress=suppress) for name in REPORT_DIMENSIONS}
+        headline = engine.headline(year, base, unit, suppress=suppress)
+        report_tables = [report_table(t, slug=name.replace("_", "-")) for name, t in tables.items()]
+        report_tables += list(_crosstabs(base, unit, suppress))
+        trend_table, trend_charts = _trend(year, base, unit, suppress)
+        report_tables.append(trend_table)
+        notes = [suppression_note(threshold)] if threshold else []
+        notes.append(gettext(
+            "Each case is one report by one source; the same victim reported by two sources counts twice "
+            "until their records are linked."
+        ) if unit == "cases" else gettext("Victims are unique persons, after linking the reports of the same person."))
+        synthetic = Case.objects.filter(base.q(), is_synthetic=True).exists()
+        if synthetic:
+            notes.append(gettext("This report was computed from SYNTHETIC data. No real person is described."))
+        return AnnualReport(
+            year=year,
+            lang=lang,
+            title=gettext("Human trafficking in Peru: cases registered in %(year)s") % {"year": year},
+            unit=unit,
+            unit_label=unit_label(unit),
+            sentences=tuple(annual_sentences(year, tables["department"], headline)),
+            figures=_figures(headline),
+            tables=tuple(report_tables),
+            maps=department_maps(tables["department"], tables["lima_area"], boundaries),
+            charts=trend_charts,
+            threshold=threshold,
+            notes=tuple(notes),
+            synthetic=synthetic,
+            generated=timezone.now().replace(microsecond=0).isoformat(),
+            labels=_layout_labels(),
+        )
+
+
+def _layout_labels() -> dict[str, str]:
+    return {
+        "summary": gettext("Summary"),
+        "figures": gettext("Key figures"),
+        "maps": gettext("Maps"),
+        "trend": gettext("Trend"),
+        "tables": gettext("Tables"),
+        "notes": gettext("Notes"),
+        "unit": gettext("Unit of count"),
+        "generated": gettext("Generated"),
+        "definition": gettext("Definition"),
+        "hidden": hidden_text(),
+        "ci": gettext("95% CI"),
+        "credit": gettext("Uses the Human Trafficking Case Data Standard (HTCDS by IOM, CC BY 4.0). Not endorsed by IOM."),
+        "value": gettext("Value"),
+        "figure": gettext("Figure"),
+    }

@@ -1,0 +1,1 @@
+"""Presentation of statistics: numbers, SVG charts and maps, and report files."""

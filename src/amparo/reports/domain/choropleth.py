@@ -1,0 +1,139 @@
+"""A choropleth of Peru's departments from boundaries supplied as GeoJSON.
+
+Each feature must carry FIRST_IDDP (the 2-digit INEI department code) and
+NOMBDEP (its name), as INEI's department limits do. Polygons are projected
+equirectangularly, with longitudes shrunk by the cosine of the middle
+latitude so that Peru keeps its shape, and written as SVG paths.
+"""
+
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from amparo.reports.domain.colours import INK, ZERO_FILL, Scale, legend
+
+CODE_PROPERTY = "FIRST_IDDP"
+NAME_PROPERTY = "NOMBDEP"
+_CODE = re.compile(r"^\d{2}$")
+
+
+class BoundaryError(ValueError):
+    """The boundary file cannot be read as department polygons."""
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name: str
+    polygons: tuple[tuple[tuple[tuple[float, float], ...], ...], ...]  # polygons -> rings -> (lon, lat)
+
+
+def load_boundaries(path: str | Path) -> tuple[Department, ...]:
+    """Read and check a GeoJSON FeatureCollection of departments; BoundaryError says what is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise BoundaryError(f"boundary file {path} does not exist")
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BoundaryError(f"boundary file {path} is not GeoJSON: {error}") from None
+    return parse_boundaries(data, source=str(path))
+
+
+def parse_boundaries(data: object, source: str = "GeoJSON") -> tuple[Department, ...]:
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+        raise BoundaryError(f"{source}: expected a GeoJSON FeatureCollection")
+    departments = []
+    for number, feature in enumerate(data["features"], start=1):
+        properties = (feature or {}).get("properties") or {}
+        code, name = properties.get(CODE_PROPERTY), properties.get(NAME_PROPERTY)
+        if code is None or name is None:
+            raise BoundaryError(
+                f"{source}: feature {number} lacks the property {CODE_PROPERTY if code is None else NAME_PROPERTY} "
+                f"(each feature needs {CODE_PROPERTY}, the 2-digit department code, and {NAME_PROPERTY}, its name)"
+            )
+        code = str(code).zfill(2)
+        if not _CODE.match(code):
+            raise BoundaryError(f"{source}: feature {number} has {CODE_PROPERTY}={properties[CODE_PROPERTY]!r}; expected a 2-digit department code")
+        geometry = feature.get("geometry") or {}
+        kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+        if kind == "Polygon":
+            polygons = [coordinates]
+        elif kind == "MultiPolygon":
+            polygons = coordinates
+        else:
+            raise BoundaryError(f"{source}: feature {number} ({name}) has geometry {kind!r}; expected Polygon or MultiPolygon")
+        try:
+            shaped = tuple(
+                tuple(tuple((float(p[0]), float(p[1])) for p in ring) for ring in polygon) for polygon in polygons
+            )
+        except (TypeError, ValueError, IndexError):
+            raise BoundaryError(f"{source}: feature {number} ({name}) has malformed coordinates") from None
+        departments.append(Department(code, str(name), shaped))
+    if not departments:
+        raise BoundaryError(f"{source}: the FeatureCollection has no features")
+    return tuple(departments)
+
+
+def _projector(departments: tuple[Department, ...], width: float):
+    points = [p for d in departments for polygon in d.polygons for ring in polygon for p in ring]
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    shrink = math.cos(math.radians((north + south) / 2))
+    scale = width / max((east - west) * shrink, 1e-9)
+    height = (north - south) * scale
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - west) * shrink * scale, (north - lat) * scale
+
+    return project, height
+
+
+def choropleth(
+    departments: tuple[Department, ...],
+    values: Mapping[str, float | None],
+    *,
+    names: Mapping[str, str],
+    scale: Scale,
+    title: str,
+    ident: str,
+    format_value: Callable[[float], str],
+    format_bound: Callable[[float], str],
+    zero_label: str,
+    hidden_label: str,
+    absent_text: str | None = None,
+    width: float = 420,
+) -> str:
+    """The SVG map. `values` by department code: None means hidden; absent means zero, or no cases
+    at all when `absent_text` is given."""
+    project, map_height = _projector(departments, width)
+    total_w, total_h = width + 180, map_height + 30
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map choropleth" viewBox="0 0 {total_w:.0f} {total_h:.0f}" '
+        f'width="{total_w:.0f}" height="{total_h:.0f}" role="img" aria-labelledby="{ident}-title" font-family="system-ui, sans-serif">'
+        f'<title id="{ident}-title">{escape(title)}</title>'
+        f'<text x="0" y="16" font-size="14" font-weight="600" fill="{INK}">{escape(title)}</text>'
+        '<g transform="translate(0 30)">'
+    ]
+    for department in departments:
+        absent = department.code not in values and absent_text is not None
+        value = values.get(department.code, 0)
+        shown = absent_text if absent else hidden_label if value is None else format_value(value)
+        fill = ZERO_FILL if absent else scale.fill(value)
+        path = " ".join(
+            "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (project(*p) for p in ring)) + " Z"
+            for polygon in department.polygons for ring in polygon
+        )
+        name = names.get(department.code, department.name)
+        parts.append(
+            f'<path class="department" data-code="{department.code}" d="{path}" fill="{fill}" '
+            f'fill-rule="evenodd" stroke="#5b6475" stroke-width="0.6"><title>{escape(name)}: {escape(shown)}</title></path>'
+        )
+    parts.append("</g>")
+    parts.append(legend(scale, x=width + 20, y=40, format_bound=format_bound, zero_label=zero_label, hidden_label=hidden_label))
+    parts.append("</svg>")
+    return "".join(parts)

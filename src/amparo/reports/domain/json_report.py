@@ -1,0 +1,47 @@
+"""The report as JSON: every figure with its definition and unit, hidden cells as null."""
+
+import json
+
+from amparo.reports.domain.presentation import AnnualReport, ReportTable
+
+
+def table_json(table: ReportTable) -> dict:
+    return {
+        "slug": table.slug,
+        "title": table.title,
+        "definition": table.definition,
+        "unit": table.unit,
+        "unit_label": table.unit_label,
+        "suppression_threshold": table.threshold,
+        "note": table.note,
+        "columns": [
+            {"key": c.key, "label": c.label, "kind": c.kind, "definition": c.definition} for c in table.columns
+        ],
+        "rows": [
+            {"key": key, **{c.key: value for c, value in zip(table.columns, row)}}
+            for key, row in zip(table.keys, table.rows)
+        ],
+    }
+
+
+def report_json(report: AnnualReport) -> str:
+    data = {
+        "title": report.title,
+        "year": report.year,
+        "language": report.lang,
+        "unit": report.unit,
+        "unit_label": report.unit_label,
+        "generated": report.generated,
+        "synthetic": report.synthetic,
+        "suppression_threshold": report.threshold,
+        "notes": list(report.notes),
+        "sentences": list(report.sentences),
+        "figures": [
+            {"key": f.key, "label": f.label, "value": f.value, "kind": f.kind, "definition": f.definition,
+             "unit": report.unit, "ci95": list(f.ci95) if f.ci95 else None}
+            for f in report.figures
+        ],
+        "tables": [table_json(t) for t in report.tables],
+        "credit": report.labels.get("credit", ""),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)

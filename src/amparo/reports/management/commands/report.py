@@ -1,0 +1,57 @@
+"""amparo report: the annual report of human-trafficking cases, written from the registry."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from amparo.reports.annual import build_annual_report
+from amparo.reports.domain.choropleth import BoundaryError, load_boundaries
+from amparo.reports.writers import FORMATS, render_report
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the annual report for a year (sentences, key figures, tables, charts and department maps) "
+        "as HTML, XLSX, JSON or Markdown. Small counts are suppressed unless --no-suppress is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", required=True, help="year of registration to report on, e.g. 2010")
+        parser.add_argument("--lang", choices=["es", "en"], default="es", help="language of the report (default: es)")
+        parser.add_argument("--format", dest="fmt", choices=list(FORMATS), default="html", help="file format (default: html)")
+        parser.add_argument("--out", help="file to write (default: standard output; for xlsx, amparo-report-YEAR-LANG.xlsx)")
+        parser.add_argument("--boundaries", help="GeoJSON of departments (properties FIRST_IDDP and NOMBDEP) for a choropleth map")
+        parser.add_argument("--suppress", action=argparse.BooleanOptionalAction, default=True,
+                            help="hide small counts for publication (default: on; --no-suppress only for restricted use)")
+        parser.add_argument("--unit", choices=["cases", "victims"], default="cases", help="what is counted (default: cases)")
+
+    def handle(self, *args, year, lang, fmt, out, boundaries, suppress, unit, **options):
+        try:
+            year_number = int(str(year).strip())
+        except ValueError:
+            raise CommandError(f"--year must be a year such as 2010, not {year!r}") from None
+        if not FIRST_YEAR <= year_number <= LAST_YEAR:
+            raise CommandError(f"--year must be between {FIRST_YEAR} and {LAST_YEAR}, not {year_number}")
+        departments = None
+        if boundaries:
+            try:
+                departments = load_boundaries(boundaries)
+            except BoundaryError as error:
+                raise CommandError(str(error)) from None
+        report = build_annual_report(year=year_number, lang=lang, suppress=suppress, unit=unit, boundaries=departments)
+        content = render_report(report, fmt)
+        if out is None and fmt == "xlsx":
+            out = f"amparo-report-{year_number}-{lang}.xlsx"
+        if out is None:
+            sys.stdout.flush()
+            self.stdout.write(content.decode("utf-8"), ending="")
+            return
+        try:
+            Path(out).write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"cannot write {out}: {error.strerror}") from None
+        self.stderr.write(f"{out}: {len(content):,} bytes")

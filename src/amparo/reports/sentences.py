@@ -1,0 +1,131 @@
+"""The sentences an analyst writes about a year, written from the data in the reader's language.
+
+«En 2010 se registraron 253 casos de trata de personas; 120 (47 %) en Lima,
+seguido de Cusco (14 %), Madre de Dios, Loreto y Ucayali. En Lima, 110 de los
+120 casos fueron facilitados por familiares.» Figures hidden by disclosure
+control are left out of the sentences rather than hinted at.
+"""
+
+from django.utils.translation import get_language, gettext, ngettext
+
+from amparo.reports.domain.numbers import format_int, format_percent, join_names
+from amparo.stats.engine import Headline, Table
+
+UNKNOWN = "unknown"
+NAMED_DEPARTMENTS = 5
+
+
+def _lang() -> str:
+    return get_language() or "en"
+
+
+def _ranked(departments: Table) -> list[list]:
+    """Departments with a visible, non-zero count, grouped by equal count, largest first."""
+    visible = [r for r in departments.rows if r.key != UNKNOWN and r.count]
+    groups: list[list] = []
+    for row in sorted(visible, key=lambda r: -r.count):
+        if groups and groups[-1][0].count == row.count:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    return groups
+
+
+def _named(groups: list[list]) -> list[list]:
+    """The first NAMED_DEPARTMENTS departments; a tie at the cut is named whole, never split arbitrarily."""
+    named, count = [], 0
+    for group in groups:
+        if count >= NAMED_DEPARTMENTS:
+            break
+        named.append(group)
+        count += len(group)
+    return named
+
+
+def opening_sentence(year: int, departments: Table) -> str:
+    lang = _lang()
+    total = departments.total
+    if total == 0:
+        return gettext("No cases were registered in %(year)s.") % {"year": year}
+    if total is None:
+        return gettext("Fewer than %(threshold)s cases were registered in %(year)s.") % {
+            "threshold": departments.threshold, "year": year}
+    sentence = ngettext(
+        "In %(year)s, %(count)s case of human trafficking was registered",
+        "In %(year)s, %(count)s cases of human trafficking were registered",
+        total,
+    ) % {"year": year, "count": format_int(total, lang)}
+    named = _named(_ranked(departments))
+    if not named:
+        return sentence + "."
+    leaders = named[0]
+    where = {
+        "count": format_int(leaders[0].count, lang),
+        "share": format_percent(leaders[0].share, lang),
+        "places": join_names([r.label for r in leaders], lang),
+    }
+    if len(leaders) == 1:
+        sentence += gettext("; %(count)s (%(share)s) in %(places)s") % where
+    else:
+        sentence += gettext("; %(count)s (%(share)s) in each of %(places)s") % where
+    followers = [row for group in named[1:] for row in group]
+    if followers:
+        first = followers[0]
+        names = [f"{first.label} ({format_percent(first.share, lang)})"] + [r.label for r in followers[1:]]
+        sentence += gettext(", followed by %(places)s") % {"places": join_names(names, lang)}
+    return sentence + "."
+
+
+def family_sentences(year: int, departments: Table) -> list[str]:
+    """How many of the leading department's cases family members facilitated."""
+    lang = _lang()
+    groups = _ranked(departments)
+    if not groups:
+        return []
+    sentences = []
+    for leader in groups[0]:
+        family = leader.family_facilitated
+        if family is None:
+            continue
+        values = {"place": leader.label, "family": format_int(family, lang), "count": format_int(leader.count, lang)}
+        if family == 0:
+            sentences.append(gettext("In %(place)s, none of the %(count)s cases was facilitated by family members.") % values)
+        elif family == leader.count == 1:
+            sentences.append(gettext("In %(place)s, the only case was facilitated by family members.") % values)
+        elif family == leader.count:
+            sentences.append(gettext("In %(place)s, all %(count)s cases were facilitated by family members.") % values)
+        else:
+            sentences.append(ngettext(
+                "In %(place)s, %(family)s of the %(count)s cases was facilitated by family members.",
+                "In %(place)s, %(family)s of the %(count)s cases were facilitated by family members.",
+                family,
+            ) % values)
+    return sentences
+
+
+def national_sentences(headline: Headline) -> list[str]:
+    """The share of all cases facilitated by family members, and how often an organised network was involved."""
+    lang = _lang()
+    sentences = []
+    if headline.total and headline.family_facilitated is not None:
+        sentences.append(ngettext(
+            "Nationally, %(family)s of the %(count)s cases (%(share)s) was facilitated by family members.",
+            "Nationally, %(family)s of the %(count)s cases (%(share)s) were facilitated by family members.",
+            headline.family_facilitated,
+        ) % {"family": format_int(headline.family_facilitated, lang), "count": format_int(headline.total, lang),
+             "share": format_percent(headline.family_facilitated_share, lang)})
+    known, yes = headline.organised_network_known, headline.organised_network_yes
+    if known and yes is not None:
+        sentences.append(gettext(
+            "An organised network was involved in %(yes)s of the %(known)s cases where this is known (%(share)s)."
+        ) % {"yes": format_int(yes, lang), "known": format_int(known, lang), "share": format_percent(yes / known, lang)})
+    return sentences
+
+
+def annual_sentences(year: int, departments: Table, headline: Headline) -> list[str]:
+    """Everything the report says in words about the year, under the active language."""
+    sentences = [opening_sentence(year, departments)]
+    if departments.total:
+        sentences += family_sentences(year, departments)
+        sentences += national_sentences(headline)
+    return sentences
