@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from io import StringIO
@@ -108,8 +109,8 @@ def test_bad_input_is_refused_with_a_clear_message(registry, args, message):
 
 def test_bad_input_from_the_console_exits_non_zero_without_a_traceback(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-c", "from amparo.cli import main; main()", "stats", "--by", "colour"],
-        capture_output=True, text=True, env={"AMPARO_DATA_DIR": str(tmp_path), "PATH": ""}, timeout=120,
+        [sys.executable, "-c", "from amparo.cli import main; main()", "stats", "--by", "colour", "--lang", "en"],
+        capture_output=True, text=True, env={**os.environ, "AMPARO_DATA_DIR": str(tmp_path)}, timeout=120,
     )
     assert result.returncode != 0
     assert "unknown dimension 'colour'" in result.stderr
