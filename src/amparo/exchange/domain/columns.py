@@ -1,0 +1,100 @@
+"""The columns of the Amparo case file, defined once: names, Spanish aliases, what each holds.
+
+Every format maps its own columns onto these, the template users download is
+generated from them, and the export in Amparo format writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from amparo.core.text import fold
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    help: str
+    example: str = ""
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    identifying: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("source_record_id", _("The case's identifier in the source's own registry (required)."), "NGO-2024-0001",
+           ("id", "id_registro", "codigo", "codigo_caso", "numero_caso", "case_id"), required=True),
+    Column("registration_date", _("Date the case was registered: YYYY-MM-DD or DD/MM/YYYY (required)."), "2024-03-15",
+           ("fecha_registro", "fecha", "fecha_de_registro", "date"), required=True),
+    Column("prs_Gender", _("Victim's gender: F, M, Femenino, Masculino, Mujer, Hombre or an HTCDS code."), "F",
+           ("sexo", "genero", "gender", "sex")),
+    Column("prs_Birthdate", _("Victim's birth date (identifying)."), "",
+           ("fecha_nacimiento", "fecha_de_nacimiento", "birthdate", "birth_date"), identifying=True),
+    Column("age", _("Victim's age in years when trafficked, 0 to 120."), "15",
+           ("edad", "vic_AgeWhenTrafficked", "age_when_trafficked")),
+    Column("prs_Citizenship", _("Victim's citizenship: ISO code (PE, PER) or country name."), "PE",
+           ("nacionalidad", "pais_nacionalidad", "citizenship")),
+    Column("prs_FirstName", _("Victim's first names (identifying)."), "",
+           ("nombres", "nombre", "first_name"), identifying=True),
+    Column("prs_SecondName", _("Victim's surnames (identifying)."), "",
+           ("apellidos", "apellido", "second_name", "surname"), identifying=True),
+    Column("prs_IdentityNumber", _("Victim's identity document number, e.g. DNI (identifying)."), "",
+           ("dni", "documento", "numero_documento", "identity_number"), identifying=True),
+    Column("cas_Status", _("Case status: Active, FollowUp, Closed, ClosedReferred (default Active)."), "Active",
+           ("estado", "estado_caso", "case_status")),
+    Column("vic_TraffickingStatus", _("Actual, possible or not a victim (default: possible)."), "ActualVictimOfTrafficking",
+           ("condicion_victima", "estado_trata", "trafficking_status")),
+    Column("vic_TraffickingStatusDecisionMakingOrg", _("Who decided the trafficking status."), "",
+           ("entidad_decision", "decision_org")),
+    Column("vic_TypeOfExploitation", _("Types of exploitation, separated by ';'."), "SexualExploitation",
+           ("tipo_explotacion", "finalidad", "finalidad_explotacion", "exploitation_type")),
+    Column("vic_TypeOfSexExploitation", _("Types of sexual exploitation, separated by ';'."), "",
+           ("tipo_explotacion_sexual",)),
+    Column("vic_ForcedLabourIndustry", _("Industry of forced labour (HTCDS code or name)."), "",
+           ("rubro", "actividad_economica", "sector")),
+    Column("vic_MethodsOfControl", _("Means of control, separated by ';'."), "FalsePromises;DebtBondage",
+           ("medios_control", "medios", "metodos_control", "means_of_control")),
+    Column("vic_MethodOfRecruitment", _("Methods of recruitment, separated by ';'."), "ThroughFamilyOrFamilyEvents",
+           ("forma_captacion", "modalidad_captacion", "metodo_captacion")),
+    Column("exploitation_ubigeo", _("INEI ubigeo (2, 4 or 6 digits) of the place of exploitation."), "150101",
+           ("ubigeo_explotacion", "ubigeo")),
+    Column("exploitation_department", _("Department of exploitation, by name, if the ubigeo is not known."), "",
+           ("departamento", "departamento_explotacion", "region", "department")),
+    Column("exploitation_country", _("Country of exploitation when outside Peru (ISO code or name)."), "",
+           ("pais_explotacion", "country_of_exploitation")),
+    Column("exploitation_date", _("Date the exploitation began."), "",
+           ("fecha_explotacion",)),
+    Column("recruitment_ubigeo", _("INEI ubigeo of the place of recruitment."), "160101",
+           ("ubigeo_captacion",)),
+    Column("recruitment_department", _("Department of recruitment, by name, if the ubigeo is not known."), "",
+           ("departamento_captacion",)),
+    Column("recruitment_country", _("Country of recruitment when outside Peru."), "",
+           ("pais_captacion",)),
+    Column("recruitment_date", _("Date of recruitment."), "",
+           ("fecha_captacion",)),
+    Column("recruiter_relationship", _("Recruiter's relationship to the victim (parent, step_parent, sibling, "
+                                       "grandparent, uncle_aunt, other_relative, intimate_partner, "
+                                       "friend_acquaintance, employer, stranger, unknown); ';' between several."),
+           "uncle_aunt", ("relacion_captador", "vinculo", "vinculo_tratante", "relacion_tratante", "parentesco")),
+    Column("recruiter_in_household", _("Whether the recruiter lives in the victim's household (yes/no)."), "no",
+           ("captador_vive_con_victima", "vive_en_hogar")),
+    Column("organised_network", _("Whether an organised network took part: yes, no or unknown."), "no",
+           ("red_organizada", "organizacion_criminal")),
+    Column("legal_article", _("Article of the Penal Code charged: CP-129-A, CP-129-B, CP-153, CP-153-A, Other."), "",
+           ("articulo", "tipo_penal")),
+)
+
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
+IDENTIFYING: frozenset[str] = frozenset(c.name for c in COLUMNS if c.identifying)
+
+
+def column_for_header(cell: str) -> str | None:
+    """The Amparo column a header cell names (its own name or an alias, any case or accents), or None."""
+    key = fold(cell)
+    for column in COLUMNS:
+        if key == fold(column.name) or key in (fold(a) for a in column.aliases):
+            return column.name
+    return None

@@ -1,0 +1,59 @@
+"""Why a row was quarantined: row, column, value and what was expected, rendered in the user's language.
+
+Problems are stored as plain dicts (reason code and parameters), so the same
+quarantined row reads in Spanish for one user and in English for another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+MISSING = "missing"
+NOT_UNDERSTOOD = "not_understood"
+NOT_A_DATE = "not_a_date"
+FUTURE_DATE = "future_date"
+NOT_AN_AGE = "not_an_age"
+NOT_A_PLACE = "not_a_place"
+PLACE_MISMATCH = "place_mismatch"
+NOT_A_COUNTRY = "not_a_country"
+DUPLICATE_ID = "duplicate_id"
+RAGGED = "ragged"
+UBIGEO_OUTSIDE_PERU = "ubigeo_outside_peru"
+INVALID = "invalid"
+
+EXPECTATIONS = {
+    MISSING: _("a value: this column is required"),
+    NOT_UNDERSTOOD: _("one of: %(choices)s"),
+    NOT_A_DATE: _("a date as YYYY-MM-DD or DD/MM/YYYY"),
+    FUTURE_DATE: _("a date that is not in the future"),
+    NOT_AN_AGE: _("a whole number of years from 0 to 120"),
+    NOT_A_PLACE: _("an INEI ubigeo code (2, 4 or 6 digits) or the name of a department of Peru"),
+    PLACE_MISMATCH: _("a department that agrees with the ubigeo code %(ubigeo)s"),
+    NOT_A_COUNTRY: _("a country as an ISO 3166-1 code (PE, PER) or its name"),
+    UBIGEO_OUTSIDE_PERU: _("Peru (PE) or nothing, since an ubigeo of Peru is given"),
+    DUPLICATE_ID: _("an identifier used once in the file (already used in row %(first_row)s)"),
+    RAGGED: _("at most %(width)s cells, as many as the header has"),
+    INVALID: _("%(expected)s"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    value: str
+    reason: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["params"] = dict(self.params)
+        return data
+
+
+def expected_text(reason: str, params: dict) -> str:
+    """What was expected, in the active language."""
+    template = str(EXPECTATIONS.get(reason, EXPECTATIONS[INVALID]))
+    return template % params if "%(" in template else template

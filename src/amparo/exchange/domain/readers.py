@@ -1,0 +1,193 @@
+"""Read the tables people send: CSV (`,` `;` or tab; UTF-8, UTF-8 with BOM or Latin-1), XLSX and JSON.
+
+Every cell comes back as text exactly as written (no type guessing), so the
+normalisers decide what it means and the original row can be kept as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import polars as pl
+from django.utils.translation import gettext_lazy as _
+
+ROW = "__row"  # spreadsheet row number (header = 1) carried beside the cells
+DELIMITERS = (",", ";", "\t")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+class ReadError(ValueError):
+    """The file cannot be read as a table; the message says why, in the user's language."""
+
+
+@dataclass
+class Table:
+    header: list[str]
+    frame: pl.DataFrame  # one String column per header cell, plus ROW
+    kind: str  # csv, xlsx or json
+    ragged_rows: list[tuple[int, int]] = field(default_factory=list)  # (row number, cells) longer than the header
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError(_("The file is not text in UTF-8 or Latin-1."))
+
+
+def sniff_delimiter(header_line: str) -> str | None:
+    """The delimiter that splits the header line into the most cells, or None if none does."""
+    counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 1 else None
+
+
+def _unique_header(cells: list[str]) -> list[str]:
+    header, seen = [], set()
+    for i, cell in enumerate(cells, start=1):
+        name = str(cell).strip() or f"column_{i}"
+        if name in seen:
+            raise ReadError(_("The column %(name)s appears more than once in the header.") % {"name": name})
+        seen.add(name)
+        header.append(name)
+    return header
+
+
+def _frame_from_rows(header: list[str], rows: list[list[str]], first_row: int = 2) -> tuple[pl.DataFrame, list]:
+    """Rows of text into a frame; rows with more non-empty cells than the header are set apart."""
+    width = len(header)
+    kept, numbers, ragged = [], [], []
+    for offset, row in enumerate(rows):
+        number = first_row + offset
+        cells = list(row)
+        while len(cells) > width and not str(cells[-1]).strip():
+            cells.pop()
+        if len(cells) > width:
+            ragged.append((number, len(cells)))
+            continue
+        if not any(str(c).strip() for c in cells):
+            continue  # a blank line holds no data
+        kept.append(cells + [""] * (width - len(cells)))
+        numbers.append(number)
+    columns = {name: [r[i] for r in kept] for i, name in enumerate(header)}
+    frame = pl.DataFrame(columns, schema={name: pl.String for name in header})
+    return frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), ragged
+
+
+def read_csv_text(text: str) -> Table:
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ReadError(_("The file is empty: it has no header row."))
+    delimiter = sniff_delimiter(lines[0]) or ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = _unique_header(next(reader))
+    fast = _read_csv_columnar(text, header, delimiter)
+    if fast is not None:
+        return Table(header, fast, "csv")
+    frame, ragged = _frame_from_rows(header, list(reader))
+    return Table(header, frame, "csv", ragged)
+
+
+def _read_csv_columnar(text: str, header: list[str], delimiter: str) -> pl.DataFrame | None:
+    """Polars' reader for large, regular files; None when the file needs the careful row-by-row path
+    (blank lines or rows longer than the header), so that row numbers stay those a spreadsheet shows."""
+    if "\n\n" in text or "\n\r\n" in text:
+        return None
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")), separator=delimiter, has_header=True, new_columns=header,
+            infer_schema=False, missing_utf8_is_empty_string=True, raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:
+        return None
+    if frame.width != len(header):
+        return None
+    frame = frame.with_columns(pl.all().fill_null(""))
+    return frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)).select([*header, ROW])
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(data: bytes, sheet: str | None = None) -> Table:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if sheet:
+            if sheet not in workbook.sheet_names:
+                raise ReadError(_("The workbook has no sheet %(sheet)s; it has: %(sheets)s.")
+                                % {"sheet": sheet, "sheets": ", ".join(workbook.sheet_names)})
+            rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        else:
+            rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except CalamineError as error:
+        raise ReadError(_("The spreadsheet cannot be read (%(error)s).") % {"error": error}) from error
+    rows = [[_cell_text(v) for v in row] for row in rows]
+    while rows and not any(c.strip() for c in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise ReadError(_("The file is empty: it has no header row."))
+    header_cells = rows[0]
+    while header_cells and not header_cells[-1].strip():
+        header_cells = header_cells[:-1]
+    header = _unique_header(header_cells)
+    frame, ragged = _frame_from_rows(header, rows[1:])
+    return Table(header, frame, "xlsx", ragged)
+
+
+def read_json(text: str) -> Table:
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReadError(_("The JSON file is not valid (line %(line)s: %(error)s).")
+                        % {"line": error.lineno, "error": error.msg}) from error
+    if isinstance(payload, dict):
+        payload = payload.get("cases", payload.get("records"))
+    if not isinstance(payload, list) or not all(isinstance(item, dict) for item in payload):
+        raise ReadError(_("The JSON file must hold a list of objects, one per case (or {\"cases\": [...]})."))
+    if not payload:
+        raise ReadError(_("The file is empty: it has no records."))
+    header = list(dict.fromkeys(key for item in payload for key in item))
+
+    def text_of(value):
+        if isinstance(value, list):
+            return ";".join(_cell_text(v) for v in value)
+        return _cell_text(value)
+
+    rows = [[text_of(item.get(key)) for key in header] for item in payload]
+    frame, _ragged = _frame_from_rows(header, rows)
+    return Table(header, frame, "json")
+
+
+def read_table(data: bytes, filename: str = "", sheet: str | None = None) -> Table:
+    """Read an uploaded file, whatever the extension says: the content decides."""
+    if not data.strip():
+        raise ReadError(_("The file is empty."))
+    if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
+        return read_xlsx(data, sheet)
+    if b"\x00" in data[:4096]:
+        raise ReadError(_("The file is neither CSV, XLSX nor JSON (it looks like a binary file)."))
+    text = _decode(data)
+    stripped = text.lstrip("\ufeff").lstrip()
+    if stripped[:1] in ("[", "{"):
+        return read_json(stripped)
+    return read_csv_text(text.lstrip("\ufeff"))

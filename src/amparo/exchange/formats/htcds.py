@@ -1,0 +1,190 @@
+"""HTCDS v2.0 field names and value names ("HTCDS by IOM", CC BY 4.0), flat: one row or object per case.
+
+HTCDS keeps trafficking events and perpetrators in their own objects; a flat
+file carries the exploitation and recruitment events as `exploitation_hte_*`
+and `recruitment_hte_*` columns, and Amparo's extensions (source id,
+registration date, detailed recruiter relationship, organised network, legal
+article) under their Amparo names. The spellings of the official toolkit
+files (Excel template, ODK/Kobo form) are accepted.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import polars as pl
+from django.utils.translation import gettext_lazy as _
+
+from amparo.core import codelists, geography
+from amparo.core.text import fold
+from amparo.exchange.domain import normalise as norm
+from amparo.exchange.domain.readers import ROW, Table
+
+NAME = "htcds"
+LABEL = _("HTCDS v2.0")
+
+# HTCDS field (or Amparo extension) -> Amparo column; aliases are the toolkit's own spellings.
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "source_record_id": ("source_record_id", ("cas_CaseId", "cas_Id", "Id", "case_id")),
+    "registration_date": ("registration_date", ("cas_RegistrationDate", "CreatedDate")),
+    "prs_Gender": ("prs_Gender", ()),
+    "prs_Birthdate": ("prs_Birthdate", ()),
+    "prs_Citizenship": ("prs_Citizenship", ()),
+    "prs_FirstName": ("prs_FirstName", ("prs_First_Name",)),
+    "prs_SecondName": ("prs_SecondName", ("prs_Second_Name",)),
+    "prs_IdentityNumber": ("prs_IdentityNumber", ("prs_Identity_Number",)),
+    "cas_Status": ("cas_Status", ()),
+    "vic_TraffickingStatus": ("vic_TraffickingStatus", ()),
+    "vic_TraffickingStatusDecisionMakingOrg": ("vic_TraffickingStatusDecisionMakingOrg",
+                                               ("vic_TraffickinStatusDecisionMakingOrg",)),
+    "vic_AgeWhenTrafficked": ("age", ()),
+    "vic_TypeOfExploitation": ("vic_TypeOfExploitation", ("vic_Type_of_Exploitation",)),
+    "vic_TypeOfSexExploitation": ("vic_TypeOfSexExploitation", ()),
+    "vic_ForcedLabourIndustry": ("vic_ForcedLabourIndustry", ()),
+    "vic_MethodsOfControl": ("vic_MethodsOfControl", ("vic_Methods_of_Control",)),
+    "vic_MethodOfRecruitment": ("vic_MethodOfRecruitment", ("vic_Method_of_Recruitment",)),
+    "vic_RelationshipToTrafficker": ("htcds_relationship", ()),
+    "exploitation_hte_Country": ("exploitation_country", ()),
+    "exploitation_hte_State": ("exploitation_state", ()),
+    "exploitation_hte_Ubigeo": ("exploitation_ubigeo", ()),
+    "exploitation_hte_Date": ("exploitation_date", ()),
+    "recruitment_hte_Country": ("recruitment_country", ()),
+    "recruitment_hte_State": ("recruitment_state", ()),
+    "recruitment_hte_Ubigeo": ("recruitment_ubigeo", ()),
+    "recruitment_hte_Date": ("recruitment_date", ()),
+    "recruiter_relationship": ("recruiter_relationship", ()),
+    "recruiter_in_household": ("recruiter_in_household", ()),
+    "organised_network": ("organised_network", ()),
+    "legal_article": ("legal_article", ()),
+}
+REQUIRED = ("source_record_id", "registration_date")
+IDENTIFYING = ("prs_FirstName", "prs_SecondName", "prs_IdentityNumber", "prs_Birthdate")
+MULTI_VALUED = ("vic_TypeOfExploitation", "vic_TypeOfSexExploitation", "vic_MethodsOfControl", "vic_MethodOfRecruitment")
+# The coarse HTCDS relationship, when the detailed one is not given: the most that it says.
+COARSE_RELATIONSHIP = {"Familial": "other_relative", "Acquainted": "friend_acquaintance", "Unaquainted": "stranger"}
+
+
+@cache
+def _spellings() -> dict[str, str]:
+    index = {}
+    for field, (_target, aliases) in FIELDS.items():
+        for spelling in (field, *aliases):
+            index[fold(spelling)] = field
+    return index
+
+
+def _mapping(header: list[str]) -> dict[str, str]:
+    """file column -> HTCDS field."""
+    mapping: dict[str, str] = {}
+    for cell in header:
+        field = _spellings().get(fold(cell))
+        if field and field not in mapping.values():
+            mapping[cell] = field
+    return mapping
+
+
+def score(header: list[str]) -> float:
+    fields = set(_mapping(header).values())
+    if not all(name in fields for name in REQUIRED):
+        return 0.0
+    return len(fields) / len(header) if header else 0.0
+
+
+def source_columns(header: list[str]) -> dict[str, str]:
+    columns = {FIELDS[field][0]: cell for cell, field in _mapping(header).items()}
+    if "htcds_relationship" in columns:
+        columns.setdefault("recruiter_relationship", columns["htcds_relationship"])
+    for prefix in ("exploitation", "recruitment"):
+        if f"{prefix}_state" in columns:
+            columns.setdefault(f"{prefix}_ubigeo", columns[f"{prefix}_state"])
+    return columns
+
+
+@cache
+def _ubigeo_of_iso() -> dict[str, str]:
+    index = {geography.iso_3166_2(d.ubigeo): d.ubigeo for d in geography.departments()}
+    index["PE-LMA"] = geography.LIMA_METROPOLITANA
+    return index
+
+
+def _coarse_relationship(value: str) -> str:
+    parts = [COARSE_RELATIONSHIP.get(norm.normalise_code(codelists.HTCDS_RELATIONSHIP_TO_TRAFFICKER, p) or "", p)
+             for p in norm.split_multi(value)]
+    return ";".join(parts)
+
+
+def to_amparo(table: Table, context) -> pl.DataFrame:
+    from amparo.exchange.formats import require
+
+    mapping = _mapping(table.header)
+    require(table.header, set(mapping.values()), REQUIRED, str(LABEL))
+    frame = table.frame.select([pl.col(cell).alias(FIELDS[field][0]) for cell, field in mapping.items()] + [pl.col(ROW)])
+    additions = []
+    if "htcds_relationship" in frame.columns:
+        coarse = pl.col("htcds_relationship").map_elements(_coarse_relationship, return_dtype=pl.String)
+        detailed = pl.col("recruiter_relationship") if "recruiter_relationship" in frame.columns else pl.lit("")
+        additions.append(pl.when(detailed.fill_null("").str.strip_chars() != "").then(detailed).otherwise(coarse)
+                         .alias("recruiter_relationship"))
+    for prefix in ("exploitation", "recruitment"):
+        if f"{prefix}_state" in frame.columns:
+            state = pl.col(f"{prefix}_state").str.strip_chars()
+            ubigeo = pl.col(f"{prefix}_ubigeo") if f"{prefix}_ubigeo" in frame.columns else pl.lit("")
+            additions.append(pl.when(ubigeo.fill_null("").str.strip_chars() != "").then(ubigeo)
+                             .otherwise(state.replace(_ubigeo_of_iso())).alias(f"{prefix}_ubigeo"))
+    return frame.with_columns(additions) if additions else frame
+
+
+def _htcds_relationship(codes: list[str]) -> str:
+    coarse = [codelists.RELATIONSHIP_BY_CODE[c].htcds for c in codes]
+    for value in ("Familial", "Acquainted", "Unaquainted"):
+        if value in coarse:
+            return value
+    return ""
+
+
+def _iso_state(ubigeo: str) -> str:
+    return geography.iso_3166_2(ubigeo) if ubigeo else ""
+
+
+def from_cases(cases: pl.DataFrame, include_identities: bool = False, as_lists: bool = False) -> pl.DataFrame:
+    """Cases as HTCDS rows; `as_lists` keeps multi-valued fields as lists (for JSON)."""
+    def multi(column: str) -> pl.Expr:
+        return pl.col(column) if as_lists else pl.col(column).list.join(";")
+
+    columns = [
+        pl.col("source_record_id"),
+        pl.col("registration_date").cast(pl.String),
+        pl.col("gender").alias("prs_Gender"),
+    ]
+    if include_identities:
+        columns += [pl.col("first_name").alias("prs_FirstName"), pl.col("second_name").alias("prs_SecondName"),
+                    pl.col("identity_number").alias("prs_IdentityNumber"),
+                    pl.col("birthdate").cast(pl.String).fill_null("").alias("prs_Birthdate")]
+    columns += [
+        pl.col("citizenship").alias("prs_Citizenship"),
+        pl.col("age").cast(pl.String).fill_null("").alias("vic_AgeWhenTrafficked"),
+        pl.col("status").alias("cas_Status"),
+        pl.col("trafficking_status").alias("vic_TraffickingStatus"),
+        pl.col("decision_org").alias("vic_TraffickingStatusDecisionMakingOrg"),
+        multi("exploitation_types").alias("vic_TypeOfExploitation"),
+        multi("sex_exploitation_types").alias("vic_TypeOfSexExploitation"),
+        pl.col("forced_labour_industry").alias("vic_ForcedLabourIndustry"),
+        multi("control_methods").alias("vic_MethodsOfControl"),
+        multi("recruitment_methods").alias("vic_MethodOfRecruitment"),
+        pl.col("relationships").map_elements(lambda v: _htcds_relationship(list(v)), return_dtype=pl.String)
+        .alias("vic_RelationshipToTrafficker"),
+    ]
+    for prefix in ("exploitation", "recruitment"):
+        columns += [
+            pl.col(f"{prefix}_country").alias(f"{prefix}_hte_Country"),
+            pl.col(f"{prefix}_ubigeo").map_elements(_iso_state, return_dtype=pl.String).alias(f"{prefix}_hte_State"),
+            pl.col(f"{prefix}_ubigeo").alias(f"{prefix}_hte_Ubigeo"),
+            pl.col(f"{prefix}_date").cast(pl.String).fill_null("").alias(f"{prefix}_hte_Date"),
+        ]
+    columns += [
+        multi("relationships").alias("recruiter_relationship"),
+        pl.when(pl.col("in_household")).then(pl.lit("yes")).otherwise(pl.lit("no")).alias("recruiter_in_household"),
+        pl.col("organised_network"),
+        pl.col("legal_article"),
+    ]
+    return cases.select(columns)

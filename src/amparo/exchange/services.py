@@ -1,0 +1,176 @@
+"""Imports: read, recognise, validate, normalise and store a file, all or nothing, keeping every row.
+
+Each input row ends in exactly one place: a new case, an update of the case the
+same source sent before, "unchanged", or quarantine with its problems. The
+original row is kept, sealed, with the case it produced (CaseProvenance) or
+with its problems (QuarantinedRow).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from amparo.audit.models import AuditAction
+from amparo.audit.services import audit_record
+from amparo.core import codelists, crypto
+from amparo.core.text import fold
+from amparo.exchange import formats, storage
+from amparo.exchange.domain import problems as P
+from amparo.exchange.domain.cases_frame import normalise_cases
+from amparo.exchange.domain.readers import ROW, ReadError, read_table
+from amparo.exchange.models import CaseProvenance, ImportBatch, QuarantinedRow
+from amparo.registry.models import Case, Organisation
+
+Progress = Callable[[str], None]
+
+
+class ImportRefused(ValueError):
+    """The file cannot be imported at all (unreadable, empty, unknown format, missing column, unknown source)."""
+
+
+@dataclass
+class _Plan:
+    new: pl.DataFrame
+    changed: pl.DataFrame
+    changed_ids: list[int]
+    unchanged: int
+
+
+def organisation_find(name: str, *, create_as: str = "") -> Organisation:
+    """The source organisation by name (case and accents ignored); created only when a type is given."""
+    wanted = fold(name)
+    for organisation in Organisation.objects.all():
+        if fold(organisation.name) == wanted:
+            return organisation
+    if create_as:
+        if create_as not in codelists.ORGANISATION_TYPE:
+            raise ImportRefused(_("Unknown organisation type %(type)s; use one of: %(types)s.")
+                                % {"type": create_as, "types": ", ".join(codelists.ORGANISATION_TYPE.values)})
+        return Organisation.objects.create(name=name.strip(), org_type=create_as)
+    known = ", ".join(Organisation.objects.values_list("name", flat=True)) or "-"
+    raise ImportRefused(_("Unknown source organisation %(name)s. Known organisations: %(known)s. Create it first, or "
+                          "give its type to create it.") % {"name": name, "known": known})
+
+
+def _fingerprints(frame: pl.DataFrame) -> list[str]:
+    """Keyed hash of each normalised row: equal hashes mean nothing changed."""
+    encoded = frame.drop(ROW).select(pl.struct(pl.all()).struct.json_encode().alias("j"))["j"]
+    return [crypto.lookup_hash(text) for text in encoded.to_list()]
+
+
+def _latest_hashes(source: Organisation, ids: list[str]) -> dict[str, tuple[int, str]]:
+    """source_record_id -> (case id, content hash of its latest provenance) for the ids already stored."""
+    existing = dict(Case.objects.filter(source_organisation=source).values_list("source_record_id", "id"))
+    found = {rid: existing[rid] for rid in ids if rid in existing}
+    if not found:
+        return {}
+    latest = (CaseProvenance.objects.filter(case_id__in=found.values()).values("case_id")
+              .annotate(last=Max("id")).values_list("last", flat=True))
+    hashes = dict(CaseProvenance.objects.filter(id__in=list(latest)).values_list("case_id", "content_hash"))
+    return {rid: (case_id, hashes.get(case_id, "")) for rid, case_id in found.items()}
+
+
+def _plan(valid: pl.DataFrame, hashes: list[str], source: Organisation) -> _Plan:
+    known = _latest_hashes(source, valid["source_record_id"].to_list())
+    status, case_ids = [], []
+    for rid, content in zip(valid["source_record_id"].to_list(), hashes):
+        if rid not in known:
+            status.append("new")
+            case_ids.append(None)
+        else:
+            case_id, previous = known[rid]
+            status.append("unchanged" if previous == content else "changed")
+            case_ids.append(case_id)
+    status = pl.Series("status", status, dtype=pl.String)
+    changed = valid.filter(status == "changed")
+    changed_ids = [c for c, s in zip(case_ids, status.to_list()) if s == "changed"]
+    return _Plan(valid.filter(status == "new"), changed, changed_ids, int((status == "unchanged").sum()))
+
+
+def _originals(table_frame: pl.DataFrame) -> dict[int, str]:
+    encoded = table_frame.select(ROW, pl.struct(pl.exclude(ROW)).struct.json_encode().alias("j"))
+    return dict(encoded.iter_rows())
+
+
+def _problem_rows(table, normalised, fmt) -> dict[int, list[dict]]:
+    """Every rejected row's problems as dicts, named by the file's own columns."""
+    names = fmt.source_columns(table.header)
+    rows: dict[int, list[dict]] = {}
+    for row, problems in normalised.problems.items():
+        rows[row] = [dict(p.as_dict(), column=names.get(p.column, p.column), field=p.column) for p in problems]
+    for row, cells in table.ragged_rows:
+        rows[row] = [P.Problem(row, "", str(cells), P.RAGGED, (("width", str(len(table.header))),)).as_dict()]
+    return rows
+
+
+def file_import(*, data: bytes, file_name: str, source: Organisation, format_name: str = "auto", user=None,
+                dry_run: bool = False, sheet: str | None = None, columnar: bool | None = None,
+                progress: Progress | None = None) -> ImportBatch:
+    """Import one file from one source; returns its batch with the counts. Raises ImportRefused."""
+    say = progress or (lambda message: None)
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        table = read_table(data, file_name, sheet)
+        fmt = formats.detect(table.header) if format_name == "auto" else formats.get(format_name)
+        amparo_frame = fmt.to_amparo(table, formats.ImportContext(sha256))
+    except (ReadError, formats.FormatError) as error:
+        raise ImportRefused(str(error)) from error
+    if table.frame.height == 0 and not table.ragged_rows:
+        raise ImportRefused(_("The file has a header but no rows."))
+    say(_("Read %(rows)s rows in %(format)s format.") % {"rows": table.frame.height + len(table.ragged_rows),
+                                                          "format": fmt.LABEL})
+
+    normalised = normalise_cases(amparo_frame)
+    rejected = _problem_rows(table, normalised, fmt)
+    valid = normalised.frame
+    hashes = _fingerprints(valid)
+    say(_("Checked: %(valid)s rows valid, %(rejected)s rejected.") % {"valid": valid.height, "rejected": len(rejected)})
+
+    with transaction.atomic():
+        plan = _plan(valid, hashes, source)
+        previous = (ImportBatch.objects.filter(source=source, sha256=sha256, dry_run=False,
+                                               status=ImportBatch.Status.DONE).order_by("id").first())
+        batch = ImportBatch.objects.create(
+            source=source, file_name=file_name[:255], sha256=sha256, format=fmt.NAME, user=user, dry_run=dry_run,
+            rows=table.frame.height + len(table.ragged_rows), created=plan.new.height, updated=plan.changed.height,
+            unchanged=plan.unchanged, rejected=len(rejected), same_file_as=previous)
+        originals = _originals(table.frame)
+        QuarantinedRow.objects.bulk_create([
+            QuarantinedRow(batch=batch, row_number=row, original_sealed=originals.get(row, "{}"),
+                           problems_sealed=json.dumps(problems, ensure_ascii=False))
+            for row, problems in sorted(rejected.items())], batch_size=2000)
+        if not dry_run:
+            new_ids = storage.cases_insert(plan.new, source=source, owner=None, columnar=columnar)
+            storage.cases_update(plan.changed, plan.changed_ids)
+            say(_("Stored %(new)s new cases and updated %(changed)s.") % {"new": len(new_ids),
+                                                                         "changed": len(plan.changed_ids)})
+            _provenance_store(batch, valid, hashes, plan, new_ids, originals)
+            audit_record(user=user, action=AuditAction.IMPORT, obj=batch,
+                         details={"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged,
+                                  "rejected": batch.rejected, "format": fmt.NAME, "sha256": sha256})
+        batch.status = ImportBatch.Status.DONE
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["status", "finished_at"])
+    return batch
+
+
+def _provenance_store(batch, valid: pl.DataFrame, hashes: list[str], plan: _Plan, new_ids: list[int],
+                      originals: dict[int, str]) -> None:
+    """One provenance row per created or updated case, with its original row sealed."""
+    by_row = dict(zip(valid[ROW].to_list(), hashes))
+    entries = [(case_id, row, CaseProvenance.Action.CREATED) for case_id, row in zip(new_ids, plan.new[ROW].to_list())]
+    entries += [(case_id, row, CaseProvenance.Action.UPDATED)
+                for case_id, row in zip(plan.changed_ids, plan.changed[ROW].to_list())]
+    rows = ((case_id, batch.pk, row, str(action), crypto.seal(originals[row]), by_row[row])
+            for case_id, row, action in entries)
+    storage.insert_rows(CaseProvenance, ["case_id", "batch_id", "row_number", "action", "original_sealed",
+                                         "content_hash"], rows)

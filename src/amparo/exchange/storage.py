@@ -1,0 +1,202 @@
+"""Store normalised cases in the registry: new ones in bulk, changed ones in place.
+
+On SQLite, new cases go in by `executemany` on whole columns inside the import's
+transaction (a million rows in seconds); elsewhere, and whenever asked, through
+`registry.services.cases_register`. Both write the same rows: the derived place
+and family flag come from `registry.records.case_place` and `family_facilitated`
+(called once per distinct combination), identities are sealed with the same
+field code, and tests compare the two paths table by table.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from amparo.core import crypto
+from amparo.exchange.domain.cases_frame import EVENTS, record_of
+from amparo.registry import services as registry_services
+from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Person, PersonIdentity, TraffickingEvent
+from amparo.registry.records import EventRecord, PerpetratorRecord, case_place, family_facilitated
+
+CHUNK = 50_000
+CODE_FIELDS = (
+    (CaseCode.Field.EXPLOITATION, "exploitation_types"),
+    (CaseCode.Field.CONTROL, "control_methods"),
+    (CaseCode.Field.RECRUITMENT, "recruitment_methods"),
+    (CaseCode.Field.SEX_EXPLOITATION, "sex_exploitation_types"),
+)
+PLACE_KEYS = [f"{prefix}_{part}" for prefix, _ in EVENTS for part in ("ubigeo", "country")]
+
+
+def _prep(model, field_name: str, value):
+    return model._meta.get_field(field_name).get_db_prep_save(value, connection)
+
+
+def insert_rows(model, columns: list[str], rows) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _next_id(model) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(model._meta.db_table)}")
+        return cursor.fetchone()[0] + 1
+
+
+def _events_of(key: dict) -> list[EventRecord]:
+    return [EventRecord(event_type, key[f"{prefix}_ubigeo"], key[f"{prefix}_country"] or "PE")
+            for prefix, event_type in EVENTS if key[f"{prefix}_ubigeo"] or key[f"{prefix}_country"]]
+
+
+def derived_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Department, province, district and family-facilitated flag of each row, by the registry's own rules."""
+    places = frame.select(PLACE_KEYS).unique()
+    places = places.with_columns(pl.Series("place", [list(case_place(_events_of(k))) for k in places.iter_rows(named=True)],
+                                           dtype=pl.List(pl.String)))
+    families = frame.select("relationships", "in_household").unique()
+    families = families.with_columns(pl.Series("family_facilitated", [
+        family_facilitated([PerpetratorRecord(r, h) for r in rels]) for rels, h in families.iter_rows()], dtype=pl.Boolean))
+    out = frame.select([ *PLACE_KEYS, "relationships", "in_household"]).join(places, on=PLACE_KEYS, how="left",
+                                                                             maintain_order="left", nulls_equal=True)
+    out = out.join(families, on=["relationships", "in_household"], how="left", maintain_order="left", nulls_equal=True)
+    return out.select(
+        pl.col("place").list.get(0).alias("department_code"), pl.col("place").list.get(1).alias("province_code"),
+        pl.col("place").list.get(2).alias("district_code"), pl.col("family_facilitated"))
+
+
+def _seal_column(values: list[str]) -> list[str]:
+    return [crypto.seal(v) if v else "" for v in values]
+
+
+def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=None, is_synthetic: bool = False) -> list[int]:
+    """Insert new cases (a normalised frame) with executemany; returns their ids in frame order."""
+    n = frame.height
+    if n == 0:
+        return []
+    now = _prep(Case, "created_at", timezone.now())
+    person_ids = list(range(_next_id(Person), _next_id(Person) + n))
+    case_ids = list(range(_next_id(Case), _next_id(Case) + n))
+    insert_rows(Person, ["id", "gender", "citizenship", "is_synthetic"],
+            zip(person_ids, frame["gender"].to_list(), frame["citizenship"].str.to_uppercase().to_list(),
+                [is_synthetic] * n))
+
+    birth = frame["birthdate"].cast(pl.String).fill_null("")
+    has_identity = ((frame["first_name"] != "") | (frame["second_name"] != "") | (birth != "")
+                    | (frame["identity_number"] != ""))
+    if has_identity.any():
+        ident = frame.select("first_name", "second_name", "identity_number").with_columns(birthdate=birth)
+        ident = ident.with_columns(person_id=pl.Series(person_ids)).filter(has_identity)
+        numbers = ident["identity_number"].to_list()
+        insert_rows(PersonIdentity, ["person_id", "first_name", "second_name", "birthdate", "identity_number",
+                                 "identity_number_hash", "address", "phone"],
+                zip(ident["person_id"].to_list(), _seal_column(ident["first_name"].to_list()),
+                    _seal_column(ident["second_name"].to_list()), _seal_column(ident["birthdate"].to_list()),
+                    _seal_column(numbers), [crypto.lookup_hash(v) if v else "" for v in numbers],
+                    [""] * len(numbers), [""] * len(numbers)))
+
+    derived = derived_columns(frame)
+    case_columns = {
+        "id": case_ids, "victim_id": person_ids, "source_organisation_id": [source.pk] * n,
+        "source_record_id": frame["source_record_id"].to_list(),
+        "registration_date": frame["registration_date"].cast(pl.String).to_list(),
+        "status": frame["status"].to_list(), "trafficking_status": frame["trafficking_status"].to_list(),
+        "trafficking_status_decision_org": frame["decision_org"].to_list(),
+        "forced_labour_industry": frame["forced_labour_industry"].to_list(),
+        "age_when_trafficked": frame["age"].to_list(), "organised_network": frame["organised_network"].to_list(),
+        "legal_article": frame["legal_article"].to_list(),
+        "department_code": derived["department_code"].to_list(), "province_code": derived["province_code"].to_list(),
+        "district_code": derived["district_code"].to_list(),
+        "family_facilitated": derived["family_facilitated"].to_list(),
+        "is_synthetic": [is_synthetic] * n, "owner_id": [owner.pk if owner else None] * n,
+        "created_at": [now] * n, "updated_at": [now] * n, "version": [1] * n,
+    }
+    insert_rows(Case, list(case_columns), zip(*case_columns.values()))
+
+    ids = pl.Series("case_id", case_ids)
+    code_rows = []
+    for field, column in CODE_FIELDS:
+        exploded = pl.DataFrame({"case_id": ids, "code": frame[column]}).explode("code").drop_nulls("code")
+        code_rows.append(exploded.with_columns(pl.lit(str(field)).alias("field")))
+    codes = pl.concat(code_rows).sort("case_id", maintain_order=True)
+    insert_rows(CaseCode, ["case_id", "field", "code"], codes.select("case_id", "field", "code").iter_rows())
+
+    roles = _prep(Perpetrator, "roles", [])
+    perpetrators = pl.DataFrame({"case_id": ids, "relationship": frame["relationships"],
+                                 "household": frame["in_household"]}).explode("relationship").drop_nulls("relationship")
+    insert_rows(Perpetrator, ["case_id", "person_id", "relationship", "lives_in_household", "roles"],
+            ((c, None, r, h, roles) for c, r, h in perpetrators.iter_rows()))
+
+    event_rows = []
+    for prefix, event_type in EVENTS:
+        part = pl.DataFrame({"case_id": ids, "ubigeo": frame[f"{prefix}_ubigeo"], "country": frame[f"{prefix}_country"],
+                             "date": frame[f"{prefix}_date"].cast(pl.String), "order": len(event_rows)})
+        part = part.filter((pl.col("ubigeo") != "") | (pl.col("country") != ""))
+        event_rows.append(part.with_columns(pl.lit(event_type).alias("event_type"),
+                                            pl.col("country").replace("", "PE")))
+    events = pl.concat(event_rows).sort(["case_id", "order"])
+    insert_rows(TraffickingEvent, ["case_id", "event_type", "country", "ubigeo", "date", "description"],
+            ((c, t, k, u, d, "") for c, t, k, u, d in events.select("case_id", "event_type", "country", "ubigeo", "date")
+             .iter_rows()))
+    return case_ids
+
+
+def cases_insert_orm(frame: pl.DataFrame, *, source: Organisation, owner=None, is_synthetic: bool = False) -> list[int]:
+    records = [record_of(row) for row in frame.iter_rows(named=True)]
+    cases = registry_services.cases_register(records=records, source=source, owner=owner, is_synthetic=is_synthetic)
+    return [case.pk for case in cases]
+
+
+def cases_insert(frame: pl.DataFrame, *, source: Organisation, owner=None, is_synthetic: bool = False,
+                 columnar: bool | None = None) -> list[int]:
+    """New cases, by the columnar path on SQLite (unless `columnar=False`), by the registry service otherwise."""
+    if columnar is None:
+        columnar = connection.vendor == "sqlite"
+    insert = cases_insert_columnar if columnar else cases_insert_orm
+    ids: list[int] = []
+    for start in range(0, frame.height, CHUNK):
+        ids += insert(frame.slice(start, CHUNK), source=source, owner=owner, is_synthetic=is_synthetic)
+    return ids
+
+
+@transaction.atomic
+def cases_update(frame: pl.DataFrame, case_ids: list[int]) -> None:
+    """Replace the content of existing cases with the rows' (few, so one case at a time)."""
+    for row, case_id in zip(frame.iter_rows(named=True), case_ids):
+        record = record_of(row)
+        case = Case.objects.select_related("victim").get(pk=case_id)
+        Person.objects.filter(pk=case.victim_id).update(gender=record.victim.gender,
+                                                        citizenship=record.victim.citizenship.upper())
+        identity = record.victim
+        if any((identity.first_name, identity.second_name, identity.birthdate, identity.identity_number)):
+            PersonIdentity.objects.update_or_create(person_id=case.victim_id, defaults=dict(
+                first_name=identity.first_name, second_name=identity.second_name,
+                birthdate=identity.birthdate.isoformat() if identity.birthdate else "",
+                identity_number=identity.identity_number,
+                identity_number_hash=crypto.lookup_hash(identity.identity_number) if identity.identity_number else ""))
+        else:
+            PersonIdentity.objects.filter(person_id=case.victim_id).delete()
+        Case.objects.filter(pk=case_id).update(
+            registration_date=record.registration_date, status=record.status,
+            trafficking_status=record.trafficking_status,
+            trafficking_status_decision_org=record.trafficking_status_decision_org,
+            forced_labour_industry=record.forced_labour_industry, age_when_trafficked=record.age_when_trafficked,
+            organised_network=record.organised_network, legal_article=record.legal_article,
+            updated_at=timezone.now(), version=F("version") + 1)
+        CaseCode.objects.filter(case_id=case_id).delete()
+        CaseCode.objects.bulk_create([CaseCode(case_id=case_id, field=field, code=code)
+                                      for field, column in CODE_FIELDS for code in row[column]])
+        Perpetrator.objects.filter(case_id=case_id, person__isnull=True).delete()
+        Perpetrator.objects.bulk_create([Perpetrator(case_id=case_id, relationship=p.relationship,
+                                                     lives_in_household=p.lives_in_household)
+                                         for p in record.perpetrators])
+        TraffickingEvent.objects.filter(case_id=case_id).delete()
+        TraffickingEvent.objects.bulk_create([TraffickingEvent(case_id=case_id, event_type=e.event_type,
+                                                               country=e.country, ubigeo=e.ubigeo, date=e.date)
+                                              for e in record.events])
+        registry_services.case_refresh_derived(Case.objects.get(pk=case_id))
