@@ -1,0 +1,230 @@
+"""Writes for a child's care: assessments, reintegration plans, safety approvals, placements,
+follow-up visits and prevention referrals.
+
+Each write that can place a child asks `domain.reintegration.placement_decision`
+first, with facts read fresh from the database, so the rule cannot be skipped
+by a form, the API, an import or a direct call. Every action is audited,
+refusals included.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from amparo.audit.models import AuditAction
+from amparo.audit.services import audit_record
+from amparo.casework.domain.follow_ups import DEFAULT_FOLLOW_UP_MONTHS, follow_up_schedule
+from amparo.casework.domain.reintegration import (
+    ApprovalFacts,
+    PersonRef,
+    Reason,
+    Verdict,
+    approval_problem,
+    caregiver_is_perpetrator,
+    placement_decision,
+)
+from amparo.casework.models import (
+    CareArrangement,
+    FamilyAssessment,
+    FollowUpVisit,
+    Referral,
+    ReintegrationPlan,
+    SafetyApproval,
+)
+from amparo.casework.permissions import APPROVER_ROLES, CARE_ROLES, has_role, require_case
+from amparo.casework.selectors import case_facts, person_ref, plan_approvals
+from amparo.core import codelists, crypto
+from amparo.registry.models import Case, Person, PersonIdentity
+from amparo.registry.records import PersonRecord
+
+REASON_MESSAGES = {
+    Reason.CAREGIVER_IS_PERPETRATOR: _(
+        "This person is recorded as a perpetrator in this case and can never be named caregiver, whatever the approval."),
+    Reason.FAMILY_RETURN_NEEDS_APPROVAL: _(
+        "Blocked: a family member facilitated this child's trafficking. Returning the child to the family needs a "
+        "documented safety assessment approved by a supervisor who is not the case worker."),
+    Reason.FAMILY_RETURN_REFUSED: _("A supervisor refused the safety assessment for returning the child to the family."),
+    Reason.APPROVER_NOT_SUPERVISOR: _("Only a supervisor may approve a safety assessment."),
+    Reason.APPROVER_IS_CASE_WORKER: _("The case worker of this case cannot approve its safety assessment (two-person rule)."),
+    Reason.APPROVER_PROPOSED_PLAN: _("Whoever proposed the plan cannot approve it (two-person rule)."),
+    Reason.ASSESSMENT_MISSING: _("Write the safety assessment before deciding."),
+}
+PLAN_NOT_READY = _("This plan is not ready for placement (status: %(status)s).")
+
+
+class ReintegrationRefused(Exception):
+    """The reintegration rule refused the action; `reason` says why."""
+
+    def __init__(self, reason: Reason | str, message=None):
+        self.reason = reason
+        super().__init__(str(message or REASON_MESSAGES[reason]))
+
+
+def follow_up_months() -> tuple[int, ...]:
+    return tuple(getattr(settings, "AMPARO_FOLLOW_UP_MONTHS", DEFAULT_FOLLOW_UP_MONTHS))
+
+
+def _caregiver(case: Case, caregiver: Person | PersonRecord | None) -> tuple[Person | None, PersonRef | None]:
+    """The caregiver as a matchable reference, without storing anything yet."""
+    if caregiver is None or isinstance(caregiver, Person):
+        return caregiver, person_ref(caregiver)
+    digest = crypto.lookup_hash(caregiver.identity_number) if caregiver.identity_number else ""
+    return None, PersonRef(None, digest)
+
+
+def _store_caregiver(case: Case, record: PersonRecord) -> Person:
+    person = Person.objects.create(gender=record.gender, citizenship=record.citizenship.upper(), is_synthetic=case.is_synthetic)
+    if any((record.first_name, record.second_name, record.birthdate, record.identity_number)):
+        PersonIdentity.objects.create(
+            person=person, first_name=record.first_name, second_name=record.second_name,
+            birthdate=record.birthdate.isoformat() if record.birthdate else "",
+            identity_number=record.identity_number,
+            identity_number_hash=crypto.lookup_hash(record.identity_number) if record.identity_number else "",
+        )
+    return person
+
+
+def _refuse(user, obj, reason: Reason, request, **details) -> None:
+    audit_record(user=user, action=AuditAction.REFUSE, obj=obj, request=request, details={"reason": str(reason), **details})
+    raise ReintegrationRefused(reason)
+
+
+def family_assessment_record(*, case: Case, user, assessed_on: date, risk: str, summary: str, request=None) -> FamilyAssessment:
+    require_case(user, case, CARE_ROLES)
+    if risk not in codelists.FAMILY_ASSESSMENT_RISK or not summary.strip():
+        raise ValueError("a family assessment needs a risk level and a summary")
+    assessment = FamilyAssessment.objects.create(case=case, assessed_on=assessed_on, risk=risk, summary=summary,
+                                                 created_by=user)
+    audit_record(user=user, action=AuditAction.CREATE, obj=assessment, request=request, details={"case": case.pk, "risk": risk})
+    return assessment
+
+
+def plan_propose(*, case: Case, user, destination_type: str, caregiver: Person | PersonRecord | None = None,
+                 rationale: str = "", request=None) -> ReintegrationPlan:
+    """Record a plan; it is ready at once, held for a supervisor's approval, or refused outright."""
+    require_case(user, case, CARE_ROLES)
+    if destination_type not in codelists.CARE_ARRANGEMENT_TYPE:
+        raise ValueError(f"unknown care arrangement {destination_type!r}")
+    person, ref = _caregiver(case, caregiver)
+    decision = placement_decision(case_facts(case), destination_type, ref, (), user.pk)
+    if decision.verdict == Verdict.FORBIDDEN:
+        _refuse(user, case, decision.reason, request, action="plan_propose", destination=destination_type)
+    status = ReintegrationPlan.Status.READY if decision.allowed else ReintegrationPlan.Status.AWAITING_APPROVAL
+    with transaction.atomic():
+        if isinstance(caregiver, PersonRecord):
+            person = _store_caregiver(case, caregiver)
+        plan = ReintegrationPlan.objects.create(case=case, destination_type=destination_type, caregiver=person,
+                                                rationale=rationale, status=status, proposed_by=user)
+        audit_record(user=user, action=AuditAction.CREATE, obj=plan, request=request,
+                     details={"case": case.pk, "destination": destination_type, "status": status,
+                              "reason": str(decision.reason or "")})
+    return plan
+
+
+def plan_decide(*, plan: ReintegrationPlan, approver, assessment: str, approve: bool, request=None) -> SafetyApproval:
+    """A supervisor's decision on a plan's safety assessment, under the two-person rule."""
+    require_case(approver, plan.case, CARE_ROLES | APPROVER_ROLES)
+    with transaction.atomic():
+        plan = ReintegrationPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
+        facts = case_facts(plan.case)
+        problem = approval_problem(
+            facts, ApprovalFacts(approver.pk, has_role(approver, APPROVER_ROLES), assessment, approve), plan.proposed_by_id)
+        if problem is None and approve and caregiver_is_perpetrator(person_ref(plan.caregiver), facts):
+            problem = Reason.CAREGIVER_IS_PERPETRATOR
+        if problem is None and plan.status not in (ReintegrationPlan.Status.AWAITING_APPROVAL,
+                                                   ReintegrationPlan.Status.REFUSED):
+            raise ReintegrationRefused("plan_not_awaiting", PLAN_NOT_READY % {"status": plan.get_status_display()})
+    if problem is not None:
+        _refuse(approver, plan, problem, request, action="plan_decide")
+    with transaction.atomic():
+        approval = SafetyApproval.objects.create(plan=plan, approver=approver, assessment=assessment, approved=approve)
+        plan.status = ReintegrationPlan.Status.READY if approve else ReintegrationPlan.Status.REFUSED
+        plan.save(update_fields=["status"])
+        audit_record(user=approver, action=AuditAction.APPROVE if approve else AuditAction.REFUSE, obj=plan,
+                     request=request, details={"case": plan.case_id, "approval": approval.pk, "approved": approve})
+    return approval
+
+
+def care_arrangement_start(*, case: Case, user, arrangement_type: str, started_on: date,
+                           caregiver: Person | PersonRecord | None = None, plan: ReintegrationPlan | None = None,
+                           request=None) -> CareArrangement:
+    """Place the child: end the current arrangement, start this one and schedule its follow-up visits.
+
+    The only writer of care arrangements. A family return in a family-facilitated
+    case needs a plan with a valid supervisor approval; a perpetrator is never caregiver.
+    """
+    require_case(user, case, CARE_ROLES)
+    if arrangement_type not in codelists.CARE_ARRANGEMENT_TYPE:
+        raise ValueError(f"unknown care arrangement {arrangement_type!r}")
+    with transaction.atomic():
+        if plan is not None:
+            plan = ReintegrationPlan.objects.select_for_update().get(pk=plan.pk, case=case)
+            if plan.status != ReintegrationPlan.Status.READY:
+                raise ReintegrationRefused("plan_not_ready", PLAN_NOT_READY % {"status": plan.get_status_display()})
+            arrangement_type, caregiver = plan.destination_type, plan.caregiver
+        person, ref = _caregiver(case, caregiver)
+        approvals = plan_approvals(plan) if plan is not None else []
+        decision = placement_decision(case_facts(case), arrangement_type, ref, approvals,
+                                      plan.proposed_by_id if plan is not None else user.pk)
+        if decision.allowed:
+            arrangement = _place(case, user, arrangement_type, caregiver, person, plan, started_on, request)
+    if not decision.allowed:
+        _refuse(user, case, decision.reason, request, action="placement", arrangement_type=arrangement_type)
+    return arrangement
+
+
+def _place(case, user, arrangement_type, caregiver, person, plan, started_on, request) -> CareArrangement:
+    if isinstance(caregiver, PersonRecord):
+        person = _store_caregiver(case, caregiver)
+    CareArrangement.objects.filter(case=case, ended_on=None).update(ended_on=started_on)
+    arrangement = CareArrangement.objects.create(case=case, arrangement_type=arrangement_type, caregiver=person,
+                                                 plan=plan, started_on=started_on, created_by=user)
+    FollowUpVisit.objects.bulk_create([
+        FollowUpVisit(arrangement=arrangement, case=case, months_after=months, due_on=due)
+        for months, due in follow_up_schedule(started_on, follow_up_months())
+    ])
+    if plan is not None:
+        plan.status = ReintegrationPlan.Status.PLACED
+        plan.save(update_fields=["status"])
+    audit_record(user=user, action=AuditAction.CREATE, obj=arrangement, request=request,
+                 details={"case": case.pk, "arrangement_type": arrangement_type, "plan": plan.pk if plan else None})
+    return arrangement
+
+
+def follow_up_record(*, visit: FollowUpVisit, user, visited_on: date, outcome: str, notes: str = "",
+                     request=None) -> FollowUpVisit:
+    require_case(user, visit.case, CARE_ROLES)
+    if outcome not in codelists.FOLLOW_UP_OUTCOME:
+        raise ValueError(f"unknown follow-up outcome {outcome!r}")
+    before = {"visited_on": visit.visited_on.isoformat() if visit.visited_on else None, "outcome": visit.outcome}
+    visit.visited_on, visit.outcome, visit.notes, visit.recorded_by = visited_on, outcome, notes, user
+    visit.save()
+    audit_record(user=user, action=AuditAction.CHANGE, obj=visit, request=request, details={
+        "case": visit.case_id,
+        "changed": {"visited_on": {"old": before["visited_on"], "new": visited_on.isoformat()},
+                    "outcome": {"old": before["outcome"], "new": outcome}},
+    })
+    return visit
+
+
+def referral_create(*, case: Case, user, programme: str, referred_on: date, notes: str = "", request=None) -> Referral:
+    require_case(user, case, CARE_ROLES)
+    if programme not in codelists.REFERRAL_PROGRAMME:
+        raise ValueError(f"unknown programme {programme!r}")
+    referral = Referral.objects.create(case=case, programme=programme, referred_on=referred_on, notes=notes, created_by=user)
+    audit_record(user=user, action=AuditAction.CREATE, obj=referral, request=request,
+                 details={"case": case.pk, "programme": programme})
+    return referral
+
+
+def referral_set_status(*, referral: Referral, user, status: str, request=None) -> Referral:
+    require_case(user, referral.case, CARE_ROLES)
+    if status not in codelists.REFERRAL_STATUS:
+        raise ValueError(f"unknown referral status {status!r}")
+    old, referral.status = referral.status, status
+    referral.save(update_fields=["status", "updated_at"])
+    audit_record(user=user, action=AuditAction.CHANGE, obj=referral, request=request,
+                 details={"case": referral.case_id, "changed": {"status": {"old": old, "new": status}}})
+    return referral

@@ -1,0 +1,240 @@
+"""A child's care and reintegration pages: thin views over care_services and selectors."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from amparo.accounts.access import case_for, cases_visible_to
+from amparo.accounts.roles import Role
+from amparo.casework import care_services
+from amparo.casework.care_services import ReintegrationRefused
+from amparo.casework.forms import (
+    ApprovalForm,
+    ArrangementForm,
+    AssessmentForm,
+    PlacementForm,
+    PlanForm,
+    ReferralForm,
+    ReferralStatusForm,
+    VisitForm,
+)
+from amparo.casework.models import FollowUpVisit, Referral, ReintegrationPlan
+from amparo.casework.permissions import APPROVER_ROLES, CARE_ROLES, STATISTICS_ROLES, has_role
+from amparo.casework.selectors import family_facilitated_districts, retrafficking_rates, visits_for
+from amparo.core import codelists
+from amparo.stats.domain.disclosure import DEFAULT_THRESHOLD, is_sensitive
+
+
+def _care_case(request, pk):
+    case = case_for(request.user, pk)
+    if not has_role(request.user, CARE_ROLES):
+        raise PermissionDenied
+    return case
+
+
+def _care_page(request, case, status=200, **forms):
+    context = {
+        "case": case,
+        "perpetrators": case.perpetrators.order_by("id"),
+        "arrangements": case.care_arrangements.select_related("plan").order_by("-started_on", "-id"),
+        "assessments": case.family_assessments.all(),
+        "plans": case.reintegration_plans.prefetch_related("approvals__approver"),
+        "visits": case.follow_up_visits.select_related("arrangement").order_by("due_on", "id"),
+        "referrals": case.referrals.all(),
+        "today": date.today(),
+        "may_approve": has_role(request.user, APPROVER_ROLES) and case.owner_id != request.user.pk,
+        "assessment_form": forms.get("assessment_form") or AssessmentForm(),
+        "plan_form": forms.get("plan_form") or PlanForm(),
+        "approval_form": forms.get("approval_form") or ApprovalForm(),
+        "placement_form": forms.get("placement_form") or PlacementForm(),
+        "arrangement_form": forms.get("arrangement_form") or ArrangementForm(),
+        "referral_form": forms.get("referral_form") or ReferralForm(),
+        "referral_status_form": ReferralStatusForm(),
+    }
+    return render(request, "casework/care.html", context, status=status)
+
+
+@login_required
+def care_view(request, pk):
+    return _care_page(request, _care_case(request, pk))
+
+
+def _refused(request, case, error: ReintegrationRefused, **forms):
+    messages.error(request, str(error))
+    return _care_page(request, case, status=409, **forms)
+
+
+@login_required
+@require_POST
+def assessment_create_view(request, pk):
+    case = _care_case(request, pk)
+    form = AssessmentForm(request.POST)
+    if not form.is_valid():
+        return _care_page(request, case, status=400, assessment_form=form)
+    care_services.family_assessment_record(case=case, user=request.user, request=request, **form.cleaned_data)
+    messages.success(request, _("Family assessment recorded."))
+    return redirect("casework-case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def plan_create_view(request, pk):
+    case = _care_case(request, pk)
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        return _care_page(request, case, status=400, plan_form=form)
+    try:
+        plan = care_services.plan_propose(
+            case=case, user=request.user, destination_type=form.cleaned_data["destination_type"],
+            caregiver=form.caregiver_record(), rationale=form.cleaned_data["rationale"], request=request)
+    except ReintegrationRefused as error:
+        return _refused(request, case, error, plan_form=form)
+    if plan.status == ReintegrationPlan.Status.AWAITING_APPROVAL:
+        messages.warning(request, str(care_services.REASON_MESSAGES[care_services.Reason.FAMILY_RETURN_NEEDS_APPROVAL]))
+    else:
+        messages.success(request, _("Reintegration plan recorded; it is ready for placement."))
+    return redirect("casework-case", pk=case.pk)
+
+
+def _plan_of(request, plan_id) -> ReintegrationPlan:
+    plan = get_object_or_404(ReintegrationPlan.objects.select_related("case"), pk=plan_id)
+    case_for(request.user, plan.case_id)  # 404 outside the user's scope
+    return plan
+
+
+@login_required
+@require_POST
+def plan_decide_view(request, plan_id):
+    plan = _plan_of(request, plan_id)
+    case = _care_case(request, plan.case_id)
+    form = ApprovalForm(request.POST)
+    if not form.is_valid():
+        return _care_page(request, case, status=400, approval_form=form)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        care_services.plan_decide(plan=plan, approver=request.user, assessment=form.cleaned_data["assessment"],
+                                  approve=approve, request=request)
+    except ReintegrationRefused as error:
+        return _refused(request, case, error, approval_form=form)
+    messages.success(request, _("Safety assessment approved: the plan is ready for placement.") if approve
+                     else _("Safety assessment refused: the plan will not be carried out."))
+    return redirect("casework-case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def plan_place_view(request, plan_id):
+    plan = _plan_of(request, plan_id)
+    case = _care_case(request, plan.case_id)
+    form = PlacementForm(request.POST)
+    if not form.is_valid():
+        return _care_page(request, case, status=400, placement_form=form)
+    try:
+        care_services.care_arrangement_start(case=case, user=request.user, arrangement_type=plan.destination_type,
+                                             started_on=form.cleaned_data["started_on"], plan=plan, request=request)
+    except ReintegrationRefused as error:
+        return _refused(request, case, error, placement_form=form)
+    messages.success(request, _("Placement started; follow-up visits are scheduled."))
+    return redirect("casework-case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def arrangement_create_view(request, pk):
+    case = _care_case(request, pk)
+    form = ArrangementForm(request.POST)
+    if not form.is_valid():
+        return _care_page(request, case, status=400, arrangement_form=form)
+    try:
+        care_services.care_arrangement_start(case=case, user=request.user, request=request, **form.cleaned_data)
+    except ReintegrationRefused as error:
+        return _refused(request, case, error, arrangement_form=form)
+    messages.success(request, _("Placement started; follow-up visits are scheduled."))
+    return redirect("casework-case", pk=case.pk)
+
+
+@login_required
+def visit_record_view(request, visit_id):
+    visit = get_object_or_404(FollowUpVisit.objects.select_related("case", "arrangement"), pk=visit_id)
+    case = _care_case(request, visit.case_id)
+    form = VisitForm(request.POST or None, initial={"outcome": visit.outcome, "notes": visit.notes})
+    if request.method == "POST" and form.is_valid():
+        care_services.follow_up_record(visit=visit, user=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("Follow-up visit recorded."))
+        return redirect("casework-case", pk=case.pk)
+    return render(request, "casework/visit_form.html", {"case": case, "visit": visit, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def referral_create_view(request, pk):
+    case = _care_case(request, pk)
+    form = ReferralForm(request.POST)
+    if not form.is_valid():
+        return _care_page(request, case, status=400, referral_form=form)
+    care_services.referral_create(case=case, user=request.user, request=request, **form.cleaned_data)
+    messages.success(request, _("Family referred to the programme."))
+    return redirect("casework-case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def referral_status_view(request, referral_id):
+    referral = get_object_or_404(Referral, pk=referral_id)
+    case = _care_case(request, referral.case_id)
+    form = ReferralStatusForm(request.POST)
+    if form.is_valid():
+        care_services.referral_set_status(referral=referral, user=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("Referral updated."))
+    else:
+        messages.error(request, _("Choose one of the listed statuses."))
+    return redirect("casework-case", pk=case.pk)
+
+
+@login_required
+def home_view(request):
+    """The case worker's home: overdue and upcoming follow-up visits of the cases in their scope."""
+    if not has_role(request.user, CARE_ROLES):
+        raise PermissionDenied
+    cases = cases_visible_to(request.user)
+    overdue, upcoming = visits_for(cases, date.today())
+    return render(request, "casework/home.html", {"overdue": overdue, "upcoming": upcoming})
+
+
+def _suppress(value: int, user) -> int | None:
+    """Analysts see small counts as hidden (they could point at one child)."""
+    return None if user.role == Role.ANALYST and is_sensitive(value, DEFAULT_THRESHOLD) else value
+
+
+@login_required
+def statistics_view(request):
+    """Re-trafficking rates by placement type and by family-facilitated status."""
+    if not has_role(request.user, STATISTICS_ROLES):
+        raise PermissionDenied
+    rates = retrafficking_rates(cases_visible_to(request.user))
+    labels = {"by_placement_type": dict(codelists.CARE_ARRANGEMENT_TYPE.choices),
+              "by_family_facilitated": {True: _("Family-facilitated"), False: _("Not family-facilitated")}}
+    tables = {}
+    for name, rows in rates.items():
+        tables[name] = []
+        for row in rows:
+            hidden = _suppress(row["placements"], request.user) is None or _suppress(row["retrafficked"], request.user) is None
+            tables[name].append({"label": labels[name].get(row["key"], row["key"]), "hidden": hidden, **row})
+    return render(request, "casework/statistics.html", {"tables": tables, "threshold": DEFAULT_THRESHOLD})
+
+
+@login_required
+def prevention_view(request):
+    """Districts with the most family-facilitated cases, for planning parent-education programmes."""
+    if not has_role(request.user, STATISTICS_ROLES):
+        raise PermissionDenied
+    rows = family_facilitated_districts(cases_visible_to(request.user))
+    for row in rows:
+        row["shown"] = _suppress(row["cases"], request.user)
+    return render(request, "casework/prevention.html", {"rows": rows, "threshold": DEFAULT_THRESHOLD})

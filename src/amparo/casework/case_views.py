@@ -1,0 +1,115 @@
+"""Pages to register and edit a case (thin: forms build a record, services store it)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from amparo.accounts.access import case_for, identity_for, may_see_identities
+from amparo.casework.domain.changes import record_changes
+from amparo.casework.forms import (
+    CaseForm,
+    EventFormSet,
+    PerpetratorFormSet,
+    add_problems,
+    case_initial,
+    case_record_from,
+)
+from amparo.casework.permissions import REGISTER_ROLES, has_role
+from amparo.casework.selectors import case_record_of
+from amparo.casework.services import EditConflict, case_create, case_update
+from amparo.core import geography
+from amparo.registry.services import InvalidCase
+
+
+def case_page_url(case) -> str:
+    """The case's detail page, or its edit page while the detail page is not installed."""
+    try:
+        return reverse("case-detail", args=[case.pk])
+    except NoReverseMatch:
+        return reverse("case-edit", args=[case.pk])
+
+
+def _forms(data, show_identities: bool, initial=None):
+    main_initial, perpetrators_initial, events_initial = initial or ({}, [], [])
+    form = CaseForm(data, initial=main_initial, show_identities=show_identities)
+    perpetrators = PerpetratorFormSet(data, initial=perpetrators_initial, prefix="perpetrators",
+                                      form_kwargs={"show_identities": show_identities})
+    events = EventFormSet(data, initial=events_initial, prefix="events")
+    return form, perpetrators, events
+
+
+def _render(request, form, perpetrators, events, *, case=None, conflict=None, status=200):
+    return render(request, "casework/case_form.html", {
+        "form": form, "perpetrators": perpetrators, "events": events, "case": case, "conflict": conflict,
+    }, status=status)
+
+
+@login_required
+def case_create_view(request):
+    if not has_role(request.user, REGISTER_ROLES):
+        raise PermissionDenied
+    form, perpetrators, events = _forms(request.POST or None, may_see_identities(request.user))
+    if request.method == "POST" and form.is_valid() and perpetrators.is_valid() and events.is_valid():
+        try:
+            case = case_create(record=case_record_from(form, perpetrators, events), user=request.user, request=request)
+        except InvalidCase as error:
+            add_problems(form, error.problems)
+        else:
+            messages.success(request, _("Case %(id)s registered.") % {"id": case.source_record_id})
+            return redirect(case_page_url(case))
+    return _render(request, form, perpetrators, events, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def case_edit_view(request, pk):
+    case = case_for(request.user, pk)
+    if not has_role(request.user, REGISTER_ROLES):
+        raise PermissionDenied
+    show_identities = may_see_identities(request.user)
+    if show_identities and request.method == "GET":
+        identity_for(request.user, case, request)  # audits that the form shows the victim's identity
+    current = case_record_of(case, with_identities=show_identities)
+    form, perpetrators, events = _forms(request.POST or None, show_identities, case_initial(current, case.version))
+    if request.method == "POST" and form.is_valid() and perpetrators.is_valid() and events.is_valid():
+        record = case_record_from(form, perpetrators, events)
+        if not show_identities:
+            record.victim = current.victim
+        expected = form.cleaned_data["version"] or 0
+        try:
+            case_update(case=case, record=record, expected_version=expected, user=request.user, request=request)
+        except InvalidCase as error:
+            add_problems(form, error.problems)
+        except EditConflict as error:
+            data = request.POST.copy()
+            data["version"] = error.conflict.current_version
+            form, perpetrators, events = _forms(data, show_identities)
+            for bound in (form, perpetrators, events):
+                bound.is_valid()
+            differences = record_changes(current, record)
+            return _render(request, form, perpetrators, events, case=case, status=409,
+                           conflict={"message": str(error), "id": error.conflict.pk, "differences": differences})
+        else:
+            messages.success(request, _("Case saved."))
+            return redirect(case_page_url(case))
+    return _render(request, form, perpetrators, events, case=case, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def ubigeo_options_view(request):
+    """<option> elements for the next level of the ubigeo picker (htmx fragment)."""
+    code = next((value for key, value in request.GET.items() if key.endswith(("department", "province"))), "")
+    places = []
+    if code.isdigit() and len(code) == 2:
+        places = geography.provinces(code)
+    elif code.isdigit() and len(code) == 4:
+        places = geography.districts(code)
+    return HttpResponse(render_to_string("casework/_ubigeo_options.html", {"places": places}, request=request))
+
+

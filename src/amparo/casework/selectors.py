@@ -1,0 +1,140 @@
+"""Reads for casework: a case as a record, the facts the reintegration rule needs, visits due,
+re-trafficking rates and where family-facilitated cases concentrate (SQL aggregation throughout)."""
+
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from amparo.accounts.roles import Role
+from amparo.casework.domain.reintegration import ApprovalFacts, CaseFacts, PersonRef
+from amparo.casework.models import CareArrangement, FollowUpVisit, ReintegrationPlan
+from amparo.core import geography
+from amparo.registry.models import Case, CaseCode, Person, PersonIdentity
+from amparo.registry.records import CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
+
+
+def _person_record(person: Person | None, identity: PersonIdentity | None) -> PersonRecord:
+    record = PersonRecord(gender=person.gender if person else "", citizenship=person.citizenship if person else "")
+    if identity is not None:
+        record.first_name, record.second_name = identity.first_name, identity.second_name
+        record.birthdate, record.identity_number = identity.birth_date, identity.identity_number
+    return record
+
+
+def case_record_of(case: Case, *, with_identities: bool) -> CaseRecord:
+    """The case as the registry's plain record; identities only when the caller may see them (and audits it)."""
+    identities = {}
+    if with_identities:
+        person_ids = [case.victim_id, *case.perpetrators.exclude(person=None).values_list("person_id", flat=True)]
+        identities = PersonIdentity.objects.in_bulk(person_ids)
+    codes = {f: [] for f in CaseCode.Field.values}
+    for field, code in case.coded_values.order_by("id").values_list("field", "code"):
+        codes[field].append(code)
+    return CaseRecord(
+        source_record_id=case.source_record_id,
+        registration_date=case.registration_date,
+        victim=_person_record(case.victim, identities.get(case.victim_id)),
+        status=case.status,
+        trafficking_status=case.trafficking_status,
+        trafficking_status_decision_org=case.trafficking_status_decision_org,
+        forced_labour_industry=case.forced_labour_industry,
+        age_when_trafficked=case.age_when_trafficked,
+        organised_network=case.organised_network,
+        legal_article=case.legal_article,
+        exploitation_types=codes[CaseCode.Field.EXPLOITATION],
+        control_methods=codes[CaseCode.Field.CONTROL],
+        recruitment_methods=codes[CaseCode.Field.RECRUITMENT],
+        sex_exploitation_types=codes[CaseCode.Field.SEX_EXPLOITATION],
+        perpetrators=[
+            PerpetratorRecord(
+                relationship=p.relationship, lives_in_household=p.lives_in_household, roles=list(p.roles),
+                person=_person_record(p.person, identities.get(p.person_id)) if p.person_id else None,
+            )
+            for p in case.perpetrators.select_related("person").order_by("id")
+        ],
+        events=[EventRecord(e.event_type, e.ubigeo, e.country, e.date) for e in case.events.order_by("id")],
+    )
+
+
+def person_ref(person: Person | None) -> PersonRef | None:
+    if person is None:
+        return None
+    identity_hash = PersonIdentity.objects.filter(person=person).values_list("identity_number_hash", flat=True).first()
+    return PersonRef(person.pk, identity_hash or "")
+
+
+def case_facts(case: Case) -> CaseFacts:
+    """What the reintegration rule needs to know about a case, read fresh from the database."""
+    case.refresh_from_db(fields=["family_facilitated", "owner"])
+    perpetrators = case.perpetrators.values_list("person_id", "person__identity__identity_number_hash")
+    return CaseFacts(
+        owner_id=case.owner_id,
+        family_facilitated=case.family_facilitated,
+        perpetrators=tuple(PersonRef(pid, h or "") for pid, h in perpetrators if pid is not None),
+    )
+
+
+def plan_approvals(plan: ReintegrationPlan) -> list[ApprovalFacts]:
+    return [
+        ApprovalFacts(a.approver_id, a.approver.role == Role.SUPERVISOR and a.approver.is_active, a.assessment, a.approved)
+        for a in plan.approvals.select_related("approver").order_by("decided_at", "id")
+    ]
+
+
+def visits_for(cases: QuerySet[Case], today: date, upcoming_days: int = 30) -> tuple[QuerySet, QuerySet]:
+    """(overdue, upcoming) follow-up visits of these cases: not yet made, due before today / within the window."""
+    pending = FollowUpVisit.objects.filter(case__in=cases, visited_on=None).select_related("case", "arrangement")
+    overdue = pending.filter(due_on__lt=today).order_by("due_on", "id")
+    upcoming = pending.filter(due_on__gte=today, due_on__lte=date.fromordinal(today.toordinal() + upcoming_days))
+    return overdue, upcoming.order_by("due_on", "id")
+
+
+def _followed_placements(cases: QuerySet[Case]) -> QuerySet[CareArrangement]:
+    """Placements of these cases with at least one recorded outcome, flagged when any outcome is re-trafficking."""
+    visits = FollowUpVisit.objects.filter(arrangement=OuterRef("pk"))
+    return (
+        CareArrangement.objects.filter(case__in=cases)
+        .annotate(followed=Exists(visits.exclude(outcome="")),
+                  retrafficked=Exists(visits.filter(outcome="re_trafficked")))
+        .filter(followed=True)
+    )
+
+
+def retrafficking_rates(cases: QuerySet[Case] | None = None) -> dict[str, list[dict]]:
+    """Re-trafficking among followed-up placements, by placement type and by family-facilitated status.
+
+    A placement counts once, as re-trafficked if any of its visits found so.
+    Rows: {"key", "placements", "retrafficked", "rate"}; rate is None without placements.
+    """
+    placements = _followed_placements(cases if cases is not None else Case.objects.all())
+
+    def rows(group_by: str) -> list[dict]:
+        grouped = (placements.order_by().values(group_by)
+                   .annotate(placements=Count("id"), retrafficked=Count("id", filter=Q(retrafficked=True)))
+                   .order_by(group_by))
+        return [
+            {"key": row[group_by], "placements": row["placements"], "retrafficked": row["retrafficked"],
+             "rate": row["retrafficked"] / row["placements"] if row["placements"] else None}
+            for row in grouped
+        ]
+
+    return {"by_placement_type": rows("arrangement_type"), "by_family_facilitated": rows("case__family_facilitated")}
+
+
+def family_facilitated_districts(cases: QuerySet[Case], limit: int = 50) -> list[dict]:
+    """Districts with the most family-facilitated cases, most first, with their province and department names."""
+    grouped = (
+        cases.filter(family_facilitated=True).exclude(district_code="").order_by()
+        .values("district_code").annotate(cases=Count("id")).order_by("-cases", "district_code")[:limit]
+    )
+    result = []
+    for row in grouped:
+        code = row["district_code"]
+        result.append({
+            "ubigeo": code,
+            "district": geography.place(code).name,
+            "province": geography.place(code[:4]).name,
+            "department": geography.place(code[:2]).name,
+            "cases": row["cases"],
+        })
+    return result

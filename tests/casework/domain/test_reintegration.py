@@ -1,0 +1,93 @@
+"""The reintegration rule, as plain data: every branch of placement_decision and approval_problem."""
+
+import pytest
+
+from amparo.casework.domain.reintegration import (
+    ApprovalFacts,
+    CaseFacts,
+    PersonRef,
+    Reason,
+    Verdict,
+    approval_problem,
+    placement_decision,
+)
+
+OWNER, PROPOSER, SUPERVISOR, OTHER_SUPERVISOR = 1, 2, 3, 4
+MOTHER = PersonRef(person_id=10, identity_hash="hash-mother")
+FAMILY_CASE = CaseFacts(owner_id=OWNER, family_facilitated=True, perpetrators=(MOTHER,))
+OTHER_CASE = CaseFacts(owner_id=OWNER, family_facilitated=False, perpetrators=(PersonRef(11, "hash-employer"),))
+GRANDMOTHER = PersonRef(person_id=None, identity_hash="hash-grandmother")
+
+
+def approval(approver=SUPERVISOR, supervisor=True, text="Visited the home twice; the mother is in custody.", approved=True):
+    return ApprovalFacts(approver, supervisor, text, approved)
+
+
+@pytest.mark.parametrize("destination", ["parents", "kinship"])
+def test_it_blocks_a_return_to_the_family_of_a_family_facilitated_case_without_approval(destination):
+    decision = placement_decision(FAMILY_CASE, destination, GRANDMOTHER, [], PROPOSER)
+    assert decision.verdict == Verdict.NEEDS_APPROVAL
+    assert decision.reason == Reason.FAMILY_RETURN_NEEDS_APPROVAL
+
+
+@pytest.mark.parametrize("destination", ["foster_family", "residential_care", "independent_living", "other"])
+def test_it_allows_placements_outside_the_family_without_approval(destination):
+    assert placement_decision(FAMILY_CASE, destination, None, [], PROPOSER).allowed
+
+
+def test_it_allows_a_return_to_the_family_when_the_family_did_not_facilitate():
+    assert placement_decision(OTHER_CASE, "parents", GRANDMOTHER, [], PROPOSER).allowed
+
+
+def test_a_valid_supervisor_approval_allows_the_family_return():
+    assert placement_decision(FAMILY_CASE, "kinship", GRANDMOTHER, [approval()], PROPOSER).allowed
+
+
+@pytest.mark.parametrize("bad", [
+    approval(supervisor=False),             # not a supervisor
+    approval(approver=OWNER),               # the case worker approving their own case
+    approval(approver=PROPOSER),            # whoever proposed the plan
+    approval(text="   "),                   # no documented assessment
+    approval(approver=None),
+])
+def test_it_ignores_approvals_that_break_the_two_person_rule(bad):
+    decision = placement_decision(FAMILY_CASE, "parents", GRANDMOTHER, [bad], PROPOSER)
+    assert decision.verdict == Verdict.NEEDS_APPROVAL
+
+
+def test_the_latest_valid_decision_wins():
+    refused_after = [approval(), approval(approver=OTHER_SUPERVISOR, approved=False)]
+    approved_after = [approval(approved=False), approval(approver=OTHER_SUPERVISOR)]
+    assert placement_decision(FAMILY_CASE, "parents", GRANDMOTHER, refused_after, PROPOSER).reason == Reason.FAMILY_RETURN_REFUSED
+    assert placement_decision(FAMILY_CASE, "parents", GRANDMOTHER, approved_after, PROPOSER).allowed
+
+
+@pytest.mark.parametrize("caregiver", [
+    PersonRef(person_id=10),                          # the same Person row
+    PersonRef(person_id=99, identity_hash="hash-mother"),  # another row, same identity number
+])
+@pytest.mark.parametrize("destination", ["parents", "kinship", "foster_family", "other"])
+def test_a_perpetrator_is_never_the_caregiver_whatever_the_approval(caregiver, destination):
+    decision = placement_decision(FAMILY_CASE, destination, caregiver, [approval()], PROPOSER)
+    assert decision.verdict == Verdict.FORBIDDEN
+    assert decision.reason == Reason.CAREGIVER_IS_PERPETRATOR
+
+
+def test_a_perpetrator_is_never_the_caregiver_even_in_a_case_not_family_facilitated():
+    decision = placement_decision(OTHER_CASE, "foster_family", PersonRef(None, "hash-employer"))
+    assert decision.reason == Reason.CAREGIVER_IS_PERPETRATOR
+
+
+def test_people_without_identity_numbers_do_not_match_each_other():
+    assert PersonRef(None, "").is_same_as(PersonRef(None, "")) is False
+
+
+@pytest.mark.parametrize("facts, expected", [
+    (approval(supervisor=False), Reason.APPROVER_NOT_SUPERVISOR),
+    (approval(approver=OWNER), Reason.APPROVER_IS_CASE_WORKER),
+    (approval(approver=PROPOSER), Reason.APPROVER_PROPOSED_PLAN),
+    (approval(text=""), Reason.ASSESSMENT_MISSING),
+    (approval(), None),
+])
+def test_approval_problem_names_what_breaks_the_rule(facts, expected):
+    assert approval_problem(FAMILY_CASE, facts, PROPOSER) == expected
