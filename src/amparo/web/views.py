@@ -8,6 +8,7 @@ from django.template import TemplateDoesNotExist
 
 from amparo.accounts.access import case_for, identity_for
 from amparo.core import codelists
+from amparo.core.countries import country_name
 from amparo.registry.models import CaseCode
 from amparo.registry.selectors import CaseListFilters, case_detail, case_list
 from amparo.web.forms import CaseFilterForm
@@ -45,6 +46,7 @@ def case_detail_view(request, pk: int):
         "case": case,
         "identity": identity_for(request.user, case, request),
         "place": place_name(case.district_code or case.province_code or case.department_code),
+        "citizenship": country_name(case.victim.citizenship),
         "exploitation": code_labels(CaseCode.Field.EXPLOITATION, codes.get(CaseCode.Field.EXPLOITATION, [])),
         "sex_exploitation": code_labels(CaseCode.Field.SEX_EXPLOITATION, codes.get(CaseCode.Field.SEX_EXPLOITATION, [])),
         "control": code_labels(CaseCode.Field.CONTROL, codes.get(CaseCode.Field.CONTROL, [])),
@@ -56,7 +58,8 @@ def case_detail_view(request, pk: int):
             for p in details["perpetrators"]
         ],
         "events": [
-            {"type": e.get_event_type_display(), "place": place_name(e.ubigeo) if e.ubigeo else e.country, "date": e.date}
+            {"type": e.get_event_type_display(), "place": place_name(e.ubigeo) if e.ubigeo else country_name(e.country),
+             "date": e.date}
             for e in details["events"]
         ],
         "actions_template": actions_template,
