@@ -8,6 +8,7 @@ figures hold exactly), then fills in people, places, dates and codes.
 """
 
 import random
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from amparo.synth.domain.people import IdentityNumbers, victim
 from amparo.synth.domain.perpetrators import perpetrators
 
 DEFAULT_SEED = 2010
+YEARS_PATTERN = re.compile(r"^\s*(?P<first>\d{4})(?:-(?P<last>\d{4}))?\s*$")
 MAX_SCALE = 100  # about 1.4 million cases: enough for any benchmark on one machine
 
 
@@ -159,13 +161,13 @@ def generate(options: SynthOptions = SynthOptions()) -> list[SyntheticCase]:
 
 def parse_years(text: str) -> tuple[int, int]:
     """'2010-2025' or '2015' -> (first, last)."""
-    first, _, last = str(text).strip().partition("-")
-    try:
-        years = (int(first), int(last or first))
-    except ValueError:
-        raise InvalidOptions(f"years {text!r}: expected FIRST-LAST, e.g. 2010-2025, or one year") from None
-    SynthOptions(first_year=years[0], last_year=years[1])
-    return years
+    match = YEARS_PATTERN.match(str(text))
+    if not match:
+        raise InvalidOptions(f"years {text!r}: expected FIRST-LAST, e.g. 2010-2025, or one year")
+    first = int(match["first"])
+    last = int(match["last"] or first)
+    SynthOptions(first_year=first, last_year=last)
+    return first, last
 
 
 def parse_scale(text: str) -> float:

@@ -46,7 +46,7 @@ class Command(BaseCommand):
                                     scale=parse_scale(options["scale"]))
         except InvalidOptions as problem:
             raise CommandError(str(problem)) from None
-        out = options["out"]
+        out = Path(options["out"]) if options["out"] else None
         load = out is None if options["load"] is None else options["load"]
         source_names = [s.strip() for s in options["sources"].split(",") if s.strip()]
         if source_names and out is None:
