@@ -6,5 +6,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("amparo.accounts.urls")),
     path("", include("amparo.web.urls")),
+    path("", include("amparo.reports.urls")),
     path("", include("amparo.casework.urls")),
 ]

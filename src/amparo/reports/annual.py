@@ -85,7 +85,7 @@ def _figures(headline: engine.Headline) -> tuple[Figure, ...]:
         Figure("family_facilitated", gettext("Family-facilitated cases"), headline.family_facilitated, "count",
                gettext("Cases in which a relative or a member of the victim's household took part.")),
         Figure("family_facilitated_share", gettext("Family-facilitated share"), headline.family_facilitated_share, "share",
-               gettext("Family-facilitated cases divided by all cases, with its Wilson 95% confidence interval."),
+               gettext("Family-facilitated cases divided by all cases, with its Wilson confidence interval (95%)."),
                headline.family_facilitated_ci),
         Figure("organised_network_share", gettext("Organised network involved"), network_share, "share",
                gettext("Cases with an organised network involved, among the cases where this is known.")),

@@ -1,0 +1,134 @@
+"""What the dashboard shows for a filter: headline figures, maps, drill-down by place, tables and hot spots.
+
+Every number comes from the statistics engine (SQL GROUP BY); this module
+only chooses the tables and turns them into printable ones.
+"""
+
+from dataclasses import dataclass, replace
+
+from django.utils.translation import get_language, gettext
+
+from amparo.core import geography
+from amparo.reports.domain.charts import Point, line_chart
+from amparo.reports.domain.numbers import format_int, format_percent
+from amparo.reports.domain.presentation import Column, Graphic, ReportTable
+from amparo.reports.maps import department_maps
+from amparo.reports.sentences import family_sentences, opening_sentence
+from amparo.reports.tables import report_table, suppression_note, unit_label
+from amparo.stats import engine
+from amparo.stats.domain.intervals import wilson_interval
+from amparo.stats.engine import CaseFilter
+
+# Tables a dashboard user can see and download, besides "place" (the drill-down) and "hotspots".
+DASHBOARD_DIMENSIONS = ("exploitation", "sex", "age_group", "relationship_group", "source")
+DOWNLOADABLE = ("place", "hotspots", *DASHBOARD_DIMENSIONS, "lima_area", "minor", "age_broad", "citizenship",
+                "recruiter_relationship", "family_facilitated", "organised_network", "trafficking_status")
+
+
+@dataclass(frozen=True)
+class Headline:
+    total: int | None
+    family_facilitated: int | None
+    family_share: float | None
+    family_ci: tuple[float, float] | None
+    top_departments: tuple  # engine Rows with a visible count
+
+
+def headline(departments: engine.Table) -> Headline:
+    """Cases, family-facilitated count and share, and the leading departments, from the department table."""
+    total, family = departments.total, departments.family_facilitated_total
+    share = ci = None
+    if total and family is not None:
+        share, ci = family / total, wilson_interval(family, total)
+    top = tuple(r for r in departments.rows if r.key != "unknown" and r.count)[:5]
+    return Headline(total, family, share, ci, top)
+
+
+def place_table(filters: CaseFilter, level: str, suppress) -> ReportTable:
+    return report_table(engine.count_by(level, filters, suppress=suppress), slug="place")
+
+
+def dimension_table(name: str, filters: CaseFilter, suppress) -> ReportTable:
+    return report_table(engine.count_by(name, filters, suppress=suppress), slug=name.replace("_", "-"))
+
+
+def hotspots_table(filters: CaseFilter, suppress) -> ReportTable:
+    """Districts ranked by family-facilitated cases: where parent-education programmes are most needed."""
+    districts = engine.count_by("district", filters, suppress=suppress)
+    ranked = sorted(
+        (r for r in districts.rows if r.key != "unknown" and r.family_facilitated),
+        key=lambda r: (-r.family_facilitated, r.key),
+    )
+    hidden = [r for r in districts.rows if r.key != "unknown" and r.family_facilitated is None and r.count != 0]
+    rows, keys = [], []
+    for r in ranked + sorted(hidden, key=lambda r: r.key):
+        share = low = high = None
+        if r.family_facilitated is not None and r.count:
+            share = r.family_facilitated / r.count
+            low, high = wilson_interval(r.family_facilitated, r.count)
+        place = geography.place(r.key)
+        rows.append((place.name, geography.place(r.key[:4]).name, geography.place(r.key[:2]).name,
+                     r.family_facilitated, r.count, share, low, high))
+        keys.append(r.key)
+    columns = (
+        Column("district", gettext("District"), "text"),
+        Column("province", gettext("Province"), "text"),
+        Column("department", gettext("Department"), "text"),
+        Column("family_facilitated", gettext("Family-facilitated cases"), "count",
+               gettext("Cases in which a relative or a member of the victim's household took part.")),
+        Column("count", gettext("All cases"), "count", gettext("All cases of the district.")),
+        Column("family_facilitated_share", gettext("Family-facilitated share"), "share",
+               gettext("Family-facilitated cases divided by all cases of the district.")),
+        Column("ci_low", gettext("95% CI, low"), "share", gettext("Lower bound of the Wilson confidence interval (95%).")),
+        Column("ci_high", gettext("95% CI, high"), "share", gettext("Upper bound of the Wilson confidence interval (95%).")),
+    )
+    return ReportTable(
+        slug="hotspots",
+        title=gettext("Hot spots of family-facilitated cases by district"),
+        definition=gettext("Districts ranked by the number of cases in which a relative or household member took part."),
+        unit=districts.unit, unit_label=unit_label(districts.unit), columns=columns, keys=tuple(keys),
+        rows=tuple(rows), threshold=districts.threshold, note=suppression_note(districts.threshold),
+    )
+
+
+def trend_chart(filters: CaseFilter, suppress) -> Graphic:
+    lang = get_language() or "en"
+    years = engine.count_by("year", replace(filters, years=()), suppress=suppress)
+    rows = sorted((r for r in years.rows if r.key.isdigit()), key=lambda r: r.key)
+    points = [Point(r.key, r.count, gettext("hidden") if r.count is None else format_int(r.count, lang)) for r in rows]
+    title = gettext("Cases by year")
+    return Graphic("trend", title, line_chart(points, title=title, ident="trend", empty_text=gettext("No cases."),
+                                              format_tick=lambda v: format_int(round(v), lang)))
+
+
+def year_sentences(years: tuple[int, ...], departments: engine.Table) -> list[str]:
+    """The report's sentences when one year is chosen (they speak of a year)."""
+    if len(years) != 1:
+        return []
+    return [opening_sentence(years[0], departments)] + (family_sentences(years[0], departments) if departments.total else [])
+
+
+def overview(filters: CaseFilter, place_level: str, suppress) -> dict:
+    """Everything the dashboard's main page shows."""
+    departments = engine.count_by("department", filters, suppress=suppress)
+    lima = engine.count_by("lima_area", filters, suppress=suppress)
+    lang = get_language() or "en"
+    figures = headline(departments)
+    return {
+        "headline": figures,
+        "headline_text": {
+            "total": "—" if figures.total is None else format_int(figures.total, lang),
+            "family": "—" if figures.family_facilitated is None else format_int(figures.family_facilitated, lang),
+            "share": "—" if figures.family_share is None else format_percent(figures.family_share, lang),
+            "ci_label": gettext("95% CI"),
+            "ci": "" if figures.family_ci is None else " – ".join(format_percent(v, lang, 1) for v in figures.family_ci),
+            "top": [(r.label, format_percent(r.share, lang)) for r in figures.top_departments],
+        },
+        "sentences": year_sentences(filters.years, departments),
+        "maps": department_maps(departments, lima),
+        "place": report_table(departments, slug="place") if place_level == "department"
+        else place_table(filters, place_level, suppress),
+        "tables": [dimension_table(name, filters, suppress) for name in DASHBOARD_DIMENSIONS],
+        "trend": trend_chart(filters, suppress),
+        "suppression_note": suppression_note(engine.suppression_threshold(suppress)),
+    }

@@ -1,0 +1,26 @@
+from django.urls import path, register_converter
+
+from amparo.reports import views
+
+
+class _TableFormat:
+    regex = "csv|xlsx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(_TableFormat, "tableformat")
+
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("dashboard/hotspots/", views.hotspots_view, name="dashboard-hotspots"),
+    path("dashboard/tables/<slug:name>.<tableformat:fmt>", views.table_download_view, name="dashboard-table"),
+    path("dashboard/report/", views.report_download_view, name="report-download"),
+    path("api/stats/headline/", views.api_headline_view, name="api-stats-headline"),
+    path("api/stats/count/<slug:dimension>/", views.api_count_view, name="api-stats-count"),
+    path("api/stats/crosstab/<slug:rows>/<slug:columns>/", views.api_crosstab_view, name="api-stats-crosstab"),
+]

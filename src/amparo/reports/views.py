@@ -1,0 +1,213 @@
+"""Dashboard pages, table downloads, the statistics JSON API and the report download. Thin: logic lives in
+dashboard.py, annual.py and the statistics engine."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import get_language, gettext
+
+from amparo.accounts.access import may_see_identities
+from amparo.core import geography
+from amparo.reports import dashboard
+from amparo.reports.annual import build_annual_report
+from amparo.reports.domain.html_report import formatted_rows
+from amparo.reports.domain.json_report import table_json
+from amparo.reports.domain.tabular_files import write_csv, write_xlsx
+from amparo.reports.filters import StatsFilterForm, years_with_cases
+from amparo.reports.tables import hidden_text, report_crosstab
+from amparo.reports.writers import FORMATS, render_report, report_filename
+from amparo.stats import engine
+from amparo.stats.dimensions import DIMENSIONS
+
+HIDDEN = "—"
+
+
+def suppression_for(user) -> bool:
+    """Small cells are hidden from everyone who may not see victims' identities (analysts, the public)."""
+    return not may_see_identities(user)
+
+
+def _form(request) -> StatsFilterForm:
+    return StatsFilterForm(request.GET or None, years=years_with_cases())
+
+
+def _valid_form(request) -> StatsFilterForm:
+    form = _form(request)
+    if request.GET and not form.is_valid():
+        return form
+    if not request.GET:
+        form = StatsFilterForm({}, years=form.available_years)
+        form.is_valid()
+    return form
+
+
+def _query(request, **changes) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode() if params else "?"
+
+
+def _table_context(request, table, drill: str | None = None) -> dict:
+    rows = formatted_rows(table, get_language() or "en", HIDDEN)
+    if drill:
+        lower = {"department": ("province", "district"), "province": ("district",), "district": ()}[drill]
+        for row in rows:
+            if row["key"] not in ("total", "unknown") and drill != "district":
+                row["link"] = _query(request, **{drill: row["key"]}, **{k: None for k in lower})
+    downloads = {fmt: f"{table.slug}.{fmt}" for fmt in ("csv", "xlsx")}
+    return {"table": table, "rows": rows, "chart": table.chart, "downloads": downloads, "query": request.GET.urlencode()}
+
+
+def _breadcrumb(request, form) -> list[tuple[str, str | None]]:
+    data = form.cleaned_data
+    crumbs = [(gettext("Peru"), _query(request, department=None, province=None, district=None))]
+    if data.get("department"):
+        crumbs.append((geography.place(data["department"]).name, _query(request, province=None, district=None)))
+    if data.get("province"):
+        crumbs.append((geography.place(data["province"]).name, _query(request, district=None)))
+    if data.get("district"):
+        crumbs.append((geography.place(data["district"]).name, None))
+    return crumbs
+
+
+@login_required
+def dashboard_view(request):
+    form = _valid_form(request)
+    context = {"form": form, "formats": list(FORMATS), "suppressed": suppression_for(request.user)}
+    if not form.is_valid():
+        return render(request, "reports/dashboard.html", context, status=400)
+    filters = form.case_filter()
+    level = form.place_level()
+    data = dashboard.overview(filters, level, suppression_for(request.user))
+    context.update(data)
+    context.update({
+        "years": filters.years,
+        "place": _table_context(request, data["place"], drill=level),
+        "tables": [_table_context(request, t) for t in data["tables"]],
+        "breadcrumb": _breadcrumb(request, form),
+        "query": request.GET.urlencode(),
+    })
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def hotspots_view(request):
+    form = _valid_form(request)
+    context = {"form": form, "suppressed": suppression_for(request.user)}
+    if not form.is_valid():
+        return render(request, "reports/hotspots.html", context, status=400)
+    table = dashboard.hotspots_table(form.case_filter(), suppression_for(request.user))
+    context.update({"hotspots": _table_context(request, table), "years": form.case_filter().years})
+    return render(request, "reports/hotspots.html", context)
+
+
+def _named_table(name: str, form: StatsFilterForm, suppress):
+    filters = form.case_filter()
+    if name == "place":
+        return dashboard.place_table(filters, form.place_level(), suppress)
+    if name == "hotspots":
+        return dashboard.hotspots_table(filters, suppress)
+    if name in dashboard.DOWNLOADABLE:
+        return dashboard.dimension_table(name, filters, suppress)
+    raise Http404
+
+
+@login_required
+def table_download_view(request, name: str, fmt: str):
+    name = name.replace("-", "_")
+    form = _valid_form(request)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain; charset=utf-8")
+    table = _named_table(name, form, suppression_for(request.user))
+    if fmt == "csv":
+        response = HttpResponse(write_csv(table, hidden=hidden_text()), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(write_xlsx([table], hidden=hidden_text()), content_type=FORMATS["xlsx"][0])
+    years = "-".join(str(y) for y in form.case_filter().years)
+    response["Content-Disposition"] = f'attachment; filename="amparo-{table.slug}-{years}.{fmt}"'
+    return response
+
+
+def _api_error(message: str, status: int = 400, **details) -> JsonResponse:
+    return JsonResponse({"error": message, **details}, status=status)
+
+
+def _api_form(request):
+    form = _valid_form(request)
+    if not form.is_valid():
+        return None, _api_error("invalid filters", fields=form.errors.get_json_data())
+    return form, None
+
+
+@login_required
+def api_headline_view(request):
+    form, error = _api_form(request)
+    if error:
+        return error
+    suppress = suppression_for(request.user)
+    filters = form.case_filter()
+    figures = dashboard.headline(engine.count_by("department", filters, suppress=suppress))
+    return JsonResponse({
+        "filters": {k: v for k, v in form.cleaned_data.items() if v},
+        "unit": "cases",
+        "suppression_threshold": engine.suppression_threshold(suppress),
+        "total": {"value": figures.total, "definition": "Cases (reports) registered in the selected years and filters."},
+        "family_facilitated": {"value": figures.family_facilitated,
+                               "definition": "Cases in which a relative or a member of the victim's household took part."},
+        "family_facilitated_share": {"value": figures.family_share, "ci95": figures.family_ci,
+                                     "definition": "Family-facilitated cases divided by all cases (Wilson 95% interval)."},
+        "top_departments": [{"key": r.key, "label": r.label, "count": r.count, "share": r.share,
+                             "ci95": [r.ci_low, r.ci_high]} for r in figures.top_departments],
+    })
+
+
+@login_required
+def api_count_view(request, dimension: str):
+    if dimension not in DIMENSIONS and dimension != "hotspots":
+        return _api_error(f"unknown dimension {dimension!r}; expected one of {', '.join([*DIMENSIONS, 'hotspots'])}", 404)
+    form, error = _api_form(request)
+    if error:
+        return error
+    suppress = suppression_for(request.user)
+    if dimension == "hotspots":
+        table = dashboard.hotspots_table(form.case_filter(), suppress)
+    else:
+        table = dashboard.dimension_table(dimension, form.case_filter(), suppress)
+    return JsonResponse(table_json(table))
+
+
+@login_required
+def api_crosstab_view(request, rows: str, columns: str):
+    for name in (rows, columns):
+        if name not in DIMENSIONS:
+            return _api_error(f"unknown dimension {name!r}; expected one of {', '.join(DIMENSIONS)}", 404)
+    if rows == columns:
+        return _api_error("a crosstab needs two different dimensions")
+    form, error = _api_form(request)
+    if error:
+        return error
+    table = engine.crosstab(rows, columns, form.case_filter(), suppress=suppression_for(request.user))
+    title = f"{DIMENSIONS[rows].title} × {DIMENSIONS[columns].title}"
+    return JsonResponse(table_json(report_crosstab(table, slug=f"{rows}-{columns}", title=title, definition=title)))
+
+
+@login_required
+def report_download_view(request):
+    """The annual report file. Users who may not see identities always get the suppressed version."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return HttpResponseBadRequest(gettext("Choose a year, such as 2010."), content_type="text/plain; charset=utf-8")
+    lang = request.GET.get("lang") or (get_language() or "es")[:2]
+    fmt = request.GET.get("format", "html")
+    if lang not in ("es", "en") or fmt not in FORMATS or not 1900 <= year <= 2100:
+        return HttpResponseBadRequest(gettext("Unknown language, format or year."), content_type="text/plain; charset=utf-8")
+    suppress = suppression_for(request.user) or request.GET.get("suppress") == "1"
+    report = build_annual_report(year=year, lang=lang, suppress=suppress)
+    response = HttpResponse(render_report(report, fmt), content_type=FORMATS[fmt][0])
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(report, fmt)}"'
+    return response
