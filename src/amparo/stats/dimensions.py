@@ -64,11 +64,16 @@ class Dimension:
     expression: Callable[[], object]  # a field path or an expression over Case, None-free for multi-valued
     labels: Callable[[], dict[str, str]]  # key -> label, under the active language
     multi_valued: bool = False
+    repeats_per_case: bool = False  # a case can join the same value twice (two perpetrators who are parents)
     relations: Callable[[], dict[str, FilteredRelation]] = field(default=dict)
     ordered: bool = False  # keys have a natural order (years, age bands, codelists)
     order: Callable[[], list[str]] = field(default=list)
 
+    key_of: Callable[[object], str] | None = None  # raw database value -> key, when not its text
+
     def key(self, raw) -> str:
+        if self.key_of is not None:
+            return self.key_of(raw)
         return UNKNOWN if raw in (None, "") else str(raw)
 
     def label(self, key: str) -> str:
@@ -193,16 +198,15 @@ DIMENSIONS: dict[str, Dimension] = {d.name: d for d in (
               lambda: {"minor": str(_("Minor")), "adult": str(_("Adult")), **_unknown_label()}, ordered=True,
               order=lambda: ["minor", "adult", UNKNOWN]),
     Dimension("citizenship", _("Citizenship"), lambda: "victim__citizenship", _citizenship_labels),
-    Dimension("recruiter_relationship", _("Recruiter's relationship to the victim"), lambda: Coalesce(F("perpetrators__relationship"), Value(UNKNOWN)),
-              _codelist_labels(codelists.RECRUITER_RELATIONSHIP), multi_valued=True, ordered=True,
-              order=_codelist_order(codelists.RECRUITER_RELATIONSHIP)),
+    Dimension("recruiter_relationship", _("Recruiter's relationship to the victim"),
+              lambda: Coalesce(F("perpetrators__relationship"), Value(UNKNOWN)),
+              _codelist_labels(codelists.RECRUITER_RELATIONSHIP), multi_valued=True, repeats_per_case=True,
+              ordered=True, order=_codelist_order(codelists.RECRUITER_RELATIONSHIP)),
     Dimension("relationship_group", _("Recruiter's relationship (group)"), _relationship_group_expression,
-              _codelist_labels(codelists.RELATIONSHIP_GROUP), multi_valued=True, ordered=True,
-              order=_codelist_order(codelists.RELATIONSHIP_GROUP)),
-    Dimension("family_facilitated", _("Family-facilitated"),
-              lambda: CaseWhen(When(family_facilitated=True, then=Value("yes")), default=Value("no"),
-                               output_field=CharField()),
-              _yes_no_labels, ordered=True, order=lambda: ["yes", "no"]),
+              _codelist_labels(codelists.RELATIONSHIP_GROUP), multi_valued=True, repeats_per_case=True,
+              ordered=True, order=_codelist_order(codelists.RELATIONSHIP_GROUP)),
+    Dimension("family_facilitated", _("Family-facilitated"), lambda: "family_facilitated", _yes_no_labels,
+              ordered=True, order=lambda: ["yes", "no"], key_of=lambda raw: "yes" if raw else "no"),
     Dimension("organised_network", _("Organised network involved"), lambda: "organised_network",
               _codelist_labels(codelists.ORGANISED_NETWORK), ordered=True,
               order=_codelist_order(codelists.ORGANISED_NETWORK)),

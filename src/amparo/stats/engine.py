@@ -76,7 +76,9 @@ def _grouped(filters: CaseFilter | None, dims: list[Dimension], unit: str) -> di
     for i, d in enumerate(dims):
         expression = d.expression()
         groups[f"k{i}"] = F(expression) if isinstance(expression, str) else expression
-    measures = _measures(unit, distinct=any(d.multi_valued for d in dims))
+    # A case meets a group twice only through repeated values or two multi-valued joins; else COUNT(*) is exact.
+    repeats = any(d.repeats_per_case for d in dims) or sum(d.multi_valued for d in dims) > 1
+    measures = _measures(unit, distinct=repeats)
     result: dict[tuple[str, ...], tuple[int, int]] = {}
     for row in queryset.values(**groups).annotate(**measures).values_list(*groups, "n", "ff"):
         key = tuple(d.key(raw) for d, raw in zip(dims, row))
@@ -92,7 +94,11 @@ def count_by(dimension_name: str, filters: CaseFilter | None = None, unit: str =
     _check_unit(unit)
     threshold = suppression_threshold(suppress)
     counts = {key[0]: value for key, value in _grouped(filters, [d], unit).items()}
-    total, family_total = _total(filters, unit)
+    if unit == "cases" and not d.multi_valued:
+        # Each case is in exactly one group: the total is the sum, no second query needed.
+        total, family_total = sum(n for n, _ in counts.values()), sum(f for _, f in counts.values())
+    else:
+        total, family_total = _total(filters, unit)
     return build_table(
         dimension=d.name, unit=unit, counts=counts, labels=d.labels(), total=total,
         family_facilitated_total=family_total, multi_valued=d.multi_valued, threshold=threshold,
