@@ -4,8 +4,51 @@ import os
 import sys
 
 
+def _amparo_commands() -> list[tuple[str, str]]:
+    """(name, one-line help) of the commands Amparo's own apps provide."""
+    from django.core.management import get_commands, load_command_class
+
+    found = []
+    for name, app in sorted(get_commands().items()):
+        if app.startswith("amparo."):
+            help_text = str(load_command_class(app, name).help).strip().splitlines()
+            found.append((name, help_text[0] if help_text else ""))
+    return found
+
+
+def _print_overview() -> None:
+    print("Amparo: registry, case management and statistics for human-trafficking cases.\n")
+    print("Usage: amparo <command> [options]    (amparo <command> --help for its options)\n")
+    print("Commands:")
+    for name, help_text in _amparo_commands():
+        print(f"  {name:<16} {help_text}")
+    print("\nDjango's own commands (migrate, createsuperuser, ...) work too: amparo help --commands")
+
+
+def _console_language() -> str | None:
+    """The language of the terminal (AMPARO_LANGUAGE, else LC_ALL / LC_MESSAGES / LANG), if Amparo speaks it."""
+    from django.conf import settings
+
+    for variable in ("AMPARO_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        code = os.environ.get(variable, "")[:2].lower()
+        if code in dict(settings.LANGUAGES):
+            return code
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
+    args = sys.argv[1:] if argv is None else argv
+    import django
+    from django.utils import translation
+
+    django.setup()
+    language = _console_language()
+    if language:
+        translation.activate(language)
+    if not args or args[0] in ("-h", "--help"):
+        _print_overview()
+        return
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["amparo", *(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line(["amparo", *args])

@@ -59,3 +59,22 @@ def test_serve_refuses_a_bad_port():
 
     with pytest.raises(CommandError, match="65535"):
         call_command("serve", "--port", "70000")
+
+
+def test_amparo_help_lists_amparo_commands_in_the_terminal_language(monkeypatch, capsys):
+    from amparo import cli
+
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.delenv("AMPARO_LANGUAGE", raising=False)
+    try:
+        cli.main(["--help"])
+    finally:
+        from django.utils import translation
+
+        translation.deactivate()
+    out = capsys.readouterr().out
+    for command in ("demo", "serve", "synth", "stats"):
+        assert f"\n  {command} " in out
+    assert "From nothing to a running site" in out
