@@ -50,11 +50,11 @@ def cases_frame(*, year: int | None = None, source_id: int | None = None,
         f" c.organised_network, c.legal_article, c.victim_id"
         f" FROM {case} c JOIN {person} p ON p.id = c.victim_id WHERE {where} ORDER BY c.id",
         params,
-        {"case_id": pl.Int64, "source_record_id": pl.String, "registration_date": pl.String, "gender": pl.String,
+        {"case_id": pl.Int64, "source_record_id": pl.String, "registration_date": pl.Date, "gender": pl.String,
          "citizenship": pl.String, "age": pl.Int16, "status": pl.String, "trafficking_status": pl.String,
          "decision_org": pl.String, "forced_labour_industry": pl.String, "organised_network": pl.String,
          "legal_article": pl.String, "victim_id": pl.Int64},
-    ).with_columns(pl.col("registration_date").str.slice(0, 10).str.to_date())
+    )
     subset = f"SELECT c.id FROM {case} c WHERE {where}"
 
     codes = _query(f"SELECT case_id, field, code FROM {CaseCode._meta.db_table} WHERE case_id IN ({subset}) ORDER BY id",
@@ -77,12 +77,12 @@ def cases_frame(*, year: int | None = None, source_id: int | None = None,
     events = _query(
         f"SELECT case_id, event_type, ubigeo, country, date FROM {TraffickingEvent._meta.db_table}"
         f" WHERE case_id IN ({subset}) ORDER BY id", params,
-        {"case_id": pl.Int64, "event_type": pl.String, "ubigeo": pl.String, "country": pl.String, "date": pl.String})
+        {"case_id": pl.Int64, "event_type": pl.String, "ubigeo": pl.String, "country": pl.String, "date": pl.Date})
     for event_type, prefix in EVENT_PREFIX.items():
         first = events.filter(pl.col("event_type") == event_type).group_by("case_id", maintain_order=True).first()
         first = first.select(
             "case_id", pl.col("ubigeo").alias(f"{prefix}_ubigeo"), pl.col("country").alias(f"{prefix}_country"),
-            pl.col("date").str.slice(0, 10).str.to_date().alias(f"{prefix}_date"))
+            pl.col("date").alias(f"{prefix}_date"))
         cases = cases.join(first, on="case_id", how="left").with_columns(
             pl.col(f"{prefix}_ubigeo").fill_null(""), pl.col(f"{prefix}_country").fill_null(""))
 

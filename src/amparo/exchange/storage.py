@@ -121,14 +121,14 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
     ids = pl.Series("case_id", case_ids)
     code_rows = []
     for field, column in CODE_FIELDS:
-        exploded = pl.DataFrame({"case_id": ids, "code": frame[column]}).explode("code").drop_nulls("code")
+        exploded = pl.DataFrame({"case_id": ids, "code": frame[column]}).explode("code", empty_as_null=True).drop_nulls("code")
         code_rows.append(exploded.with_columns(pl.lit(str(field)).alias("field")))
     codes = pl.concat(code_rows).sort("case_id", maintain_order=True)
     insert_rows(CaseCode, ["case_id", "field", "code"], codes.select("case_id", "field", "code").iter_rows())
 
     roles = _prep(Perpetrator, "roles", [])
     perpetrators = pl.DataFrame({"case_id": ids, "relationship": frame["relationships"],
-                                 "household": frame["in_household"]}).explode("relationship").drop_nulls("relationship")
+                                 "household": frame["in_household"]}).explode("relationship", empty_as_null=True).drop_nulls("relationship")
     insert_rows(Perpetrator, ["case_id", "person_id", "relationship", "lives_in_household", "roles"],
             ((c, None, r, h, roles) for c, r, h in perpetrators.iter_rows()))
 

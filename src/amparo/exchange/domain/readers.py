@@ -103,7 +103,7 @@ def _read_csv_columnar(text: str, header: list[str], delimiter: str) -> pl.DataF
     try:
         frame = pl.read_csv(
             io.BytesIO(text.encode("utf-8")), separator=delimiter, has_header=True, new_columns=header,
-            infer_schema=False, missing_utf8_is_empty_string=True, raise_if_empty=False,
+            infer_schema=False, raise_if_empty=False,
         )
     except pl.exceptions.PolarsError:
         return None

@@ -34,7 +34,10 @@ def neutralised(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def to_csv(frame: pl.DataFrame) -> bytes:
-    return neutralised(frame).write_csv(include_header=True).encode("utf-8")
+    """UTF-8 CSV; empty cells are written empty, not as `""`."""
+    safe = neutralised(frame)
+    safe = safe.with_columns([pl.col(c).replace("", None) for c, t in safe.schema.items() if t == pl.String])
+    return safe.write_csv(include_header=True).encode("utf-8")
 
 
 def to_xlsx(frame: pl.DataFrame, sheet: str = "data") -> bytes:

@@ -23,10 +23,7 @@ def _mapping(header: list[str]) -> dict[str, str]:
 
 
 def score(header: list[str]) -> float:
-    mapped = set(_mapping(header).values())
-    if not all(name in mapped for name in REQUIRED):
-        return 0.25 * len(mapped & set(REQUIRED))
-    return len(mapped) / len(header) if header else 0.0
+    return len(_mapping(header)) / len(header) if header else 0.0
 
 
 def source_columns(header: list[str]) -> dict[str, str]:

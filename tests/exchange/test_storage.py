@@ -1,0 +1,52 @@
+"""The columnar path writes exactly what registry.services.cases_register writes."""
+
+import pytest
+from django.db import connection
+
+from amparo.exchange.services import file_import
+from amparo.registry.models import Case, Organisation
+from tests.exchange import samples
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot(source) -> dict:
+    """Everything stored for a source's cases, keyed by source_record_id, without ids or timestamps."""
+    out = {}
+    for case in Case.objects.filter(source_organisation=source).select_related("victim"):
+        identity = getattr(case.victim, "identity", None)
+        out[case.source_record_id] = {
+            "case": {f.name: getattr(case, f.attname) for f in Case._meta.concrete_fields
+                     if f.name not in ("id", "victim", "source_organisation", "created_at", "updated_at")},
+            "victim": (case.victim.gender, case.victim.citizenship, case.victim.is_synthetic),
+            "identity": None if identity is None else (
+                identity.first_name, identity.second_name, identity.birthdate, identity.identity_number,
+                identity.identity_number_hash, identity.address, identity.phone),
+            "codes": sorted((c.field, c.code) for c in case.coded_values.all()),
+            "perpetrators": sorted((p.relationship, p.lives_in_household, tuple(p.roles), p.person_id)
+                                   for p in case.perpetrators.all()),
+            "events": [(e.event_type, e.country, e.ubigeo, e.date, e.description) for e in case.events.order_by("id")],
+        }
+    return out
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the columnar path is used on SQLite only")
+def test_the_columnar_path_stores_what_the_registry_service_stores():
+    columnar = Organisation.objects.create(name="A", org_type="NGO")
+    orm = Organisation.objects.create(name="B", org_type="NGO")
+    text = samples.AMPARO_CSV + "ONG-6,2024-02-02,F,9,PE,,,150101,,,padre;tío,si,Ana,,\n"
+    file_import(data=text.encode(), file_name="a.csv", source=columnar, columnar=True)
+    file_import(data=text.encode(), file_name="b.csv", source=orm, columnar=False)
+    left, right = _snapshot(columnar), _snapshot(orm)
+    assert sorted(left) == sorted(samples.AMPARO_VALID_IDS + ["ONG-6"])
+    assert left == right
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the columnar path is used on SQLite only")
+def test_identities_are_sealed_in_the_database():
+    source = Organisation.objects.create(name="A", org_type="NGO")
+    file_import(data=samples.AMPARO_CSV.encode(), file_name="a.csv", source=source, columnar=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT first_name, second_name, identity_number FROM registry_personidentity")
+        stored = cursor.fetchall()
+    assert stored and all(value.startswith("enc1:") for row in stored for value in row if value)
