@@ -7,9 +7,11 @@ administrators, who otherwise reach only the set-up page.
 """
 
 from datetime import date
+from functools import cache
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -41,9 +43,16 @@ def victim_record(source_record_id: str = "PERSONA-1") -> CaseRecord:
     )
 
 
+@cache
+def _password_hash() -> str:
+    """Argon2 is slow on purpose: hash the shared test password once per run, not once per user."""
+    return make_password(PASSWORD)
+
+
 def make_user(username: str, role: str, organisation, **extra):
-    return get_user_model().objects.create_user(username=username, password=PASSWORD, role=role,
-                                                organisation=organisation, **extra)
+    """A user who can log in with PASSWORD."""
+    return get_user_model().objects.create(username=username, password=_password_hash(), role=role,
+                                           organisation=organisation, **extra)
 
 
 def verified_device(user) -> TOTPDevice:
