@@ -16,14 +16,14 @@ AMPARO = Path(sys.executable).parent / "amparo"
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"years": "2025-2010"}, "years 2025-2010: expected FIRST-LAST"),
-        ({"years": "abc"}, "years 'abc': expected FIRST-LAST"),
-        ({"years": "2009-2012"}, "2010 <= FIRST <= LAST <= 2025"),
-        ({"years": "2010-2030"}, "2010 <= FIRST <= LAST <= 2025"),
-        ({"scale": "-1"}, "expected a number greater than 0"),
-        ({"scale": "0"}, "expected a number greater than 0"),
-        ({"scale": "many"}, "scale 'many': expected a number"),
-        ({"scale": "nan"}, "expected a number greater than 0"),
+        ({"years": "2025-2010"}, "--years 2025-2010: expected FIRST-LAST (or one year) with 2010 <= FIRST <= LAST <= 2025"),
+        ({"years": "abc"}, "--years abc: expected FIRST-LAST"),
+        ({"years": "2009-2012"}, "--years 2009-2012: expected FIRST-LAST"),
+        ({"years": "2010-2030"}, "--years 2010-2030: expected FIRST-LAST"),
+        ({"scale": "-1"}, "--scale -1: expected a number greater than 0 and at most 100"),
+        ({"scale": "0"}, "--scale 0: expected a number greater than 0"),
+        ({"scale": "many"}, "--scale many: expected a number"),
+        ({"scale": "nan"}, "--scale nan: expected a number greater than 0"),
         ({"sources": "police"}, "--sources writes files: give --out DIR"),
         ({"load": False}, "Nothing to do"),
     ],
@@ -34,7 +34,7 @@ def test_it_refuses_bad_options(options, message):
 
 
 def test_it_refuses_an_unknown_source(tmp_path):
-    with pytest.raises(CommandError, match="Unknown source 'army'"):
+    with pytest.raises(CommandError, match="--sources police,army: unknown source 'army', expected some of police, prosecutor, ngo, hotline"):
         call_command("synth", years="2010", out=str(tmp_path), sources="police,army", stdout=io.StringIO())
 
 
@@ -53,7 +53,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 def test_the_console_command_exits_non_zero_without_a_traceback():
     result = _run("--years", "2025-2010")
     assert result.returncode != 0
-    assert "years 2025-2010" in result.stderr
+    assert "--years 2025-2010: expected FIRST-LAST" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 

@@ -69,11 +69,13 @@ def test_it_reads_years(text, expected):
 
 @pytest.mark.parametrize("text", ["2025-2010", "1999", "2010-", "twenty", "2010-2026"])
 def test_it_refuses_years_outside_2010_2025_or_reversed(text):
-    with pytest.raises(InvalidOptions, match="years"):
+    with pytest.raises(InvalidOptions, match="expected FIRST-LAST") as raised:
         parse_years(text)
+    assert raised.value.option == "years"
 
 
 @pytest.mark.parametrize("text", ["-1", "0", "inf", "nan", "x", "101"])
 def test_it_refuses_a_scale_that_is_not_a_positive_number(text):
-    with pytest.raises(InvalidOptions, match="scale"):
+    with pytest.raises(InvalidOptions, match="expected a number greater than 0") as raised:
         parse_scale(text)
+    assert raised.value.option == "scale"

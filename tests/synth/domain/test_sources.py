@@ -38,5 +38,5 @@ def test_each_slip_changes_the_person():
 
 
 def test_it_refuses_an_unknown_source():
-    with pytest.raises(InvalidOptions, match="unknown source 'army'"):
+    with pytest.raises(InvalidOptions, match="sources 'army': expected some of police"):
         sources.reports([], ["army"], seed=1)

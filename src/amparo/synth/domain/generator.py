@@ -24,8 +24,18 @@ YEARS_PATTERN = re.compile(r"^\s*(?P<first>\d{4})(?:-(?P<last>\d{4}))?\s*$")
 MAX_SCALE = 100  # about 1.4 million cases: enough for any benchmark on one machine
 
 
+YEARS_EXPECTED = (
+    f"FIRST-LAST (or one year) with {calibration.FIRST_YEAR} <= FIRST <= LAST <= {calibration.LAST_YEAR}, e.g. 2010-2025"
+)
+SCALE_EXPECTED = f"a number greater than 0 and at most {MAX_SCALE}, e.g. 1 or 2.5"
+
+
 class InvalidOptions(ValueError):
-    """Options the generator cannot honour; the message says which and why."""
+    """An option the generator cannot honour: which option, its value and what was expected."""
+
+    def __init__(self, option: str, value: object, expected: str):
+        self.option, self.value, self.expected = option, value, expected
+        super().__init__(f"{option} {value!r}: expected {expected}")
 
 
 @dataclass(frozen=True)
@@ -37,12 +47,9 @@ class SynthOptions:
 
     def __post_init__(self):
         if not calibration.FIRST_YEAR <= self.first_year <= self.last_year <= calibration.LAST_YEAR:
-            raise InvalidOptions(
-                f"years {self.first_year}-{self.last_year}: expected FIRST-LAST with "
-                f"{calibration.FIRST_YEAR} <= FIRST <= LAST <= {calibration.LAST_YEAR}"
-            )
+            raise InvalidOptions("years", f"{self.first_year}-{self.last_year}", YEARS_EXPECTED)
         if not 0 < self.scale <= MAX_SCALE:
-            raise InvalidOptions(f"scale {self.scale}: expected a number greater than 0 and at most {MAX_SCALE}")
+            raise InvalidOptions("scale", self.scale, SCALE_EXPECTED)
 
     @property
     def years(self) -> range:
@@ -57,7 +64,6 @@ class SyntheticCase:
     year: int
     source: str
     person_key: str
-    home_ubigeo: str = ""
 
 
 def cases_in_year(year: int, scale: float) -> int:
@@ -138,7 +144,7 @@ def _case(
         events=events,
     )
     codes.fill(rng, record, kind=kind, region=calibration.region_of(department), source=source, year=year)
-    return SyntheticCase(record=record, year=year, source=source, person_key="", home_ubigeo=home)
+    return SyntheticCase(record=record, year=year, source=source, person_key="")
 
 
 def generate(options: SynthOptions = SynthOptions()) -> list[SyntheticCase]:
@@ -163,7 +169,7 @@ def parse_years(text: str) -> tuple[int, int]:
     """'2010-2025' or '2015' -> (first, last)."""
     match = YEARS_PATTERN.match(str(text))
     if not match:
-        raise InvalidOptions(f"years {text!r}: expected FIRST-LAST, e.g. 2010-2025, or one year")
+        raise InvalidOptions("years", text, YEARS_EXPECTED)
     first = int(match["first"])
     last = int(match["last"] or first)
     SynthOptions(first_year=first, last_year=last)
@@ -174,6 +180,6 @@ def parse_scale(text: str) -> float:
     try:
         scale = float(text)
     except ValueError:
-        raise InvalidOptions(f"scale {text!r}: expected a number greater than 0, e.g. 1 or 2.5") from None
+        raise InvalidOptions("scale", text, SCALE_EXPECTED) from None
     SynthOptions(scale=scale)
     return scale

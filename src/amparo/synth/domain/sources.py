@@ -134,7 +134,7 @@ def reports(cases: list[SyntheticCase], sources: list[str], seed: int) -> list[S
     """Every source's reports of the victims of `cases`; each victim is reported at least once."""
     unknown = [s for s in sources if s not in SOURCE_PREFIX]
     if unknown:
-        raise InvalidOptions(f"unknown source {unknown[0]!r}: expected some of {', '.join(SOURCE_PREFIX)}")
+        raise InvalidOptions("sources", unknown[0], "some of " + ", ".join(SOURCE_PREFIX))
     numbers: dict[tuple[str, int], int] = {}
     emitted = []
     for case in cases:

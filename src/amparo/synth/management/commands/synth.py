@@ -10,7 +10,15 @@ from django.utils.translation import gettext as _
 
 from amparo.synth.domain import frames, sources
 from amparo.synth.domain.calibration import FIRST_YEAR, LAST_YEAR
-from amparo.synth.domain.generator import DEFAULT_SEED, InvalidOptions, SynthOptions, generate, parse_scale, parse_years
+from amparo.synth.domain.generator import (
+    DEFAULT_SEED,
+    MAX_SCALE,
+    InvalidOptions,
+    SynthOptions,
+    generate,
+    parse_scale,
+    parse_years,
+)
 from amparo.synth.services import AlreadyLoaded, synth_load
 
 
@@ -45,7 +53,7 @@ class Command(BaseCommand):
             settings = SynthOptions(seed=options["seed"], first_year=first, last_year=last,
                                     scale=parse_scale(options["scale"]))
         except InvalidOptions as problem:
-            raise CommandError(str(problem)) from None
+            raise CommandError(self._explain(problem, options[problem.option])) from None
         out = Path(options["out"]) if options["out"] else None
         load = out is None if options["load"] is None else options["load"]
         source_names = [s.strip() for s in options["sources"].split(",") if s.strip()]
@@ -55,8 +63,8 @@ class Command(BaseCommand):
             raise CommandError(_("Nothing to do: give --out DIR, or leave out --no-load."))
         unknown = [s for s in source_names if s not in sources.SOURCE_PREFIX]
         if unknown:
-            raise CommandError(_("Unknown source %(source)r: expected some of %(known)s.")
-                               % {"source": unknown[0], "known": ", ".join(sources.SOURCE_PREFIX)})
+            raise CommandError(_("--sources %(value)s: unknown source %(source)r, expected some of %(known)s.")
+                               % {"value": options["sources"], "source": unknown[0], "known": ", ".join(sources.SOURCE_PREFIX)})
         if out is not None and out.exists() and not out.is_dir():
             raise CommandError(_("--out %(path)s exists and is not a directory.") % {"path": out})
 
@@ -77,6 +85,17 @@ class Command(BaseCommand):
                 raise CommandError(_("The database is not ready (%(problem)s); run `amparo migrate` first.")
                                    % {"problem": problem}) from None
         self._summary(cases, settings, loaded=load, seconds=time.monotonic() - started)
+
+    @staticmethod
+    def _explain(problem: InvalidOptions, given) -> str:
+        expected = {
+            "years": _("FIRST-LAST (or one year) with %(first)s <= FIRST <= LAST <= %(last)s, e.g. 2010-2025")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            "scale": _("a number greater than 0 and at most %(max)s, e.g. 1 or 2.5") % {"max": MAX_SCALE},
+        }[problem.option]
+        return _("--%(option)s %(value)s: expected %(expected)s.") % {
+            "option": problem.option, "value": given, "expected": expected,
+        }
 
     def _summary(self, cases, settings: SynthOptions, *, loaded: bool, seconds: float):
         per_year: dict[int, int] = {}
