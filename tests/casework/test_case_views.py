@@ -1,0 +1,123 @@
+"""The case registration and edit pages: who may use them, validation next to the field, conflicts."""
+
+import pytest
+from django.urls import reverse
+
+from amparo.audit.models import AuditEvent
+from amparo.registry.models import Case
+
+pytestmark = pytest.mark.django_db
+
+REGISTERING_ROLES = ["registrar", "case_worker", "supervisor", "data_manager", "administrator"]
+
+
+def _post_data(**overrides):
+    data = {
+        "source_record_id": "WEB-1", "registration_date": "2024-03-01", "status": "Active",
+        "trafficking_status": "PossibleVictimOfTrafficking", "organised_network": "unknown",
+        "exploitation_types": ["SexualExploitation"], "gender": "Feminine", "citizenship": "pe",
+        "first_name": "Sumaq", "second_name": "Prueba Web", "identity_number": "71112222",
+        "perpetrators-TOTAL_FORMS": "2", "perpetrators-INITIAL_FORMS": "0",
+        "perpetrators-MIN_NUM_FORMS": "0", "perpetrators-MAX_NUM_FORMS": "1000",
+        "perpetrators-0-relationship": "parent", "perpetrators-0-lives_in_household": "on",
+        "perpetrators-0-roles": ["RecruiterOrIntermediary"], "perpetrators-0-identity_number": "43334444",
+        "events-TOTAL_FORMS": "3", "events-INITIAL_FORMS": "0", "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "1000",
+        "events-0-event_type": "Exploitation", "events-0-country": "PE", "events-0-department": "15",
+        "events-0-province": "1501", "events-0-district": "150132", "events-0-date": "2024-02-01",
+        "events-1-country": "PE", "events-2-country": "PE",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("role", REGISTERING_ROLES)
+def test_registering_roles_see_the_form_with_required_marks(personas, client_as, role):
+    response = client_as(personas[role]).get(reverse("case-create"))
+    assert response.status_code == 200
+    assert b'class="required-mark"' in response.content
+
+
+def test_analysts_may_not_register(analyst, client_as):
+    assert client_as(analyst).get(reverse("case-create")).status_code == 403
+    assert client_as(analyst).post(reverse("case-create"), _post_data()).status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_anonymous_users_are_sent_to_log_in(client):
+    response = client.get(reverse("case-create"))
+    assert response.status_code == 302 and "login" in response.url
+
+
+def test_it_registers_a_case_with_a_family_perpetrator(case_worker, client_as):
+    response = client_as(case_worker).post(reverse("case-create"), _post_data())
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert (case.owner, case.family_facilitated, case.district_code) == (case_worker, True, "150132")
+    assert case.victim.citizenship == "PE"
+    assert case.perpetrators.get().person.identity.identity_number == "43334444"
+
+
+def test_it_shows_problems_next_to_the_field(case_worker, client_as):
+    data = _post_data(registration_date="2999-01-01", citizenship="ZZ", **{"events-0-province": "0801"})
+    response = client_as(case_worker).post(reverse("case-create"), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_events-0-province_errors"' in html
+    assert not Case.objects.exists()
+    data = _post_data(registration_date="2999-01-01", citizenship="ZZ")
+    html = client_as(case_worker).post(reverse("case-create"), data).content.decode()
+    assert 'id="id_registration_date_errors"' in html and 'id="id_citizenship_errors"' in html
+
+
+def test_a_foreign_event_needs_no_ubigeo_but_a_country(case_worker, client_as):
+    data = _post_data(**{"events-0-department": "", "events-0-province": "", "events-0-district": "",
+                         "events-0-country": "XX"})
+    response = client_as(case_worker).post(reverse("case-create"), data)
+    assert response.status_code == 400 and 'id="id_events-0-country_errors"' in response.content.decode()
+    data["events-0-country"] = "cl"
+    assert client_as(case_worker).post(reverse("case-create"), data).status_code == 302
+    assert Case.objects.get().events.get().country == "CL"
+
+
+def test_the_ubigeo_picker_returns_the_next_level(case_worker, client_as):
+    client = client_as(case_worker)
+    provinces = client.get(reverse("casework-ubigeo-options"), {"events-0-department": "15"}).content.decode()
+    assert 'value="1501"' in provinces and 'value="0801"' not in provinces
+    districts = client.get(reverse("casework-ubigeo-options"), {"events-0-province": "1501"}).content.decode()
+    assert 'value="150132"' in districts
+
+
+def test_the_edit_form_shows_the_case_and_audits_the_identity_view(victim_case, registrar, client_as):
+    response = client_as(registrar).get(reverse("case-edit", args=[victim_case.pk]))
+    assert response.status_code == 200 and b'value="1"' in response.content
+    assert AuditEvent.objects.filter(action="view_identity", object_id=str(victim_case.pk)).count() == 1
+
+
+def test_edit_pages_of_cases_outside_the_scope_are_not_found(victim_case, outsider, case_worker, client_as):
+    for user in (outsider, case_worker):  # another organisation; a case worker who does not own it
+        assert client_as(user).get(reverse("case-edit", args=[victim_case.pk])).status_code == 404
+        assert client_as(user).post(reverse("case-edit", args=[victim_case.pk]), _post_data()).status_code == 404
+
+
+def _edit_data(case, **overrides):
+    """What the edit page posts back for the persona case (one stored perpetrator, two stored events)."""
+    return _post_data(**{
+        "source_record_id": case.source_record_id, "perpetrators-INITIAL_FORMS": "1", "events-INITIAL_FORMS": "2",
+        "events-1-event_type": "Recruitment", "events-1-department": "25", "events-1-province": "2501",
+        "events-1-district": "250101", **overrides})
+
+
+def test_a_stale_edit_is_refused_shown_and_kept(victim_case, registrar, supervisor, client_as):
+    url = reverse("case-edit", args=[victim_case.pk])
+    first = _edit_data(victim_case, version="1", status="FollowUp")
+    assert client_as(registrar).post(url, first).status_code == 302
+    second = _edit_data(victim_case, version="1", legal_article="CP-129-A")
+    response = client_as(supervisor).post(url, second)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'value="2"' in html  # the form now carries the current version, so saving again is deliberate
+    assert "CP-129-A" in html
+    assert Case.objects.get(pk=victim_case.pk).legal_article == ""
+    assert client_as(supervisor).post(url, {**second, "version": "2"}).status_code == 302
+    assert Case.objects.get(pk=victim_case.pk).legal_article == "CP-129-A"
