@@ -1,0 +1,76 @@
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from amparo.reports.domain.choropleth import BoundaryError, choropleth, load_boundaries, parse_boundaries
+from amparo.reports.domain.colours import PALETTE, count_scale
+
+SVG = "{http://www.w3.org/2000/svg}"
+SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
+PERU = SHARED / "data" / "peru-geojson" / "peru_departamental_simple.geojson"
+
+
+@pytest.fixture
+def peru():
+    if not PERU.is_file():
+        pytest.skip(f"the test boundaries are not available ({PERU} is absent)")
+    return load_boundaries(PERU)
+
+
+def _square(code, name, x=0.0, y=0.0):
+    ring = [[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]
+    return {"type": "Feature", "properties": {"FIRST_IDDP": code, "NOMBDEP": name},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def test_it_draws_one_path_per_department_of_the_supplied_boundaries(peru):
+    assert sorted(d.code for d in peru) == [f"{i:02d}" for i in range(1, 26)]
+    svg = choropleth(peru, {"15": 120, "08": 36}, names={}, scale=count_scale([120, 36]), title="Cases", ident="m",
+                     format_value=str, format_bound=str, zero_label="none", hidden_label="hidden")
+    paths = {p.get("data-code"): p for p in ET.fromstring(svg).iter(f"{SVG}path")}
+    assert len(paths) == 25
+    assert paths["15"].get("fill") == PALETTE[-1]
+    assert paths["15"].get("d").startswith("M")
+
+
+def test_the_projection_keeps_north_up_and_west_left():
+    departments = parse_boundaries({"type": "FeatureCollection", "features": [
+        _square("01", "NORTH-WEST", 0, 1), _square("02", "SOUTH-EAST", 1, 0)]})
+    svg = choropleth(departments, {}, names={}, scale=count_scale([]), title="t", ident="m", format_value=str,
+                     format_bound=str, zero_label="none", hidden_label="hidden")
+    paths = {p.get("data-code"): p.get("d") for p in ET.fromstring(svg).iter(f"{SVG}path")}
+    first_point = {code: tuple(map(float, d[1:].split(" ")[0].split(","))) for code, d in paths.items()}
+    assert first_point["01"][0] < first_point["02"][0]  # west is left
+    assert first_point["01"][1] < first_point["02"][1]  # north is up
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"type": "Feature"}, "expected a GeoJSON FeatureCollection"),
+    ({"type": "FeatureCollection", "features": []}, "has no features"),
+    ({"type": "FeatureCollection", "features": [{"properties": {"NOMBDEP": "LIMA"}, "geometry": None}]},
+     "feature 1 lacks the property FIRST_IDDP"),
+    ({"type": "FeatureCollection", "features": [{"properties": {"FIRST_IDDP": "15"}, "geometry": None}]},
+     "feature 1 lacks the property NOMBDEP"),
+    ({"type": "FeatureCollection", "features": [{"properties": {"FIRST_IDDP": "Lima", "NOMBDEP": "LIMA"}}]},
+     "expected a 2-digit department code"),
+    ({"type": "FeatureCollection", "features": [{"properties": {"FIRST_IDDP": "15", "NOMBDEP": "LIMA"},
+                                                  "geometry": {"type": "Point", "coordinates": [0, 0]}}]},
+     "expected Polygon or MultiPolygon"),
+])
+def test_it_refuses_boundaries_it_cannot_draw_and_says_why(data, message):
+    with pytest.raises(BoundaryError, match=message):
+        parse_boundaries(data)
+
+
+def test_it_refuses_a_missing_or_unreadable_file(tmp_path):
+    with pytest.raises(BoundaryError, match="does not exist"):
+        load_boundaries(tmp_path / "nowhere.geojson")
+    broken = tmp_path / "broken.geojson"
+    broken.write_text("{not json", "utf-8")
+    with pytest.raises(BoundaryError, match="is not GeoJSON"):
+        load_boundaries(broken)
+    good = tmp_path / "good.geojson"
+    good.write_text(json.dumps({"type": "FeatureCollection", "features": [_square("15", "LIMA")]}), "utf-8")
+    assert load_boundaries(good)[0].name == "LIMA"
