@@ -6,6 +6,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 RELATIVES = {"parent", "step_parent", "sibling", "grandparent", "uncle_aunt", "other_relative"}  # hand-written, on purpose
 
@@ -35,3 +36,10 @@ def family_facilitated_ids(perpetrators: pl.DataFrame) -> set[str]:
         pl.col("recruiter_relationship").is_in(sorted(RELATIVES)) | (pl.col("lives_in_household") == "true")
     )
     return set(flagged["source_record_id"].to_list())
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English, the source language (the site's default is Spanish)."""
+    with translation.override("en"):
+        yield

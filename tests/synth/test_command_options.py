@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 AMPARO = Path(sys.executable).parent / "amparo"
 
@@ -53,7 +54,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 def test_the_console_command_exits_non_zero_without_a_traceback():
     result = _run("--years", "2025-2010")
     assert result.returncode != 0
-    assert "--years 2025-2010: expected FIRST-LAST" in result.stderr
+    assert "--years 2025-2010:" in result.stderr and "2010 <=" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
@@ -71,3 +72,8 @@ def test_it_writes_files_and_prints_a_synthetic_summary(tmp_path):
     assert "SYNTHETIC" in text
     assert "2010:     253" in text and "2011:     165" in text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.csv", "events.csv", "perpetrators.csv"]
+
+
+def test_messages_are_in_spanish_for_spanish_users():
+    with translation.override("es"), pytest.raises(CommandError, match="--years 2025-2010: se esperaba PRIMERO-ÚLTIMO"):
+        call_command("synth", years="2025-2010", stdout=io.StringIO())

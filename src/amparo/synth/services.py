@@ -20,6 +20,10 @@ SYNTHETIC_ORGANISATIONS = {
 class AlreadyLoaded(ValueError):
     """Some of these synthetic cases are already in the database."""
 
+    def __init__(self, count: int, first: str):
+        self.count, self.first = count, first
+        super().__init__(f"{count} of these synthetic cases are already loaded (first: {first})")
+
 
 def synthetic_organisations() -> dict[str, Organisation]:
     organisations = {}
@@ -46,10 +50,7 @@ def synth_load(*, cases: list[SyntheticCase]) -> Counter:
     )
     clashes = [c for c in cases if (organisations[c.source].pk, c.record.source_record_id) in stored]
     if clashes:
-        raise AlreadyLoaded(
-            f"{len(clashes)} of these synthetic cases are already loaded "
-            f"(first: {clashes[0].record.source_record_id})"
-        )
+        raise AlreadyLoaded(len(clashes), clashes[0].record.source_record_id)
     for source, organisation in organisations.items():
         records = [c.record for c in cases if c.source == source]
         if records:

@@ -79,8 +79,11 @@ class Command(BaseCommand):
             try:
                 synth_load(cases=cases)
             except AlreadyLoaded as problem:
-                raise CommandError(_("The synthetic registry is already loaded: %(problem)s. "
-                                     "Use a fresh data directory, or --no-load --out DIR.") % {"problem": problem}) from None
+                raise CommandError(
+                    _("The synthetic registry is already loaded: %(count)d of these cases are stored (first: %(first)s). "
+                      "Use a fresh data directory, or --no-load --out DIR.")
+                    % {"count": problem.count, "first": problem.first}
+                ) from None
             except DatabaseError as problem:
                 raise CommandError(_("The database is not ready (%(problem)s); run `amparo migrate` first.")
                                    % {"problem": problem}) from None
