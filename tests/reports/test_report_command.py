@@ -1,0 +1,144 @@
+"""amparo report: every figure against pandas over the synthetic CSV, every format, and clear errors."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from python_calamine import CalamineWorkbook
+
+from amparo.core.age_bands import PERU_BANDS
+from tests.reports.expected import synthetic_cases
+
+pytestmark = pytest.mark.django_db
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+PERU = SHARED / "data" / "peru-geojson" / "peru_departamental_simple.geojson"
+
+
+def _report(*args) -> str:
+    out = io.StringIO()
+    call_command("report", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def _rows(report: dict, slug: str) -> dict[str, dict]:
+    table = next(t for t in report["tables"] if t["slug"] == slug)
+    return {row["key"]: row for row in table["rows"]}
+
+
+def test_every_figure_of_the_json_report_matches_pandas_over_the_synthetic_csv(synthetic_csv):
+    cases = synthetic_cases(synthetic_csv)
+    year = cases[cases.year == 2010]
+    report = json.loads(_report("--year", "2010", "--format", "json", "--lang", "en", "--no-suppress"))
+    assert report["year"] == 2010 and report["unit"] == "cases" and report["synthetic"] is True
+    figures = {f["key"]: f for f in report["figures"]}
+    assert figures["total"]["value"] == len(year)
+    assert figures["family_facilitated"]["value"] == year.family_facilitated.sum()
+    assert figures["family_facilitated_share"]["value"] == pytest.approx(year.family_facilitated.mean())
+    assert all(f["definition"] for f in report["figures"])
+
+    departments = _rows(report, "department")
+    expected = year[year.department != ""].groupby("department").agg(n=("year", "size"), ff=("family_facilitated", "sum"))
+    assert {k: r["count"] for k, r in departments.items() if k not in ("total", "unknown")} == expected.n.to_dict()
+    assert {k: r["family_facilitated"] for k, r in departments.items() if k not in ("total", "unknown")} == expected.ff.to_dict()
+    assert departments["15"]["share"] == pytest.approx(expected.n["15"] / len(year))
+    assert departments["total"]["count"] == len(year)
+
+    sexes = _rows(report, "sex")
+    assert {k: r["count"] for k, r in sexes.items() if k != "total"} == year.prs_Gender.replace("", "unknown").value_counts().to_dict()
+
+    bands = {b.label: ((year.age >= b.lower) & (year.age <= (b.upper if b.upper is not None else 200))).sum() for b in PERU_BANDS}
+    ages = _rows(report, "age-group")
+    assert {k: ages[k]["count"] for k in bands if k in ages} == {k: v for k, v in bands.items() if v}
+
+    lima = year[year.department == "15"]
+    areas = _rows(report, "lima-area")
+    assert areas["metropolitana"]["count"] == (lima.province == "1501").sum()
+    assert areas["provincias"]["count"] == (lima.province != "1501").sum()
+
+    trend = _rows(report, "trend")
+    assert {k: r["count"] for k, r in trend.items() if k != "total"} == {str(y): n for y, n in cases.year.value_counts().items()}
+    columns = next(t for t in report["tables"] if t["slug"] == "department")["columns"]
+    assert all(c["definition"] for c in columns if c["kind"] != "text")
+
+
+def test_the_published_report_hides_small_cells_and_says_so(synthetic_csv):
+    report = json.loads(_report("--year", "2010", "--format", "json", "--lang", "en"))
+    assert report["suppression_threshold"] == 5
+    departments = _rows(report, "department")
+    counts = [r["count"] for k, r in departments.items() if k != "total"]
+    assert None in counts and all(c is None or c == 0 or c >= 5 for c in counts)
+    assert all(c is None or c >= 5 for r in departments.values() for c in [r["family_facilitated"]] if c)
+    assert "hidden" in next(t for t in report["tables"] if t["slug"] == "department")["note"]
+
+
+def test_the_markdown_report_carries_the_sentences_and_tables(synthetic_csv):
+    text = _report("--year", "2010", "--format", "md", "--lang", "es")
+    assert "En 2010 se registraron 253 casos de trata de personas; 120 (47 %) en Lima" in text
+    assert "| Lima | 120 | 47,4 % |" in text
+    assert "datos SINTÉTICOS" in text
+
+
+def test_the_html_report_is_one_self_contained_file_with_charts_and_maps(synthetic_csv, tmp_path):
+    out = tmp_path / "report.html"
+    _report("--year", "2010", "--format", "html", "--lang", "es", "--out", str(out))
+    html = out.read_text("utf-8")
+    assert html.count('class="map tile-map"') == 2 and 'class="chart bar-chart"' in html and 'class="chart line-chart"' in html
+    assert "<style>" in html and "@media print" in html
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
+
+
+def test_boundaries_give_a_choropleth(synthetic_csv, tmp_path):
+    if not PERU.is_file():
+        pytest.skip(f"the test boundaries are not available ({PERU} is absent)")
+    out = tmp_path / "report.html"
+    _report("--year", "2010", "--boundaries", str(PERU), "--out", str(out))
+    html = out.read_text("utf-8")
+    assert html.count('class="map choropleth"') == 2 and html.count('class="department"') == 50
+
+
+def test_the_workbook_has_one_sheet_per_table(synthetic_csv, tmp_path):
+    out = tmp_path / "report.xlsx"
+    _report("--year", "2010", "--format", "xlsx", "--lang", "en", "--out", str(out))
+    book = CalamineWorkbook.from_path(str(out))
+    report = json.loads(_report("--year", "2010", "--format", "json", "--lang", "en"))
+    assert book.sheet_names == ["Summary"] + [t["slug"] for t in report["tables"]]
+    rows = book.get_sheet_by_name("department").to_python()
+    header = next(i for i, r in enumerate(rows) if r[:2] == ["Department", "Cases"])
+    assert rows[header + 1][:2] == ["Lima", 120]
+
+
+def test_an_empty_year_gives_a_clear_report_not_an_error(synthetic_csv):
+    report = json.loads(_report("--year", "2031", "--format", "json", "--lang", "es"))
+    assert report["sentences"] == ["No se registraron casos en 2031."]
+    assert {f["key"]: f["value"] for f in report["figures"]}["total"] == 0
+    assert "No se registraron casos en 2031." in _report("--year", "2031", "--format", "html", "--lang", "es")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--year", "dos mil diez"], "--year must be a year such as 2010, not 'dos mil diez'"),
+    (["--year", "1850"], "--year must be between 1900 and 2100, not 1850"),
+    (["--year", "2010", "--boundaries", "/nonexistent/peru.geojson"], "boundary file /nonexistent/peru.geojson does not exist"),
+    (["--year", "2010", "--format", "pdf"], "invalid choice: 'pdf'"),
+    (["--year", "2010", "--lang", "fr"], "invalid choice: 'fr'"),
+])
+def test_it_refuses_bad_input_with_a_clear_message(db, args, message):
+    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        _report(*args)
+
+
+def test_it_refuses_geojson_without_the_department_properties(db, tmp_path):
+    wrong = tmp_path / "wrong.geojson"
+    wrong.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"NAME": "Lima"}, "geometry": {"type": "Polygon", "coordinates": []}}]}), "utf-8")
+    with pytest.raises(CommandError, match="feature 1 lacks the property FIRST_IDDP"):
+        _report("--year", "2010", "--boundaries", str(wrong))
+
+
+def test_help_describes_the_options():
+    from amparo.reports.management.commands.report import Command
+
+    text = Command().create_parser("amparo", "report").format_help()
+    for option in ("--year", "--lang", "--format", "--out", "--boundaries", "--suppress", "--no-suppress"):
+        assert option in text
