@@ -5,6 +5,8 @@ AMPARO_DATABASE_URL   postgresql://user:pass@host:port/name for multi-user deplo
 AMPARO_SECRET_KEY     Django's signing key (default: generated once into the data directory)
 AMPARO_DEBUG          "True" or "False" (default False)
 AMPARO_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
+AMPARO_HTTPS          "True" behind an HTTPS reverse proxy: secure cookies, HSTS, redirect (default False)
+AMPARO_BEHIND_PROXY   "True" to take the client address from X-Forwarded-For (default: AMPARO_HTTPS)
 """
 
 import os
@@ -172,6 +174,8 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Behind a reverse proxy, the client's address is the last one the proxy appended to X-Forwarded-For.
+BEHIND_PROXY = env_bool("AMPARO_BEHIND_PROXY", HTTPS)
 
 # Login throttling (django-axes): five failures for one user name from one address
 # lock that pair for 15 minutes; an office behind one address is not locked out whole.
@@ -181,6 +185,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "amparo.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "amparo.audit.services.client_address"
 
 # Second factor (django-otp): TOTP, required for administrators (amparo.accounts.middleware).
 OTP_TOTP_ISSUER = "Amparo"

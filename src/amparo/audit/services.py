@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
+
 from amparo.audit.models import AuditAction, AuditEvent
 from amparo.core.fields import EncryptedTextField
 
@@ -15,7 +17,17 @@ IDENTIFYING_FIELDS = frozenset({
 
 
 def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address; behind Amparo's own proxy (AMPARO_BEHIND_PROXY), the one that proxy appended
+    to X-Forwarded-For (the right-most entry: the ones before it are whatever the client claimed).
+
+    django-axes uses this too (AXES_CLIENT_IP_CALLABLE), so lockouts and the log agree on the address.
+    """
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.BEHIND_PROXY and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR")
 
 
 def audit_record(*, user, action: str, obj=None, details: dict | None = None, request=None,
