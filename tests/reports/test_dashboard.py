@@ -1,0 +1,172 @@
+"""The dashboard pages, downloads and report download, checked against pandas over the synthetic CSV."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from amparo.core import geography
+from tests.reports.expected import synthetic_cases
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cases(synthetic_csv):
+    return synthetic_cases(synthetic_csv)
+
+
+def _csv(response) -> dict[str, list[str]]:
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    return {row[0]: row[1:] for row in rows[1:]}
+
+
+def _figure(html: str, ident: str) -> str:
+    return re.search(rf'id="{ident}"><span class="value">([^<]*)<', html).group(1)
+
+
+def test_the_dashboard_needs_a_login(client, synthetic_csv):
+    for name in ("dashboard", "dashboard-hotspots", "report-download", "api-stats-headline"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_2010_dashboard_shows_253_cases_and_lima_47_percent(cases, supervisor, client_as):
+    html = client_as(supervisor).get(reverse("dashboard") + "?year=2010").content.decode()
+    year = cases[cases.year == 2010]
+    assert _figure(html, "figure-total") == str(len(year)) == "253"
+    assert _figure(html, "figure-family") == str(year.family_facilitated.sum())
+    assert "<li>Lima <strong>47 %</strong></li>" in html
+    assert "En 2010 se registraron 253 casos de trata de personas; 120 (47 %) en Lima" in html
+    assert html.count('class="map tile-map"') == 2
+
+
+def test_the_default_year_is_the_latest_with_data(cases, supervisor, client_as):
+    html = client_as(supervisor).get(reverse("dashboard")).content.decode()
+    latest = cases.year.max()
+    assert _figure(html, "figure-total") == str((cases.year == latest).sum())
+
+
+def test_filters_narrow_every_figure(cases, supervisor, client_as):
+    client = client_as(supervisor)
+    year = cases[cases.year == 2010]
+    boys = year[year.prs_Gender == "Masculine"]
+    html = client.get(reverse("dashboard") + "?year=2010&sex=Masculine").content.decode()
+    assert _figure(html, "figure-total") == str(len(boys))
+    children = year[year.age <= 12]
+    html = client.get(reverse("dashboard") + "?year=2010&age_group=0-12").content.decode()
+    assert _figure(html, "figure-total") == str(len(children))
+    both = cases[cases.year.isin([2010, 2011])]
+    html = client.get(reverse("dashboard") + "?year=2010&year=2011").content.decode()
+    assert _figure(html, "figure-total") == str(len(both))
+
+
+def test_drill_down_goes_from_department_to_province_to_district(cases, supervisor, client_as):
+    client = client_as(supervisor)
+    year = cases[cases.year == 2010]
+    provinces = _csv(client.get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010&department=15"))
+    expected = year[year.department == "15"].province.replace("", "unknown").value_counts().to_dict()
+    assert {k: int(v[1]) for k, v in provinces.items() if k != "total"} == expected
+    html = client.get(reverse("dashboard") + "?year=2010&department=15").content.decode()
+    assert "?year=2010&amp;department=15&amp;province=1501" in html
+    districts = _csv(client.get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010&province=1501"))
+    expected = year[year.province == "1501"].district.replace("", "unknown").value_counts().to_dict()
+    assert {k: int(v[1]) for k, v in districts.items() if k != "total"} == expected
+    html = client.get(reverse("dashboard") + "?year=2010&province=1501").content.decode()
+    assert _figure(html, "figure-total") == str((year.province == "1501").sum())
+    assert 'class="stats-breadcrumb"' in html and ">Lima</a> ›" in html
+
+
+def test_a_department_without_cases_gives_a_clear_page(cases, supervisor, client_as):
+    year = cases[cases.year == 2010]
+    empty = next(p.ubigeo for p in geography.departments() if (year.department == p.ubigeo).sum() == 0)
+    response = client_as(supervisor).get(reverse("dashboard") + f"?year=2010&department={empty}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert _figure(html, "figure-total") == "0"
+    assert "Ningún caso cumple estos filtros." in html
+
+
+def test_bad_filters_are_refused_with_a_message(synthetic_csv, supervisor, client_as):
+    response = client_as(supervisor).get(reverse("dashboard") + "?year=dosmil&department=99")
+    assert response.status_code == 400
+    assert "Algunos filtros no son válidos" in response.content.decode()
+    api = client_as(supervisor).get(reverse("api-stats-headline") + "?department=99")
+    assert api.status_code == 400 and "department" in api.json()["fields"]
+
+
+def test_every_table_downloads_as_csv_and_xlsx_with_the_figures(cases, supervisor, client_as):
+    client = client_as(supervisor)
+    year = cases[cases.year == 2010]
+    departments = _csv(client.get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010"))
+    expected = year[year.department != ""].department.value_counts().to_dict()
+    assert {k: int(v[1]) for k, v in departments.items() if k not in ("total", "unknown")} == expected
+    for name in ("exploitation", "sex", "age-group", "relationship-group", "source", "hotspots", "citizenship"):
+        response = client.get(reverse("dashboard-table", args=[name, "xlsx"]) + "?year=2010")
+        assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(client.get(reverse("dashboard-table", args=["sex", "xlsx"]) + "?year=2010").content))
+    rows = book.get_sheet_by_name("sex").to_python()
+    female = next(r for r in rows if r[0] == "Femenino")
+    assert female[1] == (year.prs_Gender == "Feminine").sum()
+    assert client.get(reverse("dashboard-table", args=["nothing", "csv"])).status_code == 404
+
+
+def test_analysts_get_suppressed_tables_and_supervisors_do_not(cases, analyst, supervisor, client_as):
+    year = cases[cases.year == 2010]
+    small = year.department.value_counts()
+    small = small[(small > 0) & (small < 5) & (small.index != "")]
+    assert len(small), "the synthetic 2010 has departments with fewer than 5 cases"
+    code = small.index[0]
+    as_analyst = _csv(client_as(analyst).get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010"))
+    as_supervisor = _csv(client_as(supervisor).get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010"))
+    assert as_analyst[code][1] == "reservado"
+    assert as_supervisor[code][1] == str(small[code])
+    analyst_page = client_as(analyst).get(reverse("dashboard") + "?year=2010").content.decode()
+    supervisor_page = client_as(supervisor).get(reverse("dashboard") + "?year=2010").content.decode()
+    assert 'class="stats-suppression"' in analyst_page and "Los conteos de 1 a 4 se reservan" in analyst_page
+    assert 'class="stats-suppression"' not in supervisor_page
+    assert client_as(analyst).get(reverse("api-stats-count", args=["department"]) + "?year=2010").json()["suppression_threshold"] == 5
+
+
+def test_hot_spots_rank_districts_by_family_facilitated_cases(cases, supervisor, analyst, client_as):
+    year = cases[(cases.year == 2010) & (cases.district != "")]
+    expected = year[year.family_facilitated].district.value_counts()
+    rows = _csv(client_as(supervisor).get(reverse("dashboard-table", args=["hotspots", "csv"]) + "?year=2010"))
+    assert {k: int(v[3]) for k, v in rows.items()} == expected.to_dict()
+    assert [int(v[3]) for v in rows.values()] == sorted(expected.values, reverse=True)
+    html = client_as(analyst).get(reverse("dashboard-hotspots") + "?year=2010").content.decode()
+    assert "Focos de casos facilitados por familiares" in html and 'class="stats-suppression"' in html
+
+
+def test_the_json_api_gives_the_same_statistics(cases, supervisor, client_as):
+    client = client_as(supervisor)
+    year = cases[cases.year == 2010]
+    headline = client.get(reverse("api-stats-headline") + "?year=2010").json()
+    assert headline["total"]["value"] == len(year)
+    assert headline["top_departments"][0] == {**headline["top_departments"][0], "key": "15", "count": 120}
+    exploitation = client.get(reverse("api-stats-count", args=["exploitation"]) + "?year=2010").json()
+    exploded = year.vic_TypeOfExploitation.replace("", "unknown").str.split(";").explode().value_counts().to_dict()
+    assert {r["key"]: r["count"] for r in exploitation["rows"] if r["key"] != "total"} == exploded
+    crosstab = client.get(reverse("api-stats-crosstab", args=["department", "family_facilitated"]) + "?year=2010").json()
+    lima = next(r for r in crosstab["rows"] if r["key"] == "15")
+    assert lima["c:yes"] == year[(year.department == "15") & year.family_facilitated].shape[0]
+    assert client.get(reverse("api-stats-count", args=["colour"])).status_code == 404
+    assert "unknown dimension 'colour'" in client.get(reverse("api-stats-count", args=["colour"])).json()["error"]
+
+
+def test_the_report_downloads_in_every_format_and_analysts_only_get_it_suppressed(synthetic_csv, analyst, supervisor, client_as):
+    url = reverse("report-download")
+    for fmt in ("html", "xlsx", "json", "md"):
+        response = client_as(supervisor).get(url + f"?year=2010&lang=en&format={fmt}")
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == f'attachment; filename="amparo-report-2010-en.{fmt}"'
+    restricted = json.loads(client_as(supervisor).get(url + "?year=2010&format=json").content)
+    published = json.loads(client_as(analyst).get(url + "?year=2010&format=json&suppress=0").content)
+    assert restricted["suppression_threshold"] is None and published["suppression_threshold"] == 5
+    assert client_as(analyst).get(url + "?year=abc").status_code == 400
+    assert client_as(analyst).get(url + "?year=2010&format=pdf").status_code == 400
