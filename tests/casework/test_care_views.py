@@ -18,6 +18,10 @@ pytestmark = pytest.mark.django_db
 ASSESSMENT = "Checked with the school and the local DEMUNA; the father is the sole carer and was not involved."
 
 
+def _decision(plan, decision="approve"):
+    return {f"plan{plan.pk}-assessment": ASSESSMENT, f"plan{plan.pk}-decision": decision}
+
+
 def _plan(case, user, destination="parents"):
     return care_services.plan_propose(case=case, user=user, destination_type=destination)
 
@@ -48,7 +52,7 @@ def test_outsiders_never_reach_a_case_or_its_plans(family_case, case_worker, out
     client = client_as(outsider)
     assert client.get(reverse("casework-case", args=[family_case.pk])).status_code == 404
     response = client.post(reverse("casework-plan-decide", args=[plan.pk]),
-                           {"assessment": ASSESSMENT, "decision": "approve"})
+                           _decision(plan))
     assert response.status_code == 404
     assert not SafetyApproval.objects.exists()
 
@@ -62,14 +66,16 @@ def test_posting_a_family_return_shows_it_blocked(family_case, case_worker, clie
 
 def test_posting_a_placement_of_a_blocked_plan_is_refused(family_case, case_worker, client_as):
     plan = _plan(family_case, case_worker)
-    response = client_as(case_worker).post(reverse("casework-plan-place", args=[plan.pk]), {"started_on": "2024-03-01"})
+    response = client_as(case_worker).post(reverse("casework-plan-place", args=[plan.pk]),
+                                           {f"plan{plan.pk}-started_on": "2024-03-01"})
     assert response.status_code == 409
     assert not CareArrangement.objects.exists()
 
 
 def test_posting_a_direct_family_placement_is_refused(family_case, case_worker, client_as):
     response = client_as(case_worker).post(reverse("casework-arrangement-create", args=[family_case.pk]),
-                                           {"arrangement_type": "kinship", "started_on": "2024-03-01"})
+                                           {"arrangement-arrangement_type": "kinship",
+                                            "arrangement-started_on": "2024-03-01"})
     assert response.status_code == 409
     assert not CareArrangement.objects.exists()
 
@@ -77,7 +83,7 @@ def test_posting_a_direct_family_placement_is_refused(family_case, case_worker, 
 def test_the_case_worker_posting_an_approval_is_refused(family_case, case_worker, client_as):
     plan = _plan(family_case, case_worker)
     response = client_as(case_worker).post(reverse("casework-plan-decide", args=[plan.pk]),
-                                           {"assessment": ASSESSMENT, "decision": "approve"})
+                                           _decision(plan))
     assert response.status_code == 409
     assert not SafetyApproval.objects.exists()
 
@@ -92,9 +98,10 @@ def test_naming_the_perpetrator_as_caregiver_is_refused_on_the_page(family_case,
 def test_a_supervisor_approves_and_the_placement_schedules_visits(family_case, case_worker, supervisor, client_as):
     plan = _plan(family_case, case_worker)
     response = client_as(supervisor).post(reverse("casework-plan-decide", args=[plan.pk]),
-                                          {"assessment": ASSESSMENT, "decision": "approve"})
+                                          _decision(plan))
     assert response.status_code == 302
-    response = client_as(case_worker).post(reverse("casework-plan-place", args=[plan.pk]), {"started_on": "2024-03-15"})
+    response = client_as(case_worker).post(reverse("casework-plan-place", args=[plan.pk]),
+                                           {f"plan{plan.pk}-started_on": "2024-03-15"})
     assert response.status_code == 302
     due = list(FollowUpVisit.objects.order_by("due_on").values_list("due_on", flat=True))
     assert due == [date(2024, 4, 15), date(2024, 6, 15), date(2024, 9, 15), date(2025, 3, 15)]

@@ -37,22 +37,35 @@ def _care_case(request, pk):
     return case
 
 
+def _plan_prefix(plan_id) -> str:
+    """Each plan's forms get their own field names and ids, so several plans fit on one page."""
+    return f"plan{plan_id}"
+
+
+def _plans_with_forms(case, bound: dict) -> list[ReintegrationPlan]:
+    plans = list(case.reintegration_plans.select_related("proposed_by").prefetch_related("approvals__approver"))
+    for plan in plans:
+        prefix = _plan_prefix(plan.pk)
+        bound_here = bound.get("plan_id") == plan.pk
+        plan.approval_form = (bound_here and bound.get("approval_form")) or ApprovalForm(prefix=prefix)
+        plan.placement_form = (bound_here and bound.get("placement_form")) or PlacementForm(prefix=prefix)
+    return plans
+
+
 def _care_page(request, case, status=200, **forms):
     context = {
         "case": case,
         "perpetrators": case.perpetrators.order_by("id"),
         "arrangements": case.care_arrangements.select_related("plan").order_by("-started_on", "-id"),
         "assessments": case.family_assessments.all(),
-        "plans": case.reintegration_plans.prefetch_related("approvals__approver"),
+        "plans": _plans_with_forms(case, forms),
         "visits": case.follow_up_visits.select_related("arrangement").order_by("due_on", "id"),
         "referrals": case.referrals.all(),
         "today": date.today(),
         "may_approve": has_role(request.user, APPROVER_ROLES) and case.owner_id != request.user.pk,
         "assessment_form": forms.get("assessment_form") or AssessmentForm(),
         "plan_form": forms.get("plan_form") or PlanForm(),
-        "approval_form": forms.get("approval_form") or ApprovalForm(),
-        "placement_form": forms.get("placement_form") or PlacementForm(),
-        "arrangement_form": forms.get("arrangement_form") or ArrangementForm(),
+        "arrangement_form": forms.get("arrangement_form") or ArrangementForm(prefix="arrangement"),
         "referral_form": forms.get("referral_form") or ReferralForm(),
         "referral_status_form": ReferralStatusForm(),
     }
@@ -112,15 +125,15 @@ def _plan_of(request, plan_id) -> ReintegrationPlan:
 def plan_decide_view(request, plan_id):
     plan = _plan_of(request, plan_id)
     case = _care_case(request, plan.case_id)
-    form = ApprovalForm(request.POST)
+    form = ApprovalForm(request.POST, prefix=_plan_prefix(plan.pk))
     if not form.is_valid():
-        return _care_page(request, case, status=400, approval_form=form)
+        return _care_page(request, case, status=400, approval_form=form, plan_id=plan.pk)
     approve = form.cleaned_data["decision"] == "approve"
     try:
         care_services.plan_decide(plan=plan, approver=request.user, assessment=form.cleaned_data["assessment"],
                                   approve=approve, request=request)
     except ReintegrationRefused as error:
-        return _refused(request, case, error, approval_form=form)
+        return _refused(request, case, error, approval_form=form, plan_id=plan.pk)
     messages.success(request, _("Safety assessment approved: the plan is ready for placement.") if approve
                      else _("Safety assessment refused: the plan will not be carried out."))
     return redirect("casework-case", pk=case.pk)
@@ -131,14 +144,14 @@ def plan_decide_view(request, plan_id):
 def plan_place_view(request, plan_id):
     plan = _plan_of(request, plan_id)
     case = _care_case(request, plan.case_id)
-    form = PlacementForm(request.POST)
+    form = PlacementForm(request.POST, prefix=_plan_prefix(plan.pk))
     if not form.is_valid():
-        return _care_page(request, case, status=400, placement_form=form)
+        return _care_page(request, case, status=400, placement_form=form, plan_id=plan.pk)
     try:
         care_services.care_arrangement_start(case=case, user=request.user, arrangement_type=plan.destination_type,
                                              started_on=form.cleaned_data["started_on"], plan=plan, request=request)
     except ReintegrationRefused as error:
-        return _refused(request, case, error, placement_form=form)
+        return _refused(request, case, error, placement_form=form, plan_id=plan.pk)
     messages.success(request, _("Placement started; follow-up visits are scheduled."))
     return redirect("casework-case", pk=case.pk)
 
@@ -147,7 +160,7 @@ def plan_place_view(request, plan_id):
 @require_POST
 def arrangement_create_view(request, pk):
     case = _care_case(request, pk)
-    form = ArrangementForm(request.POST)
+    form = ArrangementForm(request.POST, prefix="arrangement")
     if not form.is_valid():
         return _care_page(request, case, status=400, arrangement_form=form)
     try:
