@@ -208,3 +208,19 @@ def test_visits_and_referrals_are_recorded_and_audited(family_case, case_worker)
     assessment = care_services.family_assessment_record(case=family_case, user=case_worker, assessed_on=date(2024, 2, 2),
                                                         risk="high", summary="The mother still lives at home.")
     assert _events("create", assessment).count() == 1
+
+
+def test_a_placement_cannot_start_before_the_current_one(family_case, case_worker):
+    care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="residential_care",
+                                         started_on=date(2024, 5, 1))
+    with pytest.raises(ReintegrationRefused):
+        care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="foster_family",
+                                             started_on=date(2024, 4, 1))
+    assert CareArrangement.objects.count() == 1
+
+
+def test_every_plan_proposal_is_audited_with_its_outcome(family_case, case_worker):
+    held = _propose(family_case, case_worker)
+    ready = _propose(family_case, case_worker, "foster_family", None)
+    assert _events("create", held).get().details["status"] == "awaiting_approval"
+    assert _events("create", ready).get().details["status"] == "ready"

@@ -52,6 +52,7 @@ REASON_MESSAGES = {
     Reason.ASSESSMENT_MISSING: _("Write the safety assessment before deciding."),
 }
 PLAN_NOT_READY = _("This plan is not ready for placement (status: %(status)s).")
+STARTS_BEFORE_CURRENT = _("A new placement cannot start before the current one started (%(date)s).")
 
 
 class ReintegrationRefused(Exception):
@@ -176,6 +177,9 @@ def care_arrangement_start(*, case: Case, user, arrangement_type: str, started_o
 
 
 def _place(case, user, arrangement_type, caregiver, person, plan, started_on, request) -> CareArrangement:
+    current = CareArrangement.objects.filter(case=case, ended_on=None, started_on__gt=started_on).first()
+    if current is not None:
+        raise ReintegrationRefused("starts_before_current", STARTS_BEFORE_CURRENT % {"date": current.started_on})
     if isinstance(caregiver, PersonRecord):
         person = _store_caregiver(case, caregiver)
     CareArrangement.objects.filter(case=case, ended_on=None).update(ended_on=started_on)
