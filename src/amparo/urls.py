@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("amparo.web.urls")),
     path("", include("amparo.reports.urls")),
     path("", include("amparo.casework.urls")),
+    path("exchange/", include("amparo.exchange.urls")),
 ]

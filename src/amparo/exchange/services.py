@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import polars as pl
@@ -112,55 +112,76 @@ def _problem_rows(table, normalised, fmt) -> dict[int, list[dict]]:
     return rows
 
 
-def file_import(*, data: bytes, file_name: str, source: Organisation, format_name: str = "auto", user=None,
-                dry_run: bool = False, sheet: str | None = None, columnar: bool | None = None,
-                progress: Progress | None = None) -> ImportBatch:
-    """Import one file from one source; returns its batch with the counts. Raises ImportRefused."""
-    say = progress or (lambda message: None)
-    sha256 = hashlib.sha256(data).hexdigest()
-    try:
-        table = read_table(data, file_name, sheet)
-        fmt = formats.detect(table.header) if format_name == "auto" else formats.get(format_name)
-        amparo_frame = fmt.to_amparo(table, formats.ImportContext(sha256))
-    except (ReadError, formats.FormatError) as error:
-        raise ImportRefused(str(error)) from error
-    if table.frame.height == 0 and not table.ragged_rows:
-        raise ImportRefused(_("The file has a header but no rows."))
-    say(_("Read %(rows)s rows in %(format)s format.") % {"rows": table.frame.height + len(table.ragged_rows),
-                                                          "format": fmt.LABEL})
+class FileImport:
+    """One import, run stage by stage so that a caller can show progress between stages."""
 
-    normalised = normalise_cases(amparo_frame)
-    rejected = _problem_rows(table, normalised, fmt)
-    valid = normalised.frame
-    hashes = _fingerprints(valid)
-    say(_("Checked: %(valid)s rows valid, %(rejected)s rejected.") % {"valid": valid.height, "rejected": len(rejected)})
+    def __init__(self, *, data: bytes, file_name: str, source: Organisation, format_name: str = "auto", user=None,
+                 dry_run: bool = False, sheet: str | None = None, columnar: bool | None = None):
+        self.data, self.file_name, self.source, self.format_name = data, file_name, source, format_name
+        self.user, self.dry_run, self.sheet, self.columnar = user, dry_run, sheet, columnar
+        self.batch: ImportBatch | None = None
 
-    with transaction.atomic():
-        plan = _plan(valid, hashes, source)
-        previous = (ImportBatch.objects.filter(source=source, sha256=sha256, dry_run=False,
+    def stages(self) -> Iterator[str]:
+        """Read, check, then store (all or nothing); yields a progress message after each. Raises ImportRefused."""
+        sha256 = hashlib.sha256(self.data).hexdigest()
+        try:
+            table = read_table(self.data, self.file_name, self.sheet)
+            fmt = formats.detect(table.header) if self.format_name == "auto" else formats.get(self.format_name)
+            amparo_frame = fmt.to_amparo(table, formats.ImportContext(sha256))
+        except (ReadError, formats.FormatError) as error:
+            raise ImportRefused(str(error)) from error
+        total = table.frame.height + len(table.ragged_rows)
+        if total == 0:
+            raise ImportRefused(_("The file has a header but no rows."))
+        yield _("Read %(rows)s rows in %(format)s format.") % {"rows": total, "format": fmt.LABEL}
+
+        normalised = normalise_cases(amparo_frame)
+        rejected = _problem_rows(table, normalised, fmt)
+        valid = normalised.frame
+        hashes = _fingerprints(valid)
+        yield _("Checked: %(valid)s rows valid, %(rejected)s rejected.") % {"valid": valid.height,
+                                                                            "rejected": len(rejected)}
+        with transaction.atomic():
+            self.batch = self._store(sha256, fmt, table, valid, hashes, rejected, total)
+        if self.dry_run:
+            yield _("Dry run: nothing was stored.")
+        else:
+            yield _("Stored %(created)s new cases, updated %(updated)s, %(unchanged)s unchanged.") % {
+                "created": self.batch.created, "updated": self.batch.updated, "unchanged": self.batch.unchanged}
+
+    def _store(self, sha256, fmt, table, valid, hashes, rejected, total) -> ImportBatch:
+        plan = _plan(valid, hashes, self.source)
+        previous = (ImportBatch.objects.filter(source=self.source, sha256=sha256, dry_run=False,
                                                status=ImportBatch.Status.DONE).order_by("id").first())
         batch = ImportBatch.objects.create(
-            source=source, file_name=file_name[:255], sha256=sha256, format=fmt.NAME, user=user, dry_run=dry_run,
-            rows=table.frame.height + len(table.ragged_rows), created=plan.new.height, updated=plan.changed.height,
+            source=self.source, file_name=self.file_name[:255], sha256=sha256, format=fmt.NAME, user=self.user,
+            dry_run=self.dry_run, rows=total, created=plan.new.height, updated=plan.changed.height,
             unchanged=plan.unchanged, rejected=len(rejected), same_file_as=previous)
         originals = _originals(table.frame)
         QuarantinedRow.objects.bulk_create([
             QuarantinedRow(batch=batch, row_number=row, original_sealed=originals.get(row, "{}"),
                            problems_sealed=json.dumps(problems, ensure_ascii=False))
             for row, problems in sorted(rejected.items())], batch_size=2000)
-        if not dry_run:
-            new_ids = storage.cases_insert(plan.new, source=source, owner=None, columnar=columnar)
+        if not self.dry_run:
+            new_ids = storage.cases_insert(plan.new, source=self.source, owner=None, columnar=self.columnar)
             storage.cases_update(plan.changed, plan.changed_ids)
-            say(_("Stored %(new)s new cases and updated %(changed)s.") % {"new": len(new_ids),
-                                                                         "changed": len(plan.changed_ids)})
             _provenance_store(batch, valid, hashes, plan, new_ids, originals)
-            audit_record(user=user, action=AuditAction.IMPORT, obj=batch,
+            audit_record(user=self.user, action=AuditAction.IMPORT, obj=batch, username="amparo import",
                          details={"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged,
                                   "rejected": batch.rejected, "format": fmt.NAME, "sha256": sha256})
         batch.status = ImportBatch.Status.DONE
         batch.finished_at = timezone.now()
         batch.save(update_fields=["status", "finished_at"])
-    return batch
+        return batch
+
+
+def file_import(*, progress: Progress | None = None, **options) -> ImportBatch:
+    """Import one file from one source (see FileImport); returns its batch with the counts."""
+    job = FileImport(**options)
+    for message in job.stages():
+        if progress:
+            progress(message)
+    return job.batch
 
 
 def _provenance_store(batch, valid: pl.DataFrame, hashes: list[str], plan: _Plan, new_ids: list[int],

@@ -21,7 +21,6 @@ NOT_A_COUNTRY = "not_a_country"
 DUPLICATE_ID = "duplicate_id"
 RAGGED = "ragged"
 UBIGEO_OUTSIDE_PERU = "ubigeo_outside_peru"
-INVALID = "invalid"
 
 EXPECTATIONS = {
     MISSING: _("a value: this column is required"),
@@ -35,7 +34,6 @@ EXPECTATIONS = {
     UBIGEO_OUTSIDE_PERU: _("Peru (PE) or nothing, since an ubigeo of Peru is given"),
     DUPLICATE_ID: _("an identifier used once in the file (already used in row %(first_row)s)"),
     RAGGED: _("at most %(width)s cells, as many as the header has"),
-    INVALID: _("%(expected)s"),
 }
 
 
@@ -55,5 +53,5 @@ class Problem:
 
 def expected_text(reason: str, params: dict) -> str:
     """What was expected, in the active language."""
-    template = str(EXPECTATIONS.get(reason, EXPECTATIONS[INVALID]))
+    template = str(EXPECTATIONS.get(reason, reason))
     return template % params if "%(" in template else template

@@ -47,7 +47,8 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = "data") -> bytes:
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_numbers": False, "strings_to_urls": False})
     worksheet = workbook.add_worksheet(sheet[:31])
-    safe = neutralised(frame.with_columns(pl.all().cast(pl.String).fill_null("")))
+    numeric = [name for name, dtype in frame.schema.items() if dtype.is_numeric()]
+    safe = neutralised(frame.with_columns(pl.exclude(numeric).cast(pl.String).fill_null("")))
     worksheet.write_row(0, 0, safe.columns)
     for index, row in enumerate(safe.iter_rows(), start=1):
         worksheet.write_row(index, 0, row)
