@@ -1,6 +1,7 @@
 """The case registration and edit pages: who may use them, validation next to the field, conflicts."""
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from amparo.audit.models import AuditEvent
@@ -121,3 +122,23 @@ def test_a_stale_edit_is_refused_shown_and_kept(victim_case, registrar, supervis
     assert Case.objects.get(pk=victim_case.pk).legal_article == ""
     assert client_as(supervisor).post(url, {**second, "version": "2"}).status_code == 302
     assert Case.objects.get(pk=victim_case.pk).legal_article == "CP-129-A"
+
+
+def test_a_perpetrator_marked_for_deletion_is_removed(victim_case, registrar, client_as):
+    url = reverse("case-edit", args=[victim_case.pk])
+    data = _edit_data(victim_case, version="1", **{"perpetrators-0-DELETE": "on"})
+    assert client_as(registrar).post(url, data).status_code == 302
+    case = Case.objects.get(pk=victim_case.pk)
+    assert not case.perpetrators.exists() and not case.family_facilitated
+
+
+@pytest.mark.parametrize("role, links", [
+    ("case_worker", {"case-edit", "casework-case"}),
+    ("registrar", {"case-edit"}),
+    ("analyst", set()),
+])
+def test_the_case_actions_offer_what_the_role_may_do(victim_case, personas, role, links):
+    html = render_to_string("casework/_case_actions.html", {"case": victim_case, "user": personas[role]})
+    urls = {"case-edit": reverse("case-edit", args=[victim_case.pk]),
+            "casework-case": reverse("casework-case", args=[victim_case.pk])}
+    assert {name for name, url in urls.items() if f'href="{url}"' in html} == links

@@ -11,6 +11,7 @@ from amparo.core import codelists, geography
 from amparo.registry.records import CaseRecord, EventRecord, FieldProblem, PerpetratorRecord, PersonRecord, validate_case
 
 BLANK = [("", "—")]
+CHOICES = forms.CheckboxSelectMultiple(attrs={"class": "choices"})
 IDENTIFYING_FIELDS = ("first_name", "second_name", "birthdate", "identity_number")
 INVALID_VALUE = _("This value is not accepted: expected %(expected)s.")
 
@@ -60,18 +61,18 @@ class CaseForm(IdentityFieldsMixin, forms.Form):
         choices=BLANK + codelists.TRAFFICKING_STATUS_DECISION_ORG.choices)
     exploitation_types = forms.MultipleChoiceField(label=_("Types of exploitation"), required=False,
                                                    choices=codelists.EXPLOITATION_TYPE.choices,
-                                                   widget=forms.CheckboxSelectMultiple)
+                                                   widget=CHOICES)
     sex_exploitation_types = forms.MultipleChoiceField(label=_("Types of sexual exploitation"), required=False,
                                                        choices=codelists.SEX_EXPLOITATION_TYPE.choices,
-                                                       widget=forms.CheckboxSelectMultiple)
+                                                       widget=CHOICES)
     forced_labour_industry = forms.ChoiceField(label=_("Forced labour industry"), required=False,
                                                choices=BLANK + codelists.FORCED_LABOUR_INDUSTRY.choices)
     control_methods = forms.MultipleChoiceField(label=_("Methods of control"), required=False,
                                                 choices=codelists.METHODS_OF_CONTROL.choices,
-                                                widget=forms.CheckboxSelectMultiple)
+                                                widget=CHOICES)
     recruitment_methods = forms.MultipleChoiceField(label=_("Methods of recruitment"), required=False,
                                                     choices=codelists.RECRUITMENT_METHOD.choices,
-                                                    widget=forms.CheckboxSelectMultiple)
+                                                    widget=CHOICES)
     organised_network = forms.ChoiceField(label=_("Organised network involved"),
                                           choices=codelists.ORGANISED_NETWORK.choices, initial="unknown")
     legal_article = forms.ChoiceField(label=_("Legal article"), required=False,
@@ -110,7 +111,7 @@ class PerpetratorForm(IdentityFieldsMixin, forms.Form):
                                      choices=BLANK + codelists.RECRUITER_RELATIONSHIP.choices)
     lives_in_household = forms.BooleanField(label=_("Lives in the victim's household"), required=False)
     roles = forms.MultipleChoiceField(label=_("Role in the process"), required=False,
-                                      choices=codelists.ROLE_IN_PROCESS.choices, widget=forms.CheckboxSelectMultiple)
+                                      choices=codelists.ROLE_IN_PROCESS.choices, widget=CHOICES)
     first_name = forms.CharField(label=_("First name"), required=False, max_length=200)
     second_name = forms.CharField(label=_("Surnames"), required=False, max_length=200)
     identity_number = forms.CharField(label=_("Identity number (DNI)"), required=False, max_length=30)
