@@ -129,6 +129,10 @@ class PerpetratorForm(IdentityFieldsMixin, forms.Form):
                                  roles=list(data["roles"]), person=person if has_person else None)
 
 
+def _place_choices(places) -> list[tuple[str, str]]:
+    return BLANK + [(p.ubigeo, p.name) for p in places]
+
+
 class EventForm(forms.Form):
     event_type = forms.ChoiceField(label=_("Event"), choices=BLANK + codelists.EVENT_TYPE.choices)
     country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="PE")
@@ -141,9 +145,9 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         department = self._value("department")
         province = self._value("province")
-        self.fields["department"].choices = BLANK + [(p.ubigeo, p.name) for p in geography.departments()]
-        self.fields["province"].choices = BLANK + [(p.ubigeo, p.name) for p in geography.provinces(department)] if department else BLANK
-        self.fields["district"].choices = BLANK + [(p.ubigeo, p.name) for p in geography.districts(province)] if province else BLANK
+        self.fields["department"].choices = _place_choices(geography.departments())
+        self.fields["province"].choices = _place_choices(geography.provinces(department) if department else [])
+        self.fields["district"].choices = _place_choices(geography.districts(province) if province else [])
         for name, child in (("department", "province"), ("province", "district")):
             self.fields[name].widget.attrs.update({
                 "hx-get": reverse("casework-ubigeo-options"),
