@@ -22,6 +22,7 @@ from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Pe
 from amparo.registry.records import EventRecord, PerpetratorRecord, case_place, family_facilitated
 
 CHUNK = 50_000
+SQLITE_CACHE_KIB = 512 * 1024
 CODE_FIELDS = (
     (CaseCode.Field.EXPLOITATION, "exploitation_types"),
     (CaseCode.Field.CONTROL, "control_methods"),
@@ -157,6 +158,9 @@ def cases_insert(frame: pl.DataFrame, *, source: Organisation, owner=None, is_sy
     """New cases, by the columnar path on SQLite (unless `columnar=False`), by the registry service otherwise."""
     if columnar is None:
         columnar = connection.vendor == "sqlite"
+    if connection.vendor == "sqlite" and frame.height > CHUNK:
+        with connection.cursor() as cursor:  # keep the indexes being filled in memory (this connection only)
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     insert = cases_insert_columnar if columnar else cases_insert_orm
     ids: list[int] = []
     for start in range(0, frame.height, CHUNK):
