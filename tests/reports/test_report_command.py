@@ -142,3 +142,13 @@ def test_help_describes_the_options():
     text = Command().create_parser("amparo", "report").format_help()
     for option in ("--year", "--lang", "--format", "--out", "--boundaries", "--suppress", "--no-suppress"):
         assert option in text
+
+
+def test_the_unit_of_count_is_stated_and_can_be_victims(registry):
+    report = json.loads(_report("--year", "2011", "--format", "json", "--lang", "en", "--no-suppress", "--unit", "victims"))
+    assert report["unit"] == "victims" and report["unit_label"] == "victims (unique persons)"
+    assert all(t["unit"] == "victims" for t in report["tables"])
+    # 2011: Y01, Y02, Y03 are three reports of three persons (Y01's victim was also reported in 2010 as L01).
+    assert {f["key"]: f["value"] for f in report["figures"]}["total"] == 3
+    trend = _rows(report, "trend")
+    assert trend["2010"]["count"] == 12 and trend["total"]["count"] == 14  # 15 reports, 14 persons

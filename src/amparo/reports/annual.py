@@ -75,13 +75,16 @@ def _trend(year: int, filters: CaseFilter, unit: str, suppress):
     return table, charts
 
 
-def _figures(headline: engine.Headline) -> tuple[Figure, ...]:
+def _figures(headline: engine.Headline, unit: str) -> tuple[Figure, ...]:
     network_share = None
     if headline.organised_network_known and headline.organised_network_yes is not None:
         network_share = headline.organised_network_yes / headline.organised_network_known
     return (
         Figure("total", gettext("Cases registered"), headline.total, "count",
-               gettext("Cases (reports) registered in the year, by registration date.")),
+               gettext("Cases (reports) registered in the year, by registration date."))
+        if unit == "cases" else
+        Figure("total", gettext("Victims registered"), headline.total, "count",
+               gettext("Unique persons with a case registered in the year, by registration date.")),
         Figure("family_facilitated", gettext("Family-facilitated cases"), headline.family_facilitated, "count",
                gettext("Cases in which a relative or a member of the victim's household took part.")),
         Figure("family_facilitated_share", gettext("Family-facilitated share"), headline.family_facilitated_share, "share",
@@ -119,7 +122,7 @@ def build_annual_report(*, year: int, lang: str, suppress: bool | int = True, un
             unit=unit,
             unit_label=unit_label(unit),
             sentences=tuple(annual_sentences(year, tables["department"], headline)),
-            figures=_figures(headline),
+            figures=_figures(headline, unit),
             tables=tuple(report_tables),
             maps=department_maps(tables["department"], tables["lima_area"], boundaries),
             charts=trend_charts,
