@@ -104,3 +104,9 @@ def test_the_case_department_is_the_department_of_the_exploitation_event(registr
     joined = cases.join(events, on="source_record_id")
     assert joined.height == 253
     assert (joined["exploitation_ubigeo"] == joined["ubigeo"]).all()
+
+
+def test_the_case_file_alone_carries_the_family_flag(cases, perpetrators):
+    """The main recruiter of a family-facilitated case is a relative, so an import of cases.csv counts the same."""
+    by_main_recruiter = set(cases.filter(pl.col("recruiter_relationship").is_in(sorted(RELATIVES)))["source_record_id"].to_list())
+    assert by_main_recruiter == family_facilitated_ids(perpetrators)
