@@ -1,8 +1,10 @@
 import re
 
 import pytest
+from django.test import Client
 
 from amparo.core.security import CONTENT_SECURITY_POLICY
+from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,16 @@ def test_the_admin_loads_its_assets_under_the_policy(client_as, administrator):
         assert assets, url
         for asset in assets:
             assert client.get(asset).status_code == 200, asset
+
+
+def test_the_session_ends_with_the_browser_and_after_thirty_idle_minutes(client, registrar):
+    response = client.post("/login/", {"username": registrar.username, "password": PASSWORD})
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == "" and cookie["expires"] == ""  # forgotten when the browser closes
+    assert client.session.get_expiry_age() == 30 * 60
+
+
+def test_a_login_without_the_csrf_token_is_refused(registrar):
+    response = Client(enforce_csrf_checks=True).post("/login/", {"username": registrar.username, "password": PASSWORD})
+    assert response.status_code == 403
