@@ -143,3 +143,12 @@ def test_quarantined_problems_are_stored_as_json_reasons(source):
     batch = _import(source)
     problems = json.loads(QuarantinedRow.objects.get(batch=batch).problems_sealed)
     assert all({"row", "column", "value", "reason", "params"} <= set(p) for p in problems)
+
+
+def test_a_row_longer_than_the_header_is_quarantined_with_its_cells(source):
+    text = "source_record_id,registration_date\nA,2024-01-01\nB,2024-01-02,extra\n"
+    batch = _import(source, text)
+    quarantined = QuarantinedRow.objects.get(batch=batch)
+    assert (batch.created, batch.rejected, quarantined.row_number) == (1, 1, 3)
+    assert quarantined.original == {"cells": ["B", "2024-01-02", "extra"]}
+    assert quarantined.problems[0]["reason"] == "ragged"

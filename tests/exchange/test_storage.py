@@ -1,13 +1,18 @@
 """The columnar path writes exactly what registry.services.cases_register writes."""
 
+import polars as pl
 import pytest
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from amparo.exchange.domain.cases_frame import EVENTS
 from amparo.exchange.services import file_import
+from amparo.exchange.storage import derived_columns
 from amparo.registry.models import Case, Organisation
+from amparo.registry.records import EventRecord, case_place
 from tests.exchange import samples
 
-pytestmark = pytest.mark.django_db
 
 
 def _snapshot(source) -> dict:
@@ -30,6 +35,7 @@ def _snapshot(source) -> dict:
     return out
 
 
+@pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the columnar path is used on SQLite only")
 def test_the_columnar_path_stores_what_the_registry_service_stores():
     columnar = Organisation.objects.create(name="A", org_type="NGO")
@@ -42,6 +48,7 @@ def test_the_columnar_path_stores_what_the_registry_service_stores():
     assert left == right
 
 
+@pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the columnar path is used on SQLite only")
 def test_identities_are_sealed_in_the_database():
     source = Organisation.objects.create(name="A", org_type="NGO")
@@ -50,3 +57,20 @@ def test_identities_are_sealed_in_the_database():
         cursor.execute("SELECT first_name, second_name, identity_number FROM registry_personidentity")
         stored = cursor.fetchall()
     assert stored and all(value.startswith("enc1:") for row in stored for value in row if value)
+
+
+PLACES = st.sampled_from(["", "15", "1501", "150101", "08", "0801", "080101", "25"])
+COUNTRIES = st.sampled_from(["", "PE", "CL"])
+
+
+@settings(max_examples=300)
+@given(PLACES, COUNTRIES, PLACES, COUNTRIES)
+def test_the_derived_place_is_case_place_of_both_events(exploitation, e_country, recruitment, r_country):
+    row = {"exploitation_ubigeo": exploitation, "exploitation_country": e_country if not exploitation else "PE",
+           "recruitment_ubigeo": recruitment, "recruitment_country": r_country if not recruitment else "PE"}
+    events = [EventRecord(t, row[f"{p}_ubigeo"], row[f"{p}_country"] or "PE") for p, t in EVENTS
+              if row[f"{p}_ubigeo"] or row[f"{p}_country"]]
+    frame = pl.DataFrame([row | {"relationships": ["parent"], "in_household": False}],
+                         schema_overrides={"relationships": pl.List(pl.String)})
+    derived = derived_columns(frame).row(0)
+    assert derived[:3] == case_place(events) and derived[3] is True

@@ -62,9 +62,11 @@ def organisation_find(name: str, *, create_as: str = "") -> Organisation:
 
 
 def _fingerprints(frame: pl.DataFrame) -> list[str]:
-    """Keyed hash of each normalised row: equal hashes mean nothing changed."""
+    """Keyed hash of each normalised row: equal hashes mean nothing changed. The key is derived from the
+    installation's look-up key, so a fingerprint reveals nothing about the identities in the row."""
+    key = bytes.fromhex(crypto.lookup_hash("amparo-exchange-row-fingerprint"))
     encoded = frame.drop(ROW).select(pl.struct(pl.all()).struct.json_encode().alias("j"))["j"]
-    return [crypto.lookup_hash(text) for text in encoded.to_list()]
+    return [hashlib.blake2b(text.encode("utf-8"), key=key, digest_size=32).hexdigest() for text in encoded.to_list()]
 
 
 def _latest_hashes(source: Organisation, ids: list[str]) -> dict[str, tuple[int, str]]:
@@ -96,9 +98,13 @@ def _plan(valid: pl.DataFrame, hashes: list[str], source: Organisation) -> _Plan
     return _Plan(valid.filter(status == "new"), changed, changed_ids, int((status == "unchanged").sum()))
 
 
-def _originals(table_frame: pl.DataFrame) -> dict[int, str]:
-    encoded = table_frame.select(ROW, pl.struct(pl.exclude(ROW)).struct.json_encode().alias("j"))
-    return dict(encoded.iter_rows())
+def _originals(table) -> dict[int, str]:
+    """Each row as it was in the file, as JSON: header -> cell (a row longer than the header: its cells)."""
+    encoded = table.frame.select(ROW, pl.struct(pl.exclude(ROW)).struct.json_encode().alias("j"))
+    originals = dict(encoded.iter_rows())
+    for row, cells in table.ragged_rows:
+        originals[row] = json.dumps({"cells": cells}, ensure_ascii=False)
+    return originals
 
 
 def _problem_rows(table, normalised, fmt) -> dict[int, list[dict]]:
@@ -108,7 +114,7 @@ def _problem_rows(table, normalised, fmt) -> dict[int, list[dict]]:
     for row, problems in normalised.problems.items():
         rows[row] = [dict(p.as_dict(), column=names.get(p.column, p.column), field=p.column) for p in problems]
     for row, cells in table.ragged_rows:
-        rows[row] = [P.Problem(row, "", str(cells), P.RAGGED, (("width", str(len(table.header))),)).as_dict()]
+        rows[row] = [P.Problem(row, "", str(len(cells)), P.RAGGED, (("width", str(len(table.header))),)).as_dict()]
     return rows
 
 
@@ -157,7 +163,7 @@ class FileImport:
             source=self.source, file_name=self.file_name[:255], sha256=sha256, format=fmt.NAME, user=self.user,
             dry_run=self.dry_run, rows=total, created=plan.new.height, updated=plan.changed.height,
             unchanged=plan.unchanged, rejected=len(rejected), same_file_as=previous)
-        originals = _originals(table.frame)
+        originals = _originals(table)
         QuarantinedRow.objects.bulk_create([
             QuarantinedRow(batch=batch, row_number=row, original_sealed=originals.get(row, "{}"),
                            problems_sealed=json.dumps(problems, ensure_ascii=False))

@@ -29,7 +29,6 @@ CODE_FIELDS = (
     (CaseCode.Field.RECRUITMENT, "recruitment_methods"),
     (CaseCode.Field.SEX_EXPLOITATION, "sex_exploitation_types"),
 )
-PLACE_KEYS = [f"{prefix}_{part}" for prefix, _ in EVENTS for part in ("ubigeo", "country")]
 
 
 def _prep(model, field_name: str, value):
@@ -50,25 +49,35 @@ def _next_id(model) -> int:
         return cursor.fetchone()[0] + 1
 
 
-def _events_of(key: dict) -> list[EventRecord]:
-    return [EventRecord(event_type, key[f"{prefix}_ubigeo"], key[f"{prefix}_country"] or "PE")
-            for prefix, event_type in EVENTS if key[f"{prefix}_ubigeo"] or key[f"{prefix}_country"]]
+def _event_places(frame: pl.DataFrame, prefix: str, event_type: str) -> pl.DataFrame:
+    """case_place of each row's single event of one type, called once per distinct place."""
+    keys = frame.select(f"{prefix}_ubigeo", f"{prefix}_country").unique()
+    places = [list(case_place([EventRecord(event_type, u, c or "PE")])) if (u or c) else ["", "", ""]
+              for u, c in keys.iter_rows()]
+    keys = keys.with_columns(pl.Series(f"{prefix}_place", places, dtype=pl.List(pl.String)))
+    return frame.select(f"{prefix}_ubigeo", f"{prefix}_country").join(
+        keys, on=[f"{prefix}_ubigeo", f"{prefix}_country"], how="left", maintain_order="left")
 
 
 def derived_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """Department, province, district and family-facilitated flag of each row, by the registry's own rules."""
-    places = frame.select(PLACE_KEYS).unique()
-    places = places.with_columns(pl.Series("place", [list(case_place(_events_of(k))) for k in places.iter_rows(named=True)],
-                                           dtype=pl.List(pl.String)))
+    """Department, province, district and family-facilitated flag of each row, by the registry's own rules.
+
+    case_place ranks an exploitation event before a recruitment one, so the place of a row is its
+    exploitation's place when that has one, its recruitment's otherwise (tests check this against
+    case_place on both events); case_place itself is called once per distinct place.
+    """
+    (exploitation_prefix, exploitation_type), (recruitment_prefix, recruitment_type) = EVENTS
+    exploitation = _event_places(frame, exploitation_prefix, exploitation_type)[f"{exploitation_prefix}_place"]
+    recruitment = _event_places(frame, recruitment_prefix, recruitment_type)[f"{recruitment_prefix}_place"]
+    place = pl.select(pl.when(exploitation.list.get(0) != "").then(exploitation).otherwise(recruitment)).to_series()
     families = frame.select("relationships", "in_household").unique()
     families = families.with_columns(pl.Series("family_facilitated", [
         family_facilitated([PerpetratorRecord(r, h) for r in rels]) for rels, h in families.iter_rows()], dtype=pl.Boolean))
-    out = frame.select([ *PLACE_KEYS, "relationships", "in_household"]).join(places, on=PLACE_KEYS, how="left",
-                                                                             maintain_order="left", nulls_equal=True)
-    out = out.join(families, on=["relationships", "in_household"], how="left", maintain_order="left", nulls_equal=True)
-    return out.select(
-        pl.col("place").list.get(0).alias("department_code"), pl.col("place").list.get(1).alias("province_code"),
-        pl.col("place").list.get(2).alias("district_code"), pl.col("family_facilitated"))
+    flags = frame.select("relationships", "in_household").join(
+        families, on=["relationships", "in_household"], how="left", maintain_order="left", nulls_equal=True)
+    return pl.DataFrame({
+        "department_code": place.list.get(0), "province_code": place.list.get(1), "district_code": place.list.get(2),
+        "family_facilitated": flags["family_facilitated"]})
 
 
 def _seal_column(values: list[str]) -> list[str]:

@@ -52,7 +52,7 @@ def test_it_reads_json_lists_and_joins_multiple_values():
 def test_it_keeps_spreadsheet_row_numbers_across_blank_lines_and_sets_apart_long_rows():
     table = read_table(b"a,b\n1,2\n\n3,4\n5,6,7\n")
     assert table.frame[ROW].to_list() == [2, 4]
-    assert table.ragged_rows == [(5, 3)]
+    assert table.ragged_rows == [(5, ["5", "6", "7"])]
 
 
 @pytest.mark.parametrize("data, message", [

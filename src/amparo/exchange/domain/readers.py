@@ -30,7 +30,7 @@ class Table:
     header: list[str]
     frame: pl.DataFrame  # one String column per header cell, plus ROW
     kind: str  # csv, xlsx or json
-    ragged_rows: list[tuple[int, int]] = field(default_factory=list)  # (row number, cells) longer than the header
+    ragged_rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number, cells): longer than the header
 
 
 def _decode(data: bytes) -> str:
@@ -70,7 +70,7 @@ def _frame_from_rows(header: list[str], rows: list[list[str]], first_row: int = 
         while len(cells) > width and not str(cells[-1]).strip():
             cells.pop()
         if len(cells) > width:
-            ragged.append((number, len(cells)))
+            ragged.append((number, [str(c) for c in cells]))
             continue
         if not any(str(c).strip() for c in cells):
             continue  # a blank line holds no data
