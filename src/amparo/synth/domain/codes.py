@@ -5,9 +5,9 @@ from datetime import date
 
 from amparo.core.codelists import RELATIVE_RELATIONSHIPS
 from amparo.registry.records import CaseRecord
+from amparo.synth.domain.calibration import LAST_YEAR
 from amparo.synth.domain.draw import pick, pick_several
 
-LAST_YEAR_OF_DATA = 2025
 # Ley 31146 renumbered the trafficking offences of the Penal Code (153 -> 129-A, 153-A -> 129-B).
 PENAL_CODE_RENUMBERED = date(2021, 3, 30)
 
@@ -60,7 +60,7 @@ def _recruitment(rng: random.Random, record: CaseRecord, year: int) -> list[str]
 
 def _status(rng: random.Random, year: int) -> tuple[str, str]:
     """(cas_Status, vic_TraffickingStatus): old cases are closed, recent ones still open."""
-    age = LAST_YEAR_OF_DATA - year
+    age = LAST_YEAR - year
     if age >= 5:
         status = pick(rng, {"Closed": 60, "ClosedReferred": 30, "FollowUp": 10})
     elif age >= 2:

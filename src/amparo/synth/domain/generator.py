@@ -22,8 +22,6 @@ from amparo.synth.domain.perpetrators import perpetrators
 DEFAULT_SEED = 2010
 YEARS_PATTERN = re.compile(r"^\s*(?P<first>\d{4})(?:-(?P<last>\d{4}))?\s*$")
 MAX_SCALE = 100  # about 1.4 million cases: enough for any benchmark on one machine
-
-
 YEARS_EXPECTED = (
     f"FIRST-LAST (or one year) with {calibration.FIRST_YEAR} <= FIRST <= LAST <= {calibration.LAST_YEAR}, e.g. 2010-2025"
 )
