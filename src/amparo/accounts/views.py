@@ -9,7 +9,13 @@ from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
 from amparo.accounts.forms import TokenForm
-from amparo.accounts.twofactor import confirmed_device_matching, device_confirm, device_secret, pending_device
+from amparo.accounts.twofactor import (
+    confirmed_device_matching,
+    device_confirm,
+    device_qr_data_uri,
+    device_secret,
+    pending_device,
+)
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 
@@ -38,6 +44,7 @@ def two_factor_setup(request):
         form.add_error("token", _("That code is not valid. Check the time on your phone and try the newest code."))
     return render(request, "accounts/two_factor_setup.html", {
         "form": form, "otpauth_uri": device.config_url, "secret": device_secret(device),
+        "qr_data_uri": device_qr_data_uri(device),
         "next": _next_url(request), "has_confirmed_device": user_has_device(request.user, confirmed=True),
     })
 
