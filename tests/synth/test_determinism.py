@@ -1,6 +1,9 @@
 """The same seed gives byte-identical files; another seed gives other data."""
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from django.core.management import call_command
@@ -31,3 +34,13 @@ def test_2010_is_the_same_whatever_years_come_with_it(tmp_path, registry_2010):
     lines = both["cases.csv"].decode().splitlines()
     only_2010 = [line for line in lines if ",2010-" in line]
     assert "\n".join([lines[0], *only_2010]) + "\n" == (registry_2010 / "cases.csv").read_text()
+
+
+def test_files_do_not_depend_on_python_hash_randomisation(tmp_path, registry_2010):
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "AMPARO_DATA_DIR": str(tmp_path / "data")}
+    amparo = Path(sys.executable).parent / "amparo"
+    subprocess.run(
+        [str(amparo), "synth", "--years", "2010", "--out", str(tmp_path / "out"), "--sources", "police,prosecutor,ngo"],
+        check=True, capture_output=True, env=env, timeout=120,
+    )
+    assert _files(tmp_path / "out") == _files(registry_2010)
