@@ -1,4 +1,4 @@
-"""The report as one self-contained HTML file: its own print stylesheet, inline SVG, no outside resource."""
+"""The report as one self-contained HTML file (a Django template): its own print stylesheet, inline SVG, nothing fetched."""
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe

@@ -10,7 +10,7 @@ from amparo.accounts.access import may_see_identities
 from amparo.core import geography
 from amparo.reports import dashboard
 from amparo.reports.annual import build_annual_report
-from amparo.reports.domain.html_report import formatted_rows
+from amparo.reports.html_report import formatted_rows
 from amparo.reports.domain.json_report import table_json
 from amparo.reports.domain.tabular_files import write_csv, write_xlsx
 from amparo.reports.filters import StatsFilterForm, years_with_cases

@@ -1,6 +1,6 @@
 """One entry point for every report format, used by the command and the web download."""
 
-from amparo.reports.domain.html_report import report_html
+from amparo.reports.html_report import report_html
 from amparo.reports.domain.json_report import report_json
 from amparo.reports.domain.markdown_report import report_markdown
 from amparo.reports.domain.presentation import AnnualReport
