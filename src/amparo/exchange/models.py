@@ -15,12 +15,8 @@ from amparo.registry.models import Case, Organisation
 
 
 class ImportBatch(models.Model):
-    """One file imported (or checked, in a dry run) from one source."""
-
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    """One file imported (or checked, in a dry run) from one source. Written in the import's own transaction,
+    so a batch exists only for an import that finished."""
 
     source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="import_batches",
                                verbose_name=_("source organisation"))
@@ -30,8 +26,6 @@ class ImportBatch(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+", verbose_name=_("user"))
     dry_run = models.BooleanField(_("dry run"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
-    message = models.TextField(_("message"), blank=True)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     rows = models.PositiveIntegerField(_("rows read"), default=0)

@@ -157,8 +157,7 @@ class FileImport:
 
     def _store(self, sha256, fmt, table, valid, hashes, rejected, total) -> ImportBatch:
         plan = _plan(valid, hashes, self.source)
-        previous = (ImportBatch.objects.filter(source=self.source, sha256=sha256, dry_run=False,
-                                               status=ImportBatch.Status.DONE).order_by("id").first())
+        previous = ImportBatch.objects.filter(source=self.source, sha256=sha256, dry_run=False).order_by("id").first()
         batch = ImportBatch.objects.create(
             source=self.source, file_name=self.file_name[:255], sha256=sha256, format=fmt.NAME, user=self.user,
             dry_run=self.dry_run, rows=total, created=plan.new.height, updated=plan.changed.height,
@@ -175,9 +174,8 @@ class FileImport:
             audit_record(user=self.user, action=AuditAction.IMPORT, obj=batch, username="amparo import",
                          details={"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged,
                                   "rejected": batch.rejected, "format": fmt.NAME, "sha256": sha256})
-        batch.status = ImportBatch.Status.DONE
         batch.finished_at = timezone.now()
-        batch.save(update_fields=["status", "finished_at"])
+        batch.save(update_fields=["finished_at"])
         return batch
 
 

@@ -167,7 +167,7 @@ def cases_insert(frame: pl.DataFrame, *, source: Organisation, owner=None, is_sy
     """New cases, by the columnar path on SQLite (unless `columnar=False`), by the registry service otherwise."""
     if columnar is None:
         columnar = connection.vendor == "sqlite"
-    if connection.vendor == "sqlite" and frame.height > CHUNK:
+    if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # keep the indexes being filled in memory (this connection only)
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     insert = cases_insert_columnar if columnar else cases_insert_orm
