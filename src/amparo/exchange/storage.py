@@ -1,14 +1,16 @@
 """Store normalised cases in the registry: new ones in bulk, changed ones in place.
 
 On SQLite, new cases go in by `executemany` on whole columns inside the import's
-transaction (a million rows in seconds); elsewhere, and whenever asked, through
+transaction, with no ORM object per row; elsewhere, and whenever asked, through
 `registry.services.cases_register`. Both write the same rows: the derived place
 and family flag come from `registry.records.case_place` and `family_facilitated`
-(called once per distinct combination), identities are sealed with the same
+(called once per distinct place or perpetrator set), identities are sealed with the same
 field code, and tests compare the two paths table by table.
 """
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 import polars as pl
 from django.db import connection, transaction
@@ -167,14 +169,29 @@ def cases_insert(frame: pl.DataFrame, *, source: Organisation, owner=None, is_sy
     """New cases, by the columnar path on SQLite (unless `columnar=False`), by the registry service otherwise."""
     if columnar is None:
         columnar = connection.vendor == "sqlite"
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:  # keep the indexes being filled in memory (this connection only)
-            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     insert = cases_insert_columnar if columnar else cases_insert_orm
-    ids: list[int] = []
-    for start in range(0, frame.height, CHUNK):
-        ids += insert(frame.slice(start, CHUNK), source=source, owner=owner, is_synthetic=is_synthetic)
+    with _large_page_cache():
+        ids: list[int] = []
+        for start in range(0, frame.height, CHUNK):
+            ids += insert(frame.slice(start, CHUNK), source=source, owner=owner, is_synthetic=is_synthetic)
     return ids
+
+
+@contextmanager
+def _large_page_cache():
+    """Keep the indexes being filled in memory while a bulk insert runs (SQLite, this connection only)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 @transaction.atomic
