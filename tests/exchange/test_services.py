@@ -152,3 +152,10 @@ def test_a_row_longer_than_the_header_is_quarantined_with_its_cells(source):
     assert (batch.created, batch.rejected, quarantined.row_number) == (1, 1, 3)
     assert quarantined.original == {"cells": ["B", "2024-01-02", "extra"]}
     assert quarantined.problems[0]["reason"] == "ragged"
+
+
+def test_cases_from_a_synthetic_source_are_labelled_synthetic():
+    synthetic = Organisation.objects.create(name="Synthetic registry", org_type="NGO", is_synthetic=True)
+    _import(synthetic)
+    assert set(Case.objects.values_list("is_synthetic", flat=True)) == {True}
+    assert set(Case.objects.values_list("victim__is_synthetic", flat=True)) == {True}

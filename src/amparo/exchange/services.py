@@ -168,7 +168,8 @@ class FileImport:
                            problems_sealed=json.dumps(problems, ensure_ascii=False))
             for row, problems in sorted(rejected.items())], batch_size=2000)
         if not self.dry_run:
-            new_ids = storage.cases_insert(plan.new, source=self.source, owner=None, columnar=self.columnar)
+            new_ids = storage.cases_insert(plan.new, source=self.source, is_synthetic=self.source.is_synthetic,
+                                           columnar=self.columnar)
             storage.cases_update(plan.changed, plan.changed_ids)
             _provenance_store(batch, valid, hashes, plan, new_ids, originals)
             audit_record(user=self.user, action=AuditAction.IMPORT, obj=batch, username="amparo import",
