@@ -142,3 +142,13 @@ def test_the_case_actions_offer_what_the_role_may_do(victim_case, personas, role
     urls = {"case-edit": reverse("case-edit", args=[victim_case.pk]),
             "casework-case": reverse("casework-case", args=[victim_case.pk])}
     assert {name for name, url in urls.items() if f'href="{url}"' in html} == links
+
+
+@pytest.mark.parametrize("role, expected", [
+    ("registrar", 200),      # owns the case
+    ("case_worker", 404),    # own scope, and the case is not theirs
+    ("supervisor", 200), ("data_manager", 200), ("administrator", 200),
+    ("analyst", 403),        # sees all cases, edits none
+])
+def test_the_edit_page_by_role(victim_case, personas, client_as, role, expected):
+    assert client_as(personas[role]).get(reverse("case-edit", args=[victim_case.pk])).status_code == expected

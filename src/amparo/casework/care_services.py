@@ -67,7 +67,7 @@ def follow_up_months() -> tuple[int, ...]:
     return tuple(getattr(settings, "AMPARO_FOLLOW_UP_MONTHS", DEFAULT_FOLLOW_UP_MONTHS))
 
 
-def _caregiver(case: Case, caregiver: Person | PersonRecord | None) -> tuple[Person | None, PersonRef | None]:
+def _caregiver(caregiver: Person | PersonRecord | None) -> tuple[Person | None, PersonRef | None]:
     """The caregiver as a matchable reference, without storing anything yet."""
     if caregiver is None or isinstance(caregiver, Person):
         return caregiver, person_ref(caregiver)
@@ -108,7 +108,7 @@ def plan_propose(*, case: Case, user, destination_type: str, caregiver: Person |
     require_case(user, case, CARE_ROLES)
     if destination_type not in codelists.CARE_ARRANGEMENT_TYPE:
         raise ValueError(f"unknown care arrangement {destination_type!r}")
-    person, ref = _caregiver(case, caregiver)
+    person, ref = _caregiver(caregiver)
     decision = placement_decision(case_facts(case), destination_type, ref, (), user.pk)
     if decision.verdict == Verdict.FORBIDDEN:
         _refuse(user, case, decision.reason, request, action="plan_propose", destination=destination_type)
@@ -165,7 +165,7 @@ def care_arrangement_start(*, case: Case, user, arrangement_type: str, started_o
             if plan.status != ReintegrationPlan.Status.READY:
                 raise ReintegrationRefused("plan_not_ready", PLAN_NOT_READY % {"status": plan.get_status_display()})
             arrangement_type, caregiver = plan.destination_type, plan.caregiver
-        person, ref = _caregiver(case, caregiver)
+        person, ref = _caregiver(caregiver)
         approvals = plan_approvals(plan) if plan is not None else []
         decision = placement_decision(case_facts(case), arrangement_type, ref, approvals,
                                       plan.proposed_by_id if plan is not None else user.pk)

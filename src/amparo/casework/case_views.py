@@ -78,8 +78,6 @@ def case_edit_view(request, pk):
     form, perpetrators, events = _forms(request.POST or None, show_identities, case_initial(current, case.version))
     if request.method == "POST" and form.is_valid() and perpetrators.is_valid() and events.is_valid():
         record = case_record_from(form, perpetrators, events)
-        if not show_identities:
-            record.victim = current.victim
         expected = form.cleaned_data["version"] or 0
         try:
             case_update(case=case, record=record, expected_version=expected, user=request.user, request=request)

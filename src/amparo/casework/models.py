@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.core import codelists
 from amparo.core.fields import EncryptedTextField
@@ -21,7 +22,7 @@ class ReintegrationPlan(models.Model):
     class Status(models.TextChoices):
         AWAITING_APPROVAL = "awaiting_approval", _("Blocked: awaiting a supervisor's safety approval")
         READY = "ready", _("Ready for placement")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("plan status", "Refused")
         PLACED = "placed", _("Placed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reintegration_plans", verbose_name=_("case"))

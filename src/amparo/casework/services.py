@@ -8,11 +8,13 @@ refused version (sealed) so nothing typed is lost.
 import json
 from dataclasses import asdict
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from amparo.accounts.access import may_see_identities
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.casework.domain.changes import record_changes
@@ -96,8 +98,13 @@ def _update_perpetrators(case: Case, record: CaseRecord) -> None:
 
 
 def case_update(*, case: Case, record: CaseRecord, expected_version: int, user, request=None) -> Case:
-    """Save an edited case if nobody saved it since `expected_version`; raise EditConflict otherwise."""
+    """Save an edited case if nobody saved it since `expected_version`; raise EditConflict otherwise.
+
+    The record replaces the stored identities too, so only users who may see them may edit.
+    """
     require_case(user, case, REGISTER_ROLES)
+    if not may_see_identities(user):
+        raise PermissionDenied
     problems = validate_case(record) + _duplicate_problem(record, case.source_organisation_id, exclude_pk=case.pk)
     if problems:
         raise InvalidCase(problems)
