@@ -58,6 +58,7 @@ def test_the_set_up_page_shows_the_secret_and_the_otpauth_address(administrator)
     device = TOTPDevice.objects.get(user=administrator, confirmed=False)
     assert base64.b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
     assert "otpauth://totp/" in html and f"secret={secret}" in html
+    assert re.search(r'<img class="otp-qr" src="data:image/svg\+xml[^"]+"', html)  # allowed by img-src data:
 
 
 def test_a_code_computed_independently_confirms_the_device_and_opens_the_pages(administrator):
