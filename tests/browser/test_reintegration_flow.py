@@ -2,7 +2,6 @@
 girl, tries to return her to the family and is blocked; a supervisor approves a documented safety
 assessment; the placement starts and its follow-up visits appear at 1, 3, 6 and 12 months."""
 
-import os
 import shutil
 
 import pytest
@@ -17,12 +16,12 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-b
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.skip("Debian's chromium is not on PATH (.ci/run installs it)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package (dev extra) is not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM is used beside Playwright's event loop
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used beside Playwright's event loop
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield launched

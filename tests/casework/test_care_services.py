@@ -14,6 +14,7 @@ from amparo.casework.models import CareArrangement, FollowUpVisit, Reintegration
 from amparo.core import crypto
 from amparo.registry.models import Perpetrator, Person, PersonIdentity
 from amparo.registry.records import PersonRecord
+from amparo.registry.services import case_refresh_derived
 
 from tests.personas import make_user
 
@@ -224,3 +225,19 @@ def test_every_plan_proposal_is_audited_with_its_outcome(family_case, case_worke
     ready = _propose(family_case, case_worker, "foster_family", None)
     assert _events("create", held).get().details["status"] == "awaiting_approval"
     assert _events("create", ready).get().details["status"] == "ready"
+
+
+def test_a_ready_plan_held_by_a_later_family_perpetrator_can_be_approved(other_case, case_worker, supervisor):
+    """The employer case becomes family-facilitated after the plan: placement is held until approved."""
+    plan = _propose(other_case, case_worker, "parents")
+    assert plan.status == ReintegrationPlan.Status.READY
+    Perpetrator.objects.create(case=other_case, relationship="sibling")
+    case_refresh_derived(other_case)
+    with pytest.raises(ReintegrationRefused) as refused:
+        care_services.care_arrangement_start(case=other_case, user=case_worker, arrangement_type="parents",
+                                             started_on=date(2024, 3, 1), plan=plan)
+    assert refused.value.reason == Reason.FAMILY_RETURN_NEEDS_APPROVAL
+    care_services.plan_decide(plan=plan, approver=supervisor, assessment=ASSESSMENT, approve=True)
+    care_services.care_arrangement_start(case=other_case, user=case_worker, arrangement_type="parents",
+                                         started_on=date(2024, 3, 1), plan=plan)
+    assert CareArrangement.objects.filter(case=other_case).count() == 1

@@ -125,26 +125,30 @@ def plan_propose(*, case: Case, user, destination_type: str, caregiver: Person |
 
 
 def plan_decide(*, plan: ReintegrationPlan, approver, assessment: str, approve: bool, request=None) -> SafetyApproval:
-    """A supervisor's decision on a plan's safety assessment, under the two-person rule."""
+    """A supervisor's decision on a plan's safety assessment, under the two-person rule.
+
+    A plan not yet carried out can be decided again (the latest valid decision counts), e.g.
+    when a perpetrator recorded after the plan made the case family-facilitated.
+    """
     require_case(approver, plan.case, CARE_ROLES | APPROVER_ROLES)
     with transaction.atomic():
         plan = ReintegrationPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
+        if plan.status == ReintegrationPlan.Status.PLACED:
+            raise ReintegrationRefused("plan_placed", PLAN_NOT_READY % {"status": plan.get_status_display()})
         facts = case_facts(plan.case)
-        problem = approval_problem(
-            facts, ApprovalFacts(approver.pk, has_role(approver, APPROVER_ROLES), assessment, approve), plan.proposed_by_id)
+        decision = ApprovalFacts(approver.pk, has_role(approver, APPROVER_ROLES), assessment, approve)
+        problem = approval_problem(facts, decision, plan.proposed_by_id)
         if problem is None and approve and caregiver_is_perpetrator(person_ref(plan.caregiver), facts):
             problem = Reason.CAREGIVER_IS_PERPETRATOR
-        if problem is None and plan.status not in (ReintegrationPlan.Status.AWAITING_APPROVAL,
-                                                   ReintegrationPlan.Status.REFUSED):
-            raise ReintegrationRefused("plan_not_awaiting", PLAN_NOT_READY % {"status": plan.get_status_display()})
+        if problem is None:
+            approval = SafetyApproval.objects.create(plan=plan, approver=approver, assessment=assessment,
+                                                     approved=approve)
+            plan.status = ReintegrationPlan.Status.READY if approve else ReintegrationPlan.Status.REFUSED
+            plan.save(update_fields=["status"])
+            audit_record(user=approver, action=AuditAction.APPROVE if approve else AuditAction.REFUSE, obj=plan,
+                         request=request, details={"case": plan.case_id, "approval": approval.pk, "approved": approve})
     if problem is not None:
         _refuse(approver, plan, problem, request, action="plan_decide")
-    with transaction.atomic():
-        approval = SafetyApproval.objects.create(plan=plan, approver=approver, assessment=assessment, approved=approve)
-        plan.status = ReintegrationPlan.Status.READY if approve else ReintegrationPlan.Status.REFUSED
-        plan.save(update_fields=["status"])
-        audit_record(user=approver, action=AuditAction.APPROVE if approve else AuditAction.REFUSE, obj=plan,
-                     request=request, details={"case": plan.case_id, "approval": approval.pk, "approved": approve})
     return approval
 
 

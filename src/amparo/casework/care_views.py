@@ -13,6 +13,7 @@ from amparo.accounts.access import case_for, cases_visible_to
 from amparo.accounts.roles import Role
 from amparo.casework import care_services
 from amparo.casework.care_services import ReintegrationRefused
+from amparo.casework.domain.reintegration import is_family_return
 from amparo.casework.forms import (
     ApprovalForm,
     ArrangementForm,
@@ -46,6 +47,12 @@ def _plans_with_forms(case, bound: dict) -> list[ReintegrationPlan]:
     plans = list(case.reintegration_plans.select_related("proposed_by").prefetch_related("approvals__approver"))
     for plan in plans:
         prefix = _plan_prefix(plan.pk)
+        approved = any(a.approved for a in plan.approvals.all())
+        plan.awaits_decision = (
+            case.family_facilitated and is_family_return(plan.destination_type)
+            and plan.status != ReintegrationPlan.Status.PLACED
+            and (plan.status != ReintegrationPlan.Status.READY or not approved)
+        )
         bound_here = bound.get("plan_id") == plan.pk
         plan.approval_form = (bound_here and bound.get("approval_form")) or ApprovalForm(prefix=prefix)
         plan.placement_form = (bound_here and bound.get("placement_form")) or PlacementForm(prefix=prefix)
