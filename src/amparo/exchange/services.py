@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,11 +37,14 @@ class ImportRefused(ValueError):
     """The file cannot be imported at all (unreadable, empty, unknown format, missing column, unknown source)."""
 
 
+FINGERPRINT = "__fingerprint"
+ORIGINAL = "__original"
+
+
 @dataclass
 class _Plan:
-    new: pl.DataFrame
-    changed: pl.DataFrame
-    changed_ids: list[int]
+    new: pl.DataFrame  # rows whose source_record_id this source never sent
+    changed: pl.DataFrame  # rows that change a stored case (with its case_id)
     unchanged: int
 
 
@@ -61,50 +64,43 @@ def organisation_find(name: str, *, create_as: str = "") -> Organisation:
                           "give its type to create it.") % {"name": name, "known": known})
 
 
-def _fingerprints(frame: pl.DataFrame) -> list[str]:
-    """Keyed hash of each normalised row: equal hashes mean nothing changed. The key is derived from the
-    installation's look-up key, so a fingerprint reveals nothing about the identities in the row."""
+def _with_fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each normalised row with a keyed hash of its values: equal hashes mean nothing changed. The key is
+    derived from the installation's look-up key, so a fingerprint reveals nothing about identities."""
     key = bytes.fromhex(crypto.lookup_hash("amparo-exchange-row-fingerprint"))
     encoded = frame.drop(ROW).select(pl.struct(pl.all()).struct.json_encode().alias("j"))["j"]
-    return [hashlib.blake2b(text.encode("utf-8"), key=key, digest_size=32).hexdigest() for text in encoded.to_list()]
+    parts = [pl.Series([hashlib.blake2b(text.encode("utf-8"), key=key, digest_size=32).hexdigest()
+                        for text in part.to_list()], dtype=pl.String)
+             for part in (encoded.slice(start, storage.CHUNK) for start in range(0, encoded.len(), storage.CHUNK))]
+    fingerprints = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
+    return frame.with_columns(fingerprints.alias(FINGERPRINT))
 
 
-def _latest_hashes(source: Organisation, ids: list[str]) -> dict[str, tuple[int, str]]:
-    """source_record_id -> (case id, content hash of its latest provenance) for the ids already stored."""
-    existing = dict(Case.objects.filter(source_organisation=source).values_list("source_record_id", "id"))
-    found = {rid: existing[rid] for rid in ids if rid in existing}
-    if not found:
-        return {}
-    latest = (CaseProvenance.objects.filter(case_id__in=found.values()).values("case_id")
-              .annotate(last=Max("id")).values_list("last", flat=True))
-    hashes = dict(CaseProvenance.objects.filter(id__in=list(latest)).values_list("case_id", "content_hash"))
-    return {rid: (case_id, hashes.get(case_id, "")) for rid, case_id in found.items()}
+def _known_cases(source: Organisation) -> pl.DataFrame:
+    """The source's stored cases: source_record_id, case id and the fingerprint of their latest import."""
+    latest = CaseProvenance.objects.filter(case=OuterRef("pk")).order_by("-id").values("content_hash")[:1]
+    rows = (Case.objects.filter(source_organisation=source).annotate(previous=Subquery(latest))
+            .values_list("source_record_id", "id", "previous"))
+    return pl.DataFrame(list(rows), schema={"source_record_id": pl.String, "case_id": pl.Int64,
+                                            "previous": pl.String}, orient="row")
 
 
-def _plan(valid: pl.DataFrame, hashes: list[str], source: Organisation) -> _Plan:
-    known = _latest_hashes(source, valid["source_record_id"].to_list())
-    status, case_ids = [], []
-    for rid, content in zip(valid["source_record_id"].to_list(), hashes):
-        if rid not in known:
-            status.append("new")
-            case_ids.append(None)
-        else:
-            case_id, previous = known[rid]
-            status.append("unchanged" if previous == content else "changed")
-            case_ids.append(case_id)
-    status = pl.Series("status", status, dtype=pl.String)
-    changed = valid.filter(status == "changed")
-    changed_ids = [c for c, s in zip(case_ids, status.to_list()) if s == "changed"]
-    return _Plan(valid.filter(status == "new"), changed, changed_ids, int((status == "unchanged").sum()))
+def _plan(valid: pl.DataFrame, source: Organisation) -> _Plan:
+    joined = valid.join(_known_cases(source), on="source_record_id", how="left", maintain_order="left")
+    new = joined.filter(pl.col("case_id").is_null()).drop("case_id", "previous")
+    changed = joined.filter(pl.col("case_id").is_not_null() & (pl.col("previous").fill_null("") != pl.col(FINGERPRINT)))
+    unchanged = joined.filter(pl.col("previous") == pl.col(FINGERPRINT)).height
+    return _Plan(new, changed.drop("previous"), unchanged)
 
 
-def _originals(table) -> dict[int, str]:
+def _originals(table) -> pl.DataFrame:
     """Each row as it was in the file, as JSON: header -> cell (a row longer than the header: its cells)."""
-    encoded = table.frame.select(ROW, pl.struct(pl.exclude(ROW)).struct.json_encode().alias("j"))
-    originals = dict(encoded.iter_rows())
-    for row, cells in table.ragged_rows:
-        originals[row] = json.dumps({"cells": cells}, ensure_ascii=False)
-    return originals
+    encoded = table.frame.select(pl.col(ROW), pl.struct(pl.exclude(ROW)).struct.json_encode().alias(ORIGINAL))
+    ragged = pl.DataFrame({ROW: [row for row, _cells in table.ragged_rows],
+                           ORIGINAL: [json.dumps({"cells": cells}, ensure_ascii=False)
+                                      for _row, cells in table.ragged_rows]},
+                          schema={ROW: pl.Int64, ORIGINAL: pl.String})
+    return pl.concat([encoded, ragged])
 
 
 def _problem_rows(table, normalised, fmt) -> dict[int, list[dict]]:
@@ -143,35 +139,36 @@ class FileImport:
 
         normalised = normalise_cases(amparo_frame)
         rejected = _problem_rows(table, normalised, fmt)
-        valid = normalised.frame
-        hashes = _fingerprints(valid)
+        valid = _with_fingerprints(normalised.frame)
+        del normalised, amparo_frame
         yield _("Checked: %(valid)s rows valid, %(rejected)s rejected.") % {"valid": valid.height,
                                                                             "rejected": len(rejected)}
         with transaction.atomic():
-            self.batch = self._store(sha256, fmt, table, valid, hashes, rejected, total)
+            self.batch = self._store(sha256, fmt, table, valid, rejected, total)
         if self.dry_run:
             yield _("Dry run: nothing was stored.")
         else:
             yield _("Stored %(created)s new cases, updated %(updated)s, %(unchanged)s unchanged.") % {
                 "created": self.batch.created, "updated": self.batch.updated, "unchanged": self.batch.unchanged}
 
-    def _store(self, sha256, fmt, table, valid, hashes, rejected, total) -> ImportBatch:
-        plan = _plan(valid, hashes, self.source)
+    def _store(self, sha256, fmt, table, valid, rejected, total) -> ImportBatch:
+        plan = _plan(valid, self.source)
         previous = ImportBatch.objects.filter(source=self.source, sha256=sha256, dry_run=False).order_by("id").first()
         batch = ImportBatch.objects.create(
             source=self.source, file_name=self.file_name[:255], sha256=sha256, format=fmt.NAME, user=self.user,
             dry_run=self.dry_run, rows=total, created=plan.new.height, updated=plan.changed.height,
             unchanged=plan.unchanged, rejected=len(rejected), same_file_as=previous)
         originals = _originals(table)
+        rejected_originals = dict(originals.filter(pl.col(ROW).is_in(list(rejected))).iter_rows())
         QuarantinedRow.objects.bulk_create([
-            QuarantinedRow(batch=batch, row_number=row, original_sealed=originals.get(row, "{}"),
+            QuarantinedRow(batch=batch, row_number=row, original_sealed=rejected_originals[row],
                            problems_sealed=json.dumps(problems, ensure_ascii=False))
             for row, problems in sorted(rejected.items())], batch_size=2000)
         if not self.dry_run:
             new_ids = storage.cases_insert(plan.new, source=self.source, is_synthetic=self.source.is_synthetic,
                                            columnar=self.columnar)
-            storage.cases_update(plan.changed, plan.changed_ids)
-            _provenance_store(batch, valid, hashes, plan, new_ids, originals)
+            storage.cases_update(plan.changed, plan.changed["case_id"].to_list())
+            _provenance_store(batch, plan, new_ids, originals)
             audit_record(user=self.user, action=AuditAction.IMPORT, obj=batch, username="amparo import",
                          details={"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged,
                                   "rejected": batch.rejected, "format": fmt.NAME, "sha256": sha256})
@@ -189,14 +186,17 @@ def file_import(*, progress: Progress | None = None, **options) -> ImportBatch:
     return job.batch
 
 
-def _provenance_store(batch, valid: pl.DataFrame, hashes: list[str], plan: _Plan, new_ids: list[int],
-                      originals: dict[int, str]) -> None:
+def _provenance_store(batch, plan: _Plan, new_ids: list[int], originals: pl.DataFrame) -> None:
     """One provenance row per created or updated case, with its original row sealed."""
-    by_row = dict(zip(valid[ROW].to_list(), hashes))
-    entries = [(case_id, row, CaseProvenance.Action.CREATED) for case_id, row in zip(new_ids, plan.new[ROW].to_list())]
-    entries += [(case_id, row, CaseProvenance.Action.UPDATED)
-                for case_id, row in zip(plan.changed_ids, plan.changed[ROW].to_list())]
-    rows = ((case_id, batch.pk, row, str(action), crypto.seal(originals[row]), by_row[row])
-            for case_id, row, action in entries)
-    storage.insert_rows(CaseProvenance, ["case_id", "batch_id", "row_number", "action", "original_sealed",
-                                         "content_hash"], rows)
+    entries = pl.concat([
+        plan.new.select(ROW, FINGERPRINT).with_columns(pl.Series("case_id", new_ids, dtype=pl.Int64),
+                                                      pl.lit(str(CaseProvenance.Action.CREATED)).alias("action")),
+        plan.changed.select(ROW, FINGERPRINT, "case_id").with_columns(
+            pl.lit(str(CaseProvenance.Action.UPDATED)).alias("action")),
+    ], how="diagonal")
+    for chunk in entries.iter_slices(storage.CHUNK):
+        chunk = chunk.join(originals, on=ROW, how="left", maintain_order="left")
+        storage.insert_rows(
+            CaseProvenance, ["case_id", "batch_id", "row_number", "action", "original_sealed", "content_hash"],
+            ((case_id, batch.pk, row, action, crypto.seal(original), fingerprint) for case_id, row, action, original,
+             fingerprint in chunk.select("case_id", ROW, "action", ORIGINAL, FINGERPRINT).iter_rows()))

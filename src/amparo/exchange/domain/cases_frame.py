@@ -8,7 +8,6 @@ those that cannot: every input row is in exactly one of the two.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -178,12 +177,6 @@ def normalise_cases(raw: pl.DataFrame, today: date | None = None) -> NormalisedC
     if problems:
         frame = frame.filter(~pl.col(ROW).is_in(list(problems)))
     return NormalisedCases(frame, problems)
-
-
-def content_fingerprint(row: dict) -> str:
-    """A stable text of a normalised row's values, to tell an unchanged re-import from an update."""
-    return json.dumps({k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items() if k != ROW},
-                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def record_of(row: dict) -> CaseRecord:

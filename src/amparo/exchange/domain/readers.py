@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -33,10 +34,11 @@ class Table:
     ragged_rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number, cells): longer than the header
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a text file."""
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     raise ReadError(_("The file is not text in UTF-8 or Latin-1."))
@@ -81,29 +83,32 @@ def _frame_from_rows(header: list[str], rows: list[list[str]], first_row: int = 
     return frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), ragged
 
 
-def read_csv_text(text: str) -> Table:
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
+def read_csv_text(text: str, utf8: bytes | None = None) -> Table:
+    """A CSV file's text; `utf8`, when given, is the same file as UTF-8 bytes (saves re-encoding a large file)."""
+    end = text.find("\n")
+    header_line = (text if end < 0 else text[:end]).strip("\r")
+    if not header_line.strip():
         raise ReadError(_("The file is empty: it has no header row."))
-    delimiter = sniff_delimiter(lines[0]) or ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = _unique_header(next(reader))
-    fast = _read_csv_columnar(text, header, delimiter)
+    delimiter = sniff_delimiter(header_line) or ","
+    header = _unique_header(next(csv.reader([header_line], delimiter=delimiter)))
+    fast = _read_csv_columnar(text, utf8, header, delimiter)
     if fast is not None:
         return Table(header, fast, "csv")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next(reader)
     frame, ragged = _frame_from_rows(header, list(reader))
     return Table(header, frame, "csv", ragged)
 
 
-def _read_csv_columnar(text: str, header: list[str], delimiter: str) -> pl.DataFrame | None:
+def _read_csv_columnar(text: str, utf8: bytes | None, header: list[str], delimiter: str) -> pl.DataFrame | None:
     """Polars' reader for large, regular files; None when the file needs the careful row-by-row path
     (blank lines or rows longer than the header), so that row numbers stay those a spreadsheet shows."""
     if "\n\n" in text or "\n\r\n" in text:
         return None
     try:
         frame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")), separator=delimiter, has_header=True, new_columns=header,
-            infer_schema=False, raise_if_empty=False,
+            utf8 if utf8 is not None else text.encode("utf-8"), separator=delimiter, has_header=True,
+            new_columns=header, infer_schema=False, raise_if_empty=False,
         )
     except pl.exceptions.PolarsError:
         return None
@@ -178,16 +183,22 @@ def read_json(text: str) -> Table:
     return Table(header, frame, "json")
 
 
+_LEADING = re.compile(r"[\ufeff\s]*")
+
+
 def read_table(data: bytes, filename: str = "", sheet: str | None = None) -> Table:
     """Read an uploaded file, whatever the extension says: the content decides."""
-    if not data.strip():
+    if not data or data.isspace():
         raise ReadError(_("The file is empty."))
     if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
         return read_xlsx(data, sheet)
     if b"\x00" in data[:4096]:
         raise ReadError(_("The file is neither CSV, XLSX nor JSON (it looks like a binary file)."))
-    text = _decode(data)
-    stripped = text.lstrip("\ufeff").lstrip()
-    if stripped[:1] in ("[", "{"):
-        return read_json(stripped)
-    return read_csv_text(text.lstrip("\ufeff"))
+    text, encoding = _decode(data)
+    start = _LEADING.match(text).end()
+    if text[start:start + 1] in ("[", "{"):
+        return read_json(text[start:])
+    utf8 = None
+    if encoding == "utf-8-sig":
+        utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    return read_csv_text(text, utf8)
