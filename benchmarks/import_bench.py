@@ -131,7 +131,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps(result))
         return 0
 
-    with tempfile.TemporaryDirectory(prefix="amparo-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="amparo-import-bench-") as tmp:
         tmp = Path(tmp)
         path = tmp / "cases.csv"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
