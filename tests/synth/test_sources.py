@@ -108,3 +108,9 @@ def test_source_files_are_labelled_synthetic(registry_2010):
     for path in (registry_2010 / "sources").rglob("*.csv"):
         frame = read(path)
         assert (frame["synthetic"] == "true").all(), path
+
+
+def test_a_source_sometimes_registers_the_same_victim_twice(reported):
+    twice = reported.group_by("source", "person_key").len().filter(pl.col("len") > 1)
+    assert twice.height > 0
+    assert twice["len"].max() == 2

@@ -3,8 +3,9 @@
 Each source reports a share of the victims, with its own identifiers, a few
 days' delay and the slips real registries make (typos, swapped surnames,
 missing DNI, a birth date off by a day or a month, accents dropped, names in
-capitals). Every report keeps the true person's key, so record linkage can be
-scored against the truth. The primary registry is not touched.
+capitals); now and then a source registers the same victim twice. Every
+report keeps the true person's key, so record linkage can be scored against
+the truth. The primary registry is not touched.
 """
 
 import random
@@ -33,6 +34,8 @@ SLIP_RATES = {
                 "second_given_name_dropped": 0.4, "missing_dni": 0.6, "dni_digit": 0.05, "birthdate_day": 0.05,
                 "birthdate_month": 0.05, "missing_birthdate": 0.4},
 }
+# Chance that a source registers the same victim twice (another office, another complaint).
+DUPLICATE_RATE = {"police": 0.04, "prosecutor": 0.02, "ngo": 0.01, "hotline": 0.05}
 REGISTRATION_DELAY_DAYS = {"police": 10, "prosecutor": 45, "ngo": 60, "hotline": 5}
 SOUND_ALIKE = {"b": "v", "v": "b", "s": "z", "z": "s", "c": "s", "y": "i", "i": "y", "h": "", "ll": "y", "j": "g", "g": "j"}
 
@@ -142,6 +145,7 @@ def reports(cases: list[SyntheticCase], sources: list[str], seed: int) -> list[S
         chosen = [s for s in sources if rng.random() < COVERAGE[s]]
         if not chosen:
             chosen = [case.source if case.source in sources else rng.choice(sources)]
+        chosen += [s for s in chosen if rng.random() < DUPLICATE_RATE[s]]
         for source in chosen:
             reported, slips = _reported(rng, source, case)
             key = (source, case.year)
