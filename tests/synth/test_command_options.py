@@ -77,3 +77,10 @@ def test_it_writes_files_and_prints_a_synthetic_summary(tmp_path):
 def test_messages_are_in_spanish_for_spanish_users():
     with translation.override("es"), pytest.raises(CommandError, match="--years 2025-2010: se esperaba PRIMERO-ÚLTIMO"):
         call_command("synth", years="2025-2010", stdout=io.StringIO())
+
+
+def test_it_explains_an_output_directory_it_cannot_write(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(CommandError, match="Cannot write to"):
+        call_command("synth", years="2010", out=str(blocker / "inside"), stdout=io.StringIO())

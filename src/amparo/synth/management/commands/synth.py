@@ -44,7 +44,7 @@ class Command(BaseCommand):
                             help=_("store the cases in the database (default: only when --out is not given)"))
         parser.add_argument("--sources", default="",
                             help=_("also write the same victims as reported by these sources, with "
-                                              "discrepancies and ground truth (e.g. police,prosecutor,ngo; needs --out)"))
+                                   "discrepancies and ground truth (e.g. police,prosecutor,ngo; needs --out)"))
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -70,10 +70,14 @@ class Command(BaseCommand):
 
         cases = generate(settings)
         if out is not None:
-            written = frames.write_case_files(cases, out)
-            if source_names:
-                reports = sources.reports(cases, source_names, settings.seed)
-                written += frames.write_source_files(reports, out / "sources")
+            try:
+                written = frames.write_case_files(cases, out)
+                if source_names:
+                    reports = sources.reports(cases, source_names, settings.seed)
+                    written += frames.write_source_files(reports, out / "sources")
+            except OSError as problem:
+                raise CommandError(_("Cannot write to %(path)s: %(problem)s.")
+                                   % {"path": out, "problem": problem.strerror or problem}) from None
             self.stdout.write(_("Wrote %(count)d CSV files to %(path)s.") % {"count": len(written), "path": out})
         if load:
             try:
