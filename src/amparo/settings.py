@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "amparo.web.context.synthetic_data_notice",
+                "amparo.web.navigation.main_navigation",
             ],
         },
     },
