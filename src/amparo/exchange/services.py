@@ -125,14 +125,16 @@ class FileImport:
 
     def stages(self) -> Iterator[str]:
         """Read, check, then store (all or nothing); yields a progress message after each. Raises ImportRefused."""
-        sha256 = hashlib.sha256(self.data).hexdigest()
+        data, self.data = self.data, b""  # the file is read once; hold no second copy while storing
+        sha256 = hashlib.sha256(data).hexdigest()
         try:
-            table = read_table(self.data, self.file_name, self.sheet)
+            table = read_table(data, self.file_name, self.sheet)
             fmt = formats.detect(table.header) if self.format_name == "auto" else formats.get(self.format_name)
             amparo_frame = fmt.to_amparo(table, formats.ImportContext(sha256))
         except (ReadError, formats.FormatError) as error:
             raise ImportRefused(str(error)) from error
         total = table.frame.height + len(table.ragged_rows)
+        del data
         if total == 0:
             raise ImportRefused(_("The file has a header but no rows."))
         yield _("Read %(rows)s rows in %(format)s format.") % {"rows": total, "format": fmt.LABEL}
@@ -140,25 +142,26 @@ class FileImport:
         normalised = normalise_cases(amparo_frame)
         rejected = _problem_rows(table, normalised, fmt)
         valid = _with_fingerprints(normalised.frame)
-        del normalised, amparo_frame
+        originals = _originals(table)
+        del normalised, amparo_frame, table
         yield _("Checked: %(valid)s rows valid, %(rejected)s rejected.") % {"valid": valid.height,
                                                                             "rejected": len(rejected)}
         with transaction.atomic():
-            self.batch = self._store(sha256, fmt, table, valid, rejected, total)
+            plan = _plan(valid, self.source)
+            del valid
+            self.batch = self._store(sha256, fmt, plan, originals, rejected, total)
         if self.dry_run:
             yield _("Dry run: nothing was stored.")
         else:
             yield _("Stored %(created)s new cases, updated %(updated)s, %(unchanged)s unchanged.") % {
                 "created": self.batch.created, "updated": self.batch.updated, "unchanged": self.batch.unchanged}
 
-    def _store(self, sha256, fmt, table, valid, rejected, total) -> ImportBatch:
-        plan = _plan(valid, self.source)
+    def _store(self, sha256, fmt, plan: _Plan, originals: pl.DataFrame, rejected, total) -> ImportBatch:
         previous = ImportBatch.objects.filter(source=self.source, sha256=sha256, dry_run=False).order_by("id").first()
         batch = ImportBatch.objects.create(
             source=self.source, file_name=self.file_name[:255], sha256=sha256, format=fmt.NAME, user=self.user,
             dry_run=self.dry_run, rows=total, created=plan.new.height, updated=plan.changed.height,
             unchanged=plan.unchanged, rejected=len(rejected), same_file_as=previous)
-        originals = _originals(table)
         rejected_originals = dict(originals.filter(pl.col(ROW).is_in(list(rejected))).iter_rows())
         QuarantinedRow.objects.bulk_create([
             QuarantinedRow(batch=batch, row_number=row, original_sealed=rejected_originals[row],

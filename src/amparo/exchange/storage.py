@@ -24,7 +24,7 @@ from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Pe
 from amparo.registry.records import EventRecord, PerpetratorRecord, case_place, family_facilitated
 
 CHUNK = 50_000
-SQLITE_CACHE_KIB = 512 * 1024
+SQLITE_CACHE_KIB = 256 * 1024
 CODE_FIELDS = (
     (CaseCode.Field.EXPLOITATION, "exploitation_types"),
     (CaseCode.Field.CONTROL, "control_methods"),
