@@ -36,6 +36,30 @@ def _console_language() -> str | None:
     return None
 
 
+# Commands that manage the schema themselves, or need no database.
+_SCHEMA_FREE = {"migrate", "makemigrations", "sqlmigrate", "showmigrations", "help", "version", "check",
+                "makemessages", "compilemessages", "shell", "dbshell", "squashmigrations", "flush", "demo",
+                "collectstatic", "findstatic", "serve"}
+
+
+def _ensure_schema(command: str) -> None:
+    """The embedded database is created on first use; a server database must be migrated on purpose."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    if command in _SCHEMA_FREE:
+        return
+    executor = MigrationExecutor(connection)
+    if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    if connection.vendor == "sqlite":
+        print("Preparing the embedded database (migrations)...", file=sys.stderr)
+        call_command("migrate", interactive=False, verbosity=0)
+        return
+    sys.exit("The database schema is not up to date: run `amparo migrate` first.")
+
+
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
     args = sys.argv[1:] if argv is None else argv
@@ -51,4 +75,6 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
+    if not args[0].startswith("-") and "--help" not in args and "-h" not in args:
+        _ensure_schema(args[0])
     execute_from_command_line(["amparo", *args])
