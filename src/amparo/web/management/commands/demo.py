@@ -2,14 +2,15 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from amparo.registry.models import Case
 from amparo.web.demo import demo_users_reset
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("From nothing to a running site: data directory, database, synthetic sample data, demo users, server.")
+    @property
+    def help(self):  # evaluated when shown, in the language active then
+        return _("From nothing to a running site: data directory, database, synthetic sample data, demo users, server.")
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000, help=_("Port to serve on (default 8000)."))

@@ -1,10 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Serve Amparo with a production-grade WSGI server (waitress).")
+    @property
+    def help(self):  # evaluated when shown, in the language active then
+        return _("Serve Amparo with a production-grade WSGI server (waitress).")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help=_("Address to listen on (default 127.0.0.1)."))
