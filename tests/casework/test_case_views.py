@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from amparo.audit.models import AuditEvent
 from amparo.registry.models import Case
+from tests.personas import VICTIM_BIRTHDATE, VICTIM_DNI, VICTIM_FIRST_NAME, VICTIM_SURNAME
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +153,32 @@ def test_the_case_actions_offer_what_the_role_may_do(victim_case, personas, role
 ])
 def test_the_edit_page_by_role(victim_case, personas, client_as, role, expected):
     assert client_as(personas[role]).get(reverse("case-edit", args=[victim_case.pk])).status_code == expected
+
+
+def test_a_kept_conflict_can_be_read_back_beside_the_current_case(victim_case, registrar, supervisor, outsider,
+                                                                  client_as):
+    url = reverse("case-edit", args=[victim_case.pk])
+    client_as(registrar).post(url, _edit_data(victim_case, version="1", status="FollowUp"))
+    client_as(supervisor).post(url, _edit_data(victim_case, version="1", legal_article="CP-129-B",
+                                                identity_number="70000001"))
+    conflict = victim_case.edit_conflicts.get()
+    assert f'href="{reverse("casework-conflict", args=[victim_case.pk, conflict.pk])}"' in \
+        client_as(supervisor).get(url).content.decode()
+    page = client_as(supervisor).get(reverse("casework-conflict", args=[victim_case.pk, conflict.pk]))
+    differences = page.context["differences"]
+    assert differences["legal_article"] == {"old": "", "new": "CP-129-B"}
+    assert differences["victim.identity_number"] == {"old": "[sealed]", "new": "[sealed]"}
+    assert "70000001" not in page.content.decode()
+    assert client_as(outsider).get(reverse("casework-conflict", args=[victim_case.pk, conflict.pk])).status_code == 404
+
+
+def test_an_unchanged_identity_does_not_show_as_a_conflict_difference(victim_case, registrar, supervisor, client_as):
+    url = reverse("case-edit", args=[victim_case.pk])
+    same_identity = {"first_name": VICTIM_FIRST_NAME, "second_name": VICTIM_SURNAME, "identity_number": VICTIM_DNI,
+                     "birthdate": VICTIM_BIRTHDATE.isoformat()}
+    client_as(registrar).post(url, _edit_data(victim_case, version="1", status="FollowUp", **same_identity))
+    client_as(supervisor).post(url, _edit_data(victim_case, version="1", legal_article="CP-129-B", **same_identity))
+    conflict = victim_case.edit_conflicts.get()
+    differences = client_as(supervisor).get(reverse("casework-conflict", args=[victim_case.pk, conflict.pk])).context[
+        "differences"]
+    assert not any(name.startswith("victim.") for name in differences)

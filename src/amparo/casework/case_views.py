@@ -1,10 +1,12 @@
 """Pages to register and edit a case (thin: forms build a record, services store it)."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from amparo.casework.forms import (
     case_initial,
     case_record_from,
 )
+from amparo.casework.models import CaseEditConflict
 from amparo.casework.permissions import REGISTER_ROLES, has_role
 from amparo.casework.selectors import case_record_of
 from amparo.casework.services import EditConflict, case_create, case_update
@@ -45,8 +48,10 @@ def _forms(data, show_identities: bool, initial=None):
 
 
 def _render(request, form, perpetrators, events, *, case=None, conflict=None, status=200):
+    kept = case.edit_conflicts.select_related("user") if case is not None else []
     return render(request, "casework/case_form.html", {
         "form": form, "perpetrators": perpetrators, "events": events, "case": case, "conflict": conflict,
+        "kept_conflicts": kept,
     }, status=status)
 
 
@@ -96,6 +101,19 @@ def case_edit_view(request, pk):
             messages.success(request, _("Case saved."))
             return redirect(case_page_url(case))
     return _render(request, form, perpetrators, events, case=case, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def conflict_view(request, pk, conflict_id):
+    """A refused edit beside the current case, so what was typed can be re-entered (identities stay sealed)."""
+    case = case_for(request.user, pk)
+    if not has_role(request.user, REGISTER_ROLES):
+        raise PermissionDenied
+    conflict = get_object_or_404(CaseEditConflict.objects.select_related("user"), pk=conflict_id, case=case)
+    current = case_record_of(case, with_identities=True)  # compared only; identifying values are shown sealed
+    differences = record_changes(current, json.loads(conflict.submitted))
+    return render(request, "casework/conflict.html", {"case": case, "conflict": conflict, "differences": differences})
 
 
 @login_required

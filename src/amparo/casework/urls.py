@@ -5,6 +5,7 @@ from amparo.casework import care_views, case_views
 urlpatterns = [
     path("cases/new/", case_views.case_create_view, name="case-create"),
     path("cases/<int:pk>/edit/", case_views.case_edit_view, name="case-edit"),
+    path("cases/<int:pk>/conflicts/<int:conflict_id>/", case_views.conflict_view, name="casework-conflict"),
     path("casework/ubigeo/options/", case_views.ubigeo_options_view, name="casework-ubigeo-options"),
     path("cases/<int:pk>/care/", care_views.care_view, name="casework-case"),
     path("cases/<int:pk>/care/assessments/", care_views.assessment_create_view, name="casework-assessment-create"),

@@ -28,10 +28,11 @@ def _flatten(prefix: str, value, out: dict) -> None:
         out[prefix] = _plain(value)
 
 
-def flatten_record(record: CaseRecord) -> dict:
-    """Every field of a case record under a dotted name (`victim.gender`, `perpetrators[0].relationship`)."""
+def flatten_record(record: CaseRecord | dict) -> dict:
+    """Every field of a case record (or of its dict form) under a dotted name (`victim.gender`,
+    `perpetrators[0].relationship`)."""
     out: dict = {}
-    _flatten("", asdict(record), out)
+    _flatten("", record if isinstance(record, dict) else asdict(record), out)
     return out
 
 
@@ -39,7 +40,7 @@ def is_identifying(key: str) -> bool:
     return key.rsplit(".", 1)[-1] in IDENTIFYING_KEYS
 
 
-def record_changes(before: CaseRecord, after: CaseRecord) -> dict[str, dict]:
+def record_changes(before: CaseRecord | dict, after: CaseRecord | dict) -> dict[str, dict]:
     """{field: {"old": ..., "new": ...}} for every field that differs; identifying values as "[sealed]"."""
     old, new = flatten_record(before), flatten_record(after)
     changes = {}
