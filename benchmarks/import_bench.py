@@ -89,11 +89,14 @@ def child_import(path: Path, data_dir: Path) -> dict:
 
     call_command("migrate", verbosity=0)
     source = Organisation.objects.create(name="Benchmark", org_type="NGO", is_synthetic=True)
+    stages = []
     start = time.perf_counter()
-    batch = file_import(data=path.read_bytes(), file_name=path.name, source=source)
+    batch = file_import(data=path.read_bytes(), file_name=path.name, source=source,
+                        progress=lambda message: stages.append(round(time.perf_counter() - start, 1)))
     seconds = time.perf_counter() - start
     assert batch.created + batch.rejected == batch.rows == Case.objects.count() + batch.rejected
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "created": batch.created, "rejected": batch.rejected}
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "created": batch.created, "rejected": batch.rejected,
+            "stages": stages}
 
 
 def child_limit(path: Path, data_dir: Path) -> dict:
@@ -149,10 +152,13 @@ def main(argv: list[str]) -> int:
     rate = args.rows / imported["seconds"]
     ratio = imported["seconds"] / limit["seconds"]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"SQLite {sqlite3.sqlite_version}")
+          f"SQLite {sqlite3.sqlite_version}, load average {os.getloadavg()[0]:.1f}")
     print(f"rows: {args.rows:,} ({imported['created']:,} stored, {imported['rejected']:,} rejected)")
     print(f"import: {imported['seconds']:.1f} s, {rate:,.0f} rows/s (target {TARGET_ROWS_PER_SECOND:,}), "
           f"peak memory {imported['peak_mb']:,.0f} MB (target < {TARGET_PEAK_MB:,})")
+    read, checked, stored = imported["stages"]
+    print(f"  of which: read {read:.1f} s, validate and normalise {checked - read:.1f} s, "
+          f"store {stored - checked:.1f} s")
     print(f"plain limit (csv + sqlite3.executemany, no validation): {limit['seconds']:.1f} s, "
           f"{args.rows / limit['seconds']:,.0f} rows/s, peak memory {limit['peak_mb']:,.0f} MB")
     print(f"ratio import / limit: {ratio:.1f}x (target <= {TARGET_RATIO:.0f}x)")
