@@ -27,17 +27,10 @@ def suppression_for(user) -> bool:
     return not may_see_identities(user)
 
 
-def _form(request) -> StatsFilterForm:
-    return StatsFilterForm(request.GET or None, years=years_with_cases())
-
-
 def _valid_form(request) -> StatsFilterForm:
-    form = _form(request)
-    if request.GET and not form.is_valid():
-        return form
-    if not request.GET:
-        form = StatsFilterForm({}, years=form.available_years)
-        form.is_valid()
+    """The filters of the query string, checked; no parameter at all means every case of the latest year."""
+    form = StatsFilterForm(request.GET, years=years_with_cases())
+    form.is_valid()
     return form
 
 
