@@ -128,7 +128,7 @@ class FileImport:
         data, self.data = self.data, b""  # the file is read once; hold no second copy while storing
         sha256 = hashlib.sha256(data).hexdigest()
         try:
-            table = read_table(data, self.file_name, self.sheet)
+            table = read_table(data, self.sheet)
             fmt = formats.detect(table.header) if self.format_name == "auto" else formats.get(self.format_name)
             amparo_frame = fmt.to_amparo(table, formats.ImportContext(sha256))
         except (ReadError, formats.FormatError) as error:

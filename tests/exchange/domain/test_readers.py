@@ -36,7 +36,7 @@ def test_it_reads_the_first_sheet_of_a_workbook_or_the_one_asked_for():
     first.write_number(1, 0, 10101)  # a ubigeo or id typed as a number
     second.write_row(0, 0, ["other"])
     workbook.close()
-    table = read_table(buffer.getvalue(), "casos.xlsx")
+    table = read_table(buffer.getvalue())
     assert table.kind == "xlsx"
     assert table.frame["id"].to_list() == ["10101", "2"]
     assert read_table(buffer.getvalue(), sheet="otros").header == ["other"]

@@ -186,8 +186,8 @@ def read_json(text: str) -> Table:
 _LEADING = re.compile(r"[\ufeff\s]*")
 
 
-def read_table(data: bytes, filename: str = "", sheet: str | None = None) -> Table:
-    """Read an uploaded file, whatever the extension says: the content decides."""
+def read_table(data: bytes, sheet: str | None = None) -> Table:
+    """Read an uploaded file, whatever its name says: the content decides."""
     if not data or data.isspace():
         raise ReadError(_("The file is empty."))
     if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
