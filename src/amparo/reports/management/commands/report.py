@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from amparo.reports.annual import build_annual_report
 from amparo.reports.domain.choropleth import BoundaryError, load_boundaries
@@ -14,28 +15,31 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class Command(BaseCommand):
-    help = (
-        "Write the annual report for a year (sentences, key figures, tables, charts and department maps) "
-        "as HTML, XLSX, JSON or Markdown. Small counts are suppressed unless --no-suppress is given."
-    )
+    @property
+    def help(self):
+        return _(
+            "Write the annual report for a year (sentences, key figures, tables, charts and department maps) "
+            "as HTML, XLSX, JSON or Markdown. Small counts are suppressed unless --no-suppress is given."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", required=True, help="year of registration to report on, e.g. 2010")
-        parser.add_argument("--lang", choices=["es", "en"], default="es", help="language of the report (default: es)")
-        parser.add_argument("--format", dest="fmt", choices=list(FORMATS), default="html", help="file format (default: html)")
-        parser.add_argument("--out", help="file to write (default: standard output; for xlsx, amparo-report-YEAR-LANG.xlsx)")
-        parser.add_argument("--boundaries", help="GeoJSON of departments (properties FIRST_IDDP and NOMBDEP) for a choropleth map")
+        parser.add_argument("--year", required=True, help=_("year of registration to report on, e.g. 2010"))
+        parser.add_argument("--lang", choices=["es", "en"], default="es", help=_("language of the report (default: es)"))
+        parser.add_argument("--format", dest="fmt", choices=list(FORMATS), default="html", help=_("file format (default: html)"))
+        parser.add_argument("--out", help=_("file to write (default: standard output; for xlsx, amparo-report-YEAR-LANG.xlsx)"))
+        parser.add_argument("--boundaries", help=_("GeoJSON of departments (properties FIRST_IDDP and NOMBDEP) for a choropleth map"))
         parser.add_argument("--suppress", action=argparse.BooleanOptionalAction, default=True,
-                            help="hide small counts for publication (default: on; --no-suppress only for restricted use)")
-        parser.add_argument("--unit", choices=["cases", "victims"], default="cases", help="what is counted (default: cases)")
+                            help=_("hide small counts for publication (default: on; --no-suppress only for restricted use)"))
+        parser.add_argument("--unit", choices=["cases", "victims"], default="cases", help=_("what is counted (default: cases)"))
 
     def handle(self, *args, year, lang, fmt, out, boundaries, suppress, unit, **options):
         try:
             year_number = int(str(year).strip())
         except ValueError:
-            raise CommandError(f"--year must be a year such as 2010, not {year!r}") from None
+            raise CommandError(_("--year must be a year such as 2010, not %(value)r") % {"value": year}) from None
         if not FIRST_YEAR <= year_number <= LAST_YEAR:
-            raise CommandError(f"--year must be between {FIRST_YEAR} and {LAST_YEAR}, not {year_number}")
+            raise CommandError(_("--year must be between %(first)s and %(last)s, not %(value)s")
+                               % {"first": FIRST_YEAR, "last": LAST_YEAR, "value": year_number})
         departments = None
         if boundaries:
             try:
@@ -53,5 +57,5 @@ class Command(BaseCommand):
         try:
             Path(out).write_bytes(content)
         except OSError as error:
-            raise CommandError(f"cannot write {out}: {error.strerror}") from None
-        self.stderr.write(f"{out}: {len(content):,} bytes")
+            raise CommandError(_("cannot write %(path)s: %(reason)s") % {"path": out, "reason": error.strerror}) from None
+        self.stderr.write(_("%(path)s: %(size)s bytes") % {"path": out, "size": len(content)})
