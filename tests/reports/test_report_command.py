@@ -117,8 +117,8 @@ def test_an_empty_year_gives_a_clear_report_not_an_error(synthetic_csv):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--year", "dos mil diez"], "--year must be a year such as 2010, not 'dos mil diez'"),
-    (["--year", "1850"], "--year must be between 1900 and 2100, not 1850"),
+    (["--year", "dos mil diez"], "--year debe ser un año como 2010, no 'dos mil diez'"),
+    (["--year", "1850"], "--year debe estar entre 1900 y 2100, no 1850"),
     (["--year", "2010", "--boundaries", "/nonexistent/peru.geojson"], "boundary file /nonexistent/peru.geojson does not exist"),
     (["--year", "2010", "--format", "pdf"], "invalid choice: 'pdf'"),
     (["--year", "2010", "--lang", "fr"], "invalid choice: 'fr'"),
@@ -126,6 +126,13 @@ def test_an_empty_year_gives_a_clear_report_not_an_error(synthetic_csv):
 def test_it_refuses_bad_input_with_a_clear_message(db, args, message):
     with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
         _report(*args)
+
+
+def test_its_messages_follow_the_language(db):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(CommandError, match="--year must be between 1900 and 2100, not 1850"):
+        _report("--year", "1850")
 
 
 def test_it_refuses_geojson_without_the_department_properties(db, tmp_path):
