@@ -159,3 +159,31 @@ def test_the_unit_of_count_is_stated_and_can_be_victims(registry):
     assert {f["key"]: f["value"] for f in report["figures"]}["total"] == 3
     trend = _rows(report, "trend")
     assert trend["2010"]["count"] == 12 and trend["total"]["count"] == 14  # 15 reports, 14 persons
+
+
+def test_crosstabs_and_relationship_groups_match_pandas(synthetic_csv):
+    import pandas as pd
+
+    cases = synthetic_cases(synthetic_csv)
+    year = cases[cases.year == 2010]
+    report = json.loads(_report("--year", "2010", "--format", "json", "--lang", "en", "--no-suppress"))
+
+    exploded = year.assign(code=year.vic_TypeOfExploitation.replace("", "unknown").str.split(";")).explode("code")
+    family = exploded[exploded.family_facilitated & (exploded.department != "")]
+    expected = family.groupby(["department", "code"]).size()
+    table = _rows(report, "family-department-exploitation")
+    got = {(k, c[2:]): v for k, row in table.items() if k not in ("total", "unknown")
+           for c, v in row.items() if c.startswith("c:") and v}
+    assert got == {key: n for key, n in expected.items()}
+    assert table["total"]["total"] == year.family_facilitated.sum()
+
+    groups = {"parent": "family", "step_parent": "family", "sibling": "family", "grandparent": "family",
+              "uncle_aunt": "family", "other_relative": "family", "intimate_partner": "partner",
+              "friend_acquaintance": "acquaintance", "employer": "acquaintance", "stranger": "other", "unknown": "unknown"}
+    perpetrators = pd.read_csv(synthetic_csv / "perpetrators.csv", dtype=str, keep_default_na=False)
+    perpetrators = perpetrators[perpetrators.source_record_id.isin(year.source_record_id)]
+    pairs = set(zip(perpetrators.source_record_id, perpetrators.recruiter_relationship.map(groups)))
+    without = set(year.source_record_id) - set(perpetrators.source_record_id)
+    expected_groups = pd.Series([g for _, g in pairs] + ["unknown"] * len(without)).value_counts().to_dict()
+    got_groups = {k: r["count"] for k, r in _rows(report, "relationship-group").items() if k != "total"}
+    assert got_groups == expected_groups
