@@ -43,6 +43,8 @@ def test_the_2010_dashboard_shows_253_cases_and_lima_47_percent(cases, superviso
     assert "<li>Lima <strong>47 %</strong></li>" in html
     assert "En 2010 se registraron 253 casos de trata de personas; 120 (47 %) en Lima" in html
     assert html.count('class="map tile-map"') == 2
+    assert '<a href="?year=2010&amp;department=08"><g class="tile" data-code="08">' in html
+    assert '<a href="?year=2010&amp;department=15&amp;province=1501"><g class="tile" data-code="1501">' in html
 
 
 def test_the_default_year_is_the_latest_with_data(cases, supervisor, client_as):

@@ -108,8 +108,8 @@ def year_sentences(years: tuple[int, ...], departments: engine.Table) -> list[st
     return [opening_sentence(years[0], departments)] + (family_sentences(years[0], departments) if departments.total else [])
 
 
-def overview(filters: CaseFilter, place_level: str, suppress) -> dict:
-    """Everything the dashboard's main page shows."""
+def overview(filters: CaseFilter, place_level: str, suppress, tile_links: dict[str, str] | None = None) -> dict:
+    """Everything the dashboard's main page shows; `tile_links` make the map's tiles drill down."""
     departments = engine.count_by("department", filters, suppress=suppress)
     lima = engine.count_by("lima_area", filters, suppress=suppress)
     lang = get_language() or "en"
@@ -125,7 +125,7 @@ def overview(filters: CaseFilter, place_level: str, suppress) -> dict:
             "top": [(r.label, format_percent(r.share, lang)) for r in figures.top_departments],
         },
         "sentences": year_sentences(filters.years, departments),
-        "maps": department_maps(departments, lima),
+        "maps": department_maps(departments, lima, links=tile_links),
         "place": report_table(departments, slug="place") if place_level == "department"
         else place_table(filters, place_level, suppress),
         "tables": [dimension_table(name, filters, suppress) for name in DASHBOARD_DIMENSIONS],

@@ -40,10 +40,14 @@ def tile_values(departments: Table, lima_areas: Table) -> tuple[dict, dict]:
 
 
 def department_maps(departments: Table, lima_areas: Table, boundaries: tuple[Department, ...] | None = None,
-                    ident: str = "map") -> tuple[Graphic, ...]:
-    """Two maps (cases; family-facilitated share), on the tile grid or, given boundaries, as a choropleth."""
+                    ident: str = "map", links: dict[str, str] | None = None) -> tuple[Graphic, ...]:
+    """Two maps (cases; family-facilitated share), on the tile grid or, given boundaries, as a choropleth.
+
+    `links` (tile code -> URL) makes the tiles links, for the dashboard's drill-down.
+    """
     lang = get_language() or "en"
     common = {"zero_label": gettext("no cases"), "hidden_label": gettext("hidden")}
+    tile_links = {"links": links} if links else {}
     count_title = gettext("Cases by department")
     share_title = gettext("Family-facilitated share by department")
 
@@ -59,10 +63,10 @@ def department_maps(departments: Table, lima_areas: Table, boundaries: tuple[Dep
         return (
             Graphic(f"{ident}-cases", count_title, tile_map(
                 cases, names=names, scale=count_scale(list(cases.values())), title=count_title,
-                ident=f"{ident}-cases", format_value=as_count, format_bound=as_count, **common)),
+                ident=f"{ident}-cases", format_value=as_count, format_bound=as_count, **common, **tile_links)),
             Graphic(f"{ident}-family", share_title, tile_map(
                 shares, names=names, scale=SHARE_SCALE, title=share_title, absent_text="·",
-                ident=f"{ident}-family", format_value=as_share, format_bound=as_share, **common)),
+                ident=f"{ident}-family", format_value=as_share, format_bound=as_share, **common, **tile_links)),
         )
     cases = {r.key: r.count for r in departments.rows if r.key != "unknown"}
     shares = {r.key: _share(r.count, r.family_facilitated) for r in departments.rows if r.key != "unknown"}

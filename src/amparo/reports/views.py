@@ -13,6 +13,7 @@ from amparo.reports.annual import build_annual_report
 from amparo.reports.html_report import formatted_rows
 from amparo.reports.domain.json_report import table_json
 from amparo.reports.domain.tabular_files import write_csv, write_xlsx
+from amparo.reports.domain.tilemap import TILES
 from amparo.reports.filters import StatsFilterForm, years_with_cases
 from amparo.reports.tables import hidden_text, report_crosstab
 from amparo.reports.writers import FORMATS, render_report, report_filename
@@ -75,7 +76,9 @@ def dashboard_view(request):
         return render(request, "reports/dashboard.html", context, status=400)
     filters = form.case_filter()
     level = form.place_level()
-    data = dashboard.overview(filters, level, suppression_for(request.user))
+    tile_links = {code: _query(request, department=code[:2], province=code if len(code) == 4 else None, district=None)
+                  for code, *_ in TILES}
+    data = dashboard.overview(filters, level, suppression_for(request.user), tile_links)
     context.update(data)
     context.update({
         "years": filters.years,

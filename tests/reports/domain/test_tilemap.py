@@ -36,3 +36,13 @@ def test_a_share_map_tells_no_cases_from_a_zero_share():
     assert tiles["08"].find(f"{SVG}rect").get("fill") == PALETTE[0]
     assert tiles["24"].find(f"{SVG}rect").get("fill") == ZERO_FILL
     assert tiles["24"].find(f"{SVG}title").text.endswith(": ·")
+
+
+def test_tiles_can_be_links_for_drill_down():
+    tiles_svg = tile_map({"08": 3}, names={}, scale=count_scale([3]), title="Cases", ident="t", format_value=str,
+                         format_bound=str, zero_label="none", hidden_label="hidden",
+                         links={"08": "?year=2010&department=08"})
+    root = ET.fromstring(tiles_svg)
+    anchors = list(root.iter(f"{SVG}a"))
+    assert len(anchors) == 1 and anchors[0].get("href") == "?year=2010&department=08"
+    assert anchors[0].find(f"{SVG}g").get("data-code") == "08"

@@ -42,9 +42,11 @@ def tile_map(
     zero_label: str,
     hidden_label: str,
     absent_text: str | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> str:
     """The SVG map. `values` by tile code: None means hidden by disclosure control; an absent code
-    means zero, or no cases at all when `absent_text` is given (a share of nothing)."""
+    means zero, or no cases at all when `absent_text` is given (a share of nothing). `links` makes
+    tiles links (the dashboard's drill-down)."""
     columns = 1 + max(c for _, c, _, _ in TILES)
     rows = 1 + max(r for _, _, r, _ in TILES)
     grid_w = columns * (TILE + GAP)
@@ -62,13 +64,16 @@ def tile_map(
         shown = absent_text if absent else hidden_label if value is None else format_value(value)
         fill = ZERO_FILL if absent else scale.fill(value)
         ink = INK if absent else scale.ink(value)
-        parts.append(
+        tile = (
             f'<g class="tile" data-code="{code}"><title>{escape(names.get(code, code))}: {escape(shown)}</title>'
             f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="4" fill="{fill}" stroke="#8a94a6" stroke-width="0.8"/>'
             f'<text x="{x + TILE / 2:g}" y="{y + 22}" font-size="12" font-weight="600" text-anchor="middle" fill="{ink}">{abbreviation}</text>'
             f'<text x="{x + TILE / 2:g}" y="{y + 40}" font-size="11" text-anchor="middle" fill="{ink}">{escape("—" if value is None and not absent else shown)}</text>'
             "</g>"
         )
+        if links and code in links:
+            tile = f'<a href="{escape(links[code])}">{tile}</a>'
+        parts.append(tile)
     parts.append(legend(scale, x=grid_w + 20, y=40, format_bound=format_bound, zero_label=zero_label, hidden_label=hidden_label))
     parts.append("</svg>")
     return "".join(parts)
