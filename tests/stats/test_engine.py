@@ -173,6 +173,26 @@ def test_crosstab_of_two_multi_valued_dimensions(registry):
     # Acquaintance: L02 sex+labour, M01 sex, L05 labour, C02 labour.
     assert table.cell("acquaintance", "ForcedLabour") == 3
     assert table.row_keys == ("family", "partner", "acquaintance", "other", "unknown")
+    assert table.row_totals == (5, 1, 4, 2, 2)
+    assert table.total == 12
+
+
+def test_crosstab_of_two_single_valued_dimensions_has_its_margins(registry):
+    table = engine.crosstab("sex", "minor", Y2010)
+    assert table.row_keys == ("Feminine", "Masculine", "unknown")
+    assert table.column_keys == ("minor", "adult", "unknown")
+    assert table.cells == ((5, 3, 1), (1, 1, 0), (1, 0, 0))
+    assert table.row_totals == (9, 2, 1)
+    assert table.column_totals == (7, 4, 1)
+    assert table.total == 12
+
+
+def test_crosstab_of_victims_counts_margins_in_the_database(registry):
+    # Over both years, Lima holds L01..L05 and Y01, a second report of L01's victim: 6 cases, 5 victims.
+    table = engine.crosstab("department", "year", unit="victims")
+    assert table.cell("15", "2010") == 5 and table.cell("15", "2011") == 1
+    assert table.row_totals[table.row_keys.index("15")] == 5
+    assert table.total == 14
 
 
 def test_crosstab_needs_two_dimensions(db):

@@ -126,9 +126,17 @@ def crosstab(row_dimension: str, column_dimension: str, filters: CaseFilter | No
     _check_unit(unit)
     threshold = suppression_threshold(suppress)
     counts = {key: n for key, (n, _) in _grouped(filters, [rows_d, columns_d], unit).items()}
-    row_totals = {key[0]: n for key, (n, _) in _grouped(filters, [rows_d], unit).items()}
-    column_totals = {key[0]: n for key, (n, _) in _grouped(filters, [columns_d], unit).items()}
-    total, _ = _total(filters, unit)
+    # A margin is the sum of its cells when every case sits in exactly one cell of it: counting cases,
+    # across a single-valued dimension. Otherwise the database counts it.
+    summable = {d.name: unit == "cases" and not d.multi_valued for d in (rows_d, columns_d)}
+    row_totals = _margin(counts, 0) if summable[columns_d.name] else _counts_of(filters, rows_d, unit)
+    column_totals = _margin(counts, 1) if summable[rows_d.name] else _counts_of(filters, columns_d, unit)
+    if summable[rows_d.name]:
+        total = sum(row_totals.values())
+    elif summable[columns_d.name]:
+        total = sum(column_totals.values())
+    else:
+        total, _ = _total(filters, unit)
     if column_keys is None:
         column_keys = _ordered_keys(columns_d, column_totals)
     return build_crosstab(
@@ -137,6 +145,17 @@ def crosstab(row_dimension: str, column_dimension: str, filters: CaseFilter | No
         row_labels=rows_d.labels(), column_labels=columns_d.labels(),
         row_totals=row_totals, column_totals=column_totals, total=total, threshold=threshold,
     )
+
+
+def _margin(counts: dict[tuple[str, str], int], axis: int) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for key, n in counts.items():
+        totals[key[axis]] = totals.get(key[axis], 0) + n
+    return totals
+
+
+def _counts_of(filters: CaseFilter | None, d: Dimension, unit: str) -> dict[str, int]:
+    return {key[0]: n for key, (n, _) in _grouped(filters, [d], unit).items()}
 
 
 def trend(dimension_name: str, filters: CaseFilter | None = None, unit: str = "cases",
