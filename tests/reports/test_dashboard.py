@@ -172,3 +172,14 @@ def test_the_report_downloads_in_every_format_and_analysts_only_get_it_suppresse
     assert restricted["suppression_threshold"] is None and published["suppression_threshold"] == 5
     assert client_as(analyst).get(url + "?year=abc").status_code == 400
     assert client_as(analyst).get(url + "?year=2010&format=pdf").status_code == 400
+
+
+def test_the_suppression_threshold_is_configurable(cases, analyst, client_as, settings):
+    settings.STATS_SUPPRESSION_THRESHOLD = 10
+    year = cases[cases.year == 2010]
+    counts = year[year.department != ""].department.value_counts()
+    rows = _csv(client_as(analyst).get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010"))
+    for code, count in counts.items():
+        shown = rows[code][1]
+        assert shown == "reservado" or (int(shown) == count and count >= 10)
+    assert any(rows[code][1] == "reservado" for code, count in counts.items() if 5 <= count < 10)
