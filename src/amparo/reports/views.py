@@ -10,11 +10,11 @@ from amparo.accounts.access import may_see_identities
 from amparo.core import geography
 from amparo.reports import dashboard
 from amparo.reports.annual import build_annual_report
-from amparo.reports.html_report import formatted_rows
 from amparo.reports.domain.json_report import table_json
 from amparo.reports.domain.tabular_files import write_csv, write_xlsx
 from amparo.reports.domain.tilemap import TILES
 from amparo.reports.filters import StatsFilterForm, years_with_cases
+from amparo.reports.html_report import formatted_rows
 from amparo.reports.tables import hidden_text, report_crosstab
 from amparo.reports.writers import FORMATS, render_report, report_filename
 from amparo.stats import engine
@@ -52,8 +52,7 @@ def _table_context(request, table, drill: str | None = None) -> dict:
         for row in rows:
             if row["key"] not in ("total", "unknown") and drill != "district":
                 row["link"] = _query(request, **{drill: row["key"]}, **{k: None for k in lower})
-    downloads = {fmt: f"{table.slug}.{fmt}" for fmt in ("csv", "xlsx")}
-    return {"table": table, "rows": rows, "chart": table.chart, "downloads": downloads, "query": request.GET.urlencode()}
+    return {"table": table, "rows": rows, "chart": table.chart, "query": request.GET.urlencode()}
 
 
 def _breadcrumb(request, form) -> list[tuple[str, str | None]]:
