@@ -107,10 +107,16 @@ def test_bad_input_is_refused_with_a_clear_message(registry, args, message):
         run(*args, "--lang", "en")
 
 
+def _console_environment(data_dir) -> dict:
+    """This environment on a fresh embedded database: the test database of a PostgreSQL run is not the console's."""
+    environment = {k: v for k, v in os.environ.items() if k != "AMPARO_DATABASE_URL"}
+    return environment | {"AMPARO_DATA_DIR": str(data_dir)}
+
+
 def test_bad_input_from_the_console_exits_non_zero_without_a_traceback(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", "from amparo.cli import main; main()", "stats", "--by", "colour", "--lang", "en"],
-        capture_output=True, text=True, env={**os.environ, "AMPARO_DATA_DIR": str(tmp_path)}, timeout=120,
+        capture_output=True, text=True, env=_console_environment(tmp_path), timeout=120,
     )
     assert result.returncode != 0
     assert "unknown dimension 'colour'" in result.stderr
