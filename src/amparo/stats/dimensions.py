@@ -95,8 +95,8 @@ def _codelist_order(codelist: codelists.Codelist) -> Callable[[], list[str]]:
 def _band_expression(bands: tuple[age_bands.AgeBand, ...]) -> Callable[[], CaseWhen]:
     def expression():
         whens = [
-            When(Q(age_when_trafficked__gte=b.lower) & (Q() if b.upper is None else Q(age_when_trafficked__lte=b.upper)),
-                 then=Value(b.label))
+            When(Q(age_when_trafficked__gte=b.lower)
+                 & (Q() if b.upper is None else Q(age_when_trafficked__lte=b.upper)), then=Value(b.label))
             for b in bands
         ]
         return CaseWhen(*whens, default=Value(UNKNOWN), output_field=CharField())
@@ -108,7 +108,9 @@ def _band_labels(bands) -> Callable[[], dict[str, str]]:
 
 
 def _place_labels(level: str) -> Callable[[], dict[str, str]]:
-    listing = {"department": geography.departments, "province": geography.provinces, "district": geography.districts}[level]
+    listing = {
+        "department": geography.departments, "province": geography.provinces, "district": geography.districts,
+    }[level]
     return lambda: {**{p.ubigeo: p.name for p in listing()}, **_unknown_label()}
 
 
@@ -171,7 +173,8 @@ def _source_labels():
 
 
 def _exploitation_relation():
-    return {"exploitation_code": FilteredRelation("coded_values", condition=Q(coded_values__field=CaseCode.Field.EXPLOITATION))}
+    condition = Q(coded_values__field=CaseCode.Field.EXPLOITATION)
+    return {"exploitation_code": FilteredRelation("coded_values", condition=condition)}
 
 
 def _yes_no_labels():

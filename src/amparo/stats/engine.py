@@ -164,7 +164,7 @@ def _counts_of(filters: CaseFilter | None, d: Dimension, unit: str) -> dict[str,
 
 def trend(dimension_name: str, filters: CaseFilter | None = None, unit: str = "cases",
           *, suppress: bool | int = False) -> CrossTable:
-    """A dimension by year: rows are the dimension's values, columns every year from the first to the last (zeros kept)."""
+    """A dimension by year: rows are its values, columns every year from the first to the last (zeros kept)."""
     if filters and filters.years:
         years = sorted(set(filters.years))
     else:

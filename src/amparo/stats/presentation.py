@@ -59,7 +59,8 @@ def render_terminal(table: Table) -> str:
     numeric = {2, 3, 4, 5}
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        padded = (c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(padded).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     lines = [line(header), rule, *map(line, body), rule, line(footer)]

@@ -50,7 +50,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--by", default="department",
                             help="dimension to count by: " + ", ".join(engine.DIMENSIONS))
-        parser.add_argument("--year", action="append", default=[], help="a year or a range such as 2010-2012 (repeatable)")
+        parser.add_argument("--year", action="append", default=[],
+                            help="a year or a range such as 2010-2012 (repeatable)")
         parser.add_argument("--department", action="append", default=[],
                             help="a department name or 2-digit ubigeo code (repeatable)")
         parser.add_argument("--unit", default="cases", help="cases (reports) or victims (unique persons)")
