@@ -1,5 +1,5 @@
 """The care pages: permissions per role per page, the rule enforced on direct posts, overdue alerts,
-re-trafficking rates and prevention planning."""
+re-trafficking rates."""
 
 from datetime import date, timedelta
 
@@ -44,7 +44,6 @@ def test_care_pages_by_role(family_case, personas, client_as, role, home, case_p
 def test_statistics_pages_by_role(personas, client_as, role, expected):
     client = client_as(personas[role])
     assert client.get(reverse("casework-statistics")).status_code == expected
-    assert client.get(reverse("casework-prevention")).status_code == expected
 
 
 def test_outsiders_never_reach_a_case_or_its_plans(family_case, case_worker, outsider, client_as):
@@ -156,21 +155,3 @@ def test_retrafficking_rates_match_an_independent_count(organisation, case_worke
     by_family = {r["key"]: (r["placements"], r["retrafficked"]) for r in tables["by_family_facilitated"]}
     expected = frame.groupby("family")["retrafficked"].agg(["count", "sum"])
     assert by_family == {bool(f): (int(row["count"]), int(row["sum"])) for f, row in expected.iterrows()}
-
-
-def test_prevention_lists_districts_by_family_facilitated_cases(organisation, case_worker, analyst, supervisor,
-                                                                client_as):
-    districts = ["150132"] * 6 + ["080101"] * 2
-    for i, code in enumerate(districts):
-        record = family_record(f"DIST-{i}")
-        record.events[0].ubigeo = code
-        case_register(record=record, source=organisation, owner=case_worker)
-    not_family = family_record("DIST-X")
-    not_family.perpetrators = []
-    case_register(record=not_family, source=organisation, owner=case_worker)
-    expected = pd.Series(districts).value_counts()
-    rows = client_as(supervisor).get(reverse("casework-prevention")).context["rows"]
-    assert [(r["ubigeo"], r["cases"]) for r in rows] == list(zip(expected.index, expected.tolist()))
-    assert rows[0]["district"] == "San Juan de Lurigancho" and rows[1]["department"] == "Cusco"
-    analyst_rows = client_as(analyst).get(reverse("casework-prevention")).context["rows"]
-    assert [r["shown"] for r in analyst_rows] == [6, None]  # fewer than 5 is hidden from analysts

@@ -69,3 +69,9 @@ def victims_with_identity_number(user, number: str, request=None) -> QuerySet[Pe
     ).distinct()
     audit_record(user=user, action=AuditAction.IDENTITY_SEARCH, details={"matches": victims.count()}, request=request)
     return victims
+
+
+def statistics_suppressed_for(user) -> bool:
+    """Small cells are hidden from everyone who may not see victims' identities (analysts, the public):
+    a count of one or two can point at a child."""
+    return not may_see_identities(user)

@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from amparo.accounts.access import case_for, cases_visible_to
-from amparo.accounts.roles import Role
+from amparo.accounts.access import case_for, cases_visible_to, statistics_suppressed_for
 from amparo.casework import care_services
 from amparo.casework.care_services import ReintegrationRefused
 from amparo.casework.domain.reintegration import is_family_return
@@ -26,7 +25,7 @@ from amparo.casework.forms import (
 )
 from amparo.casework.models import FollowUpVisit, Referral, ReintegrationPlan
 from amparo.casework.permissions import APPROVER_ROLES, CARE_ROLES, STATISTICS_ROLES, has_role
-from amparo.casework.selectors import family_facilitated_districts, retrafficking_rates, visits_for
+from amparo.casework.selectors import retrafficking_rates, visits_for
 from amparo.core import codelists
 from amparo.stats.domain.disclosure import DEFAULT_THRESHOLD, is_sensitive
 
@@ -228,8 +227,8 @@ def home_view(request):
 
 
 def _suppress(value: int, user) -> int | None:
-    """Analysts see small counts as hidden (they could point at one child)."""
-    return None if user.role == Role.ANALYST and is_sensitive(value, DEFAULT_THRESHOLD) else value
+    """Small counts are hidden from those who may not see identities (they could point at one child)."""
+    return None if statistics_suppressed_for(user) and is_sensitive(value, DEFAULT_THRESHOLD) else value
 
 
 @login_required
@@ -247,14 +246,3 @@ def statistics_view(request):
             hidden = _suppress(row["placements"], request.user) is None or _suppress(row["retrafficked"], request.user) is None
             tables[name].append({"label": labels[name].get(row["key"], row["key"]), "hidden": hidden, **row})
     return render(request, "casework/statistics.html", {"tables": tables, "threshold": DEFAULT_THRESHOLD})
-
-
-@login_required
-def prevention_view(request):
-    """Districts with the most family-facilitated cases, for planning parent-education programmes."""
-    if not has_role(request.user, STATISTICS_ROLES):
-        raise PermissionDenied
-    rows = family_facilitated_districts(cases_visible_to(request.user))
-    for row in rows:
-        row["shown"] = _suppress(row["cases"], request.user)
-    return render(request, "casework/prevention.html", {"rows": rows, "threshold": DEFAULT_THRESHOLD})

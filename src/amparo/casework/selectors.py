@@ -8,7 +8,6 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from amparo.accounts.roles import Role
 from amparo.casework.domain.reintegration import ApprovalFacts, CaseFacts, PersonRef
 from amparo.casework.models import CareArrangement, FollowUpVisit, ReintegrationPlan
-from amparo.core import geography
 from amparo.registry.models import Case, CaseCode, Person, PersonIdentity
 from amparo.registry.records import CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
 
@@ -119,22 +118,3 @@ def retrafficking_rates(cases: QuerySet[Case] | None = None) -> dict[str, list[d
         ]
 
     return {"by_placement_type": rows("arrangement_type"), "by_family_facilitated": rows("case__family_facilitated")}
-
-
-def family_facilitated_districts(cases: QuerySet[Case], limit: int = 50) -> list[dict]:
-    """Districts with the most family-facilitated cases, most first, with their province and department names."""
-    grouped = (
-        cases.filter(family_facilitated=True).exclude(district_code="").order_by()
-        .values("district_code").annotate(cases=Count("id")).order_by("-cases", "district_code")[:limit]
-    )
-    result = []
-    for row in grouped:
-        code = row["district_code"]
-        result.append({
-            "ubigeo": code,
-            "district": geography.place(code).name,
-            "province": geography.place(code[:4]).name,
-            "department": geography.place(code[:2]).name,
-            "cases": row["cases"],
-        })
-    return result

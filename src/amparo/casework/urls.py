@@ -19,5 +19,4 @@ urlpatterns = [
          name="casework-referral-status"),
     path("casework/", care_views.home_view, name="casework-home"),
     path("casework/statistics/", care_views.statistics_view, name="casework-statistics"),
-    path("casework/prevention/", care_views.prevention_view, name="casework-prevention"),
 ]

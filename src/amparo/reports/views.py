@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext
 
-from amparo.accounts.access import may_see_identities
+from amparo.accounts.access import statistics_suppressed_for
 from amparo.core import geography
 from amparo.reports import dashboard
 from amparo.reports.annual import build_annual_report
@@ -21,11 +21,6 @@ from amparo.stats import engine
 from amparo.stats.dimensions import DIMENSIONS
 
 HIDDEN = "—"
-
-
-def suppression_for(user) -> bool:
-    """Small cells are hidden from everyone who may not see victims' identities (analysts, the public)."""
-    return not may_see_identities(user)
 
 
 def _valid_form(request) -> StatsFilterForm:
@@ -70,14 +65,14 @@ def _breadcrumb(request, form) -> list[tuple[str, str | None]]:
 @login_required
 def dashboard_view(request):
     form = _valid_form(request)
-    context = {"form": form, "formats": list(FORMATS), "suppressed": suppression_for(request.user)}
+    context = {"form": form, "formats": list(FORMATS), "suppressed": statistics_suppressed_for(request.user)}
     if not form.is_valid():
         return render(request, "reports/dashboard.html", context, status=400)
     filters = form.case_filter()
     level = form.place_level()
     tile_links = {code: _query(request, department=code[:2], province=code if len(code) == 4 else None, district=None)
                   for code, *_ in TILES}
-    data = dashboard.overview(filters, level, suppression_for(request.user), tile_links)
+    data = dashboard.overview(filters, level, statistics_suppressed_for(request.user), tile_links)
     context.update(data)
     context.update({
         "years": filters.years,
@@ -92,10 +87,10 @@ def dashboard_view(request):
 @login_required
 def hotspots_view(request):
     form = _valid_form(request)
-    context = {"form": form, "suppressed": suppression_for(request.user)}
+    context = {"form": form, "suppressed": statistics_suppressed_for(request.user)}
     if not form.is_valid():
         return render(request, "reports/hotspots.html", context, status=400)
-    table = dashboard.hotspots_table(form.case_filter(), suppression_for(request.user))
+    table = dashboard.hotspots_table(form.case_filter(), statistics_suppressed_for(request.user))
     context.update({"hotspots": _table_context(request, table), "years": form.case_filter().years})
     return render(request, "reports/hotspots.html", context)
 
@@ -117,7 +112,7 @@ def table_download_view(request, name: str, fmt: str):
     form = _valid_form(request)
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain; charset=utf-8")
-    table = _named_table(name, form, suppression_for(request.user))
+    table = _named_table(name, form, statistics_suppressed_for(request.user))
     if fmt == "csv":
         response = HttpResponse(write_csv(table, hidden=hidden_text()), content_type="text/csv; charset=utf-8")
     else:
@@ -143,7 +138,7 @@ def api_headline_view(request):
     form, error = _api_form(request)
     if error:
         return error
-    suppress = suppression_for(request.user)
+    suppress = statistics_suppressed_for(request.user)
     filters = form.case_filter()
     figures = dashboard.headline(engine.count_by("department", filters, suppress=suppress))
     return JsonResponse({
@@ -167,7 +162,7 @@ def api_count_view(request, dimension: str):
     form, error = _api_form(request)
     if error:
         return error
-    suppress = suppression_for(request.user)
+    suppress = statistics_suppressed_for(request.user)
     if dimension == "hotspots":
         table = dashboard.hotspots_table(form.case_filter(), suppress)
     else:
@@ -185,7 +180,7 @@ def api_crosstab_view(request, rows: str, columns: str):
     form, error = _api_form(request)
     if error:
         return error
-    table = engine.crosstab(rows, columns, form.case_filter(), suppress=suppression_for(request.user))
+    table = engine.crosstab(rows, columns, form.case_filter(), suppress=statistics_suppressed_for(request.user))
     title = f"{DIMENSIONS[rows].title} × {DIMENSIONS[columns].title}"
     return JsonResponse(table_json(report_crosstab(table, slug=f"{rows}-{columns}", title=title, definition=title)))
 
@@ -201,7 +196,7 @@ def report_download_view(request):
     fmt = request.GET.get("format", "html")
     if lang not in ("es", "en") or fmt not in FORMATS or not 1900 <= year <= 2100:
         return HttpResponseBadRequest(gettext("Unknown language, format or year."), content_type="text/plain; charset=utf-8")
-    suppress = suppression_for(request.user) or request.GET.get("suppress") == "1"
+    suppress = statistics_suppressed_for(request.user) or request.GET.get("suppress") == "1"
     report = build_annual_report(year=year, lang=lang, suppress=suppress)
     response = HttpResponse(render_report(report, fmt), content_type=FORMATS[fmt][0])
     response["Content-Disposition"] = f'attachment; filename="{report_filename(report, fmt)}"'
