@@ -259,3 +259,19 @@ def test_suppression_threshold_comes_from_settings(registry, settings):
 
 def test_years_without_cases(registry):
     assert engine.years_without_cases([2009, 2010, 2031]) == [2009, 2031]
+
+
+@pytest.mark.parametrize("name,queries", [
+    ("department", 1),  # one GROUP BY; the total is the sum of the groups
+    ("age_group", 1),
+    ("exploitation", 2),  # GROUP BY and the total: a case can be in several groups
+    ("source", 2),  # GROUP BY and the organisations' names
+])
+def test_count_by_runs_one_group_by_in_the_database(registry, django_assert_num_queries, name, queries):
+    with django_assert_num_queries(queries):
+        engine.count_by(name, Y2010)
+
+
+def test_crosstab_of_single_valued_dimensions_is_one_query(registry, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        engine.crosstab("department", "sex", Y2010)
