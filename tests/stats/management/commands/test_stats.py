@@ -97,6 +97,8 @@ def test_terminal_table_in_spanish_notes_multiple_values_and_suppression(registr
     (["--year", "2031"], "no cases registered in 2031"),
     (["--year", "2010", "--year", "2030-2031"], "no cases registered in 2030, 2031"),
     (["--year", "20x0"], "'20x0' is not a year or a range of years"),
+    (["--year", "0000"], "'0000' is not a year or a range of years"),
+    (["--year", "2010-"], "'2010-' is not a year or a range of years"),
     (["--year", "2012-2010"], "ends before it starts"),
     (["--by", "colour"], "unknown dimension 'colour' for --by; valid: year, department, lima_area"),
     (["--unit", "reports"], "valid: cases, victims"),

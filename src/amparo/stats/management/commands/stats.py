@@ -13,6 +13,7 @@ from amparo.stats import engine
 from amparo.stats.presentation import render_terminal, table_records
 
 _YEAR = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # the registry holds no case outside these
 
 
 def parse_years(values: list[str]) -> tuple[int, ...]:
@@ -20,7 +21,7 @@ def parse_years(values: list[str]) -> tuple[int, ...]:
     years: list[int] = []
     for value in values:
         match = _YEAR.match(value)
-        if not match:
+        if not match or not all(FIRST_YEAR <= int(y) <= LAST_YEAR for y in match.groups() if y):
             raise CommandError(_("%(value)r is not a year or a range of years such as 2010-2012") % {"value": value})
         first = int(match.group(1))
         last = int(match.group(2) or first)
