@@ -48,9 +48,14 @@ def _ensure_schema(command: str) -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    from django.db.utils import OperationalError
+
     if command in _SCHEMA_FREE:
         return
-    executor = MigrationExecutor(connection)
+    try:
+        executor = MigrationExecutor(connection)
+    except OperationalError as error:
+        sys.exit(f"Cannot reach the database: {error}".strip())
     if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
         return
     if connection.vendor == "sqlite":

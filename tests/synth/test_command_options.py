@@ -48,6 +48,7 @@ def test_it_refuses_an_output_path_that_is_a_file(tmp_path):
 
 def _run(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "AMPARO_DATA_DIR": tempfile.mkdtemp(prefix="amparo-synth-cli-")}
+    env.pop("AMPARO_DATABASE_URL", None)  # a fresh embedded database, whichever database the suite runs on
     return subprocess.run([str(AMPARO), "synth", *args], capture_output=True, text=True, env=env, timeout=120)
 
 
