@@ -5,6 +5,7 @@ AMPARO_DATABASE_URL   postgresql://user:pass@host:port/name for multi-user deplo
 AMPARO_SECRET_KEY     Django's signing key (default: generated once into the data directory)
 AMPARO_DEBUG          "True" or "False" (default False)
 AMPARO_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
+AMPARO_SUPPRESSION_THRESHOLD  smallest count shown to roles without identity access (default 5)
 AMPARO_HTTPS          "True" behind an HTTPS reverse proxy: secure cookies, HSTS, redirect (default False)
 AMPARO_BEHIND_PROXY   "True" to take the client address from X-Forwarded-For (default: AMPARO_HTTPS)
 """
@@ -29,6 +30,15 @@ def env_bool(name: str, default: bool) -> bool:
     if value not in ("True", "False"):
         raise ImproperlyConfigured(f"{name} must be 'True' or 'False', not {value!r}")
     return value == "True"
+
+
+def env_int(name: str, default: int, minimum: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+    return int(value)
 
 
 DATA_DIR = data_dir()
@@ -196,6 +206,9 @@ AXES_CLIENT_IP_CALLABLE = "amparo.audit.services.client_address"
 
 # Second factor (django-otp): TOTP, required for administrators (amparo.accounts.middleware).
 OTP_TOTP_ISSUER = "Amparo"
+
+# Published statistics hide counts from 1 to this threshold minus one (with secondary suppression).
+STATS_SUPPRESSION_THRESHOLD = env_int("AMPARO_SUPPRESSION_THRESHOLD", 5, minimum=2)
 
 LOGGING = {
     "version": 1,
