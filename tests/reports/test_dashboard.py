@@ -183,3 +183,14 @@ def test_the_suppression_threshold_is_configurable(cases, analyst, client_as, se
         shown = rows[code][1]
         assert shown == "reservado" or (int(shown) == count and count >= 10)
     assert any(rows[code][1] == "reservado" for code, count in counts.items() if 5 <= count < 10)
+
+
+def test_every_download_is_written_to_the_audit_log(cases, analyst, client_as):
+    from amparo.audit.models import AuditEvent
+
+    client = client_as(analyst)
+    client.get(reverse("dashboard-table", args=["sex", "csv"]) + "?year=2010")
+    client.get(reverse("report-download") + "?year=2010&format=json")
+    events = list(AuditEvent.objects.filter(user=analyst, action="export").order_by("id").values_list("details", flat=True))
+    assert [e.get("table") or e.get("report") for e in events] == ["sex", 2010]
+    assert all(e["suppressed"] for e in events)

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import get_language, gettext
 
 from amparo.accounts.access import statistics_suppressed_for
+from amparo.audit.models import AuditAction
+from amparo.audit.services import audit_record
 from amparo.core import geography
 from amparo.reports import dashboard
 from amparo.reports.annual import build_annual_report
@@ -112,13 +114,16 @@ def table_download_view(request, name: str, fmt: str):
     form = _valid_form(request)
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain; charset=utf-8")
-    table = _named_table(name, form, statistics_suppressed_for(request.user))
+    table_suppressed = statistics_suppressed_for(request.user)
+    table = _named_table(name, form, table_suppressed)
     if fmt == "csv":
         response = HttpResponse(write_csv(table, hidden=hidden_text()), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(write_xlsx([table], hidden=hidden_text()), content_type=FORMATS["xlsx"][0])
     years = "-".join(str(y) for y in form.case_filter().years)
     response["Content-Disposition"] = f'attachment; filename="amparo-{table.slug}-{years}.{fmt}"'
+    audit_record(user=request.user, action=AuditAction.EXPORT, request=request,
+                 details={"table": table.slug, "years": years, "format": fmt, "suppressed": table_suppressed})
     return response
 
 
@@ -200,4 +205,6 @@ def report_download_view(request):
     report = build_annual_report(year=year, lang=lang, suppress=suppress)
     response = HttpResponse(render_report(report, fmt), content_type=FORMATS[fmt][0])
     response["Content-Disposition"] = f'attachment; filename="{report_filename(report, fmt)}"'
+    audit_record(user=request.user, action=AuditAction.EXPORT, request=request,
+                 details={"report": year, "language": lang, "format": fmt, "suppressed": suppress})
     return response
