@@ -78,3 +78,16 @@ def test_amparo_help_lists_amparo_commands_in_the_terminal_language(monkeypatch,
     for command in ("demo", "serve", "synth", "stats"):
         assert f"\n  {command} " in out
     assert "From nothing to a running site" in out
+
+
+def test_serve_says_so_when_the_port_is_taken():
+    import socket
+
+    from django.core.management.base import CommandError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError, match=str(port)):
+            call_command("serve", "--port", str(port))

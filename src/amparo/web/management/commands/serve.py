@@ -22,4 +22,10 @@ class Command(BaseCommand):
         if threads < 1:
             raise CommandError(_("At least one thread is needed."))
         self.stdout.write(_("Amparo is serving on http://%(host)s:%(port)s/ (Ctrl+C to stop)") % {"host": host, "port": port})
-        serve(application, host=host, port=port, threads=threads, ident="Amparo")
+        try:
+            serve(application, host=host, port=port, threads=threads, ident="Amparo")
+        except OSError as error:  # the address is taken or cannot be bound
+            raise CommandError(
+                _("Cannot listen on %(host)s:%(port)s (%(error)s). Is Amparo already running? Try --port.")
+                % {"host": host, "port": port, "error": error.strerror or error}
+            )
