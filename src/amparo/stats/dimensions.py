@@ -7,19 +7,16 @@ key. Missing values ("", NULL, no perpetrator, no exploitation recorded)
 become the key "unknown".
 """
 
-import gettext
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 
-import pycountry
 from django.db.models import CharField, F, FilteredRelation, Func, Q, Value, When
 from django.db.models import Case as CaseWhen
 from django.db.models.functions import Cast, Coalesce, ExtractYear
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import age_bands, codelists, geography
+from amparo.core.countries import country_names
 from amparo.registry.models import CaseCode, Organisation
 
 UNKNOWN = "unknown"
@@ -158,14 +155,8 @@ def _relationship_group_expression():
     )
 
 
-@cache
-def _country_translation(language: str) -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
-
-
 def _citizenship_labels():
-    translation = _country_translation((get_language() or "en").split("-")[0])
-    return {**{c.alpha_2: translation.gettext(c.name) for c in pycountry.countries}, **_unknown_label()}
+    return {**country_names(), **_unknown_label()}
 
 
 def _source_labels():

@@ -8,7 +8,6 @@ quarantined with its reason.
 
 from __future__ import annotations
 
-import gettext as gettext_module
 import re
 from datetime import date, datetime
 from functools import cache
@@ -16,6 +15,7 @@ from functools import cache
 import pycountry
 
 from amparo.core import codelists, geography
+from amparo.core.countries import country_translation
 from amparo.core.text import fold
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -119,7 +119,7 @@ def normalise_relationships(value: str) -> tuple[list[str], list[str]]:
 @cache
 def _country_index() -> dict[str, str]:
     """folded code or name (English or Spanish, as pycountry ships them) -> ISO alpha-2."""
-    spanish = gettext_module.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
+    spanish = country_translation("es")
     index: dict[str, str] = {}
     for country in pycountry.countries:
         names = [country.name, getattr(country, "official_name", ""), getattr(country, "common_name", "")]
@@ -139,11 +139,6 @@ def normalise_country(value: str) -> str | None:
     if not key:
         return ""
     return _country_index().get(key)
-
-
-def alpha_3(alpha_2: str) -> str:
-    country = pycountry.countries.get(alpha_2=alpha_2) if alpha_2 else None
-    return country.alpha_3 if country else ""
 
 
 def normalise_place(ubigeo: str, department: str = "") -> str | None:

@@ -13,7 +13,7 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import age_bands
-from amparo.exchange.domain import normalise as norm
+from amparo.core.countries import alpha_3
 from amparo.exchange.domain.readers import ROW, Table
 from amparo.exchange.formats import ctdc
 
@@ -111,8 +111,8 @@ def from_cases(cases: pl.DataFrame, include_identities: bool = False) -> pl.Data
         cases["registration_date"].dt.year().cast(pl.String).alias("yearOfRegistration"),
         cases["gender"].replace_strict(ctdc.GENDER_SYNTHETIC, default="").alias("gender"),
         cases["age"].map_elements(_age_broad, return_dtype=pl.String, skip_nulls=False).alias("ageBroad"),
-        cases["citizenship"].map_elements(norm.alpha_3, return_dtype=pl.String).alias("citizenship"),
-        cases["exploitation_country"].map_elements(norm.alpha_3, return_dtype=pl.String).alias("CountryOfExploitation"),
+        cases["citizenship"].map_elements(alpha_3, return_dtype=pl.String).alias("citizenship"),
+        cases["exploitation_country"].map_elements(alpha_3, return_dtype=pl.String).alias("CountryOfExploitation"),
         pl.repeat("", cases.height, eager=True, dtype=pl.String).alias("traffickMonths"),
         *flags("control_methods", {f: members for f, (members, _code) in MEANS.items()}),
         *flags("exploitation_types", {f: {code} for f, code in EXPLOIT.items()}),
