@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from amparo.accounts.roles import Role
+from amparo.exchange.permissions import IMPORT_ROLES
 from amparo.exchange.domain import writers
 from amparo.exchange.forms import ImportForm
 from amparo.exchange.formats import amparo as amparo_format
@@ -19,7 +19,6 @@ from amparo.exchange.models import ImportBatch
 from amparo.exchange.rejections import problem_lines, rejection_frame
 from amparo.exchange.services import FileImport, ImportRefused
 
-IMPORT_ROLES = (Role.DATA_MANAGER, Role.ADMINISTRATOR)
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
