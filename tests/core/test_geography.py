@@ -38,11 +38,10 @@ def test_unknown_department_is_refused_with_its_name():
 
 
 def test_lima_metropolitana_is_distinguishable_from_the_rest_of_lima_and_callao():
-    assert geography.find_place("Lima Metropolitana").ubigeo == "1501"
-    assert geography.lima_area("150101") == "metropolitana"
-    assert geography.lima_area("150501") == "provincias"
-    assert geography.lima_area("070101") == "callao"
-    assert geography.lima_area("080101") is None
+    assert geography.find_place("Lima Metropolitana").ubigeo == geography.LIMA_METROPOLITANA == "1501"
+    assert geography.place("150501").province_code != geography.LIMA_METROPOLITANA
+    assert geography.place("150501").department_code == geography.LIMA_DEPARTMENT == "15"
+    assert geography.find_department("Callao").ubigeo == geography.CALLAO == "07"
 
 
 def test_iso_3166_2_codes():

@@ -174,15 +174,3 @@ def iso_3166_2(ubigeo: str) -> str:
         return "PE-LMA"
     name = _iso_by_department()[code[:2]]
     return next(s.code for s in pycountry.subdivisions.get(country_code="PE") if s.name == name)
-
-
-def lima_area(ubigeo: str) -> str | None:
-    """'metropolitana', 'provincias' or 'callao' for places in Lima or Callao, None elsewhere."""
-    code = normalise_ubigeo(ubigeo)
-    if code.startswith(CALLAO):
-        return "callao"
-    if code.startswith(LIMA_METROPOLITANA):
-        return "metropolitana"
-    if code.startswith(LIMA_DEPARTMENT):
-        return "provincias"
-    return None

@@ -7,7 +7,8 @@ from amparo.reports.domain.choropleth import Department, choropleth
 from amparo.reports.domain.colours import SHARE_SCALE, count_scale
 from amparo.reports.domain.numbers import format_int, format_percent
 from amparo.reports.domain.presentation import Graphic
-from amparo.reports.domain.tilemap import LIMA_METROPOLITANA, tile_map
+from amparo.core.geography import LIMA_METROPOLITANA
+from amparo.reports.domain.tilemap import tile_map
 from amparo.stats.engine import Table
 
 

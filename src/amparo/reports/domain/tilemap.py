@@ -9,9 +9,8 @@ Lima tile stands for the rest of Lima department when Lima Metropolitana
 from collections.abc import Callable, Mapping
 from html import escape
 
+from amparo.core.geography import LIMA_METROPOLITANA
 from amparo.reports.domain.colours import INK, ZERO_FILL, Scale, legend
-
-LIMA_METROPOLITANA = "1501"
 
 # (code, column, row, abbreviation from ISO 3166-2:PE)
 TILES: tuple[tuple[str, int, int, str], ...] = (
