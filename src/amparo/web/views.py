@@ -3,8 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.template.loader import select_template
-from django.template import TemplateDoesNotExist
 
 from amparo.accounts.access import case_for, identity_for
 from amparo.core import codelists
@@ -38,10 +36,6 @@ def case_detail_view(request, pk: int):
     case = case_for(request.user, pk)
     details = case_detail(case=case)
     codes = details["codes"]
-    try:
-        actions_template = select_template(["casework/_case_actions.html"]).template.name
-    except TemplateDoesNotExist:
-        actions_template = None
     return render(request, "web/case_detail.html", {
         "case": case,
         "identity": identity_for(request.user, case, request),
@@ -62,5 +56,4 @@ def case_detail_view(request, pk: int):
              "date": e.date}
             for e in details["events"]
         ],
-        "actions_template": actions_template,
     })
