@@ -155,3 +155,8 @@ def test_retrafficking_rates_match_an_independent_count(organisation, case_worke
     by_family = {r["key"]: (r["placements"], r["retrafficked"]) for r in tables["by_family_facilitated"]}
     expected = frame.groupby("family")["retrafficked"].agg(["count", "sum"])
     assert by_family == {bool(f): (int(row["count"]), int(row["sum"])) for f, row in expected.iterrows()}
+
+
+def test_casework_statistics_use_the_configured_suppression_threshold(analyst, client_as, settings):
+    settings.STATS_SUPPRESSION_THRESHOLD = 11
+    assert client_as(analyst).get(reverse("casework-statistics")).context["threshold"] == 11

@@ -27,7 +27,8 @@ from amparo.casework.models import FollowUpVisit, Referral, ReintegrationPlan
 from amparo.casework.permissions import APPROVER_ROLES, CARE_ROLES, STATISTICS_ROLES, has_role
 from amparo.casework.selectors import retrafficking_rates, visits_for
 from amparo.core import codelists
-from amparo.stats.domain.disclosure import DEFAULT_THRESHOLD, is_sensitive
+from amparo.stats.domain.disclosure import is_sensitive
+from amparo.stats.engine import suppression_threshold
 
 
 def _care_case(request, pk):
@@ -226,9 +227,9 @@ def home_view(request):
     return render(request, "casework/home.html", {"overdue": overdue, "upcoming": upcoming})
 
 
-def _suppress(value: int, user) -> int | None:
+def _suppress(value: int, user, threshold: int) -> int | None:
     """Small counts are hidden from those who may not see identities (they could point at one child)."""
-    return None if statistics_suppressed_for(user) and is_sensitive(value, DEFAULT_THRESHOLD) else value
+    return None if statistics_suppressed_for(user) and is_sensitive(value, threshold) else value
 
 
 @login_required
@@ -239,10 +240,12 @@ def statistics_view(request):
     rates = retrafficking_rates(cases_visible_to(request.user))
     labels = {"by_placement_type": dict(codelists.CARE_ARRANGEMENT_TYPE.choices),
               "by_family_facilitated": {True: _("Family-facilitated"), False: _("Not family-facilitated")}}
+    threshold = suppression_threshold(True)
     tables = {}
     for name, rows in rates.items():
         tables[name] = []
         for row in rows:
-            hidden = _suppress(row["placements"], request.user) is None or _suppress(row["retrafficked"], request.user) is None
+            hidden = (_suppress(row["placements"], request.user, threshold) is None
+                      or _suppress(row["retrafficked"], request.user, threshold) is None)
             tables[name].append({"label": labels[name].get(row["key"], row["key"]), "hidden": hidden, **row})
-    return render(request, "casework/statistics.html", {"tables": tables, "threshold": DEFAULT_THRESHOLD})
+    return render(request, "casework/statistics.html", {"tables": tables, "threshold": threshold})
