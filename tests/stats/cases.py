@@ -9,10 +9,10 @@ from datetime import date
 
 from amparo.registry.models import Case, Organisation
 from amparo.registry.records import CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
-from amparo.registry.services import cases_register
+from amparo.registry.services import cases_register, registry_changed
 
 
-def _case(ref, year, ubigeo, gender, age, exploitation, relationships, network, status, citizenship="PE",
+def case_record(ref, year, ubigeo, gender, age, exploitation, relationships, network, status, citizenship="PE",
           household=False):
     return CaseRecord(
         source_record_id=ref,
@@ -31,23 +31,23 @@ SEX, LAB, CHILD = "SexualExploitation", "ForcedLabour", "ChildLabour"
 F, M = "Feminine", "Masculine"
 
 POLICE_CASES = [
-    _case("L01", 2010, "150101", F, 14, [SEX], ["parent"], "no", "A"),
-    _case("L02", 2010, "150132", F, 15, [SEX, LAB], ["uncle_aunt", "friend_acquaintance"], "no", "A"),
-    _case("L05", 2010, "150501", F, 22, [LAB], ["employer"], "yes", "A"),
-    _case("L06", 2010, "070101", F, 19, [SEX], ["stranger"], "yes", "P", citizenship="VE"),
-    _case("C01", 2010, "080101", F, 13, [SEX], ["sibling"], "no", "A"),
-    _case("M01", 2010, "170101", F, 16, [SEX], ["friend_acquaintance"], "no", "A", household=True),
-    _case("M02", 2010, "170101", F, 40, [SEX, LAB], ["unknown"], "unknown", "P", citizenship="BO"),
-    _case("Y01", 2011, "150101", F, 12, [SEX], ["parent"], "no", "A"),
-    _case("Y03", 2011, "250101", F, 17, [SEX], ["other_relative"], "no", "P"),
+    case_record("L01", 2010, "150101", F, 14, [SEX], ["parent"], "no", "A"),
+    case_record("L02", 2010, "150132", F, 15, [SEX, LAB], ["uncle_aunt", "friend_acquaintance"], "no", "A"),
+    case_record("L05", 2010, "150501", F, 22, [LAB], ["employer"], "yes", "A"),
+    case_record("L06", 2010, "070101", F, 19, [SEX], ["stranger"], "yes", "P", citizenship="VE"),
+    case_record("C01", 2010, "080101", F, 13, [SEX], ["sibling"], "no", "A"),
+    case_record("M01", 2010, "170101", F, 16, [SEX], ["friend_acquaintance"], "no", "A", household=True),
+    case_record("M02", 2010, "170101", F, 40, [SEX, LAB], ["unknown"], "unknown", "P", citizenship="BO"),
+    case_record("Y01", 2011, "150101", F, 12, [SEX], ["parent"], "no", "A"),
+    case_record("Y03", 2011, "250101", F, 17, [SEX], ["other_relative"], "no", "P"),
 ]
 NGO_CASES = [
-    _case("L03", 2010, "150101", M, 10, [LAB], ["parent", "parent"], "unknown", "P"),
-    _case("L04", 2010, "1501", F, 17, [SEX], ["intimate_partner"], "no", "A"),
-    _case("C02", 2010, "0801", M, 30, [LAB], ["employer", "stranger"], "no", "A"),
-    _case("C03", 2010, "08", F, None, [], [], "unknown", "P", citizenship=""),
-    _case("X01", 2010, "", "", 8, [CHILD], ["grandparent"], "no", "A"),
-    _case("Y02", 2011, "160101", M, 25, [LAB], ["employer"], "yes", "A"),
+    case_record("L03", 2010, "150101", M, 10, [LAB], ["parent", "parent"], "unknown", "P"),
+    case_record("L04", 2010, "1501", F, 17, [SEX], ["intimate_partner"], "no", "A"),
+    case_record("C02", 2010, "0801", M, 30, [LAB], ["employer", "stranger"], "no", "A"),
+    case_record("C03", 2010, "08", F, None, [], [], "unknown", "P", citizenship=""),
+    case_record("X01", 2010, "", "", 8, [CHILD], ["grandparent"], "no", "A"),
+    case_record("Y02", 2011, "160101", M, 25, [LAB], ["employer"], "yes", "A"),
 ]
 
 
@@ -58,4 +58,5 @@ def register_hand_made_cases() -> dict[str, Organisation]:
     cases_register(records=NGO_CASES, source=ngo)
     first = Case.objects.get(source_record_id="L01")
     Case.objects.filter(source_record_id="Y01").update(victim=first.victim)
+    registry_changed()  # a bulk update sends no signal
     return {"police": police, "ngo": ngo}

@@ -174,6 +174,7 @@ def cases_insert(frame: pl.DataFrame, *, source: Organisation, owner=None, is_sy
         ids: list[int] = []
         for start in range(0, frame.height, CHUNK):
             ids += insert(frame.slice(start, CHUNK), source=source, owner=owner, is_synthetic=is_synthetic)
+    registry_services.registry_changed()
     return ids
 
 

@@ -208,6 +208,17 @@ class Perpetrator(models.Model):
         return self.relationship in codelists.RELATIVE_RELATIONSHIPS
 
 
+class RegistryRevision(models.Model):
+    """A token that changes with every write to the statistical content of the registry (one row).
+
+    The statistics keep a columnar snapshot of the registry in memory and reload it when this
+    token differs from the one it was read at; a random token (not a counter) stays safe when a
+    transaction that changed it is rolled back.
+    """
+
+    token = models.CharField(max_length=32)
+
+
 class TraffickingEvent(models.Model):
     """Recruitment, transit or exploitation, with its place (ubigeo in Peru, or a country) and date (hte_*)."""
 

@@ -1,11 +1,21 @@
 """Writes to the registry. Every case enters through here, so derived fields are always right."""
 
 from collections.abc import Iterable
+from uuid import uuid4
 
 from django.db import transaction
 
 from amparo.core import crypto, geography
-from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Person, PersonIdentity, TraffickingEvent
+from amparo.registry.models import (
+    Case,
+    CaseCode,
+    Organisation,
+    Perpetrator,
+    Person,
+    PersonIdentity,
+    RegistryRevision,
+    TraffickingEvent,
+)
 from amparo.registry.records import (
     CaseRecord,
     EventRecord,
@@ -133,7 +143,18 @@ def cases_register(
             ],
             batch_size=5000,
         )
+        registry_changed()
     return cases
+
+
+def registry_changed() -> None:
+    """Record that cases changed, in the writer's transaction, so every process's statistics reload.
+
+    Called by every bulk write (which sends no model signals) and, through registry.signals, by
+    every single save or delete of a case or of what it is made of.
+    """
+    if not RegistryRevision.objects.filter(pk=1).update(token=uuid4().hex):
+        RegistryRevision.objects.create(pk=1, token=uuid4().hex)
 
 
 def case_register(*, record: CaseRecord, source: Organisation, owner=None, is_synthetic: bool = False) -> Case:
@@ -151,4 +172,5 @@ def case_refresh_derived(case: Case) -> Case:
         department_code=case.department_code, province_code=case.province_code,
         district_code=case.district_code, family_facilitated=case.family_facilitated,
     )
+    registry_changed()
     return case

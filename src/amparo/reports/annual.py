@@ -9,7 +9,6 @@ from dataclasses import replace
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from amparo.registry.models import Case
 from amparo.reports.domain.charts import Point, line_chart
 from amparo.reports.domain.choropleth import Department
 from amparo.reports.domain.numbers import format_int, format_percent
@@ -112,7 +111,7 @@ def build_annual_report(*, year: int, lang: str, suppress: bool | int = True, un
             "Each case is one report by one source; the same victim reported by two sources counts twice "
             "until their records are linked."
         ) if unit == "cases" else gettext("Victims are unique persons, after linking the reports of the same person."))
-        synthetic = Case.objects.filter(base.q(), is_synthetic=True).exists()
+        synthetic = engine.case_count(replace(base, synthetic=True)) > 0
         if synthetic:
             notes.append(gettext("This report was computed from SYNTHETIC data. No real person is described."))
         return AnnualReport(

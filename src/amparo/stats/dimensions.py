@@ -1,23 +1,23 @@
-"""The dimensions a case count can be broken down by, each as SQL the database groups by.
+"""The dimensions a case count can be broken down by, each as a Polars expression over the snapshot.
 
-A dimension gives an expression over the Case table (a column, a band built
-with Case/When from core.age_bands, or a column of a joined table), how to
-turn what the database returns into a key, and the translated label of each
-key. Missing values ("", NULL, no perpetrator, no exploitation recorded)
-become the key "unknown".
+A single-valued dimension gives, for each case of ``snapshot.cases``, its key:
+a column, a band from core.age_bands, a class of place. A multi-valued one
+(exploitation types, recruiter relationships) gives (id, key) pairs, one per
+distinct value of a case. Missing values ("", NULL, no perpetrator, no
+exploitation recorded) become the key "unknown". Filters select by the same
+keys, so a dimension is defined once for counting and for filtering.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, F, FilteredRelation, Func, Q, Value, When
-from django.db.models import Case as CaseWhen
-from django.db.models.functions import Cast, Coalesce, ExtractYear
+import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import age_bands, codelists, geography
 from amparo.core.countries import country_names
-from amparo.registry.models import CaseCode, Organisation
+from amparo.registry.models import Organisation
+from amparo.stats.snapshot import Snapshot
 
 UNKNOWN = "unknown"
 
@@ -30,48 +30,41 @@ class UnknownDimension(ValueError):
         super().__init__(f"unknown dimension {name!r}; expected one of {', '.join(DIMENSIONS)}")
 
 
-class RegistrationYear(Func):
-    """Year of the registration date as 4-digit text, with each database's native function.
-
-    Django's ExtractYear runs a Python function per row on SQLite; substr on the
-    stored ISO date does the same work in SQLite itself.
-    """
-
-    output_field = CharField()
-
-    def __init__(self, expression="registration_date"):
-        super().__init__(F(expression))
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 4)", **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY')", **extra)
-
-    def as_sql(self, compiler, connection, **extra):
-        if "template" not in extra:
-            return Cast(ExtractYear(self.source_expressions[0]), CharField()).as_sql(compiler, connection)
-        return super().as_sql(compiler, connection, **extra)
-
-
 @dataclass(frozen=True)
 class Dimension:
     name: str
     title: str
-    expression: Callable[[], object]  # a field path or an expression over Case, None-free for multi-valued
     labels: Callable[[], dict[str, str]]  # key -> label, under the active language
-    multi_valued: bool = False
-    repeats_per_case: bool = False  # a case can join the same value twice (two perpetrators who are parents)
-    relations: Callable[[], dict[str, FilteredRelation]] = field(default=dict)
+    key: Callable[[], pl.Expr] | None = None  # single-valued: each case's key, over snapshot.cases
+    pairs: Callable[[Snapshot], pl.DataFrame] | None = None  # multi-valued: distinct (id, key) per case with values
     ordered: bool = False  # keys have a natural order (years, age bands, codelists)
     order: Callable[[], list[str]] = field(default=list)
 
-    key_of: Callable[[object], str] | None = None  # raw database value -> key, when not its text
+    @property
+    def multi_valued(self) -> bool:
+        return self.pairs is not None
 
-    def key(self, raw) -> str:
-        if self.key_of is not None:
-            return self.key_of(raw)
-        return UNKNOWN if raw in (None, "") else str(raw)
+    def cases_by_key(self, snapshot: Snapshot) -> pl.DataFrame:
+        """snapshot.cases with a "key" column, one row per distinct value of a multi-valued dimension
+        ("unknown" for a case that has none); kept with the snapshot, so filters apply to it directly."""
+        def compute(current: Snapshot) -> pl.DataFrame:
+            joined = current.cases.join(self.distinct_pairs(current), on="id", how="left")
+            return joined.with_columns(pl.col("key").fill_null(UNKNOWN))
+        return snapshot.derived(f"cases:{self.name}", compute)
+
+    def distinct_pairs(self, snapshot: Snapshot) -> pl.DataFrame:
+        return snapshot.derived(f"pairs:{self.name}", self.pairs)
+
+    def selects(self, snapshot: Snapshot, keys) -> pl.Expr:
+        """The condition on snapshot.cases that a case has one of these keys."""
+        keys = list(keys)
+        if self.pairs is None:
+            return self.key().is_in(keys)
+        pairs = self.distinct_pairs(snapshot)
+        condition = pl.col("id").is_in(pairs.filter(pl.col("key").is_in(keys))["id"].unique().implode())
+        if UNKNOWN in keys:
+            condition |= ~pl.col("id").is_in(pairs["id"].unique().implode())
+        return condition
 
     def label(self, key: str) -> str:
         return self.labels().get(key, key)
@@ -89,14 +82,19 @@ def _codelist_order(codelist: codelists.Codelist) -> Callable[[], list[str]]:
     return lambda: [*codelist.values, *([] if UNKNOWN in codelist else [UNKNOWN])]
 
 
-def _band_expression(bands: tuple[age_bands.AgeBand, ...]) -> Callable[[], CaseWhen]:
+def _known(column: str) -> pl.Expr:
+    """A text column as a key: empty or missing is "unknown"."""
+    return pl.when(pl.col(column).is_null() | (pl.col(column) == "")).then(pl.lit(UNKNOWN)).otherwise(pl.col(column))
+
+
+def _band_expression(bands: tuple[age_bands.AgeBand, ...]) -> Callable[[], pl.Expr]:
     def expression():
-        whens = [
-            When(Q(age_when_trafficked__gte=b.lower)
-                 & (Q() if b.upper is None else Q(age_when_trafficked__lte=b.upper)), then=Value(b.label))
-            for b in bands
-        ]
-        return CaseWhen(*whens, default=Value(UNKNOWN), output_field=CharField())
+        age = pl.col("age")
+        band = pl.lit(UNKNOWN)
+        for b in reversed(bands):
+            inside = (age >= b.lower) if b.upper is None else age.is_between(b.lower, b.upper)
+            band = pl.when(inside).then(pl.lit(b.label)).otherwise(band)
+        return band
     return expression
 
 
@@ -115,14 +113,12 @@ LIMA_AREAS = ("metropolitana", "provincias", "callao", "rest_of_peru")
 
 
 def _lima_area_expression():
-    return CaseWhen(
-        When(department_code=geography.CALLAO, then=Value("callao")),
-        When(province_code=geography.LIMA_METROPOLITANA, then=Value("metropolitana")),
-        When(department_code=geography.LIMA_DEPARTMENT, then=Value("provincias")),
-        When(department_code="", then=Value(UNKNOWN)),
-        default=Value("rest_of_peru"),
-        output_field=CharField(),
-    )
+    department = pl.col("department_code")
+    return (pl.when(department == geography.CALLAO).then(pl.lit("callao"))
+            .when(pl.col("province_code") == geography.LIMA_METROPOLITANA).then(pl.lit("metropolitana"))
+            .when(department == geography.LIMA_DEPARTMENT).then(pl.lit("provincias"))
+            .when(department == "").then(pl.lit(UNKNOWN))
+            .otherwise(pl.lit("rest_of_peru")))
 
 
 def _lima_area_labels():
@@ -136,23 +132,27 @@ def _lima_area_labels():
 
 
 def _minor_expression():
-    return CaseWhen(
-        When(age_when_trafficked__lt=age_bands.ADULT_AGE, then=Value("minor")),
-        When(age_when_trafficked__gte=age_bands.ADULT_AGE, then=Value("adult")),
-        default=Value(UNKNOWN),
-        output_field=CharField(),
-    )
+    age = pl.col("age")
+    return (pl.when(age < age_bands.ADULT_AGE).then(pl.lit("minor"))
+            .when(age >= age_bands.ADULT_AGE).then(pl.lit("adult"))
+            .otherwise(pl.lit(UNKNOWN)))
 
 
-def _relationship_group_expression():
-    groups = {}
-    for relationship in codelists.RELATIONSHIPS:
-        groups.setdefault(relationship.group, []).append(relationship.code)
-    return CaseWhen(
-        *(When(perpetrators__relationship__in=codes, then=Value(group)) for group, codes in groups.items()),
-        default=Value(UNKNOWN),
-        output_field=CharField(),
-    )
+def _distinct_pairs(frame: pl.DataFrame, key: pl.Expr) -> pl.DataFrame:
+    return frame.select("id", key.alias("key")).unique()
+
+
+def _exploitation_pairs(snapshot: Snapshot) -> pl.DataFrame:
+    return _distinct_pairs(snapshot.exploitation, pl.col("code"))
+
+
+def _relationship_pairs(snapshot: Snapshot) -> pl.DataFrame:
+    return _distinct_pairs(snapshot.relationships, pl.col("code"))
+
+
+def _relationship_group_pairs(snapshot: Snapshot) -> pl.DataFrame:
+    group = {r.code: r.group for r in codelists.RELATIONSHIPS}
+    return _distinct_pairs(snapshot.relationships, pl.col("code").replace_strict(group, default=UNKNOWN))
 
 
 def _citizenship_labels():
@@ -163,51 +163,48 @@ def _source_labels():
     return {str(pk): name for pk, name in Organisation.objects.values_list("pk", "name")} | _unknown_label()
 
 
-def _exploitation_relation():
-    condition = Q(coded_values__field=CaseCode.Field.EXPLOITATION)
-    return {"exploitation_code": FilteredRelation("coded_values", condition=condition)}
-
-
 def _yes_no_labels():
     return {"yes": str(_("Yes")), "no": str(_("No"))}
 
 
 DIMENSIONS: dict[str, Dimension] = {d.name: d for d in (
-    Dimension("year", _("Year"), lambda: RegistrationYear(), dict, ordered=True),
-    Dimension("department", _("Department"), lambda: "department_code", _place_labels("department")),
-    Dimension("lima_area", _("Lima and Callao"), _lima_area_expression, _lima_area_labels, ordered=True,
+    Dimension("year", _("Year"), dict, key=lambda: pl.col("year"), ordered=True),
+    Dimension("department", _("Department"), _place_labels("department"), key=lambda: _known("department_code")),
+    Dimension("lima_area", _("Lima and Callao"), _lima_area_labels, key=_lima_area_expression, ordered=True,
               order=lambda: [*LIMA_AREAS, UNKNOWN]),
-    Dimension("province", _("Province"), lambda: "province_code", _place_labels("province")),
-    Dimension("district", _("District"), lambda: "district_code", _place_labels("district")),
-    Dimension("exploitation", _("Type of exploitation"), lambda: Coalesce(F("exploitation_code__code"), Value(UNKNOWN)),
-              _codelist_labels(codelists.EXPLOITATION_TYPE), multi_valued=True, relations=_exploitation_relation),
-    Dimension("sex", _("Sex"), lambda: "victim__gender", _codelist_labels(codelists.GENDER), ordered=True,
+    Dimension("province", _("Province"), _place_labels("province"), key=lambda: _known("province_code")),
+    Dimension("district", _("District"), _place_labels("district"), key=lambda: _known("district_code")),
+    Dimension("exploitation", _("Type of exploitation"), _codelist_labels(codelists.EXPLOITATION_TYPE),
+              pairs=_exploitation_pairs),
+    Dimension("sex", _("Sex"), _codelist_labels(codelists.GENDER), key=lambda: _known("gender"), ordered=True,
               order=_codelist_order(codelists.GENDER)),
-    Dimension("age_group", _("Age group"), _band_expression(age_bands.PERU_BANDS), _band_labels(age_bands.PERU_BANDS),
-              ordered=True, order=lambda: [b.label for b in age_bands.PERU_BANDS] + [UNKNOWN]),
-    Dimension("age_broad", _("Age (CTDC bands)"), _band_expression(age_bands.CTDC_AGE_BROAD),
-              _band_labels(age_bands.CTDC_AGE_BROAD), ordered=True,
+    Dimension("age_group", _("Age group"), _band_labels(age_bands.PERU_BANDS),
+              key=_band_expression(age_bands.PERU_BANDS), ordered=True,
+              order=lambda: [b.label for b in age_bands.PERU_BANDS] + [UNKNOWN]),
+    Dimension("age_broad", _("Age (CTDC bands)"), _band_labels(age_bands.CTDC_AGE_BROAD),
+              key=_band_expression(age_bands.CTDC_AGE_BROAD), ordered=True,
               order=lambda: [b.label for b in age_bands.CTDC_AGE_BROAD] + [UNKNOWN]),
-    Dimension("minor", _("Minor or adult"), _minor_expression,
-              lambda: {"minor": str(_("Minor")), "adult": str(_("Adult")), **_unknown_label()}, ordered=True,
-              order=lambda: ["minor", "adult", UNKNOWN]),
-    Dimension("citizenship", _("Citizenship"), lambda: "victim__citizenship", _citizenship_labels),
+    Dimension("minor", _("Minor or adult"),
+              lambda: {"minor": str(_("Minor")), "adult": str(_("Adult")), **_unknown_label()},
+              key=_minor_expression, ordered=True, order=lambda: ["minor", "adult", UNKNOWN]),
+    Dimension("citizenship", _("Citizenship"), _citizenship_labels, key=lambda: _known("citizenship")),
     Dimension("recruiter_relationship", _("Recruiter's relationship to the victim"),
-              lambda: Coalesce(F("perpetrators__relationship"), Value(UNKNOWN)),
-              _codelist_labels(codelists.RECRUITER_RELATIONSHIP), multi_valued=True, repeats_per_case=True,
+              _codelist_labels(codelists.RECRUITER_RELATIONSHIP), pairs=_relationship_pairs,
               ordered=True, order=_codelist_order(codelists.RECRUITER_RELATIONSHIP)),
-    Dimension("relationship_group", _("Recruiter's relationship (group)"), _relationship_group_expression,
-              _codelist_labels(codelists.RELATIONSHIP_GROUP), multi_valued=True, repeats_per_case=True,
+    Dimension("relationship_group", _("Recruiter's relationship (group)"),
+              _codelist_labels(codelists.RELATIONSHIP_GROUP), pairs=_relationship_group_pairs,
               ordered=True, order=_codelist_order(codelists.RELATIONSHIP_GROUP)),
-    Dimension("family_facilitated", _("Family-facilitated"), lambda: "family_facilitated", _yes_no_labels,
-              ordered=True, order=lambda: ["yes", "no"], key_of=lambda raw: "yes" if raw else "no"),
-    Dimension("organised_network", _("Organised network involved"), lambda: "organised_network",
-              _codelist_labels(codelists.ORGANISED_NETWORK), ordered=True,
+    Dimension("family_facilitated", _("Family-facilitated"), _yes_no_labels,
+              key=lambda: pl.when(pl.col("family_facilitated")).then(pl.lit("yes")).otherwise(pl.lit("no")),
+              ordered=True, order=lambda: ["yes", "no"]),
+    Dimension("organised_network", _("Organised network involved"), _codelist_labels(codelists.ORGANISED_NETWORK),
+              key=lambda: _known("organised_network"), ordered=True,
               order=_codelist_order(codelists.ORGANISED_NETWORK)),
-    Dimension("trafficking_status", _("Trafficking status"), lambda: "trafficking_status",
-              _codelist_labels(codelists.TRAFFICKING_STATUS), ordered=True,
+    Dimension("trafficking_status", _("Trafficking status"), _codelist_labels(codelists.TRAFFICKING_STATUS),
+              key=lambda: _known("trafficking_status"), ordered=True,
               order=_codelist_order(codelists.TRAFFICKING_STATUS)),
-    Dimension("source", _("Source organisation"), lambda: "source_organisation_id", _source_labels),
+    Dimension("source", _("Source organisation"), _source_labels,
+              key=lambda: pl.col("source_organisation_id").cast(pl.String)),
 )}
 
 

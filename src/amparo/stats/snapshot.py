@@ -1,0 +1,126 @@
+"""What the statistics count, read from the registry once into Polars frames and kept until it changes.
+
+A dashboard page or an annual report asks for dozens of aggregates over the
+same cases. Answering each with its own SQL scan costs seconds on a million
+cases (see docs/benchmarks.md); reading the few statistical columns once and
+aggregating in memory costs milliseconds per table. The snapshot is shared by
+the threads of a process and reloaded whenever the registry's revision token
+(registry.services.registry_changed, written in the same transaction as every
+change) differs from the one it was read at, so no figure is ever stale.
+
+It holds no identifying field: only codes, places, ages and ids.
+"""
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.db import connection
+from django.db.models import CharField, F, Func
+
+from amparo.registry.models import Case, CaseCode, Perpetrator, RegistryRevision
+
+FETCH_ROWS = 100_000
+
+CASE_COLUMNS: dict[str, pl.DataType] = {
+    "id": pl.Int64,
+    "victim_id": pl.Int64,
+    "year": pl.String,
+    "department_code": pl.String,
+    "province_code": pl.String,
+    "district_code": pl.String,
+    "age": pl.Int16,
+    "gender": pl.String,
+    "citizenship": pl.String,
+    "family_facilitated": pl.Int8,
+    "organised_network": pl.String,
+    "trafficking_status": pl.String,
+    "source_organisation_id": pl.Int64,
+    "is_synthetic": pl.Int8,
+}
+CODE_COLUMNS: dict[str, pl.DataType] = {"id": pl.Int64, "code": pl.String}
+
+
+class RegistrationYear(Func):
+    """The registration date's year as text, in each database's own function (no Python per row)."""
+
+    output_field = CharField()
+
+    def __init__(self):
+        super().__init__(F("registration_date"))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 4)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY')", **extra)
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The registry's statistical content.
+
+    ``cases``: one row per case (columns of CASE_COLUMNS; year as text; flags as booleans).
+    ``exploitation``: (id, code) per type of exploitation recorded for a case.
+    ``relationships``: (id, code) per perpetrator of a case, its relationship to the victim.
+    """
+
+    cases: pl.DataFrame
+    exploitation: pl.DataFrame
+    relationships: pl.DataFrame
+    _derived: dict = field(default_factory=dict, repr=False)
+
+    def derived(self, name: str, compute: Callable[["Snapshot"], pl.DataFrame]) -> pl.DataFrame:
+        """A frame computed from this snapshot once (e.g. a dimension's distinct pairs), then kept with it."""
+        if name not in self._derived:
+            self._derived[name] = compute(self)
+        return self._derived[name]
+
+
+def _frame(queryset, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Run a values_list query with the raw cursor (no per-value conversion) into a typed frame."""
+    sql, params = queryset.query.sql_with_params()
+    parts = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            parts.append(pl.DataFrame(rows, schema=schema, orient="row"))
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
+def load() -> Snapshot:
+    cases = _frame(
+        Case.objects.order_by().values_list(
+            "id", "victim_id", RegistrationYear(), "department_code", "province_code", "district_code",
+            "age_when_trafficked", "victim__gender", "victim__citizenship", "family_facilitated",
+            "organised_network", "trafficking_status", "source_organisation_id", "is_synthetic"),
+        CASE_COLUMNS,
+    ).with_columns(pl.col("family_facilitated", "is_synthetic").cast(pl.Boolean))
+    exploitation = _frame(
+        CaseCode.objects.order_by().filter(field=CaseCode.Field.EXPLOITATION).values_list("case_id", "code"),
+        CODE_COLUMNS,
+    )
+    relationships = _frame(Perpetrator.objects.order_by().values_list("case_id", "relationship"), CODE_COLUMNS)
+    return Snapshot(cases=cases, exploitation=exploitation, relationships=relationships)
+
+
+_lock = threading.Lock()
+_cached: dict[str, tuple[str, Snapshot]] = {}
+
+
+def registry_revision() -> str:
+    return RegistryRevision.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def current() -> Snapshot:
+    """The snapshot of the registry as it is now: the kept one, or a fresh one if anything changed."""
+    database = str(connection.settings_dict["NAME"])
+    token = registry_revision()
+    with _lock:
+        kept = _cached.get(database)
+        if kept is not None and kept[0] == token:
+            return kept[1]
+        snapshot = load()
+        _cached[database] = (token, snapshot)
+        return snapshot
