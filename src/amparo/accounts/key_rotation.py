@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from amparo.core import crypto
 from amparo.core.fields import EncryptedTextField
+from amparo.stats import snapshot
 
 BATCH_SIZE = 1000
 
@@ -64,9 +65,13 @@ def values_sealed_with(key_ids: tuple[str, ...]) -> int:
 
 
 def reseal_all(batch_size: int = BATCH_SIZE) -> dict[str, int]:
-    """Re-seal every sealed value with the active key, all or nothing; rows per model label."""
+    """Re-seal every sealed value with the active key, all or nothing; rows per model label.
+
+    The statistics' sealed cache is dropped too (it is rebuilt, with the active key, when next needed).
+    """
     counts = {}
     with transaction.atomic():
         for model, names in encrypted_fields().items():
             counts[model._meta.label] = _reseal_model(model, names, batch_size)
+    snapshot.forget_persisted()
     return counts

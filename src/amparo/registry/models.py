@@ -132,19 +132,8 @@ class Case(models.Model):
                 condition=Q(organised_network__in=codelists.ORGANISED_NETWORK.values), name="case_organised_network_valid"
             ),
         ]
-        indexes = [
-            # Statistics filter by date and group by these columns: with all of them in one index,
-            # SQLite answers a year's aggregates from the index alone (see docs/benchmarks.md).
-            models.Index(
-                fields=["registration_date", "department_code", "province_code", "district_code", "family_facilitated",
-                        "age_when_trafficked", "organised_network", "trafficking_status", "source_organisation",
-                        "victim"],
-                name="case_stats_cover",
-            ),
-            models.Index(fields=["department_code", "province_code", "district_code"], name="case_place"),
-            models.Index(fields=["department_code", "family_facilitated"], name="case_department_family"),
-            models.Index(fields=["family_facilitated", "registration_date"], name="case_family_date"),
-        ]
+        # No index for the statistics: they aggregate an in-memory snapshot (amparo.stats.snapshot),
+        # and every index is paid for by each imported case.
 
     def __str__(self):
         return f"{self.source_organisation_id}:{self.source_record_id}"
@@ -168,7 +157,6 @@ class CaseCode(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "field", "code"], name="casecode_unique")]
-        indexes = [models.Index(fields=["field", "code"], name="casecode_field_code")]
 
 
 CODELIST_OF_FIELD = {
@@ -198,10 +186,7 @@ class Perpetrator(models.Model):
                 condition=Q(relationship__in=codelists.RECRUITER_RELATIONSHIP.values), name="perpetrator_relationship_valid"
             ),
         ]
-        indexes = [
-            models.Index(fields=["relationship", "case"], name="perpetrator_relationship"),
-            models.Index(fields=["case", "relationship"], name="perpetrator_case_relationship"),
-        ]
+        indexes = [models.Index(fields=["case", "relationship"], name="perpetrator_case_relationship")]
 
     @property
     def is_relative(self) -> bool:

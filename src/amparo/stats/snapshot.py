@@ -8,17 +8,27 @@ the threads of a process and reloaded whenever the registry's revision token
 (registry.services.registry_changed, written in the same transaction as every
 change) differs from the one it was read at, so no figure is ever stale.
 
-It holds no identifying field: only codes, places, ages and ids.
+It holds no identifying field, only codes, places, ages and ids; still, those
+can single a child out, so the copy kept on disk for other processes (the
+command line, a restarted server) is sealed with the registry's key ring, like
+the identities, and is only a cache: one that cannot be opened is read again
+from the database.
 """
 
+import io
+import json
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
+from cryptography.exceptions import InvalidTag
 from django.db import connection
 from django.db.models import CharField, F, Func
 
+from amparo.core import crypto
+from amparo.core.datadir import data_dir
 from amparo.registry.models import Case, CaseCode, Perpetrator, RegistryRevision
 
 FETCH_ROWS = 100_000
@@ -96,13 +106,61 @@ def load() -> Snapshot:
             "age_when_trafficked", "victim__gender", "victim__citizenship", "family_facilitated",
             "organised_network", "trafficking_status", "source_organisation_id", "is_synthetic"),
         CASE_COLUMNS,
-    ).with_columns(pl.col("family_facilitated", "is_synthetic").cast(pl.Boolean))
+    ).with_columns(pl.col("family_facilitated", "is_synthetic").cast(pl.Boolean), pl.col(pl.String).cast(pl.Categorical))
     exploitation = _frame(
         CaseCode.objects.order_by().filter(field=CaseCode.Field.EXPLOITATION).values_list("case_id", "code"),
         CODE_COLUMNS,
-    )
+    ).with_columns(pl.col("code").cast(pl.Categorical))
     relationships = _frame(Perpetrator.objects.order_by().values_list("case_id", "relationship"), CODE_COLUMNS)
+    relationships = relationships.with_columns(pl.col("code").cast(pl.Categorical))
     return Snapshot(cases=cases, exploitation=exploitation, relationships=relationships)
+
+
+FRAMES = ("cases", "exploitation", "relationships")
+PURPOSE = "statistics snapshot"
+
+
+def persisted_path() -> os.PathLike:
+    return data_dir() / "statistics-snapshot.sealed"
+
+
+def _write(snapshot: Snapshot, database: str, token: str) -> None:
+    """Seal the frames into the data directory (atomically: a reader sees the old file or the new one)."""
+    parts = []
+    for name in FRAMES:
+        buffer = io.BytesIO()
+        getattr(snapshot, name).write_ipc(buffer)
+        parts.append(buffer.getvalue())
+    header = json.dumps({"database": database, "token": token, "sizes": [len(p) for p in parts]}).encode()
+    sealed = crypto.seal_bytes(b"\n".join([header, *parts]), PURPOSE)
+    path = persisted_path()
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(sealed)
+    os.replace(temporary, path)
+
+
+def _read(database: str, token: str) -> Snapshot | None:
+    """The persisted snapshot if it was read at this revision of this database, else None."""
+    try:
+        plain = crypto.open_sealed_bytes(persisted_path().read_bytes(), PURPOSE)
+    except (FileNotFoundError, ValueError, InvalidTag, crypto.KeyRingError):
+        return None
+    header, _, payload = plain.partition(b"\n")
+    meta = json.loads(header)
+    if meta["database"] != database or meta["token"] != token:
+        return None
+    frames, start = {}, 0
+    for name, size in zip(FRAMES, meta["sizes"]):
+        frames[name] = pl.read_ipc(io.BytesIO(payload[start:start + size]))
+        start += size + 1
+    return Snapshot(**frames)
+
+
+def forget_persisted() -> None:
+    """Remove the sealed copy (after a key rotation, so nothing stays sealed with a retired key)."""
+    persisted_path().unlink(missing_ok=True)
 
 
 _lock = threading.Lock()
@@ -114,13 +172,18 @@ def registry_revision() -> str:
 
 
 def current() -> Snapshot:
-    """The snapshot of the registry as it is now: the kept one, or a fresh one if anything changed."""
+    """The snapshot of the registry as it is now: the one in memory, the sealed copy on disk,
+    or, if the registry changed since either was read, a fresh one."""
     database = str(connection.settings_dict["NAME"])
     token = registry_revision()
     with _lock:
         kept = _cached.get(database)
         if kept is not None and kept[0] == token:
             return kept[1]
-        snapshot = load()
+        snapshot = _read(database, token) if token else None
+        if snapshot is None:
+            snapshot = load()
+            if token:
+                _write(snapshot, database, token)
         _cached[database] = (token, snapshot)
         return snapshot
