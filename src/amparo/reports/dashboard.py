@@ -1,6 +1,6 @@
 """What the dashboard shows for a filter: headline figures, maps, drill-down by place, tables and hot spots.
 
-Every number comes from the statistics engine (SQL GROUP BY); this module
+Every number comes from the statistics engine (amparo.stats.engine); this module
 only chooses the tables and turns them into printable ones.
 """
 

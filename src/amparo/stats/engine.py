@@ -14,8 +14,7 @@ count is a Polars group-by over the registry's in-memory snapshot
 (amparo.stats.snapshot), reloaded whenever the registry changes; Python only
 labels, orders, computes shares and intervals, and applies disclosure
 control. ``unit`` is "cases" (reports, one per source record) or "victims"
-(distinct persons).
-``suppress`` is False, True (the threshold of settings.STATS_SUPPRESSION_THRESHOLD,
+(distinct persons). ``suppress`` is False, True (the threshold of settings.STATS_SUPPRESSION_THRESHOLD,
 default 5) or a threshold.
 """
 
@@ -125,7 +124,7 @@ def _ordered_keys(d: Dimension, totals: dict[str, int]) -> list[str]:
 
 def crosstab(row_dimension: str, column_dimension: str, filters: CaseFilter | None = None, unit: str = "cases",
              *, suppress: bool | int = False, column_keys: list[str] | None = None) -> CrossTable:
-    """Cases (or victims) by two dimensions, with margins counted in the database (not summed).
+    """Cases (or victims) by two dimensions, with margins counted (not summed from the cells).
 
     Margins of a multi-valued dimension count each case once, so they can be
     smaller than the sum of their cells. ``column_keys`` fixes the columns
@@ -139,7 +138,7 @@ def crosstab(row_dimension: str, column_dimension: str, filters: CaseFilter | No
     current = snapshot.current()
     counts = {key: n for key, (n, _) in _grouped(current, filters, [rows_d, columns_d], unit).items()}
     # A margin is the sum of its cells when every case sits in exactly one cell of it: counting cases,
-    # across a single-valued dimension. Otherwise the database counts it.
+    # across a single-valued dimension. Otherwise it is counted on its own.
     summable = {d.name: unit == "cases" and not d.multi_valued for d in (rows_d, columns_d)}
     row_totals = _margin(counts, 0) if summable[columns_d.name] else _counts_of(current, filters, rows_d, unit)
     column_totals = _margin(counts, 1) if summable[rows_d.name] else _counts_of(current, filters, columns_d, unit)
