@@ -44,6 +44,11 @@ class Dimension:
     def multi_valued(self) -> bool:
         return self.pairs is not None
 
+    @property
+    def columns(self) -> set[str]:
+        """The columns of snapshot.cases a single-valued key is made from."""
+        return set(self.key().meta.root_names())
+
     def cases_by_key(self, snapshot: Snapshot) -> pl.DataFrame:
         """snapshot.cases with a "key" column, one row per distinct value of a multi-valued dimension
         ("unknown" for a case that has none); kept with the snapshot, so filters apply to it directly."""

@@ -84,15 +84,22 @@ def _grouped(current: snapshot.Snapshot, filters: CaseFilter | None, dims: list[
         base = current.cases
     if filters is not None:
         base = base.filter(filters.expression(current))
-    frame = base.select("id", "victim_id", "family_facilitated", *(f"k{i}" for i in multi[:1]),
-                        *(d.key().alias(f"k{i}") for i, d in enumerate(dims) if not d.multi_valued))
-    for i in multi[1:]:
-        pairs = dims[i].distinct_pairs(current).filter(pl.col("id").is_in(frame["id"].unique().implode()))
-        frame = frame.join(pairs.rename({"key": f"k{i}"}), on="id", how="left").with_columns(
-            pl.col(f"k{i}").fill_null(UNKNOWN))
     keys = [f"k{i}" for i in range(len(dims))]
-    count, family = _measures(unit)
-    groups = frame.group_by(keys).agg(count.alias("n"), family.alias("ff"))
+    single = {f"k{i}": d.key() for i, d in enumerate(dims) if not d.multi_valued}
+    if unit == "cases" and len(multi) <= 1:
+        # Count per combination of the columns the keys are made from (ages, place codes: few), then
+        # work out the keys of those few rows: a band or a class of place is not computed per case.
+        columns = sorted(set().union(*(d.columns for d in dims if not d.multi_valued)) | {f"k{i}" for i in multi})
+        groups = (base.group_by(columns).agg(pl.len().alias("n"), pl.col("family_facilitated").sum().alias("ff"))
+                  .with_columns(**single).group_by(keys).agg(pl.col("n").sum(), pl.col("ff").sum()))
+    else:
+        frame = base.select("id", "victim_id", "family_facilitated", *(f"k{i}" for i in multi[:1]), **single)
+        for i in multi[1:]:
+            pairs = dims[i].distinct_pairs(current).filter(pl.col("id").is_in(frame["id"].unique().implode()))
+            frame = frame.join(pairs.rename({"key": f"k{i}"}), on="id", how="left").with_columns(
+                pl.col(f"k{i}").fill_null(UNKNOWN))
+        count, family = _measures(unit)
+        groups = frame.group_by(keys).agg(count.alias("n"), family.alias("ff"))
     return {tuple(row[:-2]): (int(row[-2]), int(row[-1] or 0)) for row in groups.iter_rows()}
 
 
