@@ -12,6 +12,7 @@ objects iterated in Python, one run).
 """
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -38,21 +39,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5, help="timed runs of the report (after one warm-up)")
     parser.add_argument("--skip-naive", action="store_true", help="leave out the naive way (minutes on a million cases)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep the filled database in DIR and reuse it when it is already there "
+                             "(the statistics benchmark's --keep directory will do)")
     options = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="amparo-bench-") as tmp:
-        data_dir = Path(tmp)
+        data_dir = options.keep or Path(tmp)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        reuse = (data_dir / "amparo.sqlite3").exists()
         _setup_django(data_dir)
         from django.db import connection
 
+        from amparo.registry.models import Case
         from amparo.reports.annual import REPORT_DIMENSIONS, build_annual_report
         from amparo.reports.writers import render_report
 
-        connection.close()
-        start = time.perf_counter()
-        fill(data_dir / "amparo.sqlite3", options.cases)
-        print(f"# {machine()}")
-        print(f"# filled {options.cases:,} cases in {time.perf_counter() - start:.1f} s")
+        print(f"# {machine()}; load average {os.getloadavg()[0]:.1f}")
+        if reuse and Case.objects.exists():
+            print(f"# reusing {Case.objects.count():,} cases in {data_dir}")
+        else:
+            connection.close()
+            start = time.perf_counter()
+            fill(data_dir / "amparo.sqlite3", options.cases)
+            print(f"# filled {options.cases:,} cases in {time.perf_counter() - start:.1f} s")
         def report(fmt: str):
             return render_report(build_annual_report(year=YEAR, lang="es", suppress=True), fmt)
 
@@ -106,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             naive_s = time.perf_counter() - start
             print(f"{'naive: ORM objects in Python, one-way tables + trend only':<58} {naive_s:>9.2f} "
                   f"{naive_s / html_p50:>9.2f}x")
+        print(f"# load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -100,20 +100,22 @@ def _frame(queryset, schema: dict[str, pl.DataType]) -> pl.DataFrame:
 
 
 def load() -> Snapshot:
+    """Read the snapshot from the database. Every frame is sorted by case id, which makes Polars'
+    joins of cases with their codes several times faster."""
     cases = _frame(
         Case.objects.order_by().values_list(
             "id", "victim_id", RegistrationYear(), "department_code", "province_code", "district_code",
             "age_when_trafficked", "victim__gender", "victim__citizenship", "family_facilitated",
             "organised_network", "trafficking_status", "source_organisation_id", "is_synthetic"),
         CASE_COLUMNS,
-    ).with_columns(pl.col("family_facilitated", "is_synthetic").cast(pl.Boolean), pl.col(pl.String).cast(pl.Categorical))
+    ).with_columns(pl.col("family_facilitated", "is_synthetic").cast(pl.Boolean))
     exploitation = _frame(
         CaseCode.objects.order_by().filter(field=CaseCode.Field.EXPLOITATION).values_list("case_id", "code"),
         CODE_COLUMNS,
-    ).with_columns(pl.col("code").cast(pl.Categorical))
+    )
     relationships = _frame(Perpetrator.objects.order_by().values_list("case_id", "relationship"), CODE_COLUMNS)
-    relationships = relationships.with_columns(pl.col("code").cast(pl.Categorical))
-    return Snapshot(cases=cases, exploitation=exploitation, relationships=relationships)
+    return Snapshot(*(frame.with_columns(pl.col(pl.String).cast(pl.Categorical)).sort("id")
+                      for frame in (cases, exploitation, relationships)))
 
 
 FRAMES = ("cases", "exploitation", "relationships")
@@ -153,7 +155,7 @@ def _read(database: str, token: str) -> Snapshot | None:
         return None
     frames, start = {}, 0
     for name, size in zip(FRAMES, meta["sizes"]):
-        frames[name] = pl.read_ipc(io.BytesIO(payload[start:start + size]))
+        frames[name] = pl.read_ipc(io.BytesIO(payload[start:start + size])).with_columns(pl.col("id").set_sorted())
         start += size + 1
     return Snapshot(**frames)
 
