@@ -143,21 +143,18 @@ def _minor_expression():
             .otherwise(pl.lit(UNKNOWN)))
 
 
-def _distinct_pairs(frame: pl.DataFrame, key: pl.Expr) -> pl.DataFrame:
-    return frame.select("id", key.alias("key")).unique().sort("id")  # sorted like snapshot.cases: faster joins
-
-
 def _exploitation_pairs(snapshot: Snapshot) -> pl.DataFrame:
-    return _distinct_pairs(snapshot.exploitation, pl.col("code"))
+    return snapshot.exploitation.rename({"code": "key"})
 
 
 def _relationship_pairs(snapshot: Snapshot) -> pl.DataFrame:
-    return _distinct_pairs(snapshot.relationships, pl.col("code"))
+    return snapshot.relationships.rename({"code": "key"})
 
 
 def _relationship_group_pairs(snapshot: Snapshot) -> pl.DataFrame:
     group = {r.code: r.group for r in codelists.RELATIONSHIPS}
-    return _distinct_pairs(snapshot.relationships, pl.col("code").replace_strict(group, default=UNKNOWN))
+    pairs = snapshot.relationships.select("id", pl.col("code").replace_strict(group, default=UNKNOWN).alias("key"))
+    return pairs.unique().sort("id")  # two relatives are one "family"; sorted like snapshot.cases: faster joins
 
 
 def _citizenship_labels():

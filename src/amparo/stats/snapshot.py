@@ -73,7 +73,9 @@ class Snapshot:
 
     ``cases``: one row per case (columns of CASE_COLUMNS; year as text; flags as booleans).
     ``exploitation``: (id, code) per type of exploitation recorded for a case.
-    ``relationships``: (id, code) per perpetrator of a case, its relationship to the victim.
+    ``relationships``: (id, code) per relationship to the victim of a case's perpetrators (two
+    perpetrators who are parents give one pair: the statistics count cases, not perpetrators).
+    All three are sorted by case id; the pairs are distinct.
     """
 
     cases: pl.DataFrame
@@ -114,6 +116,7 @@ def load() -> Snapshot:
         CODE_COLUMNS,
     )
     relationships = _frame(Perpetrator.objects.order_by().values_list("case_id", "relationship"), CODE_COLUMNS)
+    relationships = relationships.unique()  # exploitation types are unique per case by a constraint
     return Snapshot(*(frame.with_columns(pl.col(pl.String).cast(pl.Categorical)).sort("id")
                       for frame in (cases, exploitation, relationships)))
 
