@@ -2,8 +2,8 @@
 
 Each input row ends in exactly one place: a new case, an update of the case the
 same source sent before, "unchanged", or quarantine with its problems. The
-original row is kept, sealed, with the case it produced (CaseProvenance) or
-with its problems (QuarantinedRow).
+original row is kept, sealed, with the case it produced (CaseProvenance, its
+row sealed in a block with its neighbours) or with its problems (QuarantinedRow).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from amparo.exchange import formats, storage
 from amparo.exchange.domain import problems as P
 from amparo.exchange.domain.cases_frame import normalise_cases
 from amparo.exchange.domain.readers import ROW, ReadError, read_table
-from amparo.exchange.models import CaseProvenance, ImportBatch, QuarantinedRow
+from amparo.exchange.models import CaseProvenance, ImportBatch, OriginalRowBlock, QuarantinedRow
 from amparo.registry.models import Case, Organisation
 
 Progress = Callable[[str], None]
@@ -38,6 +38,7 @@ class ImportRefused(ValueError):
 
 
 FINGERPRINT = "__fingerprint"
+BLOCK_ROWS = 1000  # original rows sealed together; opening one case's row opens its block
 ORIGINAL = "__original"
 
 
@@ -190,16 +191,18 @@ def file_import(*, progress: Progress | None = None, **options) -> ImportBatch:
 
 
 def _provenance_store(batch, plan: _Plan, new_ids: list[int], originals: pl.DataFrame) -> None:
-    """One provenance row per created or updated case, with its original row sealed."""
+    """One provenance row per created or updated case; their original rows sealed by blocks of BLOCK_ROWS."""
     entries = pl.concat([
         plan.new.select(ROW, FINGERPRINT).with_columns(pl.Series("case_id", new_ids, dtype=pl.Int64),
                                                       pl.lit(str(CaseProvenance.Action.CREATED)).alias("action")),
         plan.changed.select(ROW, FINGERPRINT, "case_id").with_columns(
             pl.lit(str(CaseProvenance.Action.UPDATED)).alias("action")),
     ], how="diagonal")
-    for chunk in entries.iter_slices(storage.CHUNK):
-        chunk = chunk.join(originals, on=ROW, how="left", maintain_order="left")
+    for chunk in entries.iter_slices(BLOCK_ROWS):
+        rows = chunk.join(originals, on=ROW, how="left", maintain_order="left").select(
+            pl.format('"{}":{}', ROW, ORIGINAL).str.join(","))
+        block = OriginalRowBlock.objects.create(batch=batch, rows_sealed="{" + rows.item() + "}")
         storage.insert_rows(
-            CaseProvenance, ["case_id", "batch_id", "row_number", "action", "original_sealed", "content_hash"],
-            ((case_id, batch.pk, row, action, crypto.seal(original), fingerprint) for case_id, row, action, original,
-             fingerprint in chunk.select("case_id", ROW, "action", ORIGINAL, FINGERPRINT).iter_rows()))
+            CaseProvenance, ["case_id", "batch_id", "block_id", "row_number", "action", "content_hash"],
+            ((case_id, batch.pk, block.pk, row, action, fingerprint)
+             for case_id, row, action, fingerprint in chunk.select("case_id", ROW, "action", FINGERPRINT).iter_rows()))
