@@ -25,6 +25,7 @@ from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Pe
 from amparo.registry.records import EventRecord, PerpetratorRecord, case_place, family_facilitated
 
 CHUNK = 50_000
+INDEX_REBUILD_ROWS = 50_000
 SQLITE_CACHE_KIB = 256 * 1024
 CODE_FIELDS = (
     (CaseCode.Field.EXPLOITATION, "exploitation_types"),
@@ -192,6 +193,33 @@ def cases_insert(frame: pl.DataFrame, *, source: Organisation, owner=None, is_sy
         for start in range(0, frame.height, CHUNK):
             ids += insert(frame.slice(start, CHUNK), source=source, owner=owner, is_synthetic=is_synthetic)
     return ids
+
+
+@contextmanager
+def indexes_built_after(models, *, rows: int):
+    """Drop the secondary indexes of these tables while a large load fills them, and build them again after.
+
+    Building an index once (a sort) costs less than inserting into it row by row, but it costs in proportion
+    to the whole table: so only on SQLite, for at least INDEX_REBUILD_ROWS new cases, and as many as there
+    are cases already. Everything runs in one transaction (SQLite's DDL is transactional), so a failure
+    leaves the indexes, like the rows, as they were.
+    """
+    if connection.vendor != "sqlite" or rows < max(INDEX_REBUILD_ROWS, Case.objects.count()):
+        yield
+        return
+    with transaction.atomic():
+        definitions = []
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                               "AND sql IS NOT NULL", [model._meta.db_table])
+                for name, sql in cursor.fetchall():
+                    cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+                    definitions.append(sql)
+        yield
+        with connection.cursor() as cursor:
+            for sql in definitions:
+                cursor.execute(sql)
 
 
 @contextmanager
