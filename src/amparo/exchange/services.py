@@ -71,9 +71,15 @@ def _with_fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
     """Each normalised row with a keyed hash of its values: equal hashes mean nothing changed. The key is
     derived from the installation's look-up key, so a fingerprint reveals nothing about identities."""
     key = bytes.fromhex(crypto.lookup_hash("amparo-exchange-row-fingerprint"))
-    encoded = frame.drop(ROW).select(pl.struct(pl.all()).struct.json_encode().alias("j"))["j"]
-    parts = [pl.Series([hashlib.blake2b(text.encode("utf-8"), key=key, digest_size=32).hexdigest()
-                        for text in part.to_list()], dtype=pl.String)
+    keyed = hashlib.blake2b(key=key, digest_size=32)  # copied per row: cheaper than keying each hash anew
+
+    def fingerprint(data: bytes) -> str:
+        digest = keyed.copy()
+        digest.update(data)
+        return digest.hexdigest()
+
+    encoded = frame.drop(ROW).select(pl.struct(pl.all()).struct.json_encode().cast(pl.Binary).alias("j"))["j"]
+    parts = [pl.Series([fingerprint(data) for data in part.to_list()], dtype=pl.String)
              for part in (encoded.slice(start, storage.CHUNK) for start in range(0, encoded.len(), storage.CHUNK))]
     fingerprints = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
     return frame.with_columns(fingerprints.alias(FINGERPRINT))
@@ -198,11 +204,13 @@ def file_import(*, progress: Progress | None = None, **options) -> ImportBatch:
 
 def _provenance_store(batch, entries: pl.DataFrame, action: str, originals: pl.DataFrame) -> None:
     """One provenance row per case (entries: ROW, FINGERPRINT, case_id); original rows sealed by blocks."""
+    batch_id, action = batch.pk, str(action)
     for chunk in entries.iter_slices(BLOCK_ROWS):
         rows = chunk.join(originals, on=ROW, how="left", maintain_order="left").select(
             pl.format('"{}":{}', ROW, ORIGINAL).str.join(","))
         block = OriginalRowBlock.objects.create(batch=batch, rows_sealed="{" + rows.item() + "}")
+        block_id = block.pk
         storage.insert_rows(
             CaseProvenance, ["case_id", "batch_id", "block_id", "row_number", "action", "content_hash"],
-            ((case_id, batch.pk, block.pk, row, str(action), fingerprint)
+            ((case_id, batch_id, block_id, row, action, fingerprint)
              for case_id, row, fingerprint in chunk.select("case_id", ROW, FINGERPRINT).iter_rows()))
