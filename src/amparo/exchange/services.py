@@ -204,13 +204,10 @@ def file_import(*, progress: Progress | None = None, **options) -> ImportBatch:
 
 def _provenance_store(batch, entries: pl.DataFrame, action: str, originals: pl.DataFrame) -> None:
     """One provenance row per case (entries: ROW, FINGERPRINT, case_id); original rows sealed by blocks."""
-    batch_id, action = batch.pk, str(action)
     for chunk in entries.iter_slices(BLOCK_ROWS):
         rows = chunk.join(originals, on=ROW, how="left", maintain_order="left").select(
             pl.format('"{}":{}', ROW, ORIGINAL).str.join(","))
         block = OriginalRowBlock.objects.create(batch=batch, rows_sealed="{" + rows.item() + "}")
-        block_id = block.pk
-        storage.insert_rows(
-            CaseProvenance, ["case_id", "batch_id", "block_id", "row_number", "action", "content_hash"],
-            ((case_id, batch_id, block_id, row, action, fingerprint)
-             for case_id, row, fingerprint in chunk.select("case_id", ROW, FINGERPRINT).iter_rows()))
+        storage.insert_rows(CaseProvenance, ["case_id", "row_number", "content_hash"],
+                            chunk.select("case_id", ROW, FINGERPRINT).iter_rows(),
+                            {"batch_id": batch.pk, "block_id": block.pk, "action": str(action)})

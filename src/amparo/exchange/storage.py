@@ -39,28 +39,40 @@ def _prep(model, field_name: str, value):
     return model._meta.get_field(field_name).get_db_prep_save(value, connection)
 
 
-def insert_rows(model, columns: list[str], rows) -> None:
+def insert_rows(model, columns: list[str], rows, constants: dict | None = None) -> None:
     """Insert tuples with as many rows per INSERT as the backend's parameter limit allows.
 
     One statement per row would pay the statement's set-up for every row (on SQLite that includes building
-    the lists of the CHECK constraints' IN clauses), which costs more than the row itself.
+    the lists of the CHECK constraints' IN clauses), which costs more than the row itself. `constants`
+    (column -> value) are the same in every row: on SQLite they are bound once per statement, by number.
     """
+    constants = constants or {}
     rows = list(rows)
-    per = max(1, connection.features.max_query_params // len(columns))
+    if connection.vendor != "sqlite":
+        rows, columns, constants = [(*row, *constants.values()) for row in rows], [*columns, *constants], {}
+    per = max(1, (connection.features.max_query_params - len(constants)) // len(columns))
     full = len(rows) - len(rows) % per
+    shared = tuple(constants.values())
     with connection.cursor() as cursor:
         if full:
-            cursor.executemany(_insert_sql(model, columns, per),
-                               (tuple(chain.from_iterable(rows[start:start + per])) for start in range(0, full, per)))
+            cursor.executemany(_insert_sql(model, columns, constants, per),
+                               ((*chain.from_iterable(rows[start:start + per]), *shared)
+                                for start in range(0, full, per)))
         if full < len(rows):
-            cursor.execute(_insert_sql(model, columns, len(rows) - full), tuple(chain.from_iterable(rows[full:])))
+            cursor.execute(_insert_sql(model, columns, constants, len(rows) - full),
+                           (*chain.from_iterable(rows[full:]), *shared))
 
 
-def _insert_sql(model, columns: list[str], rows: int) -> str:
+def _insert_sql(model, columns: list[str], constants: dict, rows: int) -> str:
     table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    return f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row] * rows)
+    names = ", ".join(connection.ops.quote_name(c) for c in [*columns, *constants])
+    if not constants:
+        values = ["(" + ", ".join(["%s"] * len(columns)) + ")"] * rows
+    else:
+        width, shared = len(columns), rows * len(columns)
+        tail = "".join(f", ?{shared + 1 + i}" for i in range(len(constants)))
+        values = ["(" + ", ".join(f"?{row * width + i + 1}" for i in range(width)) + tail + ")" for row in range(rows)]
+    return f"INSERT INTO {table} ({names}) VALUES " + ", ".join(values)
 
 
 def _next_id(model) -> int:
@@ -112,9 +124,9 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
     now = _prep(Case, "created_at", timezone.now())
     person_ids = list(range(_next_id(Person), _next_id(Person) + n))
     case_ids = list(range(_next_id(Case), _next_id(Case) + n))
-    insert_rows(Person, ["id", "gender", "citizenship", "is_synthetic"],
-            zip(person_ids, frame["gender"].to_list(), frame["citizenship"].str.to_uppercase().to_list(),
-                [is_synthetic] * n))
+    insert_rows(Person, ["id", "gender", "citizenship"],
+                zip(person_ids, frame["gender"].to_list(), frame["citizenship"].str.to_uppercase().to_list()),
+                {"is_synthetic": is_synthetic})
 
     birth = frame["birthdate"].cast(pl.String).fill_null("")
     has_identity = ((frame["first_name"] != "") | (frame["second_name"] != "") | (birth != "")
@@ -124,16 +136,15 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
         ident = ident.with_columns(person_id=pl.Series(person_ids)).filter(has_identity)
         numbers = ident["identity_number"].to_list()
         insert_rows(PersonIdentity, ["person_id", "first_name", "second_name", "birthdate", "identity_number",
-                                 "identity_number_hash", "address", "phone"],
-                zip(ident["person_id"].to_list(), _seal_column(ident["first_name"].to_list()),
-                    _seal_column(ident["second_name"].to_list()), _seal_column(ident["birthdate"].to_list()),
-                    _seal_column(numbers), [crypto.lookup_hash(v) if v else "" for v in numbers],
-                    [""] * len(numbers), [""] * len(numbers)))
+                                     "identity_number_hash"],
+                    zip(ident["person_id"].to_list(), _seal_column(ident["first_name"].to_list()),
+                        _seal_column(ident["second_name"].to_list()), _seal_column(ident["birthdate"].to_list()),
+                        _seal_column(numbers), [crypto.lookup_hash(v) if v else "" for v in numbers]),
+                    {"address": "", "phone": ""})
 
     derived = derived_columns(frame)
     case_columns = {
-        "id": case_ids, "victim_id": person_ids, "source_organisation_id": [source.pk] * n,
-        "source_record_id": frame["source_record_id"].to_list(),
+        "id": case_ids, "victim_id": person_ids, "source_record_id": frame["source_record_id"].to_list(),
         "registration_date": frame["registration_date"].cast(pl.String).to_list(),
         "status": frame["status"].to_list(), "trafficking_status": frame["trafficking_status"].to_list(),
         "trafficking_status_decision_org": frame["decision_org"].to_list(),
@@ -143,10 +154,10 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
         "department_code": derived["department_code"].to_list(), "province_code": derived["province_code"].to_list(),
         "district_code": derived["district_code"].to_list(),
         "family_facilitated": derived["family_facilitated"].to_list(),
-        "is_synthetic": [is_synthetic] * n, "owner_id": [owner.pk if owner else None] * n,
-        "created_at": [now] * n, "updated_at": [now] * n, "version": [1] * n,
     }
-    insert_rows(Case, list(case_columns), zip(*case_columns.values()))
+    insert_rows(Case, list(case_columns), zip(*case_columns.values()), {
+        "source_organisation_id": source.pk, "is_synthetic": is_synthetic, "owner_id": owner.pk if owner else None,
+        "created_at": now, "updated_at": now, "version": 1})
 
     ids = pl.Series("case_id", case_ids)
     code_rows = []
@@ -159,8 +170,8 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
     roles = _prep(Perpetrator, "roles", [])
     perpetrators = pl.DataFrame({"case_id": ids, "relationship": frame["relationships"],
                                  "household": frame["in_household"]}).explode("relationship", empty_as_null=True).drop_nulls("relationship")
-    insert_rows(Perpetrator, ["case_id", "person_id", "relationship", "lives_in_household", "roles"],
-            ((c, None, r, h, roles) for c, r, h in perpetrators.iter_rows()))
+    insert_rows(Perpetrator, ["case_id", "relationship", "lives_in_household"], perpetrators.iter_rows(),
+                {"person_id": None, "roles": roles})
 
     event_rows = []
     for prefix, event_type in EVENTS:
@@ -170,9 +181,8 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
         event_rows.append(part.with_columns(pl.lit(event_type).alias("event_type"),
                                             pl.col("country").replace("", "PE")))
     events = pl.concat(event_rows).sort(["case_id", "order"])
-    insert_rows(TraffickingEvent, ["case_id", "event_type", "country", "ubigeo", "date", "description"],
-            ((c, t, k, u, d, "") for c, t, k, u, d in events.select("case_id", "event_type", "country", "ubigeo", "date")
-             .iter_rows()))
+    insert_rows(TraffickingEvent, ["case_id", "event_type", "country", "ubigeo", "date"],
+                events.select("case_id", "event_type", "country", "ubigeo", "date").iter_rows(), {"description": ""})
     return case_ids
 
 
