@@ -50,7 +50,8 @@ def insert_rows(model, columns: list[str], rows, constants: dict | None = None) 
     rows = list(rows)
     if connection.vendor != "sqlite":
         rows, columns, constants = [(*row, *constants.values()) for row in rows], [*columns, *constants], {}
-    per = max(1, (connection.features.max_query_params - len(constants)) // len(columns))
+    limit = connection.features.max_query_params or 999  # PostgreSQL states no limit
+    per = max(1, (limit - len(constants)) // len(columns))
     full = len(rows) - len(rows) % per
     shared = tuple(constants.values())
     with connection.cursor() as cursor:
