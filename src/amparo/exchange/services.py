@@ -204,10 +204,12 @@ def file_import(*, progress: Progress | None = None, **options) -> ImportBatch:
 
 def _provenance_store(batch, entries: pl.DataFrame, action: str, originals: pl.DataFrame) -> None:
     """One provenance row per case (entries: ROW, FINGERPRINT, case_id); original rows sealed by blocks."""
-    for chunk in entries.iter_slices(BLOCK_ROWS):
-        rows = chunk.join(originals, on=ROW, how="left", maintain_order="left").select(
-            pl.format('"{}":{}', ROW, ORIGINAL).str.join(","))
-        block = OriginalRowBlock.objects.create(batch=batch, rows_sealed="{" + rows.item() + "}")
-        storage.insert_rows(CaseProvenance, ["case_id", "row_number", "content_hash"],
-                            chunk.select("case_id", ROW, FINGERPRINT).iter_rows(),
-                            {"batch_id": batch.pk, "block_id": block.pk, "action": str(action)})
+    for part in entries.iter_slices(storage.CHUNK):  # a join reads all the originals: one per chunk, not per block
+        part = part.join(originals, on=ROW, how="left", maintain_order="left").with_columns(
+            pl.format('"{}":{}', ROW, ORIGINAL).alias(ORIGINAL))
+        for chunk in part.iter_slices(BLOCK_ROWS):
+            block = OriginalRowBlock.objects.create(batch=batch,
+                                                    rows_sealed="{" + ",".join(chunk[ORIGINAL].to_list()) + "}")
+            storage.insert_rows(CaseProvenance, ["case_id", "row_number", "content_hash"],
+                                chunk.select("case_id", ROW, FINGERPRINT).iter_rows(),
+                                {"batch_id": batch.pk, "block_id": block.pk, "action": str(action)})
