@@ -26,6 +26,7 @@ from amparo.registry.records import EventRecord, PerpetratorRecord, case_place, 
 
 CHUNK = 50_000
 INDEX_REBUILD_ROWS = 50_000
+PLACE_COLUMNS = ("department_code", "province_code", "district_code")
 SQLITE_CACHE_KIB = 256 * 1024
 CODE_FIELDS = (
     (CaseCode.Field.EXPLOITATION, "exploitation_types"),
@@ -84,12 +85,12 @@ def _next_id(model) -> int:
 
 def _event_places(frame: pl.DataFrame, prefix: str, event_type: str) -> pl.DataFrame:
     """case_place of each row's single event of one type, called once per distinct place."""
-    keys = frame.select(f"{prefix}_ubigeo", f"{prefix}_country").unique()
-    places = [list(case_place([EventRecord(event_type, u, c or "PE")])) if (u or c) else ["", "", ""]
-              for u, c in keys.iter_rows()]
-    keys = keys.with_columns(pl.Series(f"{prefix}_place", places, dtype=pl.List(pl.String)))
-    return frame.select(f"{prefix}_ubigeo", f"{prefix}_country").join(
-        keys, on=[f"{prefix}_ubigeo", f"{prefix}_country"], how="left", maintain_order="left")
+    on = [f"{prefix}_ubigeo", f"{prefix}_country"]
+    keys = frame.select(on).unique()
+    places = pl.DataFrame([case_place([EventRecord(event_type, u, c or "PE")]) if (u or c) else ("", "", "")
+                           for u, c in keys.iter_rows()], schema=PLACE_COLUMNS, orient="row")
+    return frame.select(on).join(keys.hstack(places), on=on, how="left",
+                                 maintain_order="left").select(PLACE_COLUMNS)
 
 
 def derived_columns(frame: pl.DataFrame) -> pl.DataFrame:
@@ -100,17 +101,16 @@ def derived_columns(frame: pl.DataFrame) -> pl.DataFrame:
     case_place on both events); case_place itself is called once per distinct place.
     """
     (exploitation_prefix, exploitation_type), (recruitment_prefix, recruitment_type) = EVENTS
-    exploitation = _event_places(frame, exploitation_prefix, exploitation_type)[f"{exploitation_prefix}_place"]
-    recruitment = _event_places(frame, recruitment_prefix, recruitment_type)[f"{recruitment_prefix}_place"]
-    place = pl.select(pl.when(exploitation.list.get(0) != "").then(exploitation).otherwise(recruitment)).to_series()
+    exploitation = _event_places(frame, exploitation_prefix, exploitation_type)
+    recruitment = _event_places(frame, recruitment_prefix, recruitment_type)
+    has_exploitation = exploitation["department_code"] != ""
     families = frame.select("relationships", "in_household").unique()
     families = families.with_columns(pl.Series("family_facilitated", [
         family_facilitated([PerpetratorRecord(r, h) for r in rels]) for rels, h in families.iter_rows()], dtype=pl.Boolean))
     flags = frame.select("relationships", "in_household").join(
         families, on=["relationships", "in_household"], how="left", maintain_order="left", nulls_equal=True)
-    return pl.DataFrame({
-        "department_code": place.list.get(0), "province_code": place.list.get(1), "district_code": place.list.get(2),
-        "family_facilitated": flags["family_facilitated"]})
+    return pl.DataFrame([exploitation[c].zip_with(has_exploitation, recruitment[c]) for c in PLACE_COLUMNS]
+                        + [flags["family_facilitated"]])
 
 
 def _seal_column(values: list[str]) -> list[str]:
