@@ -138,6 +138,23 @@ def test_a_large_import_builds_the_indexes_again_after_the_load(source, monkeypa
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="indexes are built after the load on SQLite only")
+def test_indexes_stay_in_place_for_a_registry_that_holds_cases(source, monkeypatch):
+    _import(source)
+    monkeypatch.setattr(storage, "INDEX_REBUILD_ROWS", 1)
+    before = _indexes()
+    seen = []
+    cases_insert = storage.cases_insert
+
+    def insert_and_look(*args, **kwargs):
+        seen.append(_indexes())
+        return cases_insert(*args, **kwargs)
+
+    monkeypatch.setattr(storage, "cases_insert", insert_and_look)
+    assert _import(Organisation.objects.create(name="Otra", org_type="NGO")).created == len(samples.AMPARO_VALID_IDS)
+    assert seen == [before]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="indexes are built after the load on SQLite only")
 def test_a_failure_while_the_indexes_are_dropped_leaves_them_and_the_rows_as_they_were(source, monkeypatch):
     monkeypatch.setattr(storage, "INDEX_REBUILD_ROWS", 1)
     before = _indexes()
