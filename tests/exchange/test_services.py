@@ -114,61 +114,6 @@ def test_a_failure_part_way_leaves_the_database_as_it_was(source, monkeypatch):
     assert not ImportBatch.objects.exists() and not QuarantinedRow.objects.exists()
 
 
-def _indexes() -> list[tuple[str, str]]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
-        return cursor.fetchall()
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="indexes are built after the load on SQLite only")
-def test_a_large_import_builds_the_indexes_again_after_the_load(source, monkeypatch):
-    monkeypatch.setattr(storage, "INDEX_REBUILD_ROWS", 1)
-    before = _indexes()
-    dropped = []
-    cases_insert = storage.cases_insert
-
-    def insert_and_look(*args, **kwargs):
-        dropped.extend(set(before) - set(_indexes()))
-        return cases_insert(*args, **kwargs)
-
-    monkeypatch.setattr(storage, "cases_insert", insert_and_look)
-    assert _import(source).created == len(samples.AMPARO_VALID_IDS)
-    assert {name for name, _sql in dropped} >= {"provenance_case_latest", "registry_casecode_case_id_8140ad4f"}
-    assert _indexes() == before
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="indexes are built after the load on SQLite only")
-def test_indexes_stay_in_place_for_a_registry_that_holds_cases(source, monkeypatch):
-    _import(source)
-    monkeypatch.setattr(storage, "INDEX_REBUILD_ROWS", 1)
-    before = _indexes()
-    seen = []
-    cases_insert = storage.cases_insert
-
-    def insert_and_look(*args, **kwargs):
-        seen.append(_indexes())
-        return cases_insert(*args, **kwargs)
-
-    monkeypatch.setattr(storage, "cases_insert", insert_and_look)
-    assert _import(Organisation.objects.create(name="Otra", org_type="NGO")).created == len(samples.AMPARO_VALID_IDS)
-    assert seen == [before]
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="indexes are built after the load on SQLite only")
-def test_a_failure_while_the_indexes_are_dropped_leaves_them_and_the_rows_as_they_were(source, monkeypatch):
-    monkeypatch.setattr(storage, "INDEX_REBUILD_ROWS", 1)
-    before = _indexes()
-
-    def fail(*args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(services, "_provenance_store", fail)  # runs after the new cases are inserted
-    with pytest.raises(RuntimeError):
-        _import(source)
-    assert _indexes() == before
-    assert not Case.objects.exists() and not ImportBatch.objects.exists()
-
-
 def test_a_duplicate_id_in_the_file_is_quarantined_naming_the_first_row(source):
     text = samples.AMPARO_CSV + "ONG-1,2024-06-01,F,10,PE,,,,,,,,,,\n"
     batch = _import(source, text)

@@ -28,7 +28,7 @@ from amparo.exchange.domain import problems as P
 from amparo.exchange.domain.cases_frame import normalise_cases
 from amparo.exchange.domain.readers import ROW, ReadError, read_table
 from amparo.exchange.models import CaseProvenance, ImportBatch, OriginalRowBlock, QuarantinedRow
-from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, PersonIdentity, TraffickingEvent
+from amparo.registry.models import Case, Organisation
 
 Progress = Callable[[str], None]
 
@@ -39,8 +39,6 @@ class ImportRefused(ValueError):
 
 FINGERPRINT = "__fingerprint"
 BLOCK_ROWS = 1000  # original rows sealed together; opening one case's row opens its block
-# The tables a large import fills, whose indexes are built once after the load (storage.indexes_built_after).
-BULK_MODELS = (PersonIdentity, Case, CaseCode, Perpetrator, TraffickingEvent, CaseProvenance)
 ORIGINAL = "__original"
 
 
@@ -177,11 +175,10 @@ class FileImport:
                            problems_sealed=json.dumps(problems, ensure_ascii=False))
             for row, problems in sorted(rejected.items())], batch_size=2000)
         if not self.dry_run:
-            with storage.indexes_built_after(BULK_MODELS, rows=plan.new.height):
-                new_ids = storage.cases_insert(plan.new, source=self.source, is_synthetic=self.source.is_synthetic,
-                                               columnar=self.columnar)
-                _provenance_store(batch, plan.new.select(ROW, FINGERPRINT).with_columns(
-                    pl.Series("case_id", new_ids, dtype=pl.Int64)), CaseProvenance.Action.CREATED, originals)
+            new_ids = storage.cases_insert(plan.new, source=self.source, is_synthetic=self.source.is_synthetic,
+                                           columnar=self.columnar)
+            _provenance_store(batch, plan.new.select(ROW, FINGERPRINT).with_columns(
+                pl.Series("case_id", new_ids, dtype=pl.Int64)), CaseProvenance.Action.CREATED, originals)
             storage.cases_update(plan.changed, plan.changed["case_id"].to_list())
             _provenance_store(batch, plan.changed.select(ROW, FINGERPRINT, "case_id"), CaseProvenance.Action.UPDATED,
                               originals)

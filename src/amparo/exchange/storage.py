@@ -25,7 +25,6 @@ from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Pe
 from amparo.registry.records import EventRecord, PerpetratorRecord, case_place, family_facilitated
 
 CHUNK = 50_000
-INDEX_REBUILD_ROWS = 500_000
 PLACE_COLUMNS = ("department_code", "province_code", "district_code")
 SQLITE_CACHE_KIB = 256 * 1024
 CODE_FIELDS = (
@@ -204,34 +203,6 @@ def cases_insert(frame: pl.DataFrame, *, source: Organisation, owner=None, is_sy
         for start in range(0, frame.height, CHUNK):
             ids += insert(frame.slice(start, CHUNK), source=source, owner=owner, is_synthetic=is_synthetic)
     return ids
-
-
-@contextmanager
-def indexes_built_after(models, *, rows: int):
-    """Drop the secondary indexes of these tables while a first large load fills them, and build them after.
-
-    Building an index once (a sort) costs less than inserting into it row by row: on an empty registry,
-    13 s less for a million rows (none for 200,000; hence INDEX_REBUILD_ROWS). With a million cases already
-    stored, a load of 50,000 rows ran 15 times slower (every insert, foreign keys on or off; not explained
-    yet), so only while the registry holds no case, and only on SQLite. Everything runs in one transaction
-    (SQLite's DDL is transactional): a failure leaves the indexes, like the rows, as they were.
-    """
-    if connection.vendor != "sqlite" or rows < INDEX_REBUILD_ROWS or Case.objects.exists():
-        yield
-        return
-    with transaction.atomic():
-        definitions = []
-        with connection.cursor() as cursor:
-            for model in models:
-                cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                               "AND sql IS NOT NULL", [model._meta.db_table])
-                for name, sql in cursor.fetchall():
-                    cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-                    definitions.append(sql)
-        yield
-        with connection.cursor() as cursor:
-            for sql in definitions:
-                cursor.execute(sql)
 
 
 @contextmanager
