@@ -19,13 +19,13 @@ def rows_to_blocks(apps, schema_editor):
     OriginalRowBlock = apps.get_model("exchange", "OriginalRowBlock")
     batch_ids = CaseProvenance.objects.values_list("batch_id", flat=True).distinct().order_by("batch_id")
     for batch_id in list(batch_ids):
-        entries = list(CaseProvenance.objects.filter(batch_id=batch_id).order_by("id")
-                       .values_list("id", "row_number", "original_sealed"))
-        for start in range(0, len(entries), BLOCK_ROWS):
-            part = entries[start:start + BLOCK_ROWS]
+        last = 0  # a block's worth at a time: a batch can hold a million rows
+        while part := list(CaseProvenance.objects.filter(batch_id=batch_id, id__gt=last).order_by("id")
+                           .values_list("id", "row_number", "original_sealed")[:BLOCK_ROWS]):
             text = json.dumps({str(row): json.loads(original) for _, row, original in part}, ensure_ascii=False)
             block = OriginalRowBlock.objects.create(batch_id=batch_id, rows_sealed=text)
             CaseProvenance.objects.filter(id__in=[pk for pk, _, _ in part]).update(block=block)
+            last = part[-1][0]
 
 
 def blocks_to_rows(apps, schema_editor):
