@@ -5,8 +5,11 @@ from django.db import connection
 from amparo.accounts.key_rotation import encrypted_fields, values_sealed_with
 from amparo.audit.models import AuditAction, AuditEvent
 from amparo.core import crypto
+from amparo.exchange import services
+from amparo.exchange.models import CaseProvenance, OriginalRowBlock
 from amparo.registry.models import PersonIdentity
 from amparo.registry.services import cases_register
+from tests.exchange import samples
 from tests.personas import VICTIM_DNI, victim_record
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +44,7 @@ def test_sealed_fields_are_found_in_every_app():
     found = {model._meta.label: names for model, names in encrypted_fields().items()}
     assert found["registry.PersonIdentity"] == ["first_name", "second_name", "birthdate", "identity_number",
                                                 "address", "phone"]
+    assert found["exchange.OriginalRowBlock"] == ["rows_sealed"]
 
 
 def test_rotation_reseals_every_value_with_a_new_key_and_keeps_them_readable(identities, capsys):
@@ -96,3 +100,20 @@ def test_it_refuses_to_write_keys_that_come_from_the_environment(identities, mon
 def test_it_refuses_a_batch_size_below_one(own_keys):
     with pytest.raises(CommandError, match="batch-size"):
         call_command("rotate_keys", "--batch-size", "0")
+
+
+def test_rotation_reseals_the_original_rows_of_imported_cases(own_keys, organisation, monkeypatch):
+    monkeypatch.setattr(services, "BLOCK_ROWS", 2)
+    services.file_import(data=samples.AMPARO_CSV.encode(), file_name="casos.csv", source=organisation)
+    assert OriginalRowBlock.objects.count() == 2
+    monkeypatch.setattr(OriginalRowBlock, "reseal_batch_size", 1)
+
+    call_command("rotate_keys", "--drop-old")
+
+    crypto.key_ring.cache_clear()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rows_sealed FROM exchange_originalrowblock")
+        assert {crypto.sealed_key_id(value) for value, in cursor.fetchall()} == {"k2"}
+    provenance = CaseProvenance.objects.get(case__source_record_id="ONG-1")
+    assert provenance.original["dni"] == "73918264"
+    assert values_sealed_with(("k1",)) == 0

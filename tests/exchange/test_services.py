@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from django.db import connection
 
-from amparo.exchange import storage
+from amparo.exchange import services, storage
 from amparo.exchange.models import CaseProvenance, ImportBatch, QuarantinedRow
 from amparo.exchange.services import ImportRefused, file_import, organisation_find
 from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, PersonIdentity
@@ -56,11 +56,19 @@ def test_the_original_row_is_kept_sealed_with_each_case(source):
     assert provenance.batch == batch and provenance.row_number == 2
     assert provenance.original["dni"] == "73918264"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT original_sealed FROM exchange_caseprovenance UNION ALL "
+        cursor.execute("SELECT rows_sealed FROM exchange_originalrowblock UNION ALL "
                        "SELECT original_sealed || problems_sealed FROM exchange_quarantinedrow")
         stored = " ".join(row[0] for row in cursor.fetchall())
     assert "73918264" not in stored and "Zoilacunda" not in stored and "Narnia" not in stored
     assert len(batch.sha256) == 64 and batch.file_name == "casos.csv"
+
+
+def test_each_case_reads_its_own_original_row_across_blocks(source, monkeypatch):
+    monkeypatch.setattr(services, "BLOCK_ROWS", 2)
+    batch = _import(source)
+    assert batch.original_blocks.count() == 2  # four cases, two per block
+    for provenance in CaseProvenance.objects.select_related("case"):
+        assert provenance.original["source_record_id"] == provenance.case.source_record_id
 
 
 def test_importing_the_same_file_twice_creates_nothing_and_says_so(source):

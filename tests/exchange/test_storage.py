@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from amparo.exchange.domain.cases_frame import EVENTS
 from amparo.exchange.services import file_import
-from amparo.exchange.storage import derived_columns
-from amparo.registry.models import Case, Organisation
+from amparo.exchange.storage import derived_columns, insert_rows
+from amparo.registry.models import Case, Organisation, Person
 from amparo.registry.records import EventRecord, case_place
 from tests.exchange import samples
 
@@ -74,3 +74,11 @@ def test_the_derived_place_is_case_place_of_both_events(exploitation, e_country,
                          schema_overrides={"relationships": pl.List(pl.String)})
     derived = derived_columns(frame).row(0)
     assert derived[:3] == case_place(events) and derived[3] is True
+
+
+@pytest.mark.django_db
+def test_insert_rows_fills_whole_statements_and_the_rest_with_shared_values():
+    rows = [(i, "Feminine" if i % 2 else "Masculine", "PE") for i in range(1, 151)]  # more than one statement's worth
+    insert_rows(Person, ["id", "gender", "citizenship"], rows, {"is_synthetic": True})
+    stored = list(Person.objects.order_by("id").values_list("id", "gender", "citizenship", "is_synthetic"))
+    assert stored == [(*row, True) for row in rows]

@@ -67,11 +67,13 @@ def values_sealed_with(key_ids: tuple[str, ...]) -> int:
 def reseal_all(batch_size: int = BATCH_SIZE) -> dict[str, int]:
     """Re-seal every sealed value with the active key, all or nothing; rows per model label.
 
+    A model whose sealed values are large (many rows in one value) caps its batch with `reseal_batch_size`.
     The statistics' sealed cache is dropped too (it is rebuilt, with the active key, when next needed).
     """
     counts = {}
     with transaction.atomic():
         for model, names in encrypted_fields().items():
-            counts[model._meta.label] = _reseal_model(model, names, batch_size)
+            size = min(batch_size, getattr(model, "reseal_batch_size", batch_size))
+            counts[model._meta.label] = _reseal_model(model, names, size)
     snapshot.forget_persisted()
     return counts

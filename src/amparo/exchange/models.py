@@ -2,6 +2,8 @@
 
 Original rows hold names and identity numbers, so they are sealed at rest
 (core.fields.EncryptedTextField holding JSON), like the registry's identities.
+A stored case's original row is sealed together with its neighbours in an
+OriginalRowBlock: sealing each row alone cost more than storing the case.
 """
 
 import json
@@ -67,6 +69,24 @@ class QuarantinedRow(models.Model):
         return json.loads(self.problems_sealed)
 
 
+class OriginalRowBlock(models.Model):
+    """The original rows of up to a thousand stored cases of one batch, sealed as one JSON object
+    (row number -> row), so that a large import seals a thousand times less often."""
+
+    # Key rotation reads this many blocks at a time (each holds up to a thousand rows).
+    reseal_batch_size = 20
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="original_blocks")
+    rows_sealed = EncryptedTextField(_("original rows"))
+
+    class Meta:
+        verbose_name = _("block of original rows")
+        verbose_name_plural = _("blocks of original rows")
+
+    def original(self, row_number: int) -> dict:
+        return json.loads(self.rows_sealed)[str(row_number)]
+
+
 class CaseProvenance(models.Model):
     """Where a stored case came from: batch, row and the row as it was; one per import that touched it."""
 
@@ -74,11 +94,13 @@ class CaseProvenance(models.Model):
         CREATED = "created", _("Created")
         UPDATED = "updated", _("Updated")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="provenance")
+    # provenance_case_latest below also serves look-ups by case alone.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="provenance", db_index=False)
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="provenance")
     row_number = models.PositiveIntegerField(_("row"))
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    original_sealed = EncryptedTextField(_("original row"))
+    block = models.ForeignKey(OriginalRowBlock, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("original rows"))
     content_hash = models.CharField(max_length=64, editable=False,
                                     help_text=_("Keyed hash of the normalised row, to recognise an unchanged re-import."))
 
@@ -90,4 +112,4 @@ class CaseProvenance(models.Model):
 
     @property
     def original(self) -> dict:
-        return json.loads(self.original_sealed)
+        return self.block.original(self.row_number)

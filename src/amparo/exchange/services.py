@@ -2,8 +2,8 @@
 
 Each input row ends in exactly one place: a new case, an update of the case the
 same source sent before, "unchanged", or quarantine with its problems. The
-original row is kept, sealed, with the case it produced (CaseProvenance) or
-with its problems (QuarantinedRow).
+original row is kept, sealed, with the case it produced (CaseProvenance, its
+row sealed in a block with its neighbours) or with its problems (QuarantinedRow).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from amparo.exchange import formats, storage
 from amparo.exchange.domain import problems as P
 from amparo.exchange.domain.cases_frame import normalise_cases
 from amparo.exchange.domain.readers import ROW, ReadError, read_table
-from amparo.exchange.models import CaseProvenance, ImportBatch, QuarantinedRow
+from amparo.exchange.models import CaseProvenance, ImportBatch, OriginalRowBlock, QuarantinedRow
 from amparo.registry.models import Case, Organisation
 
 Progress = Callable[[str], None]
@@ -38,6 +38,7 @@ class ImportRefused(ValueError):
 
 
 FINGERPRINT = "__fingerprint"
+BLOCK_ROWS = 1000  # original rows sealed together; opening one case's row opens its block
 ORIGINAL = "__original"
 
 
@@ -68,9 +69,15 @@ def _with_fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
     """Each normalised row with a keyed hash of its values: equal hashes mean nothing changed. The key is
     derived from the installation's look-up key, so a fingerprint reveals nothing about identities."""
     key = bytes.fromhex(crypto.lookup_hash("amparo-exchange-row-fingerprint"))
-    encoded = frame.drop(ROW).select(pl.struct(pl.all()).struct.json_encode().alias("j"))["j"]
-    parts = [pl.Series([hashlib.blake2b(text.encode("utf-8"), key=key, digest_size=32).hexdigest()
-                        for text in part.to_list()], dtype=pl.String)
+    keyed = hashlib.blake2b(key=key, digest_size=32)  # copied per row: cheaper than keying each hash anew
+
+    def fingerprint(data: bytes) -> str:
+        digest = keyed.copy()
+        digest.update(data)
+        return digest.hexdigest()
+
+    encoded = frame.drop(ROW).select(pl.struct(pl.all()).struct.json_encode().cast(pl.Binary).alias("j"))["j"]
+    parts = [pl.Series([fingerprint(data) for data in part.to_list()], dtype=pl.String)
              for part in (encoded.slice(start, storage.CHUNK) for start in range(0, encoded.len(), storage.CHUNK))]
     fingerprints = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
     return frame.with_columns(fingerprints.alias(FINGERPRINT))
@@ -170,8 +177,11 @@ class FileImport:
         if not self.dry_run:
             new_ids = storage.cases_insert(plan.new, source=self.source, is_synthetic=self.source.is_synthetic,
                                            columnar=self.columnar)
+            _provenance_store(batch, plan.new.select(ROW, FINGERPRINT).with_columns(
+                pl.Series("case_id", new_ids, dtype=pl.Int64)), CaseProvenance.Action.CREATED, originals)
             storage.cases_update(plan.changed, plan.changed["case_id"].to_list())
-            _provenance_store(batch, plan, new_ids, originals)
+            _provenance_store(batch, plan.changed.select(ROW, FINGERPRINT, "case_id"), CaseProvenance.Action.UPDATED,
+                              originals)
             audit_record(user=self.user, action=AuditAction.IMPORT, obj=batch, username="amparo import",
                          details={"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged,
                                   "rejected": batch.rejected, "format": fmt.NAME, "sha256": sha256})
@@ -189,17 +199,14 @@ def file_import(*, progress: Progress | None = None, **options) -> ImportBatch:
     return job.batch
 
 
-def _provenance_store(batch, plan: _Plan, new_ids: list[int], originals: pl.DataFrame) -> None:
-    """One provenance row per created or updated case, with its original row sealed."""
-    entries = pl.concat([
-        plan.new.select(ROW, FINGERPRINT).with_columns(pl.Series("case_id", new_ids, dtype=pl.Int64),
-                                                      pl.lit(str(CaseProvenance.Action.CREATED)).alias("action")),
-        plan.changed.select(ROW, FINGERPRINT, "case_id").with_columns(
-            pl.lit(str(CaseProvenance.Action.UPDATED)).alias("action")),
-    ], how="diagonal")
-    for chunk in entries.iter_slices(storage.CHUNK):
-        chunk = chunk.join(originals, on=ROW, how="left", maintain_order="left")
-        storage.insert_rows(
-            CaseProvenance, ["case_id", "batch_id", "row_number", "action", "original_sealed", "content_hash"],
-            ((case_id, batch.pk, row, action, crypto.seal(original), fingerprint) for case_id, row, action, original,
-             fingerprint in chunk.select("case_id", ROW, "action", ORIGINAL, FINGERPRINT).iter_rows()))
+def _provenance_store(batch, entries: pl.DataFrame, action: str, originals: pl.DataFrame) -> None:
+    """One provenance row per case (entries: ROW, FINGERPRINT, case_id); original rows sealed by blocks."""
+    for part in entries.iter_slices(storage.CHUNK):  # a join reads all the originals: one per chunk, not per block
+        part = part.join(originals, on=ROW, how="left", maintain_order="left").with_columns(
+            pl.format('"{}":{}', ROW, ORIGINAL).alias(ORIGINAL))
+        for chunk in part.iter_slices(BLOCK_ROWS):
+            block = OriginalRowBlock.objects.create(batch=batch,
+                                                    rows_sealed="{" + ",".join(chunk[ORIGINAL].to_list()) + "}")
+            storage.insert_rows(CaseProvenance, ["case_id", "row_number", "content_hash"],
+                                chunk.select("case_id", ROW, FINGERPRINT).iter_rows(),
+                                {"batch_id": batch.pk, "block_id": block.pk, "action": str(action)})

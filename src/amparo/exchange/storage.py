@@ -11,6 +11,7 @@ field code, and tests compare the two paths table by table.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from itertools import chain
 
 import polars as pl
 from django.db import connection, transaction
@@ -24,6 +25,7 @@ from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Pe
 from amparo.registry.records import EventRecord, PerpetratorRecord, case_place, family_facilitated
 
 CHUNK = 50_000
+PLACE_COLUMNS = ("department_code", "province_code", "district_code")
 SQLITE_CACHE_KIB = 256 * 1024
 CODE_FIELDS = (
     (CaseCode.Field.EXPLOITATION, "exploitation_types"),
@@ -37,12 +39,41 @@ def _prep(model, field_name: str, value):
     return model._meta.get_field(field_name).get_db_prep_save(value, connection)
 
 
-def insert_rows(model, columns: list[str], rows) -> None:
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
+def insert_rows(model, columns: list[str], rows, constants: dict | None = None) -> None:
+    """Insert tuples with as many rows per INSERT as the backend's parameter limit allows.
+
+    One statement per row would pay the statement's set-up for every row (on SQLite that includes building
+    the lists of the CHECK constraints' IN clauses), which costs more than the row itself. `constants`
+    (column -> value) are the same in every row: on SQLite they are bound once per statement, by number.
+    """
+    constants = constants or {}
+    rows = list(rows)
+    if connection.vendor != "sqlite":
+        rows, columns, constants = [(*row, *constants.values()) for row in rows], [*columns, *constants], {}
+    limit = connection.features.max_query_params or 999  # PostgreSQL states no limit
+    per = max(1, (limit - len(constants)) // len(columns))
+    full = len(rows) - len(rows) % per
+    shared = tuple(constants.values())
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        if full:
+            cursor.executemany(_insert_sql(model, columns, constants, per),
+                               ((*chain.from_iterable(rows[start:start + per]), *shared)
+                                for start in range(0, full, per)))
+        if full < len(rows):
+            cursor.execute(_insert_sql(model, columns, constants, len(rows) - full),
+                           (*chain.from_iterable(rows[full:]), *shared))
+
+
+def _insert_sql(model, columns: list[str], constants: dict, rows: int) -> str:
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in [*columns, *constants])
+    if not constants:
+        values = ["(" + ", ".join(["%s"] * len(columns)) + ")"] * rows
+    else:
+        width, shared = len(columns), rows * len(columns)
+        tail = "".join(f", ?{shared + 1 + i}" for i in range(len(constants)))
+        values = ["(" + ", ".join(f"?{row * width + i + 1}" for i in range(width)) + tail + ")" for row in range(rows)]
+    return f"INSERT INTO {table} ({names}) VALUES " + ", ".join(values)
 
 
 def _next_id(model) -> int:
@@ -53,12 +84,12 @@ def _next_id(model) -> int:
 
 def _event_places(frame: pl.DataFrame, prefix: str, event_type: str) -> pl.DataFrame:
     """case_place of each row's single event of one type, called once per distinct place."""
-    keys = frame.select(f"{prefix}_ubigeo", f"{prefix}_country").unique()
-    places = [list(case_place([EventRecord(event_type, u, c or "PE")])) if (u or c) else ["", "", ""]
-              for u, c in keys.iter_rows()]
-    keys = keys.with_columns(pl.Series(f"{prefix}_place", places, dtype=pl.List(pl.String)))
-    return frame.select(f"{prefix}_ubigeo", f"{prefix}_country").join(
-        keys, on=[f"{prefix}_ubigeo", f"{prefix}_country"], how="left", maintain_order="left")
+    on = [f"{prefix}_ubigeo", f"{prefix}_country"]
+    keys = frame.select(on).unique()
+    places = pl.DataFrame([case_place([EventRecord(event_type, u, c or "PE")]) if (u or c) else ("", "", "")
+                           for u, c in keys.iter_rows()], schema=PLACE_COLUMNS, orient="row")
+    return frame.select(on).join(keys.hstack(places), on=on, how="left",
+                                 maintain_order="left").select(PLACE_COLUMNS)
 
 
 def derived_columns(frame: pl.DataFrame) -> pl.DataFrame:
@@ -69,17 +100,16 @@ def derived_columns(frame: pl.DataFrame) -> pl.DataFrame:
     case_place on both events); case_place itself is called once per distinct place.
     """
     (exploitation_prefix, exploitation_type), (recruitment_prefix, recruitment_type) = EVENTS
-    exploitation = _event_places(frame, exploitation_prefix, exploitation_type)[f"{exploitation_prefix}_place"]
-    recruitment = _event_places(frame, recruitment_prefix, recruitment_type)[f"{recruitment_prefix}_place"]
-    place = pl.select(pl.when(exploitation.list.get(0) != "").then(exploitation).otherwise(recruitment)).to_series()
+    exploitation = _event_places(frame, exploitation_prefix, exploitation_type)
+    recruitment = _event_places(frame, recruitment_prefix, recruitment_type)
+    has_exploitation = exploitation["department_code"] != ""
     families = frame.select("relationships", "in_household").unique()
     families = families.with_columns(pl.Series("family_facilitated", [
         family_facilitated([PerpetratorRecord(r, h) for r in rels]) for rels, h in families.iter_rows()], dtype=pl.Boolean))
     flags = frame.select("relationships", "in_household").join(
         families, on=["relationships", "in_household"], how="left", maintain_order="left", nulls_equal=True)
-    return pl.DataFrame({
-        "department_code": place.list.get(0), "province_code": place.list.get(1), "district_code": place.list.get(2),
-        "family_facilitated": flags["family_facilitated"]})
+    return pl.DataFrame([exploitation[c].zip_with(has_exploitation, recruitment[c]) for c in PLACE_COLUMNS]
+                        + [flags["family_facilitated"]])
 
 
 def _seal_column(values: list[str]) -> list[str]:
@@ -94,9 +124,9 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
     now = _prep(Case, "created_at", timezone.now())
     person_ids = list(range(_next_id(Person), _next_id(Person) + n))
     case_ids = list(range(_next_id(Case), _next_id(Case) + n))
-    insert_rows(Person, ["id", "gender", "citizenship", "is_synthetic"],
-            zip(person_ids, frame["gender"].to_list(), frame["citizenship"].str.to_uppercase().to_list(),
-                [is_synthetic] * n))
+    insert_rows(Person, ["id", "gender", "citizenship"],
+                zip(person_ids, frame["gender"].to_list(), frame["citizenship"].str.to_uppercase().to_list()),
+                {"is_synthetic": is_synthetic})
 
     birth = frame["birthdate"].cast(pl.String).fill_null("")
     has_identity = ((frame["first_name"] != "") | (frame["second_name"] != "") | (birth != "")
@@ -106,16 +136,15 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
         ident = ident.with_columns(person_id=pl.Series(person_ids)).filter(has_identity)
         numbers = ident["identity_number"].to_list()
         insert_rows(PersonIdentity, ["person_id", "first_name", "second_name", "birthdate", "identity_number",
-                                 "identity_number_hash", "address", "phone"],
-                zip(ident["person_id"].to_list(), _seal_column(ident["first_name"].to_list()),
-                    _seal_column(ident["second_name"].to_list()), _seal_column(ident["birthdate"].to_list()),
-                    _seal_column(numbers), [crypto.lookup_hash(v) if v else "" for v in numbers],
-                    [""] * len(numbers), [""] * len(numbers)))
+                                     "identity_number_hash"],
+                    zip(ident["person_id"].to_list(), _seal_column(ident["first_name"].to_list()),
+                        _seal_column(ident["second_name"].to_list()), _seal_column(ident["birthdate"].to_list()),
+                        _seal_column(numbers), [crypto.lookup_hash(v) if v else "" for v in numbers]),
+                    {"address": "", "phone": ""})
 
     derived = derived_columns(frame)
     case_columns = {
-        "id": case_ids, "victim_id": person_ids, "source_organisation_id": [source.pk] * n,
-        "source_record_id": frame["source_record_id"].to_list(),
+        "id": case_ids, "victim_id": person_ids, "source_record_id": frame["source_record_id"].to_list(),
         "registration_date": frame["registration_date"].cast(pl.String).to_list(),
         "status": frame["status"].to_list(), "trafficking_status": frame["trafficking_status"].to_list(),
         "trafficking_status_decision_org": frame["decision_org"].to_list(),
@@ -125,10 +154,10 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
         "department_code": derived["department_code"].to_list(), "province_code": derived["province_code"].to_list(),
         "district_code": derived["district_code"].to_list(),
         "family_facilitated": derived["family_facilitated"].to_list(),
-        "is_synthetic": [is_synthetic] * n, "owner_id": [owner.pk if owner else None] * n,
-        "created_at": [now] * n, "updated_at": [now] * n, "version": [1] * n,
     }
-    insert_rows(Case, list(case_columns), zip(*case_columns.values()))
+    insert_rows(Case, list(case_columns), zip(*case_columns.values()), {
+        "source_organisation_id": source.pk, "is_synthetic": is_synthetic, "owner_id": owner.pk if owner else None,
+        "created_at": now, "updated_at": now, "version": 1})
 
     ids = pl.Series("case_id", case_ids)
     code_rows = []
@@ -141,8 +170,8 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
     roles = _prep(Perpetrator, "roles", [])
     perpetrators = pl.DataFrame({"case_id": ids, "relationship": frame["relationships"],
                                  "household": frame["in_household"]}).explode("relationship", empty_as_null=True).drop_nulls("relationship")
-    insert_rows(Perpetrator, ["case_id", "person_id", "relationship", "lives_in_household", "roles"],
-            ((c, None, r, h, roles) for c, r, h in perpetrators.iter_rows()))
+    insert_rows(Perpetrator, ["case_id", "relationship", "lives_in_household"], perpetrators.iter_rows(),
+                {"person_id": None, "roles": roles})
 
     event_rows = []
     for prefix, event_type in EVENTS:
@@ -152,9 +181,8 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
         event_rows.append(part.with_columns(pl.lit(event_type).alias("event_type"),
                                             pl.col("country").replace("", "PE")))
     events = pl.concat(event_rows).sort(["case_id", "order"])
-    insert_rows(TraffickingEvent, ["case_id", "event_type", "country", "ubigeo", "date", "description"],
-            ((c, t, k, u, d, "") for c, t, k, u, d in events.select("case_id", "event_type", "country", "ubigeo", "date")
-             .iter_rows()))
+    insert_rows(TraffickingEvent, ["case_id", "event_type", "country", "ubigeo", "date"],
+                events.select("case_id", "event_type", "country", "ubigeo", "date").iter_rows(), {"description": ""})
     return case_ids
 
 
