@@ -97,7 +97,6 @@ def _migrated(data_dir: Path) -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     call_command("migrate", verbosity=0)
 
