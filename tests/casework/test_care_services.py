@@ -241,3 +241,35 @@ def test_a_ready_plan_held_by_a_later_family_perpetrator_can_be_approved(other_c
     care_services.care_arrangement_start(case=other_case, user=case_worker, arrangement_type="parents",
                                          started_on=date(2024, 3, 1), plan=plan)
     assert CareArrangement.objects.filter(case=other_case).count() == 1
+
+
+def _perpetrator_known_by_name(case, first_name, second_name, **identity):
+    person = Person.objects.create()
+    PersonIdentity.objects.create(person=person, first_name=first_name, second_name=second_name, **identity)
+    Perpetrator.objects.create(case=case, person=person, relationship="uncle_aunt")
+    case_refresh_derived(case)
+
+
+@pytest.mark.parametrize("destination", ["kinship", "foster_family"])
+def test_a_caregiver_named_like_a_perpetrator_without_a_document_is_refused(family_case, case_worker, destination):
+    _perpetrator_known_by_name(family_case, "Juan", "Quispe Mamani")
+    namesake = PersonRecord(first_name="JUAN", second_name="Quíspe  Mamani", identity_number="51112222")
+    with pytest.raises(ReintegrationRefused) as refused:
+        _propose(family_case, case_worker, destination, namesake)
+    assert refused.value.reason == Reason.CAREGIVER_MAY_BE_PERPETRATOR
+    assert not ReintegrationPlan.objects.exists()
+    assert "identity number or a birth date" in str(refused.value)
+
+
+def test_a_namesake_with_another_birth_date_may_be_proposed(family_case, case_worker):
+    _perpetrator_known_by_name(family_case, "Juan", "Quispe Mamani", birthdate="1970-01-01")
+    namesake = PersonRecord(first_name="Juan", second_name="Quispe Mamani", birthdate=date(1985, 6, 30))
+    assert _propose(family_case, case_worker, "foster_family", namesake).status == ReintegrationPlan.Status.READY
+
+
+def test_a_perpetrator_named_after_the_plan_blocks_its_approval(family_case, case_worker, supervisor):
+    plan = _propose(family_case, case_worker, "kinship", PersonRecord(first_name="Rosa", second_name="Huamán Ccori"))
+    _perpetrator_known_by_name(family_case, "Rosa", "Huaman Ccori")
+    with pytest.raises(ReintegrationRefused) as refused:
+        care_services.plan_decide(plan=plan, approver=supervisor, assessment=ASSESSMENT, approve=True)
+    assert refused.value.reason == Reason.CAREGIVER_MAY_BE_PERPETRATOR

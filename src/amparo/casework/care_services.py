@@ -22,7 +22,7 @@ from amparo.casework.domain.reintegration import (
     Reason,
     Verdict,
     approval_problem,
-    caregiver_is_perpetrator,
+    caregiver_problem,
     placement_decision,
 )
 from amparo.casework.models import (
@@ -34,7 +34,7 @@ from amparo.casework.models import (
     SafetyApproval,
 )
 from amparo.casework.permissions import APPROVER_ROLES, CARE_ROLES, has_role, require_case
-from amparo.casework.selectors import case_facts, person_ref, plan_approvals
+from amparo.casework.selectors import case_facts, person_ref, plan_approvals, record_ref
 from amparo.core import codelists, crypto
 from amparo.registry.models import Case, Person, PersonIdentity
 from amparo.registry.records import PersonRecord
@@ -42,6 +42,9 @@ from amparo.registry.records import PersonRecord
 REASON_MESSAGES = {
     Reason.CAREGIVER_IS_PERPETRATOR: _(
         "This person is recorded as a perpetrator in this case and can never be named caregiver, whatever the approval."),
+    Reason.CAREGIVER_MAY_BE_PERPETRATOR: _(
+        "This person has the full name of a perpetrator in this case and cannot be named caregiver until an "
+        "identity number or a birth date, recorded for both, shows they are different people."),
     Reason.FAMILY_RETURN_NEEDS_APPROVAL: _(
         "Blocked: a family member facilitated this child's trafficking. Returning the child to the family needs a "
         "documented safety assessment approved by a supervisor who is not the case worker."),
@@ -71,8 +74,7 @@ def _caregiver(caregiver: Person | PersonRecord | None) -> tuple[Person | None, 
     """The caregiver as a matchable reference, without storing anything yet."""
     if caregiver is None or isinstance(caregiver, Person):
         return caregiver, person_ref(caregiver)
-    digest = crypto.lookup_hash(caregiver.identity_number) if caregiver.identity_number else ""
-    return None, PersonRef(None, digest)
+    return None, record_ref(caregiver)
 
 
 def _store_caregiver(case: Case, record: PersonRecord) -> Person:
@@ -138,8 +140,8 @@ def plan_decide(*, plan: ReintegrationPlan, approver, assessment: str, approve: 
         facts = case_facts(plan.case)
         decision = ApprovalFacts(approver.pk, has_role(approver, APPROVER_ROLES), assessment, approve)
         problem = approval_problem(facts, decision, plan.proposed_by_id)
-        if problem is None and approve and caregiver_is_perpetrator(person_ref(plan.caregiver), facts):
-            problem = Reason.CAREGIVER_IS_PERPETRATOR
+        if problem is None and approve:
+            problem = caregiver_problem(person_ref(plan.caregiver), facts)
         if problem is None:
             approval = SafetyApproval.objects.create(plan=plan, approver=approver, assessment=assessment,
                                                      approved=approve)

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from amparo.accounts.roles import Role
 from amparo.casework.domain.reintegration import ApprovalFacts, CaseFacts, PersonRef
 from amparo.casework.models import CareArrangement, FollowUpVisit, ReintegrationPlan
+from amparo.core import crypto, text
 from amparo.registry.models import Case, CaseCode, Person, PersonIdentity
 from amparo.registry.records import CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
 
@@ -55,21 +56,34 @@ def case_record_of(case: Case, *, with_identities: bool) -> CaseRecord:
     )
 
 
+def record_ref(record: PersonRecord, person_id: int | None = None) -> PersonRef:
+    """A person as the reintegration rule matches them: keyed hashes only, never the name itself."""
+    full_name = text.fold(f"{record.first_name} {record.second_name}")
+    return PersonRef(
+        person_id=person_id,
+        identity_hash=crypto.lookup_hash(record.identity_number) if record.identity_number.strip() else "",
+        name_hash=crypto.lookup_hash(full_name) if full_name else "",
+        birthdate=record.birthdate.isoformat() if record.birthdate else "",
+    )
+
+
+def _refs(person_ids: list[int]) -> dict[int, PersonRef]:
+    identities = PersonIdentity.objects.in_bulk(person_ids)
+    return {pid: record_ref(_person_record(None, identities.get(pid)), pid) for pid in person_ids}
+
+
 def person_ref(person: Person | None) -> PersonRef | None:
-    if person is None:
-        return None
-    identity_hash = PersonIdentity.objects.filter(person=person).values_list("identity_number_hash", flat=True).first()
-    return PersonRef(person.pk, identity_hash or "")
+    return None if person is None else _refs([person.pk])[person.pk]
 
 
 def case_facts(case: Case) -> CaseFacts:
     """What the reintegration rule needs to know about a case, read fresh from the database."""
     case.refresh_from_db(fields=["family_facilitated", "owner"])
-    perpetrators = case.perpetrators.values_list("person_id", "person__identity__identity_number_hash")
+    person_ids = list(case.perpetrators.exclude(person=None).values_list("person_id", flat=True))
     return CaseFacts(
         owner_id=case.owner_id,
         family_facilitated=case.family_facilitated,
-        perpetrators=tuple(PersonRef(pid, h or "") for pid, h in perpetrators if pid is not None),
+        perpetrators=tuple(_refs(person_ids).values()),
     )
 
 

@@ -91,3 +91,32 @@ def test_people_without_identity_numbers_do_not_match_each_other():
 ])
 def test_approval_problem_names_what_breaks_the_rule(facts, expected):
     assert approval_problem(FAMILY_CASE, facts, PROPOSER) == expected
+
+
+UNCLE_BY_NAME = PersonRef(person_id=12, name_hash="hash-of-juan-quispe-mamani")
+NAMED_CASE = CaseFacts(owner_id=OWNER, family_facilitated=True, perpetrators=(UNCLE_BY_NAME,))
+
+
+@pytest.mark.parametrize("destination", ["kinship", "foster_family"])
+def test_a_caregiver_with_a_perpetrators_full_name_is_refused_whatever_the_approval(destination):
+    namesake = PersonRef(person_id=None, identity_hash="hash-any-dni", name_hash="hash-of-juan-quispe-mamani")
+    decision = placement_decision(NAMED_CASE, destination, namesake, [approval()], PROPOSER)
+    assert decision.verdict == Verdict.FORBIDDEN
+    assert decision.reason == Reason.CAREGIVER_MAY_BE_PERPETRATOR
+
+
+@pytest.mark.parametrize("perpetrator, caregiver", [
+    # both identity numbers recorded, and different
+    (PersonRef(12, "hash-dni-1", "hash-name"), PersonRef(None, "hash-dni-2", "hash-name")),
+    # both birth dates recorded, and different
+    (PersonRef(12, "", "hash-name", "1970-01-01"), PersonRef(None, "", "hash-name", "1985-06-30")),
+    # another name
+    (PersonRef(12, "", "hash-name"), PersonRef(None, "", "hash-other-name")),
+])
+def test_a_namesake_told_apart_by_a_document_or_a_birth_date_is_not_refused(perpetrator, caregiver):
+    facts = CaseFacts(owner_id=OWNER, family_facilitated=True, perpetrators=(perpetrator,))
+    assert placement_decision(facts, "foster_family", caregiver, [], PROPOSER).allowed
+
+
+def test_people_without_names_do_not_match_each_other():
+    assert PersonRef(None).may_be_same_as(PersonRef(None)) is False

@@ -5,7 +5,10 @@ household. For such a case, placing the child with the family (parents or
 extended family) needs a documented safety assessment approved by a
 supervisor who is neither the case worker who owns the case nor the person who
 proposed the plan (two-person rule). A perpetrator of the case can never be the
-caregiver, whatever the approval. Services call `placement_decision` before
+caregiver, whatever the approval; nor can someone recorded with a perpetrator's
+full name, until an identity number or a birth date tells them apart (many
+perpetrators are recorded by name only, and a wrong refusal is mended by
+recording a document, a wrong placement is not). Services call `placement_decision` before
 every write, so no form, API or import can go around it.
 """
 
@@ -26,6 +29,7 @@ class Reason(StrEnum):
     """Why a placement or an approval is refused or held; services turn these into messages."""
 
     CAREGIVER_IS_PERPETRATOR = "caregiver_is_perpetrator"
+    CAREGIVER_MAY_BE_PERPETRATOR = "caregiver_may_be_perpetrator"
     FAMILY_RETURN_NEEDS_APPROVAL = "family_return_needs_approval"
     FAMILY_RETURN_REFUSED = "family_return_refused"
     APPROVER_NOT_SUPERVISOR = "approver_not_supervisor"
@@ -36,15 +40,26 @@ class Reason(StrEnum):
 
 @dataclass(frozen=True)
 class PersonRef:
-    """Who a person is, for matching: the Person row and the keyed hash of their identity number."""
+    """Who a person is, for matching: the Person row, keyed hashes of their identity number and of
+    their full name (folded), and their birth date (ISO), each empty when unknown."""
 
     person_id: int | None = None
     identity_hash: str = ""
+    name_hash: str = ""
+    birthdate: str = ""
 
     def is_same_as(self, other: "PersonRef") -> bool:
         same_row = self.person_id is not None and self.person_id == other.person_id
         same_identity = bool(self.identity_hash) and self.identity_hash == other.identity_hash
         return same_row or same_identity
+
+    def may_be_same_as(self, other: "PersonRef") -> bool:
+        """The same full name, and no identity number or birth date recorded for both that differs."""
+        if not self.name_hash or self.name_hash != other.name_hash:
+            return False
+        told_apart_by_document = self.identity_hash and other.identity_hash and self.identity_hash != other.identity_hash
+        told_apart_by_birth = self.birthdate and other.birthdate and self.birthdate != other.birthdate
+        return not (told_apart_by_document or told_apart_by_birth)
 
 
 @dataclass(frozen=True)
@@ -78,8 +93,15 @@ def is_family_return(destination_type: str) -> bool:
     return destination_type in FAMILY_CARE_ARRANGEMENTS
 
 
-def caregiver_is_perpetrator(caregiver: PersonRef | None, facts: CaseFacts) -> bool:
-    return caregiver is not None and any(caregiver.is_same_as(p) for p in facts.perpetrators)
+def caregiver_problem(caregiver: PersonRef | None, facts: CaseFacts) -> Reason | None:
+    """Whether the caregiver is, or may be, one of the case's perpetrators."""
+    if caregiver is None:
+        return None
+    if any(caregiver.is_same_as(p) for p in facts.perpetrators):
+        return Reason.CAREGIVER_IS_PERPETRATOR
+    if any(caregiver.may_be_same_as(p) for p in facts.perpetrators):
+        return Reason.CAREGIVER_MAY_BE_PERPETRATOR
+    return None
 
 
 def approval_problem(facts: CaseFacts, approval: ApprovalFacts, proposer_id: int | None) -> Reason | None:
@@ -103,8 +125,9 @@ def placement_decision(
     proposer_id: int | None = None,
 ) -> Decision:
     """May the child be placed here? Invalid approvals are ignored; the latest valid decision counts."""
-    if caregiver_is_perpetrator(caregiver, facts):
-        return Decision(Verdict.FORBIDDEN, Reason.CAREGIVER_IS_PERPETRATOR)
+    problem = caregiver_problem(caregiver, facts)
+    if problem is not None:
+        return Decision(Verdict.FORBIDDEN, problem)
     if not (facts.family_facilitated and is_family_return(destination_type)):
         return Decision(Verdict.ALLOWED)
     valid = [a for a in approvals if approval_problem(facts, a, proposer_id) is None]
