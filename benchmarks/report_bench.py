@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.stats_bench import YEAR, _setup_django, fill, machine, naive_count, plain_sql
+from benchmarks.stats_bench import YEAR, naive_count, plain_sql, prepare_registry
 
 TARGET_S = 3.0
 
@@ -45,24 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="amparo-bench-") as tmp:
-        data_dir = options.keep or Path(tmp)
-        data_dir.mkdir(parents=True, exist_ok=True)
-        reuse = (data_dir / "amparo.sqlite3").exists()
-        _setup_django(data_dir)
+        prepare_registry(options.keep or Path(tmp), options.cases)
         from django.db import connection
 
-        from amparo.registry.models import Case
         from amparo.reports.annual import REPORT_DIMENSIONS, build_annual_report
         from amparo.reports.writers import render_report
 
-        print(f"# {machine()}; load average {os.getloadavg()[0]:.1f}")
-        if reuse and Case.objects.exists():
-            print(f"# reusing {Case.objects.count():,} cases in {data_dir}")
-        else:
-            connection.close()
-            start = time.perf_counter()
-            fill(data_dir / "amparo.sqlite3", options.cases)
-            print(f"# filled {options.cases:,} cases in {time.perf_counter() - start:.1f} s")
         def report(fmt: str):
             return render_report(build_annual_report(year=YEAR, lang="es", suppress=True), fmt)
 

@@ -49,6 +49,25 @@ def _setup_django(data_dir: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
+def prepare_registry(data_dir: Path, cases: int) -> None:
+    """Migrate and fill a registry of `cases` cases in data_dir, or reuse the one already there (--keep)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    reuse = (data_dir / "amparo.sqlite3").exists()
+    _setup_django(data_dir)
+    from django.db import connection
+
+    from amparo.registry.models import Case
+
+    print(f"# {machine()}; load average {os.getloadavg()[0]:.1f}")
+    if reuse and Case.objects.exists():
+        print(f"# reusing {Case.objects.count():,} cases in {data_dir}")
+        return
+    connection.close()
+    start = time.perf_counter()
+    fill(data_dir / "amparo.sqlite3", cases)
+    print(f"# filled {cases:,} cases in {time.perf_counter() - start:.1f} s")
+
+
 def snapshot_load_times() -> tuple[float, float]:
     """Seconds to read the statistics snapshot from the database (after a change), and from its
     sealed copy (a new process at the same revision)."""
@@ -282,23 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="amparo-bench-") as tmp:
-        data_dir = options.keep or Path(tmp)
-        data_dir.mkdir(parents=True, exist_ok=True)
-        reuse = (data_dir / "amparo.sqlite3").exists()
-        _setup_django(data_dir)
+        prepare_registry(options.keep or Path(tmp), options.cases)
         from django.db import connection
 
-        from amparo.registry.models import Case
         from amparo.stats import engine
 
-        print(f"# {machine()}; load average {os.getloadavg()[0]:.1f}")
-        if reuse and Case.objects.exists():
-            print(f"# reusing {Case.objects.count():,} cases in {data_dir}")
-        else:
-            connection.close()
-            start = time.perf_counter()
-            fill(data_dir / "amparo.sqlite3", options.cases)
-            print(f"# filled {options.cases:,} cases in {time.perf_counter() - start:.1f} s")
         from_database, from_copy = snapshot_load_times()
         print(f"# statistics snapshot read from the database in {from_database:.2f} s, "
               f"from its sealed copy in {from_copy:.2f} s")
