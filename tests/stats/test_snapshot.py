@@ -78,3 +78,12 @@ def test_the_snapshot_holds_no_identifying_column(registry):
     columns = set(current.cases.columns) | set(current.exploitation.columns) | set(current.relationships.columns)
     assert not columns & {"first_name", "second_name", "birthdate", "identity_number", "address", "phone"}
     assert current.cases.schema["family_facilitated"] == pl.Boolean
+
+
+def test_a_new_caregiver_does_not_make_the_statistics_reload(registry, django_assert_num_queries):
+    from amparo.registry.models import Person
+
+    snapshot.current()
+    Person.objects.create(gender="Feminine", citizenship="PE")
+    with django_assert_num_queries(1):  # the revision token only: nothing the statistics count changed
+        snapshot.current()

@@ -1,11 +1,13 @@
-"""Single saves and deletes of registry rows (forms, admin, tests) mark the registry as changed.
+"""Single saves and deletes of what the statistics count (forms, admin, tests) mark the registry as changed.
 
 Bulk writes send no signals; the registry and exchange services call registry_changed themselves.
+Events count only through the place they give their case, which case_refresh_derived writes (and
+marks); a person counts only as a victim, so a new caregiver does not make every process reload.
 """
 
 from django.db.models.signals import post_delete, post_save
 
-from amparo.registry.models import Case, CaseCode, Perpetrator, Person, TraffickingEvent
+from amparo.registry.models import Case, CaseCode, Perpetrator, Person
 from amparo.registry.services import registry_changed
 
 
@@ -13,6 +15,12 @@ def _changed(sender, **kwargs):
     registry_changed()
 
 
-for _model in (Case, CaseCode, Perpetrator, Person, TraffickingEvent):
+def _person_saved(sender, instance, created, **kwargs):
+    if not created and Case.objects.filter(victim_id=instance.pk).exists():
+        registry_changed()
+
+
+for _model in (Case, CaseCode, Perpetrator):
     post_save.connect(_changed, sender=_model, dispatch_uid=f"registry-changed-save-{_model.__name__}")
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"registry-changed-delete-{_model.__name__}")
+post_save.connect(_person_saved, sender=Person, dispatch_uid="registry-changed-save-Person")
