@@ -2,39 +2,13 @@
 girl, tries to return her to the family and is blocked; a supervisor approves a documented safety
 assessment; the placement starts and its follow-up visits appear at 1, 3, 6 and 12 months."""
 
-import shutil
-
 import pytest
 
 from amparo.registry.models import Case
-from tests.personas import PASSWORD, make_user
+from tests.chromium import browser, log_in  # noqa: F401  (the fixture)
+from tests.personas import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not on PATH (.ci/run installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package (dev extra) is not installed")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used beside Playwright's event loop
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _log_in(page, base_url, username, next_path):
-    page.goto(f"{base_url}/login/?next={next_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form[action^='/login/'] button[type=submit]")
-    page.wait_for_url(f"**{next_path}")
-
 
 def _log_out(page):
     page.click("form[action='/logout/'] button[type=submit]")
@@ -48,7 +22,7 @@ def test_a_family_return_is_blocked_until_a_supervisor_approves(live_server, bro
     page.set_default_timeout(15000)
 
     # The case worker registers the case: the mother (a parent, living in the household) recruited the girl.
-    _log_in(page, live_server.url, "flow_case_worker", "/cases/new/")
+    log_in(page, live_server.url, "flow_case_worker", "/cases/new/")
     page.fill("#id_source_record_id", "FLOW-1")
     page.fill("#id_registration_date", "2024-03-01")
     page.check("input[name=exploitation_types][value=SexualExploitation]")
@@ -61,7 +35,7 @@ def test_a_family_return_is_blocked_until_a_supervisor_approves(live_server, bro
     page.select_option("#id_events-0-department", "15")
     page.select_option("#id_events-0-province", "1501")  # options arrive through htmx
     page.select_option("#id_events-0-district", "150132")
-    page.click("form.case-form button[type=submit]")
+    page.click("form.case-form > button[type=submit]:not(.visually-hidden)")
     page.wait_for_load_state()
     case = Case.objects.get(source_record_id="FLOW-1")
     assert case.owner == worker and case.family_facilitated and case.district_code == "150132"
@@ -84,7 +58,7 @@ def test_a_family_return_is_blocked_until_a_supervisor_approves(live_server, bro
     _log_out(page)
 
     # A supervisor, who is not the case worker, approves a documented safety assessment.
-    _log_in(page, live_server.url, "flow_supervisor", f"/cases/{case.pk}/care/")
+    log_in(page, live_server.url, "flow_supervisor", f"/cases/{case.pk}/care/")
     page.fill("form[action$='/decision/'] textarea", "Home visit: the mother left the household under a protection order; "
                                 "the father and the school were interviewed.")
     page.check("form[action$='/decision/'] input[type=radio][value=approve]")
@@ -103,3 +77,25 @@ def test_a_family_return_is_blocked_until_a_supervisor_approves(live_server, bro
     due = [rows.nth(i).locator("td").nth(1).inner_text().strip()[:10] for i in range(4)]
     assert months == ["1", "3", "6", "12"]
     assert due == ["2024-02-29", "2024-04-30", "2024-07-31", "2025-01-31"]  # month ends, leap year
+
+
+def test_the_case_form_adds_rows_without_losing_what_was_typed_and_enter_saves(live_server, browser, organisation):
+    make_user("rows_registrar", "registrar", organisation)
+    page = browser.new_page()
+    page.set_default_timeout(15000)
+    log_in(page, live_server.url, "rows_registrar", "/cases/new/")
+    page.fill("#id_source_record_id", "ROWS-1")
+    page.fill("#id_registration_date", "2024-03-01")
+    page.select_option("#id_perpetrators-0-relationship", "parent")
+    page.select_option("#id_perpetrators-1-relationship", "uncle_aunt")
+    page.click("button[name=add_row][value=perpetrators]")
+    page.wait_for_selector("#id_perpetrators-2-relationship")
+    assert page.input_value("#id_source_record_id") == "ROWS-1"
+    assert page.input_value("#id_perpetrators-1-relationship") == "uncle_aunt"
+    assert not Case.objects.exists()
+    page.select_option("#id_perpetrators-2-relationship", "grandparent")
+    page.press("#id_source_record_id", "Enter")
+    page.wait_for_url("**/cases/*/")
+    case = Case.objects.get(source_record_id="ROWS-1")
+    assert sorted(case.perpetrators.values_list("relationship", flat=True)) == ["grandparent", "parent", "uncle_aunt"]
+    page.close()

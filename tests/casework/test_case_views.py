@@ -182,3 +182,28 @@ def test_an_unchanged_identity_does_not_show_as_a_conflict_difference(victim_cas
     differences = client_as(supervisor).get(reverse("casework-conflict", args=[victim_case.pk, conflict.pk])).context[
         "differences"]
     assert not any(name.startswith("victim.") for name in differences)
+
+
+@pytest.mark.parametrize("prefix, new_field", [("perpetrators", "perpetrators-2-relationship"),
+                                               ("events", "events-3-event_type")])
+def test_another_blank_row_can_be_added_without_javascript_and_nothing_is_saved(case_worker, client_as, prefix,
+                                                                                 new_field):
+    data = _post_data(add_row=prefix, source_record_id="")  # an incomplete form: no errors shown yet
+    response = client_as(case_worker).post(reverse("case-create"), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'name="{new_field}"' in html
+    assert f'name="{prefix}-TOTAL_FORMS" value="{int(data[prefix + "-TOTAL_FORMS"]) + 1}"' in html
+    assert 'value="43334444"' in html  # what was typed is kept
+    assert "errorlist" not in html
+    assert not Case.objects.exists()
+
+
+def test_adding_a_row_to_an_edit_keeps_the_case_as_it_was(victim_case, registrar, client_as):
+    url = reverse("case-edit", args=[victim_case.pk])
+    response = client_as(registrar).post(url, _edit_data(victim_case, version="1", status="FollowUp",
+                                                         add_row="perpetrators"))
+    assert response.status_code == 200
+    victim_case.refresh_from_db()
+    assert (victim_case.status, victim_case.version) != ("FollowUp", 2)
+    assert 'name="perpetrators-TOTAL_FORMS" value="3"' in response.content.decode()

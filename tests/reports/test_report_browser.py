@@ -1,32 +1,14 @@
 """The report and the dashboard in Debian's Chromium: charts and maps present and visible, CSP respected."""
 
 import io
-import os
-import shutil
 
 import pytest
 from django.core.management import call_command
 
-from tests.personas import PASSWORD, make_user
+from tests.chromium import browser, log_in  # noqa: F401  (the fixture)
+from tests.personas import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def browser():
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not on PATH (.ci/run installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package (dev extra) is not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM is used beside Playwright's event loop
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
 
 @pytest.fixture
 def synthetic_2010(transactional_db):
@@ -62,11 +44,7 @@ def test_the_dashboard_works_in_a_browser_under_the_content_security_policy(synt
     page.set_default_timeout(15000)
     violations = []
     page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
-    page.goto(f"{live_server.url}/login/?next=/")
-    page.fill("#id_username", "browser_analyst")
-    page.fill("#id_password", PASSWORD)
-    page.click("form[action^='/login/'] button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "browser_analyst", "/")
     assert page.locator("#figure-total .value").inner_text() == "253"
     assert _visible_svgs(page, "svg.tile-map") == 2
     assert page.locator(".stats-suppression").is_visible()

@@ -47,18 +47,38 @@ def _forms(data, show_identities: bool, initial=None):
     return form, perpetrators, events
 
 
-def _render(request, form, perpetrators, events, *, case=None, conflict=None, status=200):
+def _render(request, form, perpetrators, events, *, case=None, conflict=None, status=200, adding_row=False):
     kept = case.edit_conflicts.select_related("user") if case is not None else []
     return render(request, "casework/case_form.html", {
         "form": form, "perpetrators": perpetrators, "events": events, "case": case, "conflict": conflict,
-        "kept_conflicts": kept,
+        "kept_conflicts": kept, "adding_row": adding_row,
     }, status=status)
+
+
+ROW_PREFIXES = ("perpetrators", "events")
+
+
+def _with_another_row(data, prefix: str):
+    """The posted form with one more blank row of a formset: a case may have more perpetrators or events
+    than the blank rows offered, and the form must work without JavaScript."""
+    data = data.copy()
+    total = f"{prefix}-TOTAL_FORMS"
+    data[total] = str(int(data.get(total) or 0) + 1)
+    return data
+
+
+def _adding_row(request) -> str | None:
+    prefix = request.POST.get("add_row")
+    return prefix if prefix in ROW_PREFIXES else None
 
 
 @login_required
 def case_create_view(request):
     if not has_role(request.user, REGISTER_ROLES):
         raise PermissionDenied
+    if prefix := _adding_row(request):
+        form, perpetrators, events = _forms(_with_another_row(request.POST, prefix), may_see_identities(request.user))
+        return _render(request, form, perpetrators, events, adding_row=True)
     form, perpetrators, events = _forms(request.POST or None, may_see_identities(request.user))
     if request.method == "POST" and form.is_valid() and perpetrators.is_valid() and events.is_valid():
         try:
@@ -80,6 +100,10 @@ def case_edit_view(request, pk):
     if show_identities and request.method == "GET":
         identity_for(request.user, case, request)  # audits that the form shows the victim's identity
     current = case_record_of(case, with_identities=show_identities)
+    if prefix := _adding_row(request):
+        form, perpetrators, events = _forms(_with_another_row(request.POST, prefix), show_identities,
+                                            case_initial(current, case.version))
+        return _render(request, form, perpetrators, events, case=case, adding_row=True)
     form, perpetrators, events = _forms(request.POST or None, show_identities, case_initial(current, case.version))
     if request.method == "POST" and form.is_valid() and perpetrators.is_valid() and events.is_valid():
         record = case_record_from(form, perpetrators, events)
