@@ -1,7 +1,7 @@
 import pytest
 
 from amparo.exchange.domain.cases_frame import normalise_cases
-from amparo.exchange.domain.readers import read_table
+from amparo.exchange.domain.readers import ReadError, read_table
 from amparo.exchange.formats import ImportContext, htcds
 from tests.exchange import samples
 
@@ -33,3 +33,32 @@ def test_iso_subdivisions_become_departments_and_foreign_countries_stay_countrie
                                              (["stranger"], "Unaquainted"), (["unknown"], ""), ([], "")])
 def test_the_coarse_htcds_relationship_is_the_closest_one(codes, expected):
     assert htcds._htcds_relationship(codes) == expected
+
+
+NESTED = """[{"source_record_id": "N-1", "registration_date": "2024-05-02", "prs_Gender": "Feminine",
+  "vic_TypeOfExploitation": ["SexualExploitation"],
+  "events": [{"hte_Type": "Recruitment", "hte_Country": "PE", "hte_State": "PE-CUS", "hte_Date": "2024-01-10"},
+             {"hte_Type": "explotación", "hte_Country": "PE", "hte_Ubigeo": "170101"}]},
+ {"source_record_id": "N-2", "registration_date": "2024-05-03", "events": []}]"""
+
+
+def test_nested_htcds_events_are_read_as_the_case_s_recruitment_and_exploitation():
+    table = read_table(NESTED.encode())
+    result = normalise_cases(htcds.to_amparo(table, ImportContext("0" * 64)))
+    assert result.problems == {}
+    rows = {r["source_record_id"]: r for r in result.frame.iter_rows(named=True)}
+    assert (rows["N-1"]["exploitation_ubigeo"], rows["N-1"]["recruitment_ubigeo"]) == ("170101", "08")
+    assert str(rows["N-1"]["recruitment_date"]) == "2024-01-10"
+    assert (rows["N-2"]["exploitation_ubigeo"], rows["N-2"]["recruitment_ubigeo"]) == ("", "")
+
+
+@pytest.mark.parametrize("events, message", [
+    ('[{"hte_Type": "Transit", "hte_Country": "BO"}]', "Case 1: an event with hte_Type 'Transit' cannot be imported"),
+    ('[{"hte_Type": "Exploitation"}, {"hte_Type": "Exploitation"}]', "Case 1: more than one Exploitation event"),
+    ('[{"hte_Type": ""}]', "Case 1: an event with hte_Type ''"),
+    ('{"hte_Type": "Exploitation"}', 'Case 1: "events" must be a list'),
+])
+def test_nested_events_that_a_case_cannot_hold_refuse_the_file(events, message):
+    with pytest.raises(ReadError) as refused:
+        read_table(f'[{{"source_record_id": "N-1", "events": {events}}}]'.encode())
+    assert message in str(refused.value)

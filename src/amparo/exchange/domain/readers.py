@@ -16,6 +16,9 @@ from datetime import date, datetime, time
 import polars as pl
 from django.utils.translation import gettext_lazy as _
 
+from amparo.core import codelists
+from amparo.exchange.domain.normalise import normalise_code
+
 ROW = "__row"  # spreadsheet row number (header = 1) carried beside the cells
 DELIMITERS = (",", ";", "\t")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -171,6 +174,7 @@ def read_json(text: str) -> Table:
         raise ReadError(_("The JSON file must hold a list of objects, one per case (or {\"cases\": [...]})."))
     if not payload:
         raise ReadError(_("The file is empty: it has no records."))
+    payload = [_with_events_flattened(item, number) for number, item in enumerate(payload, start=1)]
     header = list(dict.fromkeys(key for item in payload for key in item))
 
     def text_of(value):
@@ -181,6 +185,35 @@ def read_json(text: str) -> Table:
     rows = [[text_of(item.get(key)) for key in header] for item in payload]
     frame, _ragged = _frame_from_rows(header, rows)
     return Table(header, frame, "json")
+
+
+EVENTS_KEY = "events"
+_EVENT_PREFIXES = {"Exploitation": "exploitation", "Recruitment": "recruitment"}
+
+
+def _with_events_flattened(item: dict, number: int) -> dict:
+    """A case whose HTCDS trafficking events are nested (`"events": [{"hte_Type": ..., "hte_Country": ...}]`)
+    as the flat `exploitation_hte_*` and `recruitment_hte_*` fields. A case holds one event of each of
+    those types; any other event would be lost, so the file is refused instead, naming the case."""
+    events = item.get(EVENTS_KEY)
+    if events is None:
+        return item
+    if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
+        raise ReadError(_("Case %(case)s: \"events\" must be a list of objects with hte_* fields.") % {"case": number})
+    flat = {key: value for key, value in item.items() if key != EVENTS_KEY}
+    seen = set()
+    for event in events:
+        raw_type = _cell_text(event.get("hte_Type"))
+        prefix = _EVENT_PREFIXES.get(normalise_code(codelists.EVENT_TYPE, raw_type) or "")
+        if prefix is None:
+            raise ReadError(_("Case %(case)s: an event with hte_Type %(value)r cannot be imported; expected "
+                              "Exploitation or Recruitment (one of each per case).") % {"case": number, "value": raw_type})
+        if prefix in seen:
+            raise ReadError(_("Case %(case)s: more than one %(type)s event; a case holds one of each.")
+                            % {"case": number, "type": raw_type})
+        seen.add(prefix)
+        flat.update({f"{prefix}_{key}": value for key, value in event.items() if key != "hte_Type"})
+    return flat
 
 
 _LEADING = re.compile(r"[\ufeff\s]*")
