@@ -38,6 +38,8 @@ from pathlib import Path
 
 import polars as pl
 
+from benchmarks.environment import migrated
+
 TARGET_ROWS_PER_SECOND = 100_000
 TARGET_RATIO = 3.0
 TARGET_PEAK_MB = 2048
@@ -89,20 +91,8 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _migrated(data_dir: Path) -> None:
-    """A fresh Amparo database in data_dir, without the statistics-only indexes."""
-    os.environ["AMPARO_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def child_import(path: Path, data_dir: Path) -> dict:
-    _migrated(data_dir)
+    migrated(data_dir)
     from amparo.exchange.services import file_import
     from amparo.registry.models import Case, Organisation
 
@@ -137,7 +127,7 @@ def child_limit(path: Path, data_dir: Path) -> dict:
 
 def child_floor(imported: Path, data_dir: Path) -> dict:
     """The schema's floor: the rows the import stored, copied inside SQLite into a fresh database."""
-    _migrated(data_dir)
+    migrated(data_dir)
     from django.db import connection
 
     connection.close()

@@ -23,6 +23,8 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
+from benchmarks.environment import migrated
+
 YEAR = 2020
 TARGET_MS = 200.0
 
@@ -38,22 +40,11 @@ RELATIONSHIP_WEIGHTS = {
 RELATIVES = {"parent", "step_parent", "sibling", "grandparent", "uncle_aunt", "other_relative"}
 
 
-def _setup_django(data_dir: Path) -> None:
-    os.environ["AMPARO_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def prepare_registry(data_dir: Path, cases: int) -> None:
     """Migrate and fill a registry of `cases` cases in data_dir, or reuse the one already there (--keep)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     reuse = (data_dir / "amparo.sqlite3").exists()
-    _setup_django(data_dir)
+    migrated(data_dir)
     from django.db import connection
 
     from amparo.registry.models import Case
