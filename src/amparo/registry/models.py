@@ -78,8 +78,10 @@ class Case(models.Model):
     """One victim's case as reported by one source (HTCDS cas_* and vic_*)."""
 
     victim = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("victim"))
+    # Looked up through case_unique_source_record, which starts with it: no index of its own.
     source_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("source organisation")
+        Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("source organisation"),
+        db_index=False,
     )
     source_record_id = models.CharField(_("source record id"), max_length=100)
     registration_date = models.DateField(_("registration date"), db_index=True)
@@ -111,7 +113,7 @@ class Case(models.Model):
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="owned_cases", verbose_name=_("case owner"),
+        related_name="owned_cases", verbose_name=_("case owner"), db_index=False,  # indexed by case_owner
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -133,7 +135,9 @@ class Case(models.Model):
             ),
         ]
         # No index for the statistics: they aggregate an in-memory snapshot (amparo.stats.snapshot),
-        # and every index is paid for by each imported case.
+        # and every index is paid for by each imported case. Imported cases have no owner, so the
+        # owner's index leaves them out.
+        indexes = [models.Index(fields=["owner"], condition=Q(owner__isnull=False), name="case_owner")]
 
     def __str__(self):
         return f"{self.source_organisation_id}:{self.source_record_id}"
@@ -151,7 +155,8 @@ class CaseCode(models.Model):
         RECRUITMENT = "vic_MethodOfRecruitment", _("Method of recruitment")
         SEX_EXPLOITATION = "vic_TypeOfSexExploitation", _("Type of sexual exploitation")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="coded_values")
+    # Looked up through casecode_unique, which starts with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="coded_values", db_index=False)
     field = models.CharField(max_length=30, choices=Field.choices)
     code = models.CharField(max_length=60)
 
@@ -170,8 +175,11 @@ CODELIST_OF_FIELD = {
 class Perpetrator(models.Model):
     """A person who took part in trafficking the victim of a case (HTCDS per_*)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="perpetrations")
+    # Looked up through perpetrator_case_relationship, which starts with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators", db_index=False)
+    # Most perpetrators are known by their relationship alone: perpetrator_person leaves them out.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="perpetrations",
+                               db_index=False)
     relationship = models.CharField(
         _("relationship to the victim"), max_length=30, choices=codelists.RECRUITER_RELATIONSHIP.choices, default="unknown"
     )
@@ -186,7 +194,10 @@ class Perpetrator(models.Model):
                 condition=Q(relationship__in=codelists.RECRUITER_RELATIONSHIP.values), name="perpetrator_relationship_valid"
             ),
         ]
-        indexes = [models.Index(fields=["case", "relationship"], name="perpetrator_case_relationship")]
+        indexes = [
+            models.Index(fields=["case", "relationship"], name="perpetrator_case_relationship"),
+            models.Index(fields=["person"], condition=Q(person__isnull=False), name="perpetrator_person"),
+        ]
 
     @property
     def is_relative(self) -> bool:
