@@ -10,6 +10,7 @@ field code, and tests compare the two paths table by table.
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import contextmanager
 from itertools import chain
 
@@ -25,6 +26,8 @@ from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Pe
 from amparo.registry.records import EventRecord, PerpetratorRecord, case_place, family_facilitated
 
 CHUNK = 50_000
+# Rows per INSERT: a million cases stored fastest with 500 (fifty: 25-40% slower; 3,000: slower again).
+ROWS_PER_STATEMENT = 500
 PLACE_COLUMNS = ("department_code", "province_code", "district_code")
 SQLITE_CACHE_KIB = 256 * 1024
 CODE_FIELDS = (
@@ -50,8 +53,7 @@ def insert_rows(model, columns: list[str], rows, constants: dict | None = None) 
     rows = list(rows)
     if connection.vendor != "sqlite":
         rows, columns, constants = [(*row, *constants.values()) for row in rows], [*columns, *constants], {}
-    limit = connection.features.max_query_params or 999  # PostgreSQL states no limit
-    per = max(1, (limit - len(constants)) // len(columns))
+    per = max(1, min(ROWS_PER_STATEMENT, (_parameter_limit() - len(constants)) // len(columns)))
     full = len(rows) - len(rows) % per
     shared = tuple(constants.values())
     with connection.cursor() as cursor:
@@ -62,6 +64,18 @@ def insert_rows(model, columns: list[str], rows, constants: dict | None = None) 
         if full < len(rows):
             cursor.execute(_insert_sql(model, columns, constants, len(rows) - full),
                            (*chain.from_iterable(rows[full:]), *shared))
+
+
+def _parameter_limit() -> int:
+    """How many values one statement may bind.
+
+    Django states SQLite's historical limit of 999; the library in use states its own (250,000 in SQLite
+    3.40), and more rows per statement means fewer rebuilds of the CHECK constraints' IN lists.
+    """
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.features.max_query_params or 65_535  # PostgreSQL's protocol limit
 
 
 def _insert_sql(model, columns: list[str], constants: dict, rows: int) -> str:
