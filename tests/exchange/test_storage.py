@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from amparo.exchange.domain.cases_frame import EVENTS
 from amparo.exchange.services import file_import
-from amparo.exchange.storage import derived_columns, insert_rows
+from amparo.exchange.storage import ROWS_PER_STATEMENT, derived_columns, insert_rows
 from amparo.registry.models import Case, Organisation, Person
 from amparo.registry.records import EventRecord, case_place
 from tests.exchange import samples
@@ -78,7 +78,7 @@ def test_the_derived_place_is_case_place_of_both_events(exploitation, e_country,
 
 @pytest.mark.django_db
 def test_insert_rows_fills_whole_statements_and_the_rest_with_shared_values():
-    rows = [(i, "Feminine" if i % 2 else "Masculine", "PE") for i in range(1, 151)]  # more than one statement's worth
-    insert_rows(Person, ["id", "gender", "citizenship"], rows, {"is_synthetic": True})
+    rows = [(i, "Feminine" if i % 2 else "Masculine", "PE") for i in range(1, 2 * ROWS_PER_STATEMENT + 8)]
+    insert_rows(Person, dict(zip(["id", "gender", "citizenship"], map(list, zip(*rows)))), {"is_synthetic": True})
     stored = list(Person.objects.order_by("id").values_list("id", "gender", "citizenship", "is_synthetic"))
     assert stored == [(*row, True) for row in rows]

@@ -153,7 +153,7 @@ class FileImport:
         del normalised, amparo_frame, table
         yield _("Checked: %(valid)s rows valid, %(rejected)s rejected.") % {"valid": valid.height,
                                                                             "rejected": len(rejected)}
-        with transaction.atomic():
+        with transaction.atomic(), storage.large_page_cache():
             plan = _plan(valid, self.source)
             del valid
             self.batch = self._store(sha256, fmt, plan, originals, rejected, total)
@@ -204,9 +204,11 @@ def _provenance_store(batch, entries: pl.DataFrame, action: str, originals: pl.D
     for part in entries.iter_slices(storage.CHUNK):  # a join reads all the originals: one per chunk, not per block
         part = part.join(originals, on=ROW, how="left", maintain_order="left").with_columns(
             pl.format('"{}":{}', ROW, ORIGINAL).alias(ORIGINAL))
-        for chunk in part.iter_slices(BLOCK_ROWS):
-            block = OriginalRowBlock.objects.create(batch=batch,
-                                                    rows_sealed="{" + ",".join(chunk[ORIGINAL].to_list()) + "}")
-            storage.insert_rows(CaseProvenance, ["case_id", "row_number", "content_hash"],
-                                chunk.select("case_id", ROW, FINGERPRINT).iter_rows(),
-                                {"batch_id": batch.pk, "block_id": block.pk, "action": str(action)})
+        blocks = OriginalRowBlock.objects.bulk_create([
+            OriginalRowBlock(batch=batch, rows_sealed="{" + ",".join(chunk[ORIGINAL].to_list()) + "}")
+            for chunk in part.iter_slices(BLOCK_ROWS)])
+        block_ids = pl.Series([block.pk for block in blocks]).gather(pl.int_range(part.height, eager=True) // BLOCK_ROWS)
+        storage.insert_rows(CaseProvenance, {
+            "case_id": part["case_id"].to_list(), "row_number": part[ROW].to_list(),
+            "content_hash": part[FINGERPRINT].to_list(), "block_id": block_ids.to_list()},
+            {"batch_id": batch.pk, "action": str(action)})

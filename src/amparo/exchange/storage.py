@@ -11,8 +11,9 @@ field code, and tests compare the two paths table by table.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from contextlib import contextmanager
-from itertools import chain
+from functools import lru_cache
 
 import polars as pl
 from django.db import connection, transaction
@@ -42,28 +43,34 @@ def _prep(model, field_name: str, value):
     return model._meta.get_field(field_name).get_db_prep_save(value, connection)
 
 
-def insert_rows(model, columns: list[str], rows, constants: dict | None = None) -> None:
-    """Insert tuples with as many rows per INSERT as the backend's parameter limit allows.
+def insert_rows(model, columns: Mapping[str, list], constants: dict | None = None) -> None:
+    """Insert whole columns (name -> list of values, all of one length), many rows per INSERT.
 
     One statement per row would pay the statement's set-up for every row (on SQLite that includes building
     the lists of the CHECK constraints' IN clauses), which costs more than the row itself. `constants`
     (column -> value) are the same in every row: on SQLite they are bound once per statement, by number.
+    The columns are interleaved into one flat list by slice assignment, so no tuple is built per row.
     """
-    constants = constants or {}
-    rows = list(rows)
+    constants = dict(constants or {})
+    rows = len(next(iter(columns.values()), []))
     if connection.vendor != "sqlite":
-        rows, columns, constants = [(*row, *constants.values()) for row in rows], [*columns, *constants], {}
-    per = max(1, min(ROWS_PER_STATEMENT, (_parameter_limit() - len(constants)) // len(columns)))
-    full = len(rows) - len(rows) % per
+        columns = {**columns, **{name: [value] * rows for name, value in constants.items()}}
+        constants = {}
+    width = len(columns)
+    values: list = [None] * (rows * width)
+    for position, column in enumerate(columns.values()):
+        values[position::width] = column
+    per = max(1, min(ROWS_PER_STATEMENT, (_parameter_limit() - len(constants)) // width))
+    full = (rows - rows % per) * width
     shared = tuple(constants.values())
+    names, constant_names, step = tuple(columns), tuple(constants), per * width
     with connection.cursor() as cursor:
         if full:
-            cursor.executemany(_insert_sql(model, columns, constants, per),
-                               ((*chain.from_iterable(rows[start:start + per]), *shared)
-                                for start in range(0, full, per)))
-        if full < len(rows):
-            cursor.execute(_insert_sql(model, columns, constants, len(rows) - full),
-                           (*chain.from_iterable(rows[full:]), *shared))
+            cursor.executemany(_insert_sql(model._meta.db_table, names, constant_names, per),
+                               ((*values[start:start + step], *shared) for start in range(0, full, step)))
+        if full < len(values):
+            cursor.execute(_insert_sql(model._meta.db_table, names, constant_names, rows % per),
+                           (*values[full:], *shared))
 
 
 def _parameter_limit() -> int:
@@ -78,8 +85,10 @@ def _parameter_limit() -> int:
     return connection.features.max_query_params or 65_535  # PostgreSQL's protocol limit
 
 
-def _insert_sql(model, columns: list[str], constants: dict, rows: int) -> str:
-    table = connection.ops.quote_name(model._meta.db_table)
+@lru_cache(maxsize=64)
+def _insert_sql(table: str, columns: tuple[str, ...], constants: tuple[str, ...], rows: int) -> str:
+    """The INSERT of `rows` rows (built once per shape: a million cases reuse a few shapes thousands of times)."""
+    table = connection.ops.quote_name(table)
     names = ", ".join(connection.ops.quote_name(c) for c in [*columns, *constants])
     if not constants:
         values = ["(" + ", ".join(["%s"] * len(columns)) + ")"] * rows
@@ -138,8 +147,8 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
     now = _prep(Case, "created_at", timezone.now())
     person_ids = list(range(_next_id(Person), _next_id(Person) + n))
     case_ids = list(range(_next_id(Case), _next_id(Case) + n))
-    insert_rows(Person, ["id", "gender", "citizenship"],
-                zip(person_ids, frame["gender"].to_list(), frame["citizenship"].str.to_uppercase().to_list()),
+    insert_rows(Person, {"id": person_ids, "gender": frame["gender"].to_list(),
+                         "citizenship": frame["citizenship"].str.to_uppercase().to_list()},
                 {"is_synthetic": is_synthetic})
 
     birth = frame["birthdate"].cast(pl.String).fill_null("")
@@ -149,11 +158,12 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
         ident = frame.select("first_name", "second_name", "identity_number").with_columns(birthdate=birth)
         ident = ident.with_columns(person_id=pl.Series(person_ids)).filter(has_identity)
         numbers = ident["identity_number"].to_list()
-        insert_rows(PersonIdentity, ["person_id", "first_name", "second_name", "birthdate", "identity_number",
-                                     "identity_number_hash"],
-                    zip(ident["person_id"].to_list(), _seal_column(ident["first_name"].to_list()),
-                        _seal_column(ident["second_name"].to_list()), _seal_column(ident["birthdate"].to_list()),
-                        _seal_column(numbers), [crypto.lookup_hash(v) if v else "" for v in numbers]),
+        insert_rows(PersonIdentity, {
+                        "person_id": ident["person_id"].to_list(),
+                        "first_name": _seal_column(ident["first_name"].to_list()),
+                        "second_name": _seal_column(ident["second_name"].to_list()),
+                        "birthdate": _seal_column(ident["birthdate"].to_list()), "identity_number": _seal_column(numbers),
+                        "identity_number_hash": [crypto.lookup_hash(v) if v else "" for v in numbers]},
                     {"address": "", "phone": ""})
 
     derived = derived_columns(frame)
@@ -169,7 +179,7 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
         "district_code": derived["district_code"].to_list(),
         "family_facilitated": derived["family_facilitated"].to_list(),
     }
-    insert_rows(Case, list(case_columns), zip(*case_columns.values()), {
+    insert_rows(Case, case_columns, {
         "source_organisation_id": source.pk, "is_synthetic": is_synthetic, "owner_id": owner.pk if owner else None,
         "created_at": now, "updated_at": now, "version": 1})
 
@@ -179,13 +189,13 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
         exploded = pl.DataFrame({"case_id": ids, "code": frame[column]}).explode("code", empty_as_null=True).drop_nulls("code")
         code_rows.append(exploded.with_columns(pl.lit(str(field)).alias("field")))
     codes = pl.concat(code_rows).sort("case_id", maintain_order=True)
-    insert_rows(CaseCode, ["case_id", "field", "code"], codes.select("case_id", "field", "code").iter_rows())
+    insert_rows(CaseCode, codes.select("case_id", "field", "code").to_dict(as_series=False))
 
     roles = _prep(Perpetrator, "roles", [])
     perpetrators = pl.DataFrame({"case_id": ids, "relationship": frame["relationships"],
                                  "household": frame["in_household"]}).explode("relationship", empty_as_null=True).drop_nulls("relationship")
-    insert_rows(Perpetrator, ["case_id", "relationship", "lives_in_household"], perpetrators.iter_rows(),
-                {"person_id": None, "roles": roles})
+    insert_rows(Perpetrator, perpetrators.select("case_id", "relationship", pl.col("household").alias(
+        "lives_in_household")).to_dict(as_series=False), {"person_id": None, "roles": roles})
 
     event_rows = []
     for prefix, event_type in EVENTS:
@@ -195,8 +205,8 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
         event_rows.append(part.with_columns(pl.lit(event_type).alias("event_type"),
                                             pl.col("country").replace("", "PE")))
     events = pl.concat(event_rows).sort(["case_id", "order"])
-    insert_rows(TraffickingEvent, ["case_id", "event_type", "country", "ubigeo", "date"],
-                events.select("case_id", "event_type", "country", "ubigeo", "date").iter_rows(), {"description": ""})
+    insert_rows(TraffickingEvent, events.select("case_id", "event_type", "country", "ubigeo", "date").to_dict(
+        as_series=False), {"description": ""})
     return case_ids
 
 
@@ -212,17 +222,19 @@ def cases_insert(frame: pl.DataFrame, *, source: Organisation, owner=None, is_sy
     if columnar is None:
         columnar = connection.vendor == "sqlite"
     insert = cases_insert_columnar if columnar else cases_insert_orm
-    with _large_page_cache():
-        ids: list[int] = []
-        for start in range(0, frame.height, CHUNK):
-            ids += insert(frame.slice(start, CHUNK), source=source, owner=owner, is_synthetic=is_synthetic)
+    ids: list[int] = []
+    for start in range(0, frame.height, CHUNK):
+        ids += insert(frame.slice(start, CHUNK), source=source, owner=owner, is_synthetic=is_synthetic)
     registry_services.registry_changed()
     return ids
 
 
 @contextmanager
-def _large_page_cache():
-    """Keep the indexes being filled in memory while a bulk insert runs (SQLite, this connection only)."""
+def large_page_cache():
+    """Keep the indexes being filled in memory while a bulk import stores (SQLite, this connection only).
+
+    It covers the provenance written after the cases too: with SQLite's default 2 MB cache, the
+    provenance of a million cases took 8.8 s to insert, 5.6 s with this one."""
     if connection.vendor != "sqlite":
         yield
         return
