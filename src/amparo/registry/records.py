@@ -38,6 +38,7 @@ class EventRecord:
     ubigeo: str = ""
     country: str = "PE"
     date: date | None = None
+    description: str = ""
 
 
 @dataclass
