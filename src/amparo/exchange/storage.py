@@ -19,10 +19,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from amparo.core import crypto
-from amparo.exchange.domain.cases_frame import EVENTS, record_of
+from amparo.exchange.domain.cases_frame import PERSON_FIELDS, perpetrator_values, record_of
 from amparo.registry import services as registry_services
 from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Person, PersonIdentity, TraffickingEvent
-from amparo.registry.records import EventRecord, PerpetratorRecord, case_place, family_facilitated
+from amparo.registry.records import (
+    PLACE_PRIORITY, EventRecord, PerpetratorRecord, PersonRecord, case_place, family_facilitated,
+)
 
 CHUNK = 50_000
 PLACE_COLUMNS = ("department_code", "province_code", "district_code")
@@ -82,34 +84,40 @@ def _next_id(model) -> int:
         return cursor.fetchone()[0] + 1
 
 
-def _event_places(frame: pl.DataFrame, prefix: str, event_type: str) -> pl.DataFrame:
-    """case_place of each row's single event of one type, called once per distinct place."""
-    on = [f"{prefix}_ubigeo", f"{prefix}_country"]
-    keys = frame.select(on).unique()
-    places = pl.DataFrame([case_place([EventRecord(event_type, u, c or "PE")]) if (u or c) else ("", "", "")
-                           for u, c in keys.iter_rows()], schema=PLACE_COLUMNS, orient="row")
-    return frame.select(on).join(keys.hstack(places), on=on, how="left",
-                                 maintain_order="left").select(PLACE_COLUMNS)
+def _places(frame: pl.DataFrame) -> pl.DataFrame:
+    """case_place of each row's events, through the one event it picks: of the events in Peru with an ubigeo,
+    the lowest PLACE_PRIORITY, then the longest ubigeo, then the first (tests check this against case_place
+    on all the events); case_place itself is called once per distinct event it picks."""
+    events = frame.select(pl.int_range(pl.len()).alias("i"), "events").explode("events", empty_as_null=False)
+    events = events.unnest("events").filter((pl.col("ubigeo") != "") & (pl.col("country") == "PE"))
+    ranked = events.with_columns(
+        pl.col("event_type").replace_strict(PLACE_PRIORITY, default=len(PLACE_PRIORITY)).alias("rank"),
+        (-pl.col("ubigeo").str.len_chars().cast(pl.Int64)).alias("precision"))
+    best = ranked.sort("i", "rank", "precision", maintain_order=True).unique("i", keep="first", maintain_order=True)
+    keys = best.select("event_type", "ubigeo").unique()
+    places = pl.DataFrame([case_place([EventRecord(t, u)]) for t, u in keys.iter_rows()], schema=PLACE_COLUMNS,
+                          orient="row")
+    best = best.join(keys.hstack(places), on=["event_type", "ubigeo"], how="left").select("i", *PLACE_COLUMNS)
+    rows = frame.select(pl.int_range(pl.len()).alias("i"))
+    return rows.join(best, on="i", how="left", maintain_order="left").select(
+        [pl.col(c).fill_null("") for c in PLACE_COLUMNS])
+
+
+def _family_flags(frame: pl.DataFrame) -> pl.Series:
+    """family_facilitated of each row's perpetrators, called once per distinct set of them."""
+    people = frame.select(perpetrator_values("relationship").alias("relationships"),
+                          perpetrator_values("in_household").alias("households"))
+    families = people.unique()
+    families = families.with_columns(pl.Series("family_facilitated", [
+        family_facilitated([PerpetratorRecord(r, h) for r, h in zip(rels, homes)])
+        for rels, homes in families.iter_rows()], dtype=pl.Boolean))
+    return people.join(families, on=["relationships", "households"], how="left", maintain_order="left",
+                       nulls_equal=True)["family_facilitated"]
 
 
 def derived_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """Department, province, district and family-facilitated flag of each row, by the registry's own rules.
-
-    case_place ranks an exploitation event before a recruitment one, so the place of a row is its
-    exploitation's place when that has one, its recruitment's otherwise (tests check this against
-    case_place on both events); case_place itself is called once per distinct place.
-    """
-    (exploitation_prefix, exploitation_type), (recruitment_prefix, recruitment_type) = EVENTS
-    exploitation = _event_places(frame, exploitation_prefix, exploitation_type)
-    recruitment = _event_places(frame, recruitment_prefix, recruitment_type)
-    has_exploitation = exploitation["department_code"] != ""
-    families = frame.select("relationships", "in_household").unique()
-    families = families.with_columns(pl.Series("family_facilitated", [
-        family_facilitated([PerpetratorRecord(r, h) for r in rels]) for rels, h in families.iter_rows()], dtype=pl.Boolean))
-    flags = frame.select("relationships", "in_household").join(
-        families, on=["relationships", "in_household"], how="left", maintain_order="left", nulls_equal=True)
-    return pl.DataFrame([exploitation[c].zip_with(has_exploitation, recruitment[c]) for c in PLACE_COLUMNS]
-                        + [flags["family_facilitated"]])
+    """Department, province, district and family-facilitated flag of each row, by the registry's own rules."""
+    return _places(frame).with_columns(_family_flags(frame))
 
 
 def _seal_column(values: list[str]) -> list[str]:
@@ -128,19 +136,7 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
                 zip(person_ids, frame["gender"].to_list(), frame["citizenship"].str.to_uppercase().to_list()),
                 {"is_synthetic": is_synthetic})
 
-    birth = frame["birthdate"].cast(pl.String).fill_null("")
-    has_identity = ((frame["first_name"] != "") | (frame["second_name"] != "") | (birth != "")
-                    | (frame["identity_number"] != ""))
-    if has_identity.any():
-        ident = frame.select("first_name", "second_name", "identity_number").with_columns(birthdate=birth)
-        ident = ident.with_columns(person_id=pl.Series(person_ids)).filter(has_identity)
-        numbers = ident["identity_number"].to_list()
-        insert_rows(PersonIdentity, ["person_id", "first_name", "second_name", "birthdate", "identity_number",
-                                     "identity_number_hash"],
-                    zip(ident["person_id"].to_list(), _seal_column(ident["first_name"].to_list()),
-                        _seal_column(ident["second_name"].to_list()), _seal_column(ident["birthdate"].to_list()),
-                        _seal_column(numbers), [crypto.lookup_hash(v) if v else "" for v in numbers]),
-                    {"address": "", "phone": ""})
+    _identities_insert(frame.with_columns(person_id=pl.Series(person_ids)))
 
     derived = derived_columns(frame)
     case_columns = {
@@ -167,23 +163,46 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
     codes = pl.concat(code_rows).sort("case_id", maintain_order=True)
     insert_rows(CaseCode, ["case_id", "field", "code"], codes.select("case_id", "field", "code").iter_rows())
 
-    roles = _prep(Perpetrator, "roles", [])
-    perpetrators = pl.DataFrame({"case_id": ids, "relationship": frame["relationships"],
-                                 "household": frame["in_household"]}).explode("relationship", empty_as_null=True).drop_nulls("relationship")
-    insert_rows(Perpetrator, ["case_id", "relationship", "lives_in_household"], perpetrators.iter_rows(),
-                {"person_id": None, "roles": roles})
-
-    event_rows = []
-    for prefix, event_type in EVENTS:
-        part = pl.DataFrame({"case_id": ids, "ubigeo": frame[f"{prefix}_ubigeo"], "country": frame[f"{prefix}_country"],
-                             "date": frame[f"{prefix}_date"].cast(pl.String), "order": len(event_rows)})
-        part = part.filter((pl.col("ubigeo") != "") | (pl.col("country") != ""))
-        event_rows.append(part.with_columns(pl.lit(event_type).alias("event_type"),
-                                            pl.col("country").replace("", "PE")))
-    events = pl.concat(event_rows).sort(["case_id", "order"])
-    insert_rows(TraffickingEvent, ["case_id", "event_type", "country", "ubigeo", "date"],
-                events.select("case_id", "event_type", "country", "ubigeo", "date").iter_rows(), {"description": ""})
+    _perpetrators_insert(frame.select(ids, "perpetrators"), is_synthetic)
+    events = frame.select(ids, "events").explode("events", empty_as_null=False).unnest("events")
+    insert_rows(TraffickingEvent, ["case_id", "event_type", "country", "ubigeo", "date", "description"],
+                events.select("case_id", "event_type", "country", "ubigeo", pl.col("date").cast(pl.String),
+                              "description").iter_rows())
     return case_ids
+
+
+def _identities_insert(people: pl.DataFrame) -> None:
+    """The sealed identities of the people (person_id and the identity fields) who have one."""
+    people = people.with_columns(pl.col("birthdate").cast(pl.String).fill_null(""))
+    fields = ["first_name", "second_name", "birthdate", "identity_number"]
+    people = people.filter(pl.any_horizontal([pl.col(f) != "" for f in fields]))
+    if people.is_empty():
+        return
+    numbers = people["identity_number"].to_list()
+    insert_rows(PersonIdentity, ["person_id", *fields, "identity_number_hash"],
+                zip(people["person_id"].to_list(), *[_seal_column(people[f].to_list()) for f in fields[:3]],
+                    _seal_column(numbers), [crypto.lookup_hash(v) if v else "" for v in numbers]),
+                {"address": "", "phone": ""})
+
+
+def _perpetrators_insert(cases: pl.DataFrame, is_synthetic: bool) -> None:
+    """Each case's perpetrators (case_id, perpetrators), with a person for those of whom anything is known."""
+    rows = cases.explode("perpetrators", empty_as_null=False).unnest("perpetrators")
+    known = pl.any_horizontal([pl.col(f).cast(pl.String).fill_null("") != "" for f in PERSON_FIELDS])
+    first = _next_id(Person)
+    rows = rows.with_columns(pl.when(known).then(first - 1 + known.cast(pl.Int64).cum_sum()).alias("person_id"))
+    people = rows.filter(pl.col("person_id").is_not_null())
+    insert_rows(Person, ["id", "gender", "citizenship"],
+                people.select("person_id", "gender", pl.col("citizenship").str.to_uppercase()).iter_rows(),
+                {"is_synthetic": is_synthetic})
+    _identities_insert(people)
+    roles = rows["roles"].list.join("\x1f")  # one JSON value per distinct set of roles, as the ORM writes it
+    distinct = roles.unique()
+    prepared = pl.Series([_prep(Perpetrator, "roles", r.split("\x1f") if r else []) for r in distinct.to_list()],
+                         dtype=pl.String)
+    insert_rows(Perpetrator, ["case_id", "relationship", "lives_in_household", "roles", "person_id"],
+                rows.select("case_id", "relationship", "in_household", roles.replace_strict(distinct, prepared),
+                            "person_id").iter_rows())
 
 
 def cases_insert_orm(frame: pl.DataFrame, *, source: Organisation, owner=None, is_synthetic: bool = False) -> list[int]:
@@ -231,15 +250,7 @@ def cases_update(frame: pl.DataFrame, case_ids: list[int]) -> None:
         case = Case.objects.select_related("victim").get(pk=case_id)
         Person.objects.filter(pk=case.victim_id).update(gender=record.victim.gender,
                                                         citizenship=record.victim.citizenship.upper())
-        identity = record.victim
-        if any((identity.first_name, identity.second_name, identity.birthdate, identity.identity_number)):
-            PersonIdentity.objects.update_or_create(person_id=case.victim_id, defaults=dict(
-                first_name=identity.first_name, second_name=identity.second_name,
-                birthdate=identity.birthdate.isoformat() if identity.birthdate else "",
-                identity_number=identity.identity_number,
-                identity_number_hash=crypto.lookup_hash(identity.identity_number) if identity.identity_number else ""))
-        else:
-            PersonIdentity.objects.filter(person_id=case.victim_id).delete()
+        _identity_replace(case.victim_id, record.victim)
         Case.objects.filter(pk=case_id).update(
             registration_date=record.registration_date, status=record.status,
             trafficking_status=record.trafficking_status,
@@ -250,12 +261,46 @@ def cases_update(frame: pl.DataFrame, case_ids: list[int]) -> None:
         CaseCode.objects.filter(case_id=case_id).delete()
         CaseCode.objects.bulk_create([CaseCode(case_id=case_id, field=field, code=code)
                                       for field, column in CODE_FIELDS for code in row[column]])
-        Perpetrator.objects.filter(case_id=case_id, person__isnull=True).delete()
-        Perpetrator.objects.bulk_create([Perpetrator(case_id=case_id, relationship=p.relationship,
-                                                     lives_in_household=p.lives_in_household)
-                                         for p in record.perpetrators])
+        _perpetrators_replace(case, record.perpetrators)
         TraffickingEvent.objects.filter(case_id=case_id).delete()
         TraffickingEvent.objects.bulk_create([TraffickingEvent(case_id=case_id, event_type=e.event_type,
-                                                               country=e.country, ubigeo=e.ubigeo, date=e.date)
+                                                               country=e.country, ubigeo=e.ubigeo, date=e.date,
+                                                               description=e.description)
                                               for e in record.events])
         registry_services.case_refresh_derived(Case.objects.get(pk=case_id))
+
+
+def _identity_replace(person_id: int, record: PersonRecord) -> None:
+    """The person's identity becomes the record's (none when the record has none)."""
+    if any((record.first_name, record.second_name, record.birthdate, record.identity_number)):
+        PersonIdentity.objects.update_or_create(person_id=person_id, defaults=dict(
+            first_name=record.first_name, second_name=record.second_name,
+            birthdate=record.birthdate.isoformat() if record.birthdate else "",
+            identity_number=record.identity_number,
+            identity_number_hash=crypto.lookup_hash(record.identity_number) if record.identity_number else ""))
+    else:
+        PersonIdentity.objects.filter(person_id=person_id).delete()
+
+
+def _perpetrators_replace(case: Case, perpetrators: list[PerpetratorRecord]) -> None:
+    """The row's perpetrators replace the case's. A row that says nothing of any perpetrator's person leaves
+    the perpetrators who have one (named by hand in Amparo) as they are, as it always did; a row that does
+    describes them all, and they are updated in place, by position, so that each keeps its person."""
+    if not any(p.person for p in perpetrators):
+        Perpetrator.objects.filter(case=case, person__isnull=True).delete()
+        Perpetrator.objects.bulk_create([Perpetrator(case=case, relationship=p.relationship, roles=list(p.roles),
+                                                     lives_in_household=p.lives_in_household) for p in perpetrators])
+        return
+    existing = list(Perpetrator.objects.filter(case=case).order_by("id"))
+    for position, wanted in enumerate(perpetrators):
+        row = existing[position] if position < len(existing) else Perpetrator(case=case)
+        row.relationship, row.lives_in_household, row.roles = wanted.relationship, wanted.lives_in_household, list(wanted.roles)
+        person = wanted.person or PersonRecord()
+        if row.person_id is None and wanted.person is not None:
+            row.person = Person.objects.create(is_synthetic=case.is_synthetic)
+        if row.person_id is not None:
+            Person.objects.filter(pk=row.person_id).update(gender=person.gender, citizenship=person.citizenship.upper())
+            _identity_replace(row.person_id, person)
+        row.save()
+    for row in existing[len(perpetrators):]:
+        row.delete()
