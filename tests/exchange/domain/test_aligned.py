@@ -14,6 +14,7 @@ def test_a_list_of_values_reads_back_as_written_in_python_and_in_polars(values):
     expected = [v.strip() for v in values] if cell else []
     assert aligned.split(cell) == expected
     assert pl.select(aligned.split_column(pl.lit(cell))).item().to_list() == expected
+    assert aligned.split_cells(pl.Series([cell, "a;b"])).to_list() == [expected, ["a", "b"]]
 
 
 def test_empty_values_keep_their_place_and_an_empty_cell_holds_none():

@@ -54,3 +54,13 @@ def split_column(cells: pl.Expr) -> pl.Expr:
         pl.element().str.replace_all(_SEMICOLON, SEPARATOR, literal=True)
         .str.replace_all(_BACKSLASH, "\\", literal=True).str.strip_chars())
     return pl.when(cells.fill_null("").str.strip_chars() != "").then(parts).otherwise(pl.lit([], dtype=pl.List(pl.String)))
+
+
+def split_cells(cells: pl.Series) -> pl.Series:
+    """`split_column` over a whole column; a column without any `\\` needs no unescaping, which saves most of
+    the work on a large file."""
+    if cells.str.contains("\\", literal=True).any():
+        return pl.select(split_column(pl.lit(cells)))[:, 0]
+    stripped = pl.lit(cells).fill_null("").str.strip_chars()
+    parts = pl.lit(cells).str.split(SEPARATOR).list.eval(pl.element().str.strip_chars())
+    return pl.select(pl.when(stripped != "").then(parts).otherwise(pl.lit([], dtype=pl.List(pl.String))))[:, 0]

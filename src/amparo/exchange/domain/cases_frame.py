@@ -97,7 +97,7 @@ def _values(raw: pl.DataFrame, column: str) -> pl.Series:
     as most of them are in most files."""
     if (raw[column] == "").all():
         return pl.select(pl.repeat(pl.lit([], dtype=pl.List(pl.String)), raw.height).alias(column))[column]
-    return raw.select(aligned.split_column(pl.col(column)))[column]
+    return aligned.split_cells(raw[column]).alias(column)
 
 
 def _map_values(lists: pl.Series, fn: Callable, dtype, *, empty_ok: bool = True) -> tuple[pl.Series, pl.Series]:
@@ -304,20 +304,23 @@ def _lists_per_row(each: pl.DataFrame, column: str, dtype) -> pl.Series:
 
 def _events(raw: pl.DataFrame, bad: _Collector, dates: dict[str, pl.Series]) -> pl.Series:
     """Each row's events: those of each type's columns, in the order event_order gives or else EVENTS'."""
-    of_type = [_events_of_type(raw, bad, dates[prefix], prefix, event_type).with_columns(pl.lit(rank).alias("rank"))
-               for rank, (prefix, event_type) in enumerate(EVENTS)]
-    counts = {t: part.with_columns(pl.col("i").set_sorted()).group_by("i", maintain_order=True).agg(
-        pl.col("e").count())["e"] for (_prefix, t), part in zip(EVENTS, of_type)}
-    # Every row once (so that it gets a list), then the events of each type.
-    rows = pl.DataFrame({"i": pl.int_range(raw.height, eager=True, dtype=pl.UInt32)})
-    each = pl.concat([rows.with_columns(pl.lit(None, dtype=EVENT).alias("e"), pl.lit(-1).alias("rank")),
-                      *[part.filter(pl.col("e").is_not_null()) for part in of_type]])
-    return _in_event_order(raw, bad, _lists_per_row(each.sort("i", "rank", maintain_order=True), "e", EVENT), counts)
+    # The k-th event of a type is its k-th value in the type's columns (one without a place quarantines the row).
+    each = pl.concat([
+        _events_of_type(raw, bad, dates[prefix], prefix, event_type).filter(pl.col("e").is_not_null()).select(
+            "i", "e", pl.lit(event_type).alias("event_type"), pl.lit(rank).alias("rank"), pl.col("j").alias("k"))
+        for rank, (prefix, event_type) in enumerate(EVENTS)])
+    each = each.join(_event_order(raw, bad, each), on=["i", "event_type", "k"], how="left")
+    # Every row once (so that it gets a list, empty when it has no event), then its events in their order.
+    rows = pl.DataFrame({"i": pl.int_range(raw.height, eager=True, dtype=pl.UInt32)}).with_columns(
+        pl.lit(None, dtype=EVENT).alias("e"), pl.lit(None, dtype=pl.UInt32).alias("position"), pl.lit(-1).alias("rank"),
+        pl.lit(0, dtype=pl.UInt32).alias("k"))
+    each = pl.concat([rows, each.select(rows.columns)]).sort("i", "position", "rank", "k", nulls_last=True)
+    return _lists_per_row(each, "e", EVENT).alias("events")
 
 
 def _events_of_type(raw: pl.DataFrame, bad: _Collector, dates: pl.Series, prefix: str, event_type: str) -> pl.DataFrame:
-    """(i, e): the events of one type of every row i in the order of the type's columns (a null e for a row
-    without any), their problems named."""
+    """(i, j, e): the events of one type of every row i, the j-th value of the type's columns (a null e for
+    a row without any), their problems named."""
     lists = {c: _values(raw, f"{prefix}_{c}") for c in EVENT_COLUMNS if c != "date"} | {"date": dates}
     lengths = pl.DataFrame({c: values.list.len() for c, values in lists.items()})
     # The places say how many events there are; without any, the dates and descriptions (of events unplaced).
@@ -342,35 +345,30 @@ def _events_of_type(raw: pl.DataFrame, bad: _Collector, dates: pl.Series, prefix
     for row, cell in unplaced.unique(ROW, maintain_order=True).select(ROW, "cell").iter_rows():
         bad.found.append(P.Problem(row, f"{prefix}_country", cell, P.EVENT_WITHOUT_PLACE))
     event = pl.struct(pl.lit(event_type).alias("event_type"), "ubigeo", "country", "date", "description")
-    return each.select("i", pl.when(placed).then(event).alias("e"))
+    return each.select("i", "j", pl.when(placed).then(event).alias("e"))
 
 
-def _in_event_order(raw: pl.DataFrame, bad: _Collector, events: pl.Series, counts: dict[str, pl.Series]) -> pl.Series:
-    """The events (each type's in turn, as EVENTS lists them) in the order a row's event_order gives, when it
-    lists as many events of each type as the row holds."""
+def _event_order(raw: pl.DataFrame, bad: _Collector, each: pl.DataFrame) -> pl.DataFrame:
+    """(i, event_type, k, position): where a row's event_order puts the k-th event of a type, for the rows that
+    give one listing as many events of each type as the row holds (`each`: i, event_type, k)."""
     given = _values(raw, EVENT_ORDER)
     types, refused = _map_values(given, lambda v: norm.normalise_code(codelists.EVENT_TYPE, v) or None, pl.String,
                                  empty_ok=False)
     bad.where(refused, EVENT_ORDER, raw[EVENT_ORDER], P.NOT_UNDERSTOOD, _choices(codelists.EVENT_TYPE))
-    rows = pl.DataFrame({"types": types, **counts}).with_row_index("i")
-    listed = {t: pl.col("types").list.eval(pl.element() == t).list.sum() for t in counts}
-    mismatched = rows.filter((pl.col("types").list.len() > 0) & ~pl.Series(refused)
-                             & pl.any_horizontal([listed[t] != pl.col(t) for t in counts]))
-    for i, *held in mismatched.select("i", *counts).iter_rows():
-        text = ", ".join(f"{n} {t}" for t, n in sorted(zip(counts, held)) if n) or "0"
+    rows = pl.DataFrame({"event_type": types, "refused": refused}).with_row_index("i").filter(
+        (pl.col("event_type").list.len() > 0) & ~pl.col("refused"))
+    order = rows.drop("refused").explode("event_type", empty_as_null=False).with_columns(
+        pl.int_range(pl.len(), dtype=pl.UInt32).over("i").alias("position"),
+        pl.int_range(pl.len(), dtype=pl.UInt32).over("i", "event_type").alias("k"))
+    listed = order.group_by("i", "event_type").len()
+    held = each.filter(pl.col("i").is_in(rows["i"].implode())).group_by("i", "event_type").len()
+    compared = listed.join(held, on=["i", "event_type"], how="full", coalesce=True)
+    differs = compared.filter(pl.col("len").fill_null(0) != pl.col("len_right").fill_null(0))["i"].unique().sort()
+    for i in differs.to_list():
+        counts = held.filter(pl.col("i") == i).sort("event_type").select("event_type", "len")
+        text = ", ".join(f"{n} {t}" for t, n in counts.iter_rows()) or "0"
         bad.found.append(P.Problem(raw[ROW][i], EVENT_ORDER, raw[EVENT_ORDER][i], P.EVENT_ORDER, (("counts", text),)))
-    ordered = rows.filter(pl.col("types").list.len() > 0).explode("types", empty_as_null=False)
-    offset, offsets = pl.lit(0, dtype=pl.UInt32), {}
-    for t in counts:  # where each type's events start in a row's list
-        offsets[t], offset = offset, offset + pl.col(t)
-    place = pl.int_range(pl.len(), dtype=pl.UInt32).over("i", "types") + pl.coalesce(
-        [pl.when(pl.col("types") == t).then(start) for t, start in offsets.items()])
-    permutations = ordered.group_by("i", maintain_order=True).agg(place.alias("order"))
-    frame = pl.DataFrame({"events": events}).with_row_index("i").join(permutations, on="i", how="left",
-                                                                       maintain_order="left")
-    return frame.select(pl.when(pl.col("order").is_not_null())
-                        .then(pl.col("events").list.gather(pl.col("order"), null_on_oob=True))
-                        .otherwise(pl.col("events")).alias("events"))["events"]
+    return order
 
 
 def _person_of(perpetrator: dict) -> PersonRecord | None:
@@ -428,12 +426,12 @@ def fingerprint_text(frame: pl.DataFrame) -> pl.Series:
         **{f"{prefix}_{field}": first(event_type, field, f"{prefix}_{field}").fill_null("")
            for prefix, event_type in EVENTS[:2] for field in ("ubigeo", "country")},
     }
-    shapes = frame.select(pl.struct([derived.get(c, pl.col(c)) for c in _EARLIER_COLUMNS]).struct.json_encode()
-                          .alias("text"), earlier.alias("earlier"))
-    later = shapes.with_row_index("i").filter(~pl.col("earlier"))["i"]
-    if later.is_empty():
-        return shapes["text"]
-    return shapes["text"].scatter(later, frame[later].select(pl.struct(pl.exclude(ROW)).struct.json_encode())[:, 0])
+    earlier_text = pl.struct([derived.get(c, pl.col(c)) for c in _EARLIER_COLUMNS]).struct.json_encode()
+    text = pl.struct(pl.exclude(ROW)).struct.json_encode()
+    shape = frame.select(earlier)[:, 0]
+    if shape.all():  # the texts of a large file are written once, in the one shape its rows need
+        return frame.select(earlier_text)[:, 0]
+    return frame.select(pl.when(earlier).then(earlier_text).otherwise(text) if shape.any() else text)[:, 0]
 
 
 def record_of(row: dict) -> CaseRecord:
