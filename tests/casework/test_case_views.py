@@ -60,6 +60,19 @@ def test_it_registers_a_case_with_a_family_perpetrator(case_worker, client_as):
     assert case.perpetrators.get().person.identity.identity_number == "43334444"
 
 
+def test_an_event_s_description_is_stored_and_kept_by_an_edit(case_worker, client_as):
+    data = _post_data(**{"events-0-description": "  Llevada a un bar de Lima  "})
+    assert client_as(case_worker).post(reverse("case-create"), data).status_code == 302
+    case = Case.objects.get()
+    assert case.events.get().description == "Llevada a un bar de Lima"
+    edit = reverse("case-edit", args=[case.pk])
+    assert "Llevada a un bar de Lima" in client_as(case_worker).get(edit).content.decode()
+    data = _post_data(version="1", status="FollowUp", **{"events-INITIAL_FORMS": "1", "events-0-description":
+                                                          "Llevada a un bar de Lima"})
+    assert client_as(case_worker).post(edit, data).status_code == 302
+    assert case.events.get().description == "Llevada a un bar de Lima"
+
+
 def test_it_shows_problems_next_to_the_field(case_worker, client_as):
     data = _post_data(registration_date="2999-01-01", citizenship="ZZ", **{"events-0-province": "0801"})
     response = client_as(case_worker).post(reverse("case-create"), data)

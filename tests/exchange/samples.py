@@ -16,6 +16,21 @@ AMPARO_BAD_ROW = 4
 AMPARO_BAD_COLUMNS = {"sexo", "edad", "nacionalidad", "vic_TypeOfExploitation", "exploitation_ubigeo",
                       "recruiter_relationship", "organised_network"}
 
+# Amparo case file with what a case entered by hand can hold: several events of a type, transit, descriptions
+# (one with an escaped ';'), the events' order, perpetrators with their household, roles and person.
+AMPARO_FULL_CSV = """\
+source_record_id,registration_date,prs_Gender,age,exploitation_ubigeo,exploitation_country,exploitation_date,\
+exploitation_description,recruitment_ubigeo,recruitment_date,transit_ubigeo,transit_country,transit_date,\
+transit_description,event_order,recruiter_relationship,recruiter_in_household,per_RoleInProcess,\
+perpetrator_prs_Gender,perpetrator_prs_FirstName,perpetrator_prs_Birthdate,perpetrator_prs_IdentityNumber
+F-1,2024-06-01,F,15,150101;,PE;CL,2024-03-01;2024-05-01,Bar en Lima\\; luego mina;,080101,2024-01-10,;250101,BO;PE,\
+2024-02-01;2024-02-03,En bus;,Recruitment;Transit;Transit;Exploitation;Exploitation,padre;tío,si;no,\
+"RecruiterOrIntermediary,SoldIndividual;Exploiter",Femenino;,Rosa;,1980-02-03;,;43334444
+F-2,2024-06-02,M,16,1501,,,,,,,,,,,employer,no,Exploiter,,,,
+F-3,2024-06-03,,,,,,,,,,AR,2024-04-04,,,,,,,,,
+"""
+AMPARO_FULL_IDS = ["F-1", "F-2", "F-3"]
+
 # HTCDS flat file with the toolkit's quirks: misspelt decision-org column, Kobo names, trailing space, Unaquainted.
 HTCDS_CSV = """\
 source_record_id;registration_date;prs_Gender;prs_First_Name;prs_Second_Name;vic_TraffickinStatusDecisionMakingOrg;vic_Methods_of_Control;vic_TypeOfExploitation;vic_RelationshipToTrafficker;vic_AgeWhenTrafficked;exploitation_hte_Country;exploitation_hte_State

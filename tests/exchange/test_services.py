@@ -6,9 +6,13 @@ import json
 import pandas as pd
 import pytest
 from django.db import connection
+from django.utils import translation
 
-from amparo.exchange import services, storage
+from amparo.exchange import formats, services, storage
+from amparo.exchange.domain.cases_frame import fingerprint_text, normalise_cases
+from amparo.exchange.domain.readers import read_table
 from amparo.exchange.models import CaseProvenance, ImportBatch, QuarantinedRow
+from amparo.exchange.rejections import problem_lines
 from amparo.exchange.services import ImportRefused, file_import, organisation_find
 from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, PersonIdentity
 from tests.exchange import samples
@@ -167,3 +171,77 @@ def test_cases_from_a_synthetic_source_are_labelled_synthetic():
     _import(synthetic)
     assert set(Case.objects.values_list("is_synthetic", flat=True)) == {True}
     assert set(Case.objects.values_list("victim__is_synthetic", flat=True)) == {True}
+
+
+NESTED_JSON = """[
+ {"source_record_id": "J-1", "registration_date": "2024-05-01",
+  "perpetrators": [{"relationship": "parent", "in_household": true, "per_RoleInProcess": ["RecruiterOrIntermediary"]}],
+  "events": [{"hte_Type": "Transit", "hte_Country": "BO"}, {"hte_Type": "Exploitation", "hte_Ubigeo": "150101"},
+             {"hte_Type": "Exploitation", "hte_Country": "CL", "hte_Description": "Mina; Antofagasta"}]},
+ {"source_record_id": "J-2", "registration_date": "2024-05-02",
+  "events": [{"hte_Type": "Exploitation", "hte_Country": "PE"}, {"hte_Type": "Smuggling", "hte_Country": "EC"}]}
+]"""
+
+
+def test_nested_perpetrators_and_events_are_stored_and_an_unknown_event_type_quarantines_its_case(source):
+    batch = _import(source, NESTED_JSON)
+    assert (batch.format, batch.created, batch.rejected) == ("htcds", 1, 1)
+    case = Case.objects.get(source_record_id="J-1")
+    assert [(e.event_type, e.country, e.ubigeo, e.description) for e in case.events.order_by("id")] == [
+        ("Transit", "BO", "", ""), ("Exploitation", "PE", "150101", ""), ("Exploitation", "CL", "", "Mina; Antofagasta")]
+    assert [(p.relationship, p.lives_in_household, p.roles) for p in case.perpetrators.all()] == [
+        ("parent", True, ["RecruiterOrIntermediary"])]
+    assert problem_lines(batch) == [{"row": 3, "column": "event_order", "value": "Exploitation;Smuggling",
+                                     "expected": "one of: Recruitment, Transit, Exploitation"}]
+
+
+def test_the_rejection_report_says_how_many_values_a_list_needs_and_hides_identities(source):
+    text = ("source_record_id,registration_date,recruiter_relationship,perpetrator_prs_IdentityNumber,transit_country,"
+            "transit_date\nA,2024-01-01,padre;tío,43334444,,\nB,2024-01-01,,,BO;CL,2024-01-01\n")
+    batch = _import(source, text)
+    expected = [
+        {"row": 2, "column": "perpetrator_prs_IdentityNumber", "value": "***",
+         "expected": "one value per perpetrator, separated by ';': 2, as many as the relationships in "
+                     "recruiter_relationship (or nothing)"},
+        {"row": 3, "column": "transit_date", "value": "2024-01-01",
+         "expected": "one value per event, separated by ';': 2, as many as the other columns of these events hold "
+                     "(or nothing)"},
+    ]
+    assert problem_lines(batch) == expected
+    with translation.override("es"):
+        spanish = problem_lines(batch, reveal_identities=True)
+    assert spanish[0]["value"] == "43334444" and spanish[0]["expected"].startswith("un valor por tratante")
+
+
+def test_a_changed_row_updates_the_perpetrators_in_place_and_an_older_file_keeps_those_named_by_hand(source):
+    _import(source, samples.AMPARO_FULL_CSV)
+    case = Case.objects.get(source_record_id="F-1")
+    people = list(case.perpetrators.order_by("id").values_list("person_id", flat=True))
+    changed = samples.AMPARO_FULL_CSV.replace("Rosa;", "Rosa María;")
+    assert _import(source, changed).updated == 1
+    assert list(case.perpetrators.order_by("id").values_list("person_id", flat=True)) == people
+    assert case.perpetrators.order_by("id").first().person.identity.first_name == "Rosa María"
+    assert case.events.count() == 5 and case.events.get(ubigeo="150101").description == "Bar en Lima; luego mina"
+    older = "source_record_id,registration_date,recruiter_relationship\nF-1,2024-06-01,stranger\n"
+    assert _import(source, older).updated == 1
+    assert [(p.relationship, p.person_id) for p in case.perpetrators.order_by("id")] == [
+        ("parent", people[0]), ("uncle_aunt", people[1]), ("stranger", None)]
+
+
+def test_a_row_that_holds_no_more_than_before_keeps_the_fingerprint_it_had(source):
+    """Its text is the one imports made before perpetrators and events were lists (copied from such an import), so
+    importing a file again after the change reads its rows as unchanged."""
+    table = read_table(samples.AMPARO_CSV.encode())
+    frame = normalise_cases(formats.get("amparo").to_amparo(table, formats.ImportContext("0" * 64))).frame
+    assert fingerprint_text(frame)[0] == (
+        '{"source_record_id":"ONG-1","registration_date":"2024-03-15","birthdate":null,"exploitation_date":null,'
+        '"recruitment_date":null,"age":15,"citizenship":"PE","first_name":"Zoilacunda",'
+        '"second_name":"Huamanquispe Testaroja","identity_number":"73918264","gender":"Feminine","status":"Active",'
+        '"trafficking_status":"PossibleVictimOfTrafficking","decision_org":"","forced_labour_industry":"",'
+        '"organised_network":"no","legal_article":"","exploitation_types":["SexualExploitation"],'
+        '"sex_exploitation_types":[],"control_methods":["FalsePromises","DebtBondage"],"recruitment_methods":[],'
+        '"relationships":["parent"],"in_household":false,"exploitation_ubigeo":"150101","exploitation_country":"PE",'
+        '"recruitment_ubigeo":"080101","recruitment_country":"PE"}')
+    _import(source, samples.AMPARO_FULL_CSV)
+    again = _import(source, samples.AMPARO_FULL_CSV)
+    assert (again.updated, again.unchanged) == (0, 3)

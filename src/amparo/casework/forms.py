@@ -140,6 +140,8 @@ class EventForm(forms.Form):
     province = forms.ChoiceField(label=_("Province"), required=False)
     district = forms.ChoiceField(label=_("District"), required=False)
     date = forms.DateField(label=_("Date"), required=False, widget=date_input())
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +178,8 @@ class EventForm(forms.Form):
     def to_record(self) -> EventRecord:
         data = self.cleaned_data
         ubigeo = data.get("district") or data.get("province") or data.get("department") or ""
-        return EventRecord(event_type=data["event_type"], ubigeo=ubigeo, country=data["country"], date=data.get("date"))
+        return EventRecord(event_type=data["event_type"], ubigeo=ubigeo, country=data["country"], date=data.get("date"),
+                           description=data.get("description", "").strip())
 
 
 PerpetratorFormSet = forms.formset_factory(PerpetratorForm, extra=2, can_delete=True)
@@ -238,7 +241,7 @@ def case_initial(record: CaseRecord, version: int) -> tuple[dict, list[dict], li
         code = e.ubigeo or ""
         events.append({"event_type": e.event_type, "country": e.country, "date": e.date,
                        "department": code[:2], "province": code[:4] if len(code) >= 4 else "",
-                       "district": code if len(code) == 6 else ""})
+                       "district": code if len(code) == 6 else "", "description": e.description})
     return main, perpetrators, events
 
 

@@ -52,7 +52,8 @@ def case_record_of(case: Case, *, with_identities: bool) -> CaseRecord:
             )
             for p in case.perpetrators.select_related("person").order_by("id")
         ],
-        events=[EventRecord(e.event_type, e.ubigeo, e.country, e.date) for e in case.events.order_by("id")],
+        events=[EventRecord(e.event_type, e.ubigeo, e.country, e.date, e.description)
+                for e in case.events.order_by("id")],
     )
 
 

@@ -131,7 +131,8 @@ def case_update(*, case: Case, record: CaseRecord, expected_version: int, user, 
             TraffickingEvent.objects.filter(case=case).delete()
             TraffickingEvent.objects.bulk_create([
                 TraffickingEvent(case=case, event_type=e.event_type, country=e.country,
-                                 ubigeo=e.ubigeo and geography.normalise_ubigeo(e.ubigeo), date=e.date)
+                                 ubigeo=e.ubigeo and geography.normalise_ubigeo(e.ubigeo), date=e.date,
+                                 description=e.description)
                 for e in record.events
             ])
             case_refresh_derived(case)

@@ -30,8 +30,8 @@ def cases_export(*, format_name: str, kind: str, year: int | None = None, source
     if include_identities and user is not None and not getattr(user, "may_see_identities", False):
         raise ExportRefused(_("Your role may not export identifying data."))
     cases = selectors.cases_frame(year=year, source_id=source_id, include_identities=include_identities)
-    if fmt.NAME == "htcds":
-        rows = fmt.from_cases(cases, include_identities, as_lists=(kind == "json"))
+    if kind == "json":  # Amparo and HTCDS only: their perpetrators and events nested
+        rows = fmt.from_cases(cases, include_identities, nested=True)
     else:
         rows = fmt.from_cases(cases, include_identities)
     if include_identities or user is not None:

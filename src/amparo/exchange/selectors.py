@@ -6,9 +6,10 @@ import polars as pl
 from django.db import connection
 
 from amparo.core import crypto
+from amparo.exchange.domain.cases_frame import EVENT, PERPETRATOR
 from amparo.registry.models import Case, CaseCode, Perpetrator, Person, PersonIdentity, TraffickingEvent
 
-EVENT_PREFIX = {"Exploitation": "exploitation", "Recruitment": "recruitment"}
+IDENTITY_COLUMNS = ("first_name", "second_name", "identity_number", "birthdate")
 CODE_COLUMNS = {
     CaseCode.Field.EXPLOITATION: "exploitation_types",
     CaseCode.Field.CONTROL: "control_methods",
@@ -39,9 +40,15 @@ def _opened(value: str) -> str:
     return crypto.open_sealed(value) if value else ""
 
 
+def _date(column: str) -> pl.Expr:
+    """A date stored as text (YYYY-MM-DD or empty)."""
+    return pl.col(column).replace("", None).str.to_date()
+
+
 def cases_frame(*, year: int | None = None, source_id: int | None = None,
                 include_identities: bool = False) -> pl.DataFrame:
-    """Every case matching the filters, one row each, with its codes, perpetrators and first events."""
+    """Every case matching the filters, one row each, with its codes, perpetrators and events (in the order
+    they were stored); identities (the victim's and the perpetrators') only when asked for."""
     where, params = _case_filter(year, source_id)
     case, person = Case._meta.db_table, Person._meta.db_table
     cases = _query(
@@ -65,39 +72,56 @@ def cases_frame(*, year: int | None = None, source_id: int | None = None,
         cases = cases.join(grouped, on="case_id", how="left")
         cases = cases.with_columns(pl.col(column).fill_null(pl.lit([], dtype=pl.List(pl.String))))
 
-    perpetrators = _query(
-        f"SELECT case_id, relationship, lives_in_household FROM {Perpetrator._meta.db_table}"
-        f" WHERE case_id IN ({subset}) ORDER BY id", params,
-        {"case_id": pl.Int64, "relationship": pl.String, "in_household": pl.Boolean})
-    grouped = perpetrators.group_by("case_id", maintain_order=True).agg(
-        pl.col("relationship").alias("relationships"), pl.col("in_household").any())
-    cases = cases.join(grouped, on="case_id", how="left").with_columns(
-        pl.col("relationships").fill_null(pl.lit([], dtype=pl.List(pl.String))), pl.col("in_household").fill_null(False))
+    identities = _identities(where, params, include_identities)
+    victims = identities.rename({"person_id": "victim_id"}).with_columns(_date("birthdate"))
+    cases = cases.join(victims, on="victim_id", how="left").with_columns(
+        [pl.col(c).fill_null("") for c in IDENTITY_COLUMNS[:3]])
+    cases = cases.join(_perpetrators(subset, params, identities), on="case_id", how="left")
+    cases = cases.join(_events(subset, params), on="case_id", how="left")
+    return cases.with_columns(pl.col("perpetrators").fill_null(pl.lit([], dtype=pl.List(PERPETRATOR))),
+                              pl.col("events").fill_null(pl.lit([], dtype=pl.List(EVENT)))).drop("victim_id")
 
-    events = _query(
-        f"SELECT case_id, event_type, ubigeo, country, date FROM {TraffickingEvent._meta.db_table}"
-        f" WHERE case_id IN ({subset}) ORDER BY id", params,
-        {"case_id": pl.Int64, "event_type": pl.String, "ubigeo": pl.String, "country": pl.String, "date": pl.Date})
-    for event_type, prefix in EVENT_PREFIX.items():
-        first = events.filter(pl.col("event_type") == event_type).group_by("case_id", maintain_order=True).first()
-        first = first.select(
-            "case_id", pl.col("ubigeo").alias(f"{prefix}_ubigeo"), pl.col("country").alias(f"{prefix}_country"),
-            pl.col("date").alias(f"{prefix}_date"))
-        cases = cases.join(first, on="case_id", how="left").with_columns(
-            pl.col(f"{prefix}_ubigeo").fill_null(""), pl.col(f"{prefix}_country").fill_null(""))
 
-    identity_columns = ("first_name", "second_name", "identity_number", "birthdate")
-    if include_identities:
-        identities = _query(
-            f"SELECT person_id, first_name, second_name, identity_number, birthdate FROM {PersonIdentity._meta.db_table}"
-            f" WHERE person_id IN (SELECT c.victim_id FROM {case} c WHERE {where})", params,
-            {"victim_id": pl.Int64, **{c: pl.String for c in identity_columns}})
-        identities = identities.with_columns(
-            [pl.col(c).map_elements(_opened, return_dtype=pl.String) for c in identity_columns])
-        cases = cases.join(identities, on="victim_id", how="left")
-        cases = cases.with_columns([pl.col(c).fill_null("") for c in identity_columns[:3]])
-        cases = cases.with_columns(pl.col("birthdate").replace("", None).str.to_date())
-    else:
-        cases = cases.with_columns([pl.lit("").alias(c) for c in identity_columns[:3]] +
-                                   [pl.lit(None, dtype=pl.Date).alias("birthdate")])
-    return cases.drop("victim_id")
+def _identities(where: str, params: list, include_identities: bool) -> pl.DataFrame:
+    """The opened identities of the cases' victims and perpetrators (person_id and IDENTITY_COLUMNS), or none."""
+    schema = {"person_id": pl.Int64, **{c: pl.String for c in IDENTITY_COLUMNS}}
+    if not include_identities:
+        return pl.DataFrame(schema=schema)
+    case = Case._meta.db_table
+    identities = _query(
+        f"SELECT person_id, first_name, second_name, identity_number, birthdate FROM {PersonIdentity._meta.db_table}"
+        f" WHERE person_id IN (SELECT c.victim_id FROM {case} c WHERE {where})"
+        f" OR person_id IN (SELECT pe.person_id FROM {Perpetrator._meta.db_table} pe JOIN {case} c"
+        f" ON c.id = pe.case_id WHERE {where})", params + params, schema)
+    return identities.with_columns([pl.col(c).map_elements(_opened, return_dtype=pl.String) for c in IDENTITY_COLUMNS])
+
+
+def _perpetrators(subset: str, params: list, identities: pl.DataFrame) -> pl.DataFrame:
+    """(case_id, perpetrators): each case's perpetrators in the order they were stored, with their person."""
+    roles = Perpetrator._meta.get_field("roles")
+    rows = _query(
+        f"SELECT pe.case_id, pe.relationship, pe.lives_in_household, pe.roles, pe.person_id, p.gender, p.citizenship"
+        f" FROM {Perpetrator._meta.db_table} pe LEFT JOIN {Person._meta.db_table} p ON p.id = pe.person_id"
+        f" WHERE pe.case_id IN ({subset}) ORDER BY pe.id", params,
+        {"case_id": pl.Int64, "relationship": pl.String, "in_household": pl.Boolean, "roles": pl.String,
+         "person_id": pl.Int64, "gender": pl.String, "citizenship": pl.String})
+    stored = rows["roles"].unique()
+    decoded = pl.DataFrame({"roles": stored, "decoded": pl.Series(
+        [roles.from_db_value(v, None, connection) for v in stored.to_list()], dtype=pl.List(pl.String))})
+    rows = rows.join(decoded, on="roles", how="left", maintain_order="left").drop("roles").rename({"decoded": "roles"})
+    rows = rows.join(identities, on="person_id", how="left", maintain_order="left").with_columns(
+        [pl.col(c).fill_null("") for c in ("gender", "citizenship", *IDENTITY_COLUMNS)])
+    rows = rows.with_columns(_date("birthdate"))
+    return rows.group_by("case_id", maintain_order=True).agg(
+        pl.struct([f.name for f in PERPETRATOR.fields]).cast(PERPETRATOR).alias("perpetrators"))
+
+
+def _events(subset: str, params: list) -> pl.DataFrame:
+    """(case_id, events): each case's events in the order they were stored."""
+    rows = _query(
+        f"SELECT case_id, event_type, ubigeo, country, date, description FROM {TraffickingEvent._meta.db_table}"
+        f" WHERE case_id IN ({subset}) ORDER BY id", params,
+        {"case_id": pl.Int64, "event_type": pl.String, "ubigeo": pl.String, "country": pl.String, "date": pl.Date,
+         "description": pl.String})
+    return rows.group_by("case_id", maintain_order=True).agg(
+        pl.struct([f.name for f in EVENT.fields]).cast(EVENT).alias("events"))

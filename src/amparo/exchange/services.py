@@ -25,7 +25,7 @@ from amparo.core import codelists, crypto
 from amparo.core.text import fold
 from amparo.exchange import formats, storage
 from amparo.exchange.domain import problems as P
-from amparo.exchange.domain.cases_frame import normalise_cases
+from amparo.exchange.domain.cases_frame import fingerprint_text, normalise_cases
 from amparo.exchange.domain.readers import ROW, ReadError, read_table
 from amparo.exchange.models import CaseProvenance, ImportBatch, OriginalRowBlock, QuarantinedRow
 from amparo.registry.models import Case, Organisation
@@ -76,7 +76,7 @@ def _with_fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
         digest.update(data)
         return digest.hexdigest()
 
-    encoded = frame.drop(ROW).select(pl.struct(pl.all()).struct.json_encode().cast(pl.Binary).alias("j"))["j"]
+    encoded = fingerprint_text(frame).cast(pl.Binary)
     parts = [pl.Series([fingerprint(data) for data in part.to_list()], dtype=pl.String)
              for part in (encoded.slice(start, storage.CHUNK) for start in range(0, encoded.len(), storage.CHUNK))]
     fingerprints = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)

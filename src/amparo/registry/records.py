@@ -38,6 +38,7 @@ class EventRecord:
     ubigeo: str = ""
     country: str = "PE"
     date: date | None = None
+    description: str = ""
 
 
 @dataclass
@@ -131,17 +132,21 @@ def validate_case(record: CaseRecord, today: date | None = None) -> list[FieldPr
     return problems
 
 
+# Which event says where a case happened: the lowest rank, then the most precise place (bulk imports rank
+# events by it too).
+PLACE_PRIORITY = {"Exploitation": 0, "Transit": 1, "Recruitment": 2}
+
+
 def case_place(events: list[EventRecord]) -> tuple[str, str, str]:
     """(department, province, district) codes of where a case happened in Peru.
 
     The most precise place of exploitation wins; failing that, of transit, then
     of recruitment. Codes the place does not resolve to are empty.
     """
-    priority = {"Exploitation": 0, "Transit": 1, "Recruitment": 2}
     in_peru = [e for e in events if e.ubigeo and e.country == "PE"]
     if not in_peru:
         return "", "", ""
-    best = min(in_peru, key=lambda e: (priority.get(e.event_type, 3), -len(e.ubigeo)))
+    best = min(in_peru, key=lambda e: (PLACE_PRIORITY.get(e.event_type, len(PLACE_PRIORITY)), -len(e.ubigeo)))
     code = geography.normalise_ubigeo(best.ubigeo)
     return code[:2], code[:4] if len(code) >= 4 else "", code if len(code) == 6 else ""
 

@@ -137,7 +137,8 @@ def cases_register(
         TraffickingEvent.objects.bulk_create(
             [
                 TraffickingEvent(case=case, event_type=e.event_type, country=e.country,
-                                 ubigeo=e.ubigeo and geography.normalise_ubigeo(e.ubigeo), date=e.date)
+                                 ubigeo=e.ubigeo and geography.normalise_ubigeo(e.ubigeo), date=e.date,
+                                 description=e.description)
                 for case, record in zip(cases, records)
                 for e in record.events
             ],

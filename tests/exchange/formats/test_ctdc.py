@@ -31,12 +31,12 @@ def test_a_legacy_row_becomes_codes_and_missing_values_stay_missing():
     assert list(result.problems) == [4]  # no year of registration: quarantined, not invented
     first, second = result.frame.iter_rows(named=True)
     assert first["source_record_id"] == "ctdc-abababababab-2" and first["registration_date"] == date(2019, 1, 1)
-    assert (first["gender"], first["citizenship"], first["exploitation_country"]) == ("Feminine", "PE", "PE")
+    assert (first["gender"], first["citizenship"], first["events"][0]["country"]) == ("Feminine", "PE", "PE")
     assert first["control_methods"] == ["DebtBondage", "ThreatensChildrenFamily"]
     assert first["exploitation_types"] == ["SexualExploitation"] and first["sex_exploitation_types"] == ["Prostitution"]
-    assert first["relationships"] == ["other_relative"]
+    assert [p["relationship"] for p in first["perpetrators"]] == ["other_relative"]
     assert second["gender"] == "NonConforming" and second["forced_labour_industry"] == "B_MiningAndQuarrying"
-    assert second["relationships"] == ["unknown"] and second["control_methods"] == []
+    assert [p["relationship"] for p in second["perpetrators"]] == ["unknown"] and second["control_methods"] == []
 
 
 def test_a_synthetic_row_reads_alpha_3_countries_and_zero_padded_bands():
@@ -44,7 +44,7 @@ def test_a_synthetic_row_reads_alpha_3_countries_and_zero_padded_bands():
                                                       CONTEXT))
     assert result.problems == {}
     first, second = result.frame.iter_rows(named=True)
-    assert (first["gender"], first["citizenship"], first["exploitation_country"]) == ("Feminine", "PE", "PE")
+    assert (first["gender"], first["citizenship"], first["events"][0]["country"]) == ("Feminine", "PE", "PE")
     assert first["exploitation_types"] == ["SexualExploitation"] and first["control_methods"] == ["FalsePromises"]
-    assert first["relationships"] == ["other_relative"]
+    assert [p["relationship"] for p in first["perpetrators"]] == ["other_relative"]
     assert second["citizenship"] == "VE" and second["forced_labour_industry"] == "A_AgricultureForestryAndFishing"

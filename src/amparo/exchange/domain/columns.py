@@ -1,7 +1,8 @@
 """The columns of the Amparo case file, defined once: names, Spanish aliases, what each holds.
 
 Every format maps its own columns onto these, the template users download is
-generated from them, and the export in Amparo format writes them.
+generated from them, and the export in Amparo format writes them. The event and
+perpetrator columns hold one value per event or perpetrator (see domain.aligned).
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ COLUMNS: tuple[Column, ...] = (
            ("pais_explotacion", "country_of_exploitation")),
     Column("exploitation_date", _("Date the exploitation began."), "",
            ("fecha_explotacion",)),
+    Column("exploitation_description", _("What happened at the place of exploitation."), "",
+           ("descripcion_explotacion",)),
     Column("recruitment_ubigeo", _("INEI ubigeo of the place of recruitment."), "160101",
            ("ubigeo_captacion",)),
     Column("recruitment_department", _("Department of recruitment, by name, if the ubigeo is not known."), "",
@@ -74,12 +77,44 @@ COLUMNS: tuple[Column, ...] = (
            ("pais_captacion",)),
     Column("recruitment_date", _("Date of recruitment."), "",
            ("fecha_captacion",)),
+    Column("recruitment_description", _("What happened at the recruitment."), "",
+           ("descripcion_captacion",)),
+    Column("transit_ubigeo", _("INEI ubigeo of a place the victim was moved through; ';' between several."), "",
+           ("ubigeo_traslado", "ubigeo_transito")),
+    Column("transit_department", _("Department of transit, by name, if the ubigeo is not known."), "",
+           ("departamento_traslado", "departamento_transito")),
+    Column("transit_country", _("Country of transit when outside Peru."), "",
+           ("pais_traslado", "pais_transito")),
+    Column("transit_date", _("Date of transit."), "",
+           ("fecha_traslado", "fecha_transito")),
+    Column("transit_description", _("What happened in transit."), "",
+           ("descripcion_traslado", "descripcion_transito")),
+    Column("event_order", _("The types of the case's events in their order, e.g. Recruitment;Transit;Exploitation "
+                            "(default: exploitation, recruitment, transit)."), "",
+           ("orden_eventos",)),
     Column("recruiter_relationship", _("Recruiter's relationship to the victim (parent, step_parent, sibling, "
                                        "grandparent, uncle_aunt, other_relative, intimate_partner, "
                                        "friend_acquaintance, employer, stranger, unknown); ';' between several."),
-           "uncle_aunt", ("relacion_captador", "vinculo", "vinculo_tratante", "relacion_tratante", "parentesco")),
-    Column("recruiter_in_household", _("Whether the recruiter lives in the victim's household (yes/no)."), "no",
-           ("captador_vive_con_victima", "vive_en_hogar")),
+           "uncle_aunt", ("relacion_captador", "vinculo", "vinculo_tratante", "relacion_tratante", "parentesco",
+                          "perpetrator_relationship")),
+    Column("recruiter_in_household", _("Whether the recruiter lives in the victim's household (yes/no): one value "
+                                       "for every perpetrator, or one per perpetrator."), "no",
+           ("captador_vive_con_victima", "vive_en_hogar", "perpetrator_in_household")),
+    Column("per_RoleInProcess", _("Each perpetrator's roles in the process, ',' between the roles of one "
+                                  "perpetrator, ';' between perpetrators."), "RecruiterOrIntermediary",
+           ("rol_tratante", "roles_tratante", "perpetrator_per_RoleInProcess")),
+    Column("perpetrator_prs_Gender", _("Each perpetrator's gender."), "",
+           ("sexo_tratante",)),
+    Column("perpetrator_prs_Citizenship", _("Each perpetrator's citizenship."), "",
+           ("nacionalidad_tratante",)),
+    Column("perpetrator_prs_FirstName", _("Each perpetrator's first names (identifying)."), "",
+           ("nombres_tratante",), identifying=True),
+    Column("perpetrator_prs_SecondName", _("Each perpetrator's surnames (identifying)."), "",
+           ("apellidos_tratante",), identifying=True),
+    Column("perpetrator_prs_Birthdate", _("Each perpetrator's birth date (identifying)."), "",
+           ("fecha_nacimiento_tratante",), identifying=True),
+    Column("perpetrator_prs_IdentityNumber", _("Each perpetrator's identity document number (identifying)."), "",
+           ("dni_tratante",), identifying=True),
     Column("organised_network", _("Whether an organised network took part: yes, no or unknown."), "no",
            ("red_organizada", "organizacion_criminal")),
     Column("legal_article", _("Article of the Penal Code charged: CP-129-A, CP-129-B, CP-153, CP-153-A, Other."), "",
@@ -87,6 +122,10 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+# Column prefix and type of the events a row holds, in the order they are stored unless event_order says
+# otherwise (exploitation before recruitment, as ever; transit came later).
+EVENTS = (("exploitation", "Exploitation"), ("recruitment", "Recruitment"), ("transit", "Transit"))
+EVENT_ORDER = "event_order"
 REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
 IDENTIFYING: frozenset[str] = frozenset(c.name for c in COLUMNS if c.identifying)
 

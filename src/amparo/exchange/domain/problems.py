@@ -21,6 +21,11 @@ NOT_A_COUNTRY = "not_a_country"
 DUPLICATE_ID = "duplicate_id"
 RAGGED = "ragged"
 UBIGEO_OUTSIDE_PERU = "ubigeo_outside_peru"
+PER_PERPETRATOR = "per_perpetrator"
+HOUSEHOLD_PER_PERPETRATOR = "household_per_perpetrator"
+PER_EVENT = "per_event"
+EVENT_WITHOUT_PLACE = "event_without_place"
+EVENT_ORDER = "event_order"
 
 EXPECTATIONS = {
     MISSING: _("a value: this column is required"),
@@ -34,6 +39,16 @@ EXPECTATIONS = {
     UBIGEO_OUTSIDE_PERU: _("Peru (PE) or nothing, since an ubigeo of Peru is given"),
     DUPLICATE_ID: _("an identifier used once in the file (already used in row %(first_row)s)"),
     RAGGED: _("at most %(width)s cells, as many as the header has"),
+    PER_PERPETRATOR: _("one value per perpetrator, separated by ';': %(count)s, as many as the relationships in "
+                       "recruiter_relationship (or nothing)"),
+    HOUSEHOLD_PER_PERPETRATOR: _("one yes/no for every perpetrator, or one per perpetrator separated by ';': "
+                                 "%(count)s, as many as the relationships in recruiter_relationship"),
+    PER_EVENT: _("one value per event, separated by ';': %(count)s, as many as the other columns of these events "
+                 "hold (or nothing)"),
+    EVENT_WITHOUT_PLACE: _("a place for each event (an ubigeo, a department or a country), since a date or "
+                           "description is given for it"),
+    EVENT_ORDER: _("the type of each event in the order of the events, as many of each type as the event columns "
+                   "hold: %(counts)s"),
 }
 
 

@@ -17,6 +17,8 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import codelists
+from amparo.exchange.domain import aligned
+from amparo.exchange.domain.columns import EVENT_ORDER, EVENTS
 from amparo.exchange.domain.normalise import normalise_code
 
 ROW = "__row"  # spreadsheet row number (header = 1) carried beside the cells
@@ -174,7 +176,7 @@ def read_json(text: str) -> Table:
         raise ReadError(_("The JSON file must hold a list of objects, one per case (or {\"cases\": [...]})."))
     if not payload:
         raise ReadError(_("The file is empty: it has no records."))
-    payload = [_with_events_flattened(item, number) for number, item in enumerate(payload, start=1)]
+    payload = [_with_nested_flattened(item, number) for number, item in enumerate(payload, start=1)]
     header = list(dict.fromkeys(key for item in payload for key in item))
 
     def text_of(value):
@@ -188,32 +190,61 @@ def read_json(text: str) -> Table:
 
 
 EVENTS_KEY = "events"
-_EVENT_PREFIXES = {"Exploitation": "exploitation", "Recruitment": "recruitment"}
+PERPETRATORS_KEY = "perpetrators"
+EVENT_TYPE_KEY = "hte_Type"
+_EVENT_PREFIXES = {event_type: prefix for prefix, event_type in EVENTS}
 
 
-def _with_events_flattened(item: dict, number: int) -> dict:
-    """A case whose HTCDS trafficking events are nested (`"events": [{"hte_Type": ..., "hte_Country": ...}]`)
-    as the flat `exploitation_hte_*` and `recruitment_hte_*` fields. A case holds one event of each of
-    those types; any other event would be lost, so the file is refused instead, naming the case."""
-    events = item.get(EVENTS_KEY)
-    if events is None:
-        return item
-    if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
-        raise ReadError(_("Case %(case)s: \"events\" must be a list of objects with hte_* fields.") % {"case": number})
-    flat = {key: value for key, value in item.items() if key != EVENTS_KEY}
-    seen = set()
-    for event in events:
-        raw_type = _cell_text(event.get("hte_Type"))
-        prefix = _EVENT_PREFIXES.get(normalise_code(codelists.EVENT_TYPE, raw_type) or "")
-        if prefix is None:
-            raise ReadError(_("Case %(case)s: an event with hte_Type %(value)r cannot be imported; expected "
-                              "Exploitation or Recruitment (one of each per case).") % {"case": number, "value": raw_type})
-        if prefix in seen:
-            raise ReadError(_("Case %(case)s: more than one %(type)s event; a case holds one of each.")
-                            % {"case": number, "type": raw_type})
-        seen.add(prefix)
-        flat.update({f"{prefix}_{key}": value for key, value in event.items() if key != "hte_Type"})
-    return flat
+def _with_nested_flattened(item: dict, number: int) -> dict:
+    """A case whose perpetrators or HTCDS trafficking events are nested, as the flat columns that hold one
+    value per perpetrator or event (domain.aligned): a perpetrator's key k becomes the column
+    `perpetrator_k`, an event's the column `<type>_k` (`exploitation_hte_Country`), and the events' types,
+    in order, the column event_order. An event whose type is not understood keeps its place in event_order,
+    so the case is quarantined naming it. A value the case also gives as a column refuses the file."""
+    flat = {key: value for key, value in item.items() if key not in (EVENTS_KEY, PERPETRATORS_KEY)}
+    nested: dict[str, str] = {}
+    events = _objects(item, EVENTS_KEY, number)
+    if events is not None:
+        types = []
+        for event in events:
+            if not _cell_text(event.get(EVENT_TYPE_KEY)).strip():
+                raise ReadError(_("Case %(case)s: an event has no hte_Type (Recruitment, Transit or Exploitation).")
+                                % {"case": number})
+            types.append(_cell_text(event[EVENT_TYPE_KEY]))
+        nested[EVENT_ORDER] = aligned.join(types)
+        groups: dict[str, list[dict]] = {}
+        for event, raw_type in zip(events, types):
+            prefix = _EVENT_PREFIXES.get(normalise_code(codelists.EVENT_TYPE, raw_type) or "")
+            if prefix is not None:
+                groups.setdefault(prefix, []).append(event)
+        for prefix, group in groups.items():
+            nested |= _columns(group, f"{prefix}_", skip=EVENT_TYPE_KEY)
+    perpetrators = _objects(item, PERPETRATORS_KEY, number)
+    if perpetrators is not None:
+        nested |= _columns(perpetrators, "perpetrator_")
+    twice = [key for key in nested if key in flat]
+    if twice:
+        raise ReadError(_("Case %(case)s: %(columns)s given both nested and as fields of the case.")
+                        % {"case": number, "columns": ", ".join(twice)})
+    return flat | nested
+
+
+def _objects(item: dict, key: str, number: int) -> list[dict] | None:
+    value = item.get(key)
+    if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+        raise ReadError(_("Case %(case)s: \"%(key)s\" must be a list of objects.") % {"case": number, "key": key})
+    return value
+
+
+def _columns(objects: list[dict], prefix: str, skip: str = "") -> dict[str, str]:
+    """Each key of the objects as a column holding its value of every object, in order (a list value, such as a
+    perpetrator's roles, joined by ',')."""
+    keys = dict.fromkeys(key for obj in objects for key in obj if key != skip)
+
+    def text(value) -> str:
+        return ",".join(_cell_text(v) for v in value) if isinstance(value, list) else _cell_text(value)
+
+    return {prefix + key: aligned.join(text(obj.get(key)) for obj in objects) for key in keys}
 
 
 _LEADING = re.compile(r"[\ufeff\s]*")

@@ -62,6 +62,8 @@ def to_json(frame: pl.DataFrame) -> bytes:
             return neutralise(value)
         if isinstance(value, list):
             return [safe(v) for v in value]
+        if isinstance(value, dict):
+            return {k: safe(v) for k, v in value.items()}
         return value
 
     records = [{k: safe(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from amparo.core import codelists
+from amparo.exchange.domain.cases_frame import event_values, perpetrator_values
 
 MISSING = "-99"
 
@@ -57,6 +58,14 @@ RELATION_IMPORT = {"IntimatePartner": "intimate_partner", "Friend": "friend_acqu
                    "Other": "unknown", "Unknown": "unknown"}
 RELATION_LABEL = {"IntimatePartner": "Intimate Partner", "Friend": "Friend/Acquaintance", "Family": "Family/Relative",
                   "Other": "Other", "Unknown": "Not Specified"}
+
+
+def with_relationships_and_country(cases: pl.DataFrame) -> pl.DataFrame:
+    """The cases with what CTDC keeps of their perpetrators and events: every relationship to the victim, and
+    the country of the first exploitation (CTDC has one country of exploitation)."""
+    return cases.with_columns(perpetrator_values("relationship").alias("relationships"),
+                              event_values("Exploitation", "country").list.first().fill_null("")
+                              .alias("exploitation_country"))
 
 
 def is_set(column: str) -> pl.Expr:

@@ -97,6 +97,7 @@ def _concatenated(flags: list[pl.Series], prefix: str, labels: dict[str, str] | 
 
 def from_cases(cases: pl.DataFrame, include_identities: bool = False) -> pl.DataFrame:
     """Cases as legacy CTDC rows, column for column (identities never appear in CTDC files)."""
+    cases = ctdc.with_relationships_and_country(cases)
     control = ctdc.flag_group(cases, "control_methods",
                               {f: {c} if c else set() for f, c in ctdc.CONTROL.items()}, "meansOfControl", ctdc.MISSING)
     exploit = ctdc.flag_group(cases, "exploitation_types", {f: set(c) for f, c in ctdc.EXPLOITATION.items()

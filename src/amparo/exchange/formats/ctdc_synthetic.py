@@ -103,6 +103,7 @@ def _age_broad(age: int | None) -> str:
 
 def from_cases(cases: pl.DataFrame, include_identities: bool = False) -> pl.DataFrame:
     """Cases as synthetic-schema rows: `1` or empty, alpha-3 countries, the 2025 zero-padded age band."""
+    cases = ctdc.with_relationships_and_country(cases)
     def flags(column: str, mapping: dict[str, set[str]]) -> list[pl.Series]:
         return ctdc.flag_group(cases, column, mapping, "", absent="", unset="")
 

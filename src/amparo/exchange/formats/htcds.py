@@ -17,8 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.core import codelists, geography
 from amparo.core.text import fold
+from amparo.exchange.domain import aligned, case_parts
 from amparo.exchange.domain import normalise as norm
-from amparo.exchange.domain.readers import ROW, Table
+from amparo.exchange.domain.cases_frame import EVENT_ORDER, EVENTS, PERPETRATOR_COLUMNS, perpetrator_values
+from amparo.exchange.domain.columns import IDENTIFYING as IDENTIFYING_COLUMNS
+from amparo.exchange.domain.readers import EVENTS_KEY, PERPETRATORS_KEY, ROW, Table
+from amparo.exchange.formats import amparo
 
 NAME = "htcds"
 LABEL = _("HTCDS v2.0")
@@ -48,18 +52,36 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "exploitation_hte_State": ("exploitation_state", ()),
     "exploitation_hte_Ubigeo": ("exploitation_ubigeo", ()),
     "exploitation_hte_Date": ("exploitation_date", ()),
+    "exploitation_hte_Description": ("exploitation_description", ()),
     "recruitment_hte_Country": ("recruitment_country", ()),
     "recruitment_hte_State": ("recruitment_state", ()),
     "recruitment_hte_Ubigeo": ("recruitment_ubigeo", ()),
     "recruitment_hte_Date": ("recruitment_date", ()),
-    "recruiter_relationship": ("recruiter_relationship", ()),
-    "recruiter_in_household": ("recruiter_in_household", ()),
+    "recruitment_hte_Description": ("recruitment_description", ()),
+    "transit_hte_Country": ("transit_country", ()),
+    "transit_hte_State": ("transit_state", ()),
+    "transit_hte_Ubigeo": ("transit_ubigeo", ()),
+    "transit_hte_Date": ("transit_date", ()),
+    "transit_hte_Description": ("transit_description", ()),
+    "event_order": ("event_order", ()),
+    "recruiter_relationship": ("recruiter_relationship", ("perpetrator_relationship",)),
+    "recruiter_in_household": ("recruiter_in_household", ("perpetrator_in_household",)),
+    "per_RoleInProcess": ("per_RoleInProcess", ("perpetrator_per_RoleInProcess",)),
+    "perpetrator_prs_Gender": ("perpetrator_prs_Gender", ()),
+    "perpetrator_prs_Citizenship": ("perpetrator_prs_Citizenship", ()),
+    "perpetrator_prs_FirstName": ("perpetrator_prs_FirstName", ()),
+    "perpetrator_prs_SecondName": ("perpetrator_prs_SecondName", ()),
+    "perpetrator_prs_Birthdate": ("perpetrator_prs_Birthdate", ()),
+    "perpetrator_prs_IdentityNumber": ("perpetrator_prs_IdentityNumber", ()),
     "organised_network": ("organised_network", ()),
     "legal_article": ("legal_article", ()),
 }
 REQUIRED = ("source_record_id", "registration_date")
 IDENTIFYING = ("prs_FirstName", "prs_SecondName", "prs_IdentityNumber", "prs_Birthdate")
 MULTI_VALUED = ("vic_TypeOfExploitation", "vic_TypeOfSexExploitation", "vic_MethodsOfControl", "vic_MethodOfRecruitment")
+# A nested event's keys in JSON (its hte_State is computed from the ubigeo); a perpetrator's are the Amparo ones.
+EVENT_KEYS = {"hte_Type": "event_type", "hte_Country": "country", "hte_Ubigeo": "ubigeo", "hte_Date": "date",
+              "hte_Description": "description"}
 # The coarse HTCDS relationship, when the detailed one is not given: the most that it says.
 COARSE_RELATIONSHIP = {"Familial": "other_relative", "Acquainted": "friend_acquaintance", "Unaquainted": "stranger"}
 
@@ -91,7 +113,7 @@ def source_columns(header: list[str]) -> dict[str, str]:
     columns = {FIELDS[field][0]: cell for cell, field in _mapping(header).items()}
     if "htcds_relationship" in columns:
         columns.setdefault("recruiter_relationship", columns["htcds_relationship"])
-    for prefix in ("exploitation", "recruitment"):
+    for prefix, _event_type in EVENTS:
         if f"{prefix}_state" in columns:
             columns.setdefault(f"{prefix}_ubigeo", columns[f"{prefix}_state"])
     return columns
@@ -122,13 +144,27 @@ def to_amparo(table: Table, context) -> pl.DataFrame:
         detailed = pl.col("recruiter_relationship") if "recruiter_relationship" in frame.columns else pl.lit("")
         additions.append(pl.when(detailed.fill_null("").str.strip_chars() != "").then(detailed).otherwise(coarse)
                          .alias("recruiter_relationship"))
-    for prefix in ("exploitation", "recruitment"):
+    for prefix, _event_type in EVENTS:
         if f"{prefix}_state" in frame.columns:
-            state = pl.col(f"{prefix}_state").str.strip_chars()
             ubigeo = pl.col(f"{prefix}_ubigeo") if f"{prefix}_ubigeo" in frame.columns else pl.lit("")
-            additions.append(pl.when(ubigeo.fill_null("").str.strip_chars() != "").then(ubigeo)
-                             .otherwise(state.replace(_ubigeo_of_iso())).alias(f"{prefix}_ubigeo"))
+            places = frame.select(pl.concat_str([ubigeo.fill_null(""), pl.col(f"{prefix}_state").fill_null("")],
+                                                separator="\x1f"))[:, 0]
+            distinct = places.unique()
+            merged = [_ubigeo_or_state(*place.split("\x1f")) for place in distinct.to_list()]
+            additions.append(places.replace_strict(distinct, merged, return_dtype=pl.String).alias(f"{prefix}_ubigeo"))
     return frame.with_columns(additions) if additions else frame
+
+
+def _ubigeo_or_state(ubigeo: str, state: str) -> str:
+    """The events' ubigeo, an event's ISO 3166-2 state standing in where its ubigeo is empty (Lima
+    Metropolitana's PE-LMA is province 1501, any other state a department). The two are read event by
+    event when they list as many; otherwise an ubigeo that is given is read alone, as it always was."""
+    ubigeos, states = aligned.split(ubigeo), [_ubigeo_of_iso().get(s, s) for s in aligned.split(state)]
+    if not ubigeos:
+        return aligned.join(states)
+    if len(ubigeos) != len(states):
+        return ubigeo
+    return aligned.join(u or s for u, s in zip(ubigeos, states))
 
 
 def _htcds_relationship(codes: list[str]) -> str:
@@ -143,10 +179,18 @@ def _iso_state(ubigeo: str) -> str:
     return geography.iso_3166_2(ubigeo) if ubigeo else ""
 
 
-def from_cases(cases: pl.DataFrame, include_identities: bool = False, as_lists: bool = False) -> pl.DataFrame:
-    """Cases as HTCDS rows; `as_lists` keeps multi-valued fields as lists (for JSON)."""
+def _state(cases: pl.DataFrame) -> pl.Expr:
+    """The ISO 3166-2 subdivision of an event (pl.element() in a list of EVENT), once per distinct ubigeo."""
+    ubigeos = cases["events"].explode(empty_as_null=False).struct.field("ubigeo").unique().to_list()
+    return pl.element().struct.field("ubigeo").replace_strict(ubigeos, [_iso_state(u) for u in ubigeos],
+                                                               return_dtype=pl.String)
+
+
+def from_cases(cases: pl.DataFrame, include_identities: bool = False, nested: bool = False) -> pl.DataFrame:
+    """Cases as HTCDS rows; `nested` (for JSON) keeps multi-valued fields as lists and puts each case's
+    perpetrators and events in lists of objects instead of their columns."""
     def multi(column: str) -> pl.Expr:
-        return pl.col(column) if as_lists else pl.col(column).list.join(";")
+        return pl.col(column) if nested else pl.col(column).list.join(";")
 
     columns = [
         pl.col("source_record_id"),
@@ -168,20 +212,30 @@ def from_cases(cases: pl.DataFrame, include_identities: bool = False, as_lists: 
         pl.col("forced_labour_industry").alias("vic_ForcedLabourIndustry"),
         multi("control_methods").alias("vic_MethodsOfControl"),
         multi("recruitment_methods").alias("vic_MethodOfRecruitment"),
-        pl.col("relationships").map_elements(lambda v: _htcds_relationship(list(v)), return_dtype=pl.String)
+        perpetrator_values("relationship").map_elements(lambda v: _htcds_relationship(list(v)), return_dtype=pl.String)
         .alias("vic_RelationshipToTrafficker"),
     ]
-    for prefix in ("exploitation", "recruitment"):
+    if nested:
+        keys = {k: f for k, f in amparo.PERPETRATOR_KEYS.items()
+                if include_identities or k not in amparo.IDENTIFYING_KEYS}
+        columns += [pl.col("organised_network"), pl.col("legal_article"),
+                    case_parts.objects("perpetrators", keys).alias(PERPETRATORS_KEY),
+                    case_parts.objects("events", EVENT_KEYS, {"hte_State": _state(cases)}).alias(EVENTS_KEY)]
+        return cases.select(columns)
+    state = _state(cases)
+    for prefix, event_type in EVENTS:
         columns += [
-            pl.col(f"{prefix}_country").alias(f"{prefix}_hte_Country"),
-            pl.col(f"{prefix}_ubigeo").map_elements(_iso_state, return_dtype=pl.String).alias(f"{prefix}_hte_State"),
-            pl.col(f"{prefix}_ubigeo").alias(f"{prefix}_hte_Ubigeo"),
-            pl.col(f"{prefix}_date").cast(pl.String).fill_null("").alias(f"{prefix}_hte_Date"),
+            case_parts.event_cell(event_type, "country").alias(f"{prefix}_hte_Country"),
+            aligned.joined(pl.col("events").list.eval(
+                state.filter(pl.element().struct.field("event_type") == event_type))).alias(f"{prefix}_hte_State"),
+            case_parts.event_cell(event_type, "ubigeo").alias(f"{prefix}_hte_Ubigeo"),
+            case_parts.event_cell(event_type, "date").alias(f"{prefix}_hte_Date"),
+            case_parts.event_cell(event_type, "description").alias(f"{prefix}_hte_Description"),
         ]
-    columns += [
-        multi("relationships").alias("recruiter_relationship"),
-        pl.when(pl.col("in_household")).then(pl.lit("yes")).otherwise(pl.lit("no")).alias("recruiter_in_household"),
-        pl.col("organised_network"),
-        pl.col("legal_article"),
-    ]
+    columns += [case_parts.event_order_cell().alias(EVENT_ORDER),
+                case_parts.perpetrator_cell("relationship").alias("recruiter_relationship"),
+                case_parts.perpetrator_cell("in_household").alias("recruiter_in_household")]
+    columns += [case_parts.perpetrator_cell(field).alias(column) for column, field in PERPETRATOR_COLUMNS.items()
+                if include_identities or column not in IDENTIFYING_COLUMNS]
+    columns += [pl.col("organised_network"), pl.col("legal_article")]
     return cases.select(columns)
