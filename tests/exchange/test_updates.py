@@ -124,3 +124,18 @@ def test_updates_are_made_by_a_few_statements_whatever_the_number_of_cases():
         batch = _import(source, HEADER + "\n".join(changed))
     assert batch.updated == 300
     assert len(queries) < 40, len(queries)  # one case at a time took about ten per case
+
+
+def test_a_row_that_names_perpetrators_keeps_their_identity_fields_it_leaves_empty():
+    source = Organisation.objects.create(name="ONG", org_type="NGO")
+    _import(source, samples.AMPARO_FULL_CSV)
+    case = Case.objects.get(source_record_id="F-1")
+    mother, uncle = case.perpetrators.order_by("id")
+    # the mother's gender and birth date and the uncle's identity number are left empty; the uncle is now named
+    changed = samples.AMPARO_FULL_CSV.replace(",Femenino;,Rosa;,1980-02-03;,;43334444", ",;,Rosa;Julio,;,;")
+    assert changed != samples.AMPARO_FULL_CSV
+    assert _import(source, changed).updated == 1
+    mother.refresh_from_db(), uncle.refresh_from_db()
+    assert (mother.person.identity.first_name, mother.person.identity.birthdate) == ("Rosa", "1980-02-03")
+    assert (uncle.person.identity.first_name, uncle.person.identity.identity_number) == ("Julio", "43334444")
+    assert mother.person.gender == "Feminine"  # the gender left empty stays too
