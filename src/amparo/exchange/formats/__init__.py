@@ -3,7 +3,8 @@
 Each module defines NAME, LABEL, `score(header)` (how well a header fits, 0 to 1),
 `to_amparo(table, context)` (the file's columns as Amparo case-file columns, text),
 `source_columns(header)` (Amparo column -> the file's own column, for messages)
-and `from_cases(cases, include_identities)` (export rows as text).
+and `from_cases(cases, include_identities)` (export rows as text; the Amparo and HTCDS
+formats, which are also written as JSON, take `nested=True` for it).
 """
 
 from __future__ import annotations
