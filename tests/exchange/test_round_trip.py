@@ -78,7 +78,8 @@ def _hand_entered_cases() -> list[CaseRecord]:
 
 def _registry(*, identities: bool = True) -> dict[str, list]:
     """The registry table by table, read through the ORM, rows keyed by their case's source_record_id (and
-    their place in the case) instead of ids; without identities, as an export without them leaves it."""
+    their place in the case) instead of ids; without identities, as an export without them leaves it (free-text
+    event descriptions, which may name people, included)."""
     def person(p: Person | None):
         if p is None:
             return None
@@ -98,7 +99,7 @@ def _registry(*, identities: bool = True) -> dict[str, list]:
         tables["codes"] += [(key, c.field, c.code) for c in case.coded_values.order_by("id")]
         tables["perpetrators"] += [(key, i, p.relationship, p.lives_in_household, p.roles, person(p.person))
                                    for i, p in enumerate(case.perpetrators.select_related("person").order_by("id"))]
-        tables["events"] += [(key, i, e.event_type, e.country, e.ubigeo, e.date, e.description)
+        tables["events"] += [(key, i, e.event_type, e.country, e.ubigeo, e.date, e.description if identities else "")
                              for i, e in enumerate(case.events.order_by("id"))]
     return tables
 

@@ -77,7 +77,7 @@ def cases_frame(*, year: int | None = None, source_id: int | None = None,
     cases = cases.join(victims, on="victim_id", how="left").with_columns(
         [pl.col(c).fill_null("") for c in IDENTITY_COLUMNS[:3]])
     cases = cases.join(_perpetrators(subset, params, identities), on="case_id", how="left")
-    cases = cases.join(_events(subset, params), on="case_id", how="left")
+    cases = cases.join(_events(subset, params, include_identities), on="case_id", how="left")
     return cases.with_columns(pl.col("perpetrators").fill_null(pl.lit([], dtype=pl.List(PERPETRATOR))),
                               pl.col("events").fill_null(pl.lit([], dtype=pl.List(EVENT)))).drop("victim_id")
 
@@ -116,10 +116,12 @@ def _perpetrators(subset: str, params: list, identities: pl.DataFrame) -> pl.Dat
         pl.struct([f.name for f in PERPETRATOR.fields]).cast(PERPETRATOR).alias("perpetrators"))
 
 
-def _events(subset: str, params: list) -> pl.DataFrame:
-    """(case_id, events): each case's events in the order they were stored."""
+def _events(subset: str, params: list, include_identities: bool) -> pl.DataFrame:
+    """(case_id, events): each case's events in the order they were stored. Their descriptions are free text,
+    which may name people, so they go only where identities may."""
+    description = "description" if include_identities else "'' AS description"
     rows = _query(
-        f"SELECT case_id, event_type, ubigeo, country, date, description FROM {TraffickingEvent._meta.db_table}"
+        f"SELECT case_id, event_type, ubigeo, country, date, {description} FROM {TraffickingEvent._meta.db_table}"
         f" WHERE case_id IN ({subset}) ORDER BY id", params,
         {"case_id": pl.Int64, "event_type": pl.String, "ubigeo": pl.String, "country": pl.String, "date": pl.Date,
          "description": pl.String})
