@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 VICTIM_NAME = "Yanet"
 VICTIM_SURNAMES = "Ccori Huillca"
 VICTIM_DNI = "47110815"
+WHAT_HAPPENED = "Su tía la llevó a un bar de Puerto Maldonado"
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def cases(ngo):
             victim=PersonRecord("Feminine", "PE", VICTIM_NAME, VICTIM_SURNAMES, date(1996, 4, 5), VICTIM_DNI),
             exploitation_types=["SexualExploitation"], age_when_trafficked=14,
             perpetrators=[PerpetratorRecord("parent", True, ["SoldIndividual"])],
-            events=[EventRecord("Exploitation", "170101", date=date(2010, 1, 3))],
+            events=[EventRecord("Exploitation", "170101", date=date(2010, 1, 3), description=WHAT_HAPPENED)],
         ),
         CaseRecord("N-2", date(2011, 2, 1), victim=PersonRecord("Masculine", "VE"),
                    exploitation_types=["ForcedLabour"], perpetrators=[PerpetratorRecord("employer")],
@@ -88,7 +89,7 @@ def test_the_detail_page_shows_the_case_and_audits_the_identity_view(client, ngo
     response = client.get(reverse("case-detail", args=[cases[0].pk]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert VICTIM_NAME in body and VICTIM_DNI in body
+    assert VICTIM_NAME in body and VICTIM_DNI in body and WHAT_HAPPENED in body
     assert "Madre de Dios" in body and "Tambopata" in body
     assert AuditEvent.objects.filter(user=user, action="view_identity", object_id=str(cases[0].pk)).count() == 1
 
@@ -97,6 +98,7 @@ def test_analysts_see_the_case_without_identity(client, ngo, cases):
     _login(client, ngo, "analyst")
     body = client.get(reverse("case-detail", args=[cases[0].pk])).content.decode()
     assert VICTIM_NAME not in body and VICTIM_DNI not in body and VICTIM_SURNAMES not in body
+    assert WHAT_HAPPENED not in body  # free text that may name people
     assert AuditEvent.objects.filter(action="view_identity").count() == 0
 
 

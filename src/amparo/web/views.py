@@ -53,7 +53,7 @@ def case_detail_view(request, pk: int):
         ],
         "events": [
             {"type": e.get_event_type_display(), "place": place_name(e.ubigeo) if e.ubigeo else country_name(e.country),
-             "date": e.date}
+             "date": e.date, "description": e.description}
             for e in details["events"]
         ],
     })
