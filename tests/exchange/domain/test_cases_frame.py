@@ -1,11 +1,13 @@
 """Every row ends stored or quarantined, never both, never neither; which one is known without the importer."""
 
 from datetime import date
+from unittest.mock import patch
 
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from amparo.exchange.domain import cases_frame
 from amparo.exchange.domain.cases_frame import normalise_cases, record_of
 from amparo.exchange.domain.readers import ROW
 from amparo.registry.records import validate_case
@@ -45,3 +47,21 @@ def test_each_row_is_stored_or_quarantined_as_its_cells_say(rows):
     for number, problems in result.problems.items():
         bad = {column for column, (good, _) in rows[number - 2].items() if not good}
         assert {p.column for p in problems} == bad
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(ROW_STRATEGY, min_size=1, max_size=30), st.integers(1, 7), st.lists(st.integers(0, 29), max_size=5))
+def test_normalising_part_by_part_gives_what_normalising_at_once_gives(rows, part_rows, repeated):
+    data = {column: [_cell(column, *row[column]) for row in rows] for column in CELLS}
+    data["source_record_id"] = [f"R{i}" for i in range(len(rows))]
+    for i in repeated:  # some identifiers come again, maybe in another part
+        if i < len(rows):
+            data["source_record_id"][i] = "R0"
+    frame = pl.DataFrame(data).with_columns(pl.Series(ROW, range(2, 2 + len(rows)), dtype=pl.Int64))
+    whole = normalise_cases(frame, today=date(2026, 1, 1))
+    with patch.object(cases_frame, "NORMALISE_ROWS", part_rows):
+        parts = normalise_cases(frame, today=date(2026, 1, 1))
+    assert parts.frame.to_dicts() == whole.frame.to_dicts()
+    assert parts.problems == whole.problems
+    assert all(p.params == (("first_row", "2"),) for row in parts.problems.values() for p in row
+               if p.reason == "duplicate_id")

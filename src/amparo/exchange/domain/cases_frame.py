@@ -54,6 +54,8 @@ PERPETRATOR_COLUMNS = {
     "perpetrator_prs_FirstName": "first_name", "perpetrator_prs_SecondName": "second_name",
     "perpetrator_prs_Birthdate": "birthdate", "perpetrator_prs_IdentityNumber": "identity_number",
 }
+NORMALISE_ROWS = 100_000
+_FIRST = "__first_row"  # the row where the row's source_record_id first came in the file
 _CODES = pl.Struct({"codes": pl.List(pl.String), "unknown": pl.List(pl.String)})
 
 
@@ -140,8 +142,30 @@ _PLACE = pl.Struct({k: pl.String for k in ("ubigeo", "country", "reason", "colum
 
 
 def normalise_cases(raw: pl.DataFrame, today: date | None = None) -> NormalisedCases:
-    """Validate and normalise a frame of Amparo columns (text, missing columns allowed) plus ROW."""
+    """Validate and normalise a frame of Amparo columns (text, missing columns allowed) plus ROW.
+
+    The rows are normalised NORMALISE_ROWS at a time: a million at once held 1.9 GB of intermediate
+    columns (every absent column filled, every list column split). Only repeated identifiers need the
+    whole file, so the first row of each identifier is found beforehand."""
     today = today or date.today()
+    ids = (pl.col("source_record_id").fill_null("").str.strip_chars() if "source_record_id" in raw.columns
+           else pl.lit(""))
+    raw = raw.with_columns(pl.col(ROW).first().over(ids).alias(_FIRST))
+    frames, problems = [], {}
+    for part in raw.iter_slices(NORMALISE_ROWS) if raw.height else [raw]:
+        frame, found = _normalise_part(part, today)
+        frames.append(frame)
+        for problem in found:
+            problems.setdefault(problem.row, []).append(problem)
+    frame = pl.concat(frames)
+    if problems:
+        frame = frame.filter(~pl.col(ROW).is_in(list(problems)))
+    return NormalisedCases(frame, problems)
+
+
+def _normalise_part(raw: pl.DataFrame, today: date) -> tuple[pl.DataFrame, list[P.Problem]]:
+    """The normalised rows of part of a file (with _FIRST, the row where each one's identifier first came),
+    problem rows included, and the problems."""
     raw = raw.with_columns([pl.lit("").alias(c) for c in COLUMN_NAMES if c not in raw.columns])
     raw = raw.with_columns([pl.col(c).fill_null("").str.strip_chars() for c in COLUMN_NAMES])
     out = {ROW: raw[ROW]}
@@ -150,7 +174,7 @@ def normalise_cases(raw: pl.DataFrame, today: date | None = None) -> NormalisedC
     for name in ("source_record_id", "registration_date"):
         bad.where(raw[name] == "", name, raw[name], P.MISSING)
     out["source_record_id"] = raw["source_record_id"]
-    first_row = raw.select(pl.col(ROW).first().over("source_record_id"))[ROW]
+    first_row = raw[_FIRST]
     duplicate = (first_row != raw[ROW]) & (raw["source_record_id"] != "")
     if duplicate.any():
         for row, value, first in zip(raw[ROW].filter(duplicate).to_list(),
@@ -194,13 +218,7 @@ def normalise_cases(raw: pl.DataFrame, today: date | None = None) -> NormalisedC
     out["perpetrators"] = _perpetrators(raw, bad, today)
     out["events"] = _events(raw, bad, event_dates)
 
-    frame = pl.DataFrame(out)
-    problems: dict[int, list[P.Problem]] = {}
-    for problem in bad.found:
-        problems.setdefault(problem.row, []).append(problem)
-    if problems:
-        frame = frame.filter(~pl.col(ROW).is_in(list(problems)))
-    return NormalisedCases(frame, problems)
+    return pl.DataFrame(out), bad.found
 
 
 def _dates(raw: pl.DataFrame, column: str, bad: _Collector, today: date) -> pl.Series:

@@ -38,6 +38,11 @@ class Table:
     kind: str  # csv, xlsx or json
     ragged_rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number, cells): longer than the header
 
+    def __post_init__(self):
+        # In one piece: provenance takes a chunk's rows from it, and a gather from a frame read in pieces
+        # copied the whole frame each time (500 MB for a million rows).
+        self.frame = self.frame.rechunk()
+
 
 def _decode(data: bytes) -> tuple[str, str]:
     """(text, encoding) of a text file."""
