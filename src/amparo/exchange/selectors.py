@@ -125,5 +125,7 @@ def _events(subset: str, params: list, include_identities: bool) -> pl.DataFrame
         f" WHERE case_id IN ({subset}) ORDER BY id", params,
         {"case_id": pl.Int64, "event_type": pl.String, "ubigeo": pl.String, "country": pl.String, "date": pl.Date,
          "description": pl.String})
+    if include_identities:
+        rows = rows.with_columns(pl.col("description").map_elements(_opened, return_dtype=pl.String))
     return rows.group_by("case_id", maintain_order=True).agg(
         pl.struct([f.name for f in EVENT.fields]).cast(EVENT).alias("events"))

@@ -233,8 +233,9 @@ def _codes_insert(frame: pl.DataFrame, ids: pl.Series) -> None:
 
 def _events_insert(frame: pl.DataFrame, ids: pl.Series) -> None:
     events = frame.select(ids, "events").explode("events", empty_as_null=False).unnest("events")
-    insert_rows(TraffickingEvent, events.select("case_id", "event_type", "country", "ubigeo", pl.col("date").cast(
-        pl.String), "description").to_dict(as_series=False))
+    columns = events.select("case_id", "event_type", "country", "ubigeo", pl.col("date").cast(pl.String)).to_dict(
+        as_series=False)
+    insert_rows(TraffickingEvent, {**columns, "description": _seal_column(events["description"].to_list())})
 
 
 def _perpetrator_rows(frame: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:

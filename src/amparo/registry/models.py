@@ -223,7 +223,8 @@ class TraffickingEvent(models.Model):
     country = models.CharField(_("country"), max_length=2, default="PE", help_text=_("ISO 3166-1 alpha-2"))
     ubigeo = models.CharField(_("ubigeo"), max_length=6, blank=True, help_text=_("INEI code of the place in Peru"))
     date = models.DateField(_("date"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    # Free text: a case worker's account of what happened may name the victim or a relative.
+    description = EncryptedTextField(_("description"), blank=True)
 
     class Meta:
         verbose_name = _("trafficking event")
