@@ -16,10 +16,6 @@ database:
   those rows, with no Python at all.
 Prints rows per second, peak memory (maximum resident set size of the process)
 and the ratios of the import's time to the other two.
-
-The statistics engine now reads a Polars snapshot of the registry, so the
-indexes that served only statistics are being dropped by a registry migration;
-until it lands, the import and the floor drop them here (a no-op after).
 """
 
 import argparse
