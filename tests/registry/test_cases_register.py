@@ -90,6 +90,11 @@ def test_an_invalid_record_is_refused_before_anything_is_written(police):
     ({"events": [EventRecord("Exploitation", "150101", country="BO")]}, "hte_Country"),
     ({"perpetrators": [PerpetratorRecord("cousin")]}, "recruiter_relationship"),
     ({"source_record_id": " "}, "source_record_id"),
+    ({"perpetrators": [PerpetratorRecord("parent", person=PersonRecord(gender="Aunt"))]}, "perpetrator_prs_Gender"),
+    ({"perpetrators": [PerpetratorRecord("parent", person=PersonRecord(citizenship="Peru"))]},
+     "perpetrator_prs_Citizenship"),
+    ({"perpetrators": [PerpetratorRecord("parent", person=PersonRecord(birthdate=date(2999, 1, 1)))]},
+     "perpetrator_prs_Birthdate"),
 ])
 def test_each_invalid_field_is_named(police, overrides, field):
     with pytest.raises(InvalidCase) as error:

@@ -83,19 +83,13 @@ def validate_case(record: CaseRecord, today: date | None = None) -> list[FieldPr
     problems: list[FieldProblem] = []
 
     def check_code(name: str, value: str, codelist: codelists.Codelist, required: bool = False):
-        if (value or required) and value not in codelist:
-            problems.append(FieldProblem(name, value, "one of " + ", ".join(codelist.values)))
+        problems.extend(_code_problems(name, value, codelist, required))
 
     if not record.source_record_id or not str(record.source_record_id).strip():
         problems.append(FieldProblem("source_record_id", record.source_record_id, "a non-empty identifier"))
     if not isinstance(record.registration_date, date) or record.registration_date > today:
         problems.append(FieldProblem("registration_date", record.registration_date, "a date not in the future"))
-    check_code("prs_Gender", record.victim.gender, codelists.GENDER)
-    if record.victim.citizenship and not _is_country(record.victim.citizenship):
-        problems.append(FieldProblem("prs_Citizenship", record.victim.citizenship, "an ISO 3166-1 alpha-2 country code"))
-    birthdate = record.victim.birthdate
-    if birthdate is not None and (birthdate > today or birthdate.year < today.year - 120):
-        problems.append(FieldProblem("prs_Birthdate", birthdate, "a past date within 120 years"))
+    problems += _person_problems(record.victim, "prs_", today)
     check_code("cas_Status", record.status, codelists.CASE_STATUS, required=True)
     check_code("vic_TraffickingStatus", record.trafficking_status, codelists.TRAFFICKING_STATUS, required=True)
     check_code("vic_TraffickingStatusDecisionMakingOrg", record.trafficking_status_decision_org,
@@ -116,6 +110,8 @@ def validate_case(record: CaseRecord, today: date | None = None) -> list[FieldPr
             check_code(name, value, codelist, required=True)
     for perpetrator in record.perpetrators:
         check_code("recruiter_relationship", perpetrator.relationship, codelists.RECRUITER_RELATIONSHIP, required=True)
+        if perpetrator.person is not None:
+            problems += _person_problems(perpetrator.person, "perpetrator_prs_", today)
         for role in perpetrator.roles:
             check_code("per_RoleInProcess", role, codelists.ROLE_IN_PROCESS, required=True)
     for event in record.events:
@@ -135,6 +131,22 @@ def validate_case(record: CaseRecord, today: date | None = None) -> list[FieldPr
 # Which event says where a case happened: the lowest rank, then the most precise place (bulk imports rank
 # events by it too).
 PLACE_PRIORITY = {"Exploitation": 0, "Transit": 1, "Recruitment": 2}
+
+
+def _code_problems(name: str, value: str, codelist: codelists.Codelist, required: bool = False) -> list[FieldProblem]:
+    if (value or required) and value not in codelist:
+        return [FieldProblem(name, value, "one of " + ", ".join(codelist.values))]
+    return []
+
+
+def _person_problems(person: PersonRecord, prefix: str, today: date) -> list[FieldProblem]:
+    """The problems of a person's statistical fields and birth date, named with `prefix` (prs_ for the victim)."""
+    problems = _code_problems(f"{prefix}Gender", person.gender, codelists.GENDER)
+    if person.citizenship and not _is_country(person.citizenship):
+        problems.append(FieldProblem(f"{prefix}Citizenship", person.citizenship, "an ISO 3166-1 alpha-2 country code"))
+    if person.birthdate is not None and (person.birthdate > today or person.birthdate.year < today.year - 120):
+        problems.append(FieldProblem(f"{prefix}Birthdate", person.birthdate, "a past date within 120 years"))
+    return problems
 
 
 def case_place(events: list[EventRecord]) -> tuple[str, str, str]:
