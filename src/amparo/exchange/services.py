@@ -109,11 +109,10 @@ def _originals(table, rows: pl.Series) -> pl.DataFrame:
     """The rows asked for as they were in the file, as JSON: header -> cell (a row longer than the header: its
     cells). Made for a chunk of rows at a time: a million rows' texts at once took 470 MB."""
     rows = rows.cast(pl.Int64)
-    frame = table.frame if table.frame[ROW].is_sorted() else table.frame.sort(ROW)
-    numbers = frame[ROW].cast(pl.Int64)  # found by binary search: no hash table of the whole file
+    numbers = table.frame[ROW].cast(pl.Int64)  # in row order: found by binary search, no hash table of the file
     at = numbers.search_sorted(rows).clip(0, max(numbers.len() - 1, 0))
     found = at.filter(numbers.gather(at) == rows) if numbers.len() else at.clear()
-    encoded = frame[found].select(pl.col(ROW).cast(pl.Int64),
+    encoded = table.frame[found].select(pl.col(ROW).cast(pl.Int64),
                                         pl.struct(pl.exclude(ROW)).struct.json_encode().alias(ORIGINAL))
     asked = set(rows.to_list()) if table.ragged_rows else set()
     ragged = pl.DataFrame({ROW: [row for row, _cells in table.ragged_rows if row in asked],

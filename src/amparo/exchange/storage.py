@@ -128,9 +128,14 @@ def _places(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _family_flags(frame: pl.DataFrame) -> pl.Series:
-    """family_facilitated of each row's perpetrators, called once per distinct set of them."""
-    people = frame.select(perpetrator_values("relationship").alias("relationships"),
-                          perpetrator_values("in_household").alias("households"))
+    """family_facilitated of each row's perpetrators."""
+    return _family_of_sets(frame.select(perpetrator_values("relationship").alias("relationships"),
+                                        perpetrator_values("in_household").alias("households")))
+
+
+def _family_of_sets(people: pl.DataFrame) -> pl.Series:
+    """family_facilitated of each row's perpetrators (lists `relationships` and `households`), called once per
+    distinct set of them."""
     families = people.unique()
     families = families.with_columns(pl.Series("family_facilitated", [
         family_facilitated([PerpetratorRecord(r, h) for r, h in zip(rels, homes)])
@@ -154,8 +159,9 @@ def cases_insert_columnar(frame: pl.DataFrame, *, source: Organisation, owner=No
     if n == 0:
         return []
     now = _prep(Case, "created_at", timezone.now())
-    person_ids = list(range(_next_id(Person), _next_id(Person) + n))
-    case_ids = list(range(_next_id(Case), _next_id(Case) + n))
+    first_person, first_case = _next_id(Person), _next_id(Case)
+    person_ids = list(range(first_person, first_person + n))
+    case_ids = list(range(first_case, first_case + n))
     insert_rows(Person, {"id": person_ids, **_person_values(frame)}, {"is_synthetic": is_synthetic})
     _identities_insert(frame.with_columns(person_id=pl.Series(person_ids)))
     insert_rows(Case, {"id": case_ids, "victim_id": person_ids, "source_record_id": frame["source_record_id"].to_list(),
@@ -204,8 +210,7 @@ def _identities_update(people: pl.DataFrame) -> None:
     known = given["person_id"].is_in(list(stored))
     if (~known).any():
         _identities_insert(people.filter(pl.col("person_id").is_in(given.filter(~known)["person_id"].implode())))
-    keep_unless_given = ", ".join(f"{c} = COALESCE(NULLIF(%s, ''), {c})" for c in map(_column, IDENTITY_COLUMNS))
-    _execute_many(f"UPDATE {_table(PersonIdentity)} SET {keep_unless_given} WHERE person_id = %s",
+    _execute_many(f"UPDATE {_table(PersonIdentity)} SET {_keep_unless_given(IDENTITY_COLUMNS)} WHERE person_id = %s",
                   given.filter(known).select(*IDENTITY_COLUMNS, "person_id").iter_rows())
 
 
@@ -362,7 +367,8 @@ def _perpetrators_update(rows: pl.DataFrame, case_ids: list[int]) -> None:
     keeps the perpetrators who have one (recorded by hand in Amparo) and gets the row's others anew; a row that
     does describes them all, and they are updated in place, in order, so that each keeps its person."""
     describing = rows.filter("known")["case_id"].unique()
-    plain = [case_id for case_id in case_ids if case_id not in set(describing.to_list())]
+    named_cases = set(describing.to_list())
+    plain = [case_id for case_id in case_ids if case_id not in named_cases]
     _in_chunks(f"DELETE FROM {_table(Perpetrator)} WHERE person_id IS NULL AND case_id IN", plain)
     _perpetrators_insert(rows.filter(~pl.col("case_id").is_in(describing.implode())))
     if describing.is_empty():
@@ -379,10 +385,9 @@ def _perpetrators_update(rows: pl.DataFrame, case_ids: list[int]) -> None:
 
     kept = wanted.filter(pl.col("id").is_not_null())
     with_person = kept.filter(pl.col("person_id").is_not_null())
-    keep_unless_given = ", ".join(f"{c} = COALESCE(NULLIF(%s, ''), {c})" for c in map(_column, ("gender", "citizenship")))
     people = _person_values(with_person)
-    _execute_many(f"UPDATE {_table(Person)} SET {keep_unless_given} WHERE id = %s",
-                  zip(people["gender"], people["citizenship"], with_person["person_id"].to_list()))
+    _execute_many(f"UPDATE {_table(Person)} SET {_keep_unless_given(people)} WHERE id = %s",
+                  zip(*people.values(), with_person["person_id"].to_list()))
     _identities_update(with_person)
     named = _new_people(kept.filter(pl.col("known") & pl.col("person_id").is_null()))
     kept = kept.join(named.select("id", pl.col("person_id").alias("new_person")), on="id", how="left",
@@ -397,15 +402,11 @@ def _stored_family_flags(case_ids: list[int]) -> pl.Series:
     """Each case's family-facilitated flag from all its stored perpetrators (the rule runs once per distinct set)."""
     rows = _in_chunks(f"SELECT case_id, relationship, lives_in_household FROM {_table(Perpetrator)} WHERE case_id IN",
                       case_ids)
-    stored = pl.DataFrame(rows, schema={"case_id": pl.Int64, "relationship": pl.String, "household": pl.Boolean},
-                          orient="row", strict=False).sort("case_id", "relationship", "household")
-    sets = stored.group_by("case_id").agg("relationship", "household")
-    flags = sets.select("relationship", "household").unique()
-    flags = flags.with_columns(pl.Series("family_facilitated", [
-        family_facilitated([PerpetratorRecord(r, h) for r, h in zip(relationships, households)])
-        for relationships, households in flags.iter_rows()], dtype=pl.Boolean))
-    per_case = sets.join(flags, on=["relationship", "household"], how="left", nulls_equal=True)
-    return pl.DataFrame({"case_id": case_ids}).join(per_case, on="case_id", how="left", maintain_order="left")[
+    stored = pl.DataFrame(rows, schema={"case_id": pl.Int64, "relationships": pl.String, "households": pl.Boolean},
+                          orient="row", strict=False).sort("case_id", "relationships", "households")
+    sets = stored.group_by("case_id").agg("relationships", "households")
+    sets = sets.with_columns(_family_of_sets(sets.select("relationships", "households")))
+    return pl.DataFrame({"case_id": case_ids}).join(sets, on="case_id", how="left", maintain_order="left")[
         "family_facilitated"].fill_null(False)
 
 
@@ -415,6 +416,11 @@ def _table(model) -> str:
 
 def _column(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+def _keep_unless_given(columns) -> str:
+    """SET assignments, one parameter per column, that keep the stored value when the parameter is empty."""
+    return ", ".join(f"{c} = COALESCE(NULLIF(%s, ''), {c})" for c in map(_column, columns))
 
 
 def _execute_many(sql: str, rows) -> None:
