@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from amparo.accounts.access import may_see_identities
 from amparo.exchange import formats
+from amparo.exchange.exports import export_refusal
 from amparo.registry.models import Organisation
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -20,3 +22,33 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 200 MB; import it with `amparo import`."))
         return upload
+
+
+class ExportForm(forms.Form):
+    """What to export; the identities box only for users whose role may see them."""
+
+    format = forms.ChoiceField(label=_("Format"), choices=[(name, module.LABEL) for name, module in formats.FORMATS.items()])
+    kind = forms.ChoiceField(label=_("File"), choices=[("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON")],
+                             help_text=_("JSON for the Amparo and HTCDS formats only."))
+    year = forms.IntegerField(label=_("Year of registration"), required=False, min_value=1900, max_value=2100,
+                              help_text=_("Every year when empty."))
+    source = forms.ModelChoiceField(label=_("Source organisation"), queryset=Organisation.objects.all(), required=False,
+                                    empty_label=_("Every source"))
+    include_identities = forms.BooleanField(
+        label=_("Include identifying data (names, identity numbers, birth dates, event descriptions)"), required=False,
+        help_text=_("Amparo and HTCDS formats only. The export is recorded in the audit log."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not may_see_identities(user):
+            del self.fields["include_identities"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "format" in cleaned and "kind" in cleaned:
+            refusal = export_refusal(format_name=cleaned["format"], kind=cleaned["kind"], user=self.user,
+                                     include_identities=cleaned.get("include_identities", False))
+            if refusal:
+                raise forms.ValidationError(refusal)
+        return cleaned

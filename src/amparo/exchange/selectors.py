@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 from django.db import connection
+from django.db.models import QuerySet
 
 from amparo.core import crypto
 from amparo.exchange.domain.cases_frame import EVENT, PERPETRATOR
@@ -25,8 +26,12 @@ def _query(sql: str, params: list, schema: dict) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _case_filter(year: int | None, source_id: int | None) -> tuple[str, list]:
+def _case_filter(year: int | None, source_id: int | None, within: QuerySet | None) -> tuple[str, list]:
     clauses, params = ["1 = 1"], []
+    if within is not None:
+        sql, within_params = within.order_by().values("pk").query.sql_with_params()
+        clauses.append(f"c.id IN ({sql})")
+        params += list(within_params)
     if year is not None:
         clauses.append("c.registration_date >= %s AND c.registration_date < %s")
         params += [f"{year}-01-01", f"{year + 1}-01-01"]
@@ -45,11 +50,12 @@ def _date(column: str) -> pl.Expr:
     return pl.col(column).replace("", None).str.to_date()
 
 
-def cases_frame(*, year: int | None = None, source_id: int | None = None,
+def cases_frame(*, year: int | None = None, source_id: int | None = None, within: QuerySet | None = None,
                 include_identities: bool = False) -> pl.DataFrame:
-    """Every case matching the filters, one row each, with its codes, perpetrators and events (in the order
-    they were stored); identities (the victim's and the perpetrators') only when asked for."""
-    where, params = _case_filter(year, source_id)
+    """Every case matching the filters (and among `within`, a queryset of cases, when given), one row each,
+    with its codes, perpetrators and events (in the order they were stored); identities (the victim's and
+    the perpetrators') only when asked for."""
+    where, params = _case_filter(year, source_id, within)
     case, person = Case._meta.db_table, Person._meta.db_table
     cases = _query(
         f"SELECT c.id, c.source_record_id, c.registration_date, p.gender, p.citizenship, c.age_when_trafficked,"

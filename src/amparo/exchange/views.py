@@ -1,4 +1,4 @@
-"""Pages for data managers: upload a file, watch it import, read and download what was rejected."""
+"""Pages for data managers: upload a file, watch it import, read and download what was rejected; export cases."""
 
 from functools import wraps
 
@@ -11,24 +11,26 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from amparo.exchange.permissions import IMPORT_ROLES
+from amparo.exchange.permissions import EXCHANGE_ROLES
 from amparo.exchange.domain import writers
-from amparo.exchange.forms import ImportForm
+from amparo.exchange.exports import ExportRefused, cases_export
+from amparo.exchange.forms import ExportForm, ImportForm
 from amparo.exchange.formats import amparo as amparo_format
 from amparo.exchange.models import ImportBatch
 from amparo.exchange.rejections import problem_lines, rejection_frame
 from amparo.exchange.services import FileImport, ImportRefused
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
-                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "json": "application/json"}
 
 
 def data_manager_required(view):
-    """Imports are for data managers and administrators only."""
+    """Imports and exports are for data managers and administrators only."""
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
-        if request.user.role not in IMPORT_ROLES:
+        if request.user.role not in EXCHANGE_ROLES:
             raise PermissionDenied
         return view(request, *args, **kwargs)
     return wrapped
@@ -64,6 +66,27 @@ def _progress_page(request, job: FileImport):
     except ImportRefused as error:
         yield f'</ol><p class="error" role="alert">{escape(str(error))}</p><ol hidden>'
     yield tail
+
+
+@data_manager_required
+def export_view(request):
+    """Cases in an exchange format, as a download; only those within the user's scope, audited."""
+    form = ExportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        wanted = form.cleaned_data
+        source = wanted["source"]
+        try:
+            content, _count = cases_export(format_name=wanted["format"], kind=wanted["kind"], year=wanted["year"],
+                                           source_id=source.pk if source else None, user=request.user,
+                                           include_identities=wanted.get("include_identities", False))
+        except ExportRefused as error:
+            form.add_error(None, str(error))
+        else:
+            response = HttpResponse(content, content_type=CONTENT_TYPES[wanted["kind"]])
+            response["Content-Disposition"] = (f'attachment; filename="amparo-{wanted["format"]}-'
+                                               f'{wanted["year"] or "all-years"}.{wanted["kind"]}"')
+            return response
+    return render(request, "exchange/export.html", {"form": form})
 
 
 @data_manager_required

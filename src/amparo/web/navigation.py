@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.roles import Role
 from amparo.casework.permissions import CARE_ROLES, REGISTER_ROLES
-from amparo.exchange.permissions import IMPORT_ROLES
+from amparo.exchange.permissions import EXCHANGE_ROLES
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ NAVIGATION = (
     NavItem("case-list", _("Cases"), None),
     NavItem("case-create", _("Register a case"), REGISTER_ROLES),
     NavItem("casework-home", _("My casework"), CARE_ROLES),
-    NavItem("exchange:import", _("Import"), IMPORT_ROLES),
+    NavItem("exchange:import", _("Import"), EXCHANGE_ROLES),
+    NavItem("exchange:export", _("Export"), EXCHANGE_ROLES),
     NavItem("audit-search", _("Audit log"), frozenset({Role.ADMINISTRATOR})),
     NavItem("two-factor-setup", _("Two-factor"), None),
 )

@@ -71,7 +71,7 @@ def test_export_writes_the_file_and_refuses_a_bad_extension(tmp_path, source):
     assert out.read_bytes().startswith(b"PK")
     with pytest.raises(CommandError, match=r"\.csv, \.xlsx or \.json"):
         _run("export", "--format", "htcds", str(tmp_path / "casos.txt"))
-    with pytest.raises(CommandError, match="identifying"):
+    with pytest.raises(CommandError, match="give --user"):
         _run("export", "--format", "ctdc-legacy", "--include-identities", str(tmp_path / "c.csv"))
 
 

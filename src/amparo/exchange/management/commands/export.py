@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,8 @@ from amparo.exchange.services import ImportRefused, organisation_find
 
 class Command(BaseCommand):
     help = ("Export cases as an Amparo case file, HTCDS v2.0 (CSV, XLSX or JSON), or CTDC legacy / synthetic "
-            "(CSV or XLSX). Identifying fields are left out unless --include-identities is given.")
+            "(CSV or XLSX). Identifying fields are left out unless --include-identities is given, on behalf of an "
+            "account (--user) whose role may see them.")
 
     def add_arguments(self, parser):
         parser.add_argument("out", help="output file; its extension (.csv, .xlsx, .json) chooses the kind")
@@ -20,7 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=None, help="only cases registered in this year")
         parser.add_argument("--source", default=None, help="only cases from this organisation")
         parser.add_argument("--include-identities", action="store_true",
-                            help="include names, identity numbers and birth dates (Amparo and HTCDS only)")
+                            help="include names, identity numbers, birth dates and event descriptions (Amparo and "
+                                 "HTCDS only; needs --user)")
+        parser.add_argument("--user", default=None,
+                            help="export on behalf of this account: its role and scope decide what may be exported, "
+                                 "and the audit log names it")
 
     def handle(self, *args, **options):
         out = Path(options["out"])
@@ -29,12 +35,25 @@ class Command(BaseCommand):
             raise CommandError(_("The output file must end in .csv, .xlsx or .json, not %(name)s.") % {"name": out.name})
         if not out.parent.is_dir():
             raise CommandError(_("No such directory: %(path)s") % {"path": out.parent})
+        user = self._user(options["user"])
+        if options["include_identities"] and user is None:
+            raise CommandError(_("Identifying data is exported only on behalf of an account whose role may see it: "
+                                 "give --user."))
         try:
             source = organisation_find(options["source"]) if options["source"] else None
             content, count = cases_export(format_name=options["format"], kind=kind, year=options["year"],
                                           source_id=source.pk if source else None,
-                                          include_identities=options["include_identities"])
+                                          include_identities=options["include_identities"], user=user)
         except (ExportRefused, ImportRefused) as error:
             raise CommandError(str(error)) from None
         out.write_bytes(content)
         self.stdout.write(_("Wrote %(count)s cases to %(path)s.") % {"count": count, "path": out})
+
+    @staticmethod
+    def _user(username: str | None):
+        if username is None:
+            return None
+        try:
+            return get_user_model().objects.get(username=username, is_active=True)
+        except get_user_model().DoesNotExist:
+            raise CommandError(_("No active account is called %(name)s.") % {"name": username}) from None
