@@ -64,7 +64,7 @@ def _progress_page(request, job: FileImport):
         yield (f'</ol><p><a class="button" href="{url}">{escape(_("See the result"))}</a></p>'
                f'<meta http-equiv="refresh" content="1;url={url}"><ol hidden>')
     except ImportRefused as error:
-        yield f'</ol><p class="error" role="alert">{escape(str(error))}</p><ol hidden>'
+        yield f'</ol><p class="message error" role="alert">{escape(str(error))}</p><ol hidden>'
     yield tail
 
 
