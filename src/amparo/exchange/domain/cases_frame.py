@@ -10,6 +10,7 @@ order; exchange.selectors reads the registry into the same shape.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -79,19 +80,17 @@ class _Collector:
         self.found: list[P.Problem] = []
 
     def where(self, failed: pl.Series, column: str, values: pl.Series, reason: str, params: dict | None = None):
+        """A problem for each failed row. A parameter of the reason is one value for every row, or a Series
+        with one per row (e.g. how many values a list should hold)."""
         if not failed.any():
             return
-        frozen = tuple((k, str(v)) for k, v in (params or {}).items())
-        for row, value in zip(self.rows.filter(failed).to_list(), values.filter(failed).to_list()):
-            self.found.append(P.Problem(row, column, value or "", reason, frozen))
-
-    def where_count(self, failed: pl.Series, column: str, values: pl.Series, reason: str, counts: pl.Series):
-        """Like `where`, for a list that should hold `counts` values (one per row)."""
-        if not failed.any():
-            return
-        for row, value, count in zip(self.rows.filter(failed).to_list(), values.filter(failed).to_list(),
-                                     counts.filter(failed).to_list()):
-            self.found.append(P.Problem(row, column, value or "", reason, (("count", str(count)),)))
+        params = params or {}
+        shared = tuple((k, str(v)) for k, v in params.items() if not isinstance(v, pl.Series))
+        per_row = [[(k, str(v)) for v in series.filter(failed).to_list()]
+                   for k, series in params.items() if isinstance(series, pl.Series)]
+        own = zip(*per_row) if per_row else itertools.repeat(())
+        for row, value, varying in zip(self.rows.filter(failed).to_list(), values.filter(failed).to_list(), own):
+            self.found.append(P.Problem(row, column, value or "", reason, shared + tuple(varying)))
 
 
 def _values(raw: pl.DataFrame, column: str) -> pl.Series:
@@ -245,8 +244,8 @@ def _perpetrators(raw: pl.DataFrame, bad: _Collector, today: date) -> pl.Series:
     counts = codes.list.len() + unknown.list.len()
 
     households = _values(raw, "recruiter_in_household")
-    bad.where_count(_aligned_to(households, counts) & (households.list.len() > 1), "recruiter_in_household",
-                    raw["recruiter_in_household"], P.HOUSEHOLD_PER_PERPETRATOR, counts)
+    bad.where(_aligned_to(households, counts) & (households.list.len() > 1), "recruiter_in_household",
+              raw["recruiter_in_household"], P.HOUSEHOLD_PER_PERPETRATOR, {"count": counts})
     flags, refused = _map_values(households, norm.parse_yes_no, pl.Boolean)
     bad.where(refused, "recruiter_in_household", raw["recruiter_in_household"], P.NOT_UNDERSTOOD,
               {"choices": "yes, no"})
@@ -260,7 +259,7 @@ def _perpetrators(raw: pl.DataFrame, bad: _Collector, today: date) -> pl.Series:
     }
     for column, field in PERPETRATOR_COLUMNS.items():
         values = _values(raw, column)
-        bad.where_count(_aligned_to(values, counts), column, raw[column], P.PER_PERPETRATOR, counts)
+        bad.where(_aligned_to(values, counts), column, raw[column], P.PER_PERPETRATOR, {"count": counts})
         if field in parsers:
             fn, dtype, reason, params = parsers[field]
             values, refused = _map_values(values, fn, dtype)
@@ -345,7 +344,7 @@ def _events_of_type(raw: pl.DataFrame, bad: _Collector, dates: pl.Series, prefix
     places = pl.max_horizontal("ubigeo", "department", "country")
     counts = lengths.select(pl.when(places > 0).then(places).otherwise(pl.max_horizontal("date", "description")))[:, 0]
     for c, values in lists.items():
-        bad.where_count(_aligned_to(values, counts), f"{prefix}_{c}", raw[f"{prefix}_{c}"], P.PER_EVENT, counts)
+        bad.where(_aligned_to(values, counts), f"{prefix}_{c}", raw[f"{prefix}_{c}"], P.PER_EVENT, {"count": counts})
     each = _each_place(lists, counts, {ROW: raw[ROW], "n": counts, "cell": raw[f"{prefix}_country"]})
     each = each.with_columns([pl.col(c).fill_null("") for c in lists if c != "date"])
     key = each.select(pl.concat_str(["ubigeo", "department", "country"], separator="\x1f"))["ubigeo"]
