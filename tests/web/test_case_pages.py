@@ -80,8 +80,16 @@ def test_search_by_identity_number_uses_the_keyed_hash(client, ngo, cases):
 
 def test_analysts_cannot_search_by_identity_number(client, ngo, cases):
     _login(client, ngo, "analyst")
-    body = client.get(reverse("case-list"), {"q": VICTIM_DNI}).content.decode()
+    body = client.get(reverse("case-list"), {"q": VICTIM_DNI}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "N-1<" not in body
+    assert "Record id<" in body and "identity number" not in body
+
+
+@pytest.mark.parametrize("role, offered", [("analyst", False), ("registrar", True), ("data_manager", True)])
+def test_the_case_list_offers_registration_only_to_roles_that_may_register(client, ngo, cases, role, offered):
+    _login(client, ngo, role)
+    body = client.get(reverse("case-list")).content.decode()
+    assert (f'<a class="button" href="{reverse("case-create")}">' in body) is offered
 
 
 def test_the_detail_page_shows_the_case_and_audits_the_identity_view(client, ngo, cases):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
@@ -14,7 +15,7 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Imported")
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Failed login")
-    LOGOUT = "logout", _("Logged out")
+    LOGOUT = "logout", pgettext_lazy("audit action", "Logged out")
     APPROVE = "approve", _("Approved")
     REFUSE = "refuse", _("Refused")
     KEY_ROTATION = "key_rotation", _("Rotated encryption keys")

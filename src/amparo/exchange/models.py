@@ -11,6 +11,7 @@ import json
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.core.fields import EncryptedTextField
 from amparo.registry.models import Case, Organisation
@@ -91,7 +92,7 @@ class CaseProvenance(models.Model):
     """Where a stored case came from: batch, row and the row as it was; one per import that touched it."""
 
     class Action(models.TextChoices):
-        CREATED = "created", _("Created")
+        CREATED = "created", pgettext_lazy("provenance", "Created")
         UPDATED = "updated", _("Updated")
 
     # provenance_case_latest below also serves look-ups by case alone.

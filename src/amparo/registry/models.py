@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.core import codelists
 from amparo.core.fields import EncryptedTextField
@@ -53,12 +54,12 @@ class PersonIdentity(models.Model):
     """What identifies a person. Every field is sealed; only the keyed hash can be searched."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, primary_key=True, related_name="identity")
-    first_name = EncryptedTextField(_("first name"), blank=True)
+    first_name = EncryptedTextField(pgettext_lazy("person", "first name"), blank=True)
     second_name = EncryptedTextField(_("surnames"), blank=True)
     birthdate = EncryptedTextField(_("birth date"), blank=True, help_text=_("YYYY-MM-DD"))
     identity_number = EncryptedTextField(_("identity number"), blank=True)
     identity_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    address = EncryptedTextField(_("address"), blank=True)
+    address = EncryptedTextField(pgettext_lazy("person", "address"), blank=True)
     phone = EncryptedTextField(_("phone"), blank=True)
 
     class Meta:

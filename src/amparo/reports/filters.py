@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.core import age_bands, codelists, geography
 from amparo.registry.models import Case, Organisation
@@ -37,7 +38,7 @@ class StatsFilterForm(forms.Form):
 
     def __init__(self, data=None, *, years: list[int]):
         super().__init__(data)
-        everything = [("", _("All"))]
+        everything = [("", pgettext_lazy("filter", "All"))]
         self.available_years = years
         self.fields["year"].choices = [(y, str(y)) for y in years]
         self.fields["department"].choices = everything + _place_choices(geography.departments())

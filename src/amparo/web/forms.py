@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.core import codelists, geography
 from amparo.registry.models import Organisation
@@ -22,12 +23,18 @@ class CaseFilterForm(forms.Form):
     )
     family = forms.ChoiceField(
         label=_("Family-facilitated"), required=False,
-        choices=[("", _("All")), ("yes", _("Yes")), ("no", _("No"))],
+        choices=[("", pgettext_lazy("filter", "All")), ("yes", _("Yes")), ("no", _("No"))],
     )
     status = forms.ChoiceField(label=_("Case status"), required=False,
-                               choices=[("", _("All"))] + codelists.CASE_STATUS.choices)
+                               choices=[("", pgettext_lazy("filter", "All"))] + codelists.CASE_STATUS.choices)
     source = forms.ModelChoiceField(label=_("Source"), required=False, queryset=Organisation.objects.all(),
                                     empty_label=_("All sources"))
+
+    def __init__(self, *args, by_identity_number: bool, **kwargs):
+        """Only users who may see identities find a victim by identity number; for others the box says so."""
+        super().__init__(*args, **kwargs)
+        if not by_identity_number:
+            self.fields["q"].label = _("Record id")
 
     def filters(self) -> CaseListFilters:
         data = self.cleaned_data

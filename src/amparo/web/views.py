@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from amparo.accounts.access import case_for, identity_for
+from amparo.accounts.access import case_for, identity_for, may_see_identities
+from amparo.casework.permissions import REGISTER_ROLES, has_role
 from amparo.core import codelists
 from amparo.core.countries import country_name
 from amparo.registry.models import CaseCode
@@ -17,7 +18,7 @@ PAGE_SIZE = 25
 
 @login_required
 def case_list_view(request):
-    form = CaseFilterForm(request.GET or None)
+    form = CaseFilterForm(request.GET or None, by_identity_number=may_see_identities(request.user))
     filters = form.filters() if form.is_valid() else CaseListFilters()
     page = Paginator(case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -28,6 +29,7 @@ def case_list_view(request):
     ]
     return render(request, "web/case_list.html", {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+        "may_register": has_role(request.user, REGISTER_ROLES),
     })
 
 
