@@ -143,6 +143,9 @@ def test_hot_spots_rank_districts_by_family_facilitated_cases(cases, supervisor,
     assert [int(v[3]) for v in rows.values()] == sorted(expected.values, reverse=True)
     html = client_as(analyst).get(reverse("dashboard-hotspots") + "?year=2010").content.decode()
     assert "Focos de casos facilitados por familiares" in html and 'class="stats-suppression"' in html
+    first = re.search(r'<tbody>\s*<tr[^>]*>(.*?)</tr>', html, re.S).group(1)
+    cells = re.findall(r'<td class="([^"]*)">', first)  # province, department: text; then the counts and shares
+    assert [c.strip() for c in cells[:2]] == ["", ""] and all("num" in c for c in cells[2:]) and len(cells) == 7
 
 
 def test_the_json_api_gives_the_same_statistics(cases, supervisor, client_as):
