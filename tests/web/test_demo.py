@@ -6,7 +6,7 @@ from amparo.accounts.roles import Role
 from amparo.registry.models import Case, Organisation
 from amparo.registry.records import CaseRecord, PersonRecord
 from amparo.registry.services import cases_register
-from amparo.web.demo import OWNED_CASES_PER_USER, demo_users_reset
+from amparo.web.demo import OWNED_CASES_PER_USER, demo_casework_seed, demo_users_reset
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,46 @@ def test_serve_says_so_when_the_port_is_taken():
         port = taken.getsockname()[1]
         with pytest.raises(CommandError, match=str(port)):
             call_command("serve", "--port", str(port))
+
+
+@pytest.fixture
+def family_cases():
+    """Cases for the registrar (the newest 25) and the case worker (the next 25, 20 of them facilitated by a
+    parent): the demo gives each of them cases of their own."""
+    from datetime import date, timedelta
+
+    from amparo.registry.records import PerpetratorRecord
+
+    source = Organisation.objects.create(name="Fiscalía (sintético)", org_type="LawEnforcement", is_synthetic=True)
+    records = [CaseRecord(f"F-{i}", date(2025, 1, 1) + timedelta(days=i), victim=PersonRecord("Feminine", "PE"),
+                          perpetrators=[PerpetratorRecord("employer" if i % 5 == 0 else "parent")]) for i in range(50)]
+    return cases_register(records=records, source=source, is_synthetic=True)
+
+
+def test_the_demo_shows_the_reintegration_safeguards_at_work(family_cases):
+    from datetime import date, timedelta
+
+    from amparo.casework.models import CareArrangement, FollowUpVisit, ReintegrationPlan, Referral, SafetyApproval
+
+    demo_users_reset()
+    today = date(2026, 6, 30)
+    demo_casework_seed(today)
+    worker = User.objects.get(username="trabajadora")
+    plans = ReintegrationPlan.objects.filter(case__owner=worker)
+    # One return to the extended family held for the supervisor, one approved by her and carried out, and a
+    # return home in a case the family did not facilitate, which needs no approval.
+    assert sorted(plans.values_list("status", flat=True)) == ["awaiting_approval", "placed", "placed"]
+    approval = SafetyApproval.objects.get()
+    assert approval.approver.username == "supervisora" and approval.plan.case.family_facilitated
+    assert not plans.get(status="placed", case__family_facilitated=False).approvals.exists()
+    # Five children placed, visits made and overdue, one trafficked again, three families referred.
+    assert CareArrangement.objects.filter(ended_on=None).count() == 5
+    visits = FollowUpVisit.objects.filter(case__owner=worker)
+    assert visits.filter(outcome="re_trafficked").count() == 1
+    # Visits at 1, 3, 6 and 12 months. Overdue: the shelter's 12-month visit (placed 400 days ago) and the
+    # return's 6-month visit (200 days ago); due within 30 days: the newest shelter's first (placed 20 days ago).
+    assert visits.filter(visited_on=None, due_on__lt=today).count() == 2
+    assert visits.filter(visited_on=None, due_on__gte=today, due_on__lte=today + timedelta(days=30)).count() == 1
+    assert Referral.objects.count() == 3
+    demo_casework_seed(today)  # a second run adds nothing
+    assert CareArrangement.objects.count() == 5 and plans.count() == 3

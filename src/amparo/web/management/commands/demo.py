@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from amparo.registry.models import Case
-from amparo.web.demo import demo_users_reset
+from amparo.web.demo import demo_casework_seed, demo_users_reset
 
 
 class Command(BaseCommand):
@@ -23,6 +23,7 @@ class Command(BaseCommand):
             self.stdout.write(_("Generating the synthetic sample registry (2010-2025)..."))
             call_command("synth", stdout=self.stdout)
         logins = demo_users_reset()
+        demo_casework_seed()
         self.stdout.write("")
         self.stdout.write(_("Demo users (new passwords on every run):"))
         for login in logins:
