@@ -100,7 +100,7 @@ def test_the_command_exports_identities_only_on_behalf_of_an_account_that_may_se
     out = tmp_path / "cases.csv"
     with pytest.raises(CommandError, match="give --user"):
         _command("--format", "amparo", "--include-identities", str(out))
-    with pytest.raises(CommandError, match="may not export"):
+    with pytest.raises(CommandError, match="may not import or export"):
         _command("--format", "amparo", "--include-identities", "--user", personas[Role.ANALYST].username, str(out))
     with pytest.raises(CommandError, match="No active account is called nobody"):
         _command("--format", "amparo", "--user", "nobody", str(out))

@@ -92,3 +92,18 @@ def test_both_commands_explain_themselves(command, capsys):
         call_command(command, "--help")
     assert exit_.value.code == 0
     assert "--format" in capsys.readouterr().out
+
+
+def test_an_import_on_behalf_of_an_account_names_it_and_other_roles_are_refused(tmp_path, source, personas):
+    from amparo.audit.models import AuditAction, AuditEvent
+    from amparo.exchange.models import ImportBatch
+
+    path = tmp_path / "casos.csv"
+    path.write_text(samples.AMPARO_CSV, encoding="utf-8")
+    with pytest.raises(CommandError, match=r"persona_analyst \(Analyst\) may not import or export"):
+        _run("import", str(path), "--source", "ONG Prueba", "--user", "persona_analyst")
+    assert not Case.objects.exists() and not ImportBatch.objects.exists()
+    _run("import", str(path), "--source", "ONG Prueba", "--user", "persona_data_manager")
+    batch = ImportBatch.objects.get()
+    assert batch.user.username == "persona_data_manager"
+    assert AuditEvent.objects.get(action=AuditAction.IMPORT).user == batch.user

@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from amparo.exchange import formats
 from amparo.exchange.exports import ExportRefused, cases_export
+from amparo.exchange.permissions import AccountRefused, exchange_account
 from amparo.exchange.services import ImportRefused, organisation_find
 
 
@@ -35,7 +35,10 @@ class Command(BaseCommand):
             raise CommandError(_("The output file must end in .csv, .xlsx or .json, not %(name)s.") % {"name": out.name})
         if not out.parent.is_dir():
             raise CommandError(_("No such directory: %(path)s") % {"path": out.parent})
-        user = self._user(options["user"])
+        try:
+            user = exchange_account(options["user"]) if options["user"] else None
+        except AccountRefused as error:
+            raise CommandError(str(error)) from None
         if options["include_identities"] and user is None:
             raise CommandError(_("Identifying data is exported only on behalf of an account whose role may see it: "
                                  "give --user."))
@@ -48,12 +51,3 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         out.write_bytes(content)
         self.stdout.write(_("Wrote %(count)s cases to %(path)s.") % {"count": count, "path": out})
-
-    @staticmethod
-    def _user(username: str | None):
-        if username is None:
-            return None
-        try:
-            return get_user_model().objects.get(username=username, is_active=True)
-        except get_user_model().DoesNotExist:
-            raise CommandError(_("No active account is called %(name)s.") % {"name": username}) from None

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from amparo.exchange import formats
+from amparo.exchange.permissions import AccountRefused, exchange_account
 from amparo.exchange.rejections import problem_lines
 from amparo.exchange.services import ImportRefused, file_import, organisation_find
 
@@ -23,17 +24,21 @@ class Command(BaseCommand):
                             help="file format (default: recognised from the header)")
         parser.add_argument("--sheet", default=None, help="XLSX sheet to read (default: the first)")
         parser.add_argument("--dry-run", action="store_true", help="validate and report without storing any case")
+        parser.add_argument("--user", default=None,
+                            help="import on behalf of this account (a data manager or an administrator): the batch "
+                                 "and the audit log name it")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:
+            user = exchange_account(options["user"]) if options["user"] else None
             source = organisation_find(options["source"], create_as=options["source_type"])
-            batch = file_import(data=path.read_bytes(), file_name=path.name, source=source,
+            batch = file_import(data=path.read_bytes(), file_name=path.name, source=source, user=user,
                                 format_name=options["format"], dry_run=options["dry_run"], sheet=options["sheet"],
                                 progress=lambda message: self.stderr.write(str(message)))
-        except ImportRefused as error:
+        except (AccountRefused, ImportRefused) as error:
             raise CommandError(str(error)) from None
         for line in problem_lines(batch):
             self.stdout.write(_("row %(row)s, column %(column)s, value %(value)r: expected %(expected)s") % line)
