@@ -87,3 +87,22 @@ def test_a_new_caregiver_does_not_make_the_statistics_reload(registry, django_as
     Person.objects.create(gender="Feminine", citizenship="PE")
     with django_assert_num_queries(1):  # the revision token only: nothing the statistics count changed
         snapshot.current()
+
+
+def test_reading_by_parts_gives_what_one_plain_query_gives(registry, monkeypatch):
+    """Parts of three case ids (some empty, after deletions) against the rows of one ORM query, counted
+    without the snapshot's own reader."""
+    from amparo.registry.models import Case, CaseCode, Perpetrator
+
+    doomed = list(Case.objects.order_by("id").values_list("id", flat=True)[3:9])
+    Case.objects.filter(id__in=doomed).delete()
+    monkeypatch.setattr(snapshot, "FETCH_IDS", 3)
+    loaded = snapshot.load()
+    cases = sorted(Case.objects.values_list("id", "victim__gender", "age_when_trafficked", "family_facilitated"))
+    assert loaded.cases.select("id", pl.col("gender").cast(pl.String), "age", "family_facilitated").rows() == [
+        (i, g, a, f) for i, g, a, f in cases]
+    exploitation = sorted(CaseCode.objects.filter(field=CaseCode.Field.EXPLOITATION).values_list("case_id", "code"))
+    assert sorted(loaded.exploitation.with_columns(pl.col("code").cast(pl.String)).rows()) == exploitation
+    relationships = sorted(set(Perpetrator.objects.values_list("case_id", "relationship")))
+    assert sorted(loaded.relationships.with_columns(pl.col("code").cast(pl.String)).rows()) == relationships
+    assert len(cases) > 3 * 2 and loaded.cases["id"].max() > 3 * 3  # several parts, one of them empty
