@@ -197,3 +197,19 @@ def test_every_download_is_written_to_the_audit_log(cases, analyst, client_as):
     events = list(AuditEvent.objects.filter(user=analyst, action="export").order_by("id").values_list("details", flat=True))
     assert [e.get("table") or e.get("report") for e in events] == ["sex", 2010]
     assert all(e["suppressed"] for e in events)
+
+
+def test_each_hot_spot_leads_to_the_cases_it_counts(cases, data_manager, client_as):
+    """From a district of the hot spots (with the dashboard's filters) to the case list of its family-facilitated
+    cases: as many as pandas counts in the generated CSV, for a filter on years and on sex too."""
+    client = client_as(data_manager)
+    for query, chosen in (("?year=2010", (cases.year == 2010)),
+                          ("?year=2011&year=2012&sex=Feminine", cases.year.isin([2011, 2012]) & (cases.prs_Gender == "Feminine"))):
+        html = client.get(reverse("dashboard-hotspots") + query).content.decode()
+        links = re.findall(r'<th scope="row"><a href="([^"]+)">', html)
+        assert links and all(link.startswith(reverse("case-list")) for link in links)
+        link = links[0].replace("&amp;", "&")
+        district = re.search(r"place=(\d{6})", link).group(1)
+        expected = (chosen & (cases.district == district) & cases.family_facilitated).sum()
+        listed = client.get(link, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert f">{expected} case{'s' if expected != 1 else ''}<" in listed and "Place: " in listed

@@ -72,6 +72,27 @@ def test_the_case_list_filters_by_year_department_and_family(client, ngo, cases)
     assert "N-2<" in body and "N-1<" not in body
 
 
+@pytest.mark.parametrize("query, listed", [
+    ({"year": [2010, 2011]}, {"N-1", "N-2"}),
+    ({"place": "170101"}, {"N-1"}),  # a district, as the hot spots link to it
+    ({"place": "08"}, {"N-2"}),  # a department
+    ({"sex": "Masculine"}, {"N-2"}),
+    ({"age_group": "13-17"}, {"N-1"}),
+    ({"age_group": "unknown", "year": [2011]}, {"N-2"}),
+])
+def test_the_case_list_takes_the_statistics_filters(client, ngo, cases, query, listed):
+    _login(client, ngo, "data_manager")
+    body = client.get(reverse("case-list"), query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    found = {f"N-{n}" for n in range(1, 33) if f">N-{n}<" in body}
+    assert found == listed and f">{len(listed)} case" in body
+
+
+def test_an_unknown_place_is_explained(client, ngo, cases):
+    _login(client, ngo, "data_manager")
+    body = client.get(reverse("case-list"), {"place": "999999"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "999999 is not an INEI ubigeo." in body
+
+
 def test_search_by_identity_number_uses_the_keyed_hash(client, ngo, cases):
     _login(client, ngo, "data_manager")
     body = client.get(reverse("case-list"), {"q": VICTIM_DNI}).content.decode()

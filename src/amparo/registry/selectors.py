@@ -1,23 +1,40 @@
 """Reads of the registry for people: always through the access layer, never the whole table."""
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 
 from amparo.accounts.access import cases_visible_to, may_see_identities
-from amparo.core import crypto
+from amparo.core import age_bands, crypto
 from amparo.registry.models import Case, CaseCode, PersonIdentity
+
+
+PLACE_COLUMNS = {2: "department_code", 4: "province_code", 6: "district_code"}
+
+
+def years_with_cases() -> list[int]:
+    """Years from the first registration to the last, newest first (two index look-ups, no scan)."""
+    span = Case.objects.aggregate(first=Min("registration_date"), last=Max("registration_date"))
+    if span["first"] is None:
+        return []
+    return list(range(span["last"].year, span["first"].year - 1, -1))
 
 
 @dataclass
 class CaseListFilters:
+    """The case list's filters; the statistics' filters map onto them, so a figure leads to its cases."""
+
     query: str = ""
-    year: int | None = None
-    department: str = ""
+    years: tuple[int, ...] = ()
+    place: str = ""  # an ubigeo: department (2 digits), province (4) or district (6)
     exploitation: str = ""
     family_facilitated: bool | None = None
     status: str = ""
     source: int | None = None
+    sex: str = ""
+    age_group: str = ""  # a label of age_bands.PERU_BANDS, or age_bands.UNKNOWN
 
 
 def case_list(*, user, filters: CaseListFilters) -> QuerySet[Case]:
@@ -30,10 +47,14 @@ def case_list(*, user, filters: CaseListFilters) -> QuerySet[Case]:
             hashed = crypto.lookup_hash(filters.query)
             match |= Q(victim__in=PersonIdentity.objects.filter(identity_number_hash=hashed).values("person_id"))
         cases = cases.filter(match)
-    if filters.year:
-        cases = cases.filter(registration_date__year=filters.year)
-    if filters.department:
-        cases = cases.filter(department_code=filters.department)
+    if filters.years:
+        cases = cases.filter(reduce(operator.or_, (Q(registration_date__year=year) for year in filters.years)))
+    if filters.place:
+        cases = cases.filter(**{PLACE_COLUMNS[len(filters.place)]: filters.place})
+    if filters.sex:
+        cases = cases.filter(victim__gender=filters.sex)
+    if filters.age_group:
+        cases = cases.filter(_age_group(filters.age_group))
     if filters.exploitation:
         cases = cases.filter(Exists(CaseCode.objects.filter(
             case=OuterRef("pk"), field=CaseCode.Field.EXPLOITATION, code=filters.exploitation)))
@@ -44,6 +65,15 @@ def case_list(*, user, filters: CaseListFilters) -> QuerySet[Case]:
     if filters.source:
         cases = cases.filter(source_organisation_id=filters.source)
     return cases.order_by("-registration_date", "-id")
+
+
+def _age_group(label: str) -> Q:
+    """Cases whose age when trafficked falls in the band of that label (age_bands, the one definition)."""
+    if label == age_bands.UNKNOWN:
+        return Q(age_when_trafficked__isnull=True)
+    band = next(b for b in age_bands.PERU_BANDS if b.label == label)
+    upper = Q(age_when_trafficked__lte=band.upper) if band.upper is not None else Q()
+    return Q(age_when_trafficked__gte=band.lower) & upper
 
 
 def case_detail(*, case: Case) -> dict:

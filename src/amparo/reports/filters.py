@@ -1,23 +1,14 @@
 """The dashboard's filters: query parameters checked by a form and turned into the engine's CaseFilter."""
 
 from django import forms
-from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from amparo.core import age_bands, codelists, geography
-from amparo.registry.models import Case, Organisation
+from amparo.registry.models import Organisation
 from amparo.stats.engine import CaseFilter
 
 UNKNOWN = "unknown"
-
-
-def years_with_cases() -> list[int]:
-    """Years from the first registration to the last, newest first (two index look-ups, no scan)."""
-    span = Case.objects.aggregate(first=Min("registration_date"), last=Max("registration_date"))
-    if span["first"] is None:
-        return []
-    return list(range(span["last"].year, span["first"].year - 1, -1))
 
 
 def _place_choices(places) -> list[tuple[str, str]]:

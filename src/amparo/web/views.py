@@ -23,6 +23,8 @@ def case_list_view(request):
     page = Paginator(case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    without_place = query.copy()
+    without_place.pop("place", None)
     rows = [
         {"case": case, "place": place_name(case.district_code or case.province_code or case.department_code)}
         for case in page.object_list
@@ -30,6 +32,8 @@ def case_list_view(request):
     return render(request, "web/case_list.html", {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(),
         "may_register": has_role(request.user, REGISTER_ROLES),
+        "place": place_name(form.cleaned_data["place"]) if form.is_valid() else "",
+        "without_place": without_place.urlencode(),
     })
 
 
