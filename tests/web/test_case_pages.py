@@ -87,6 +87,13 @@ def test_the_case_list_takes_the_statistics_filters(client, ngo, cases, query, l
     assert found == listed and f">{len(listed)} case" in body
 
 
+@pytest.mark.parametrize("role, narrowed", [("supervisor", True), ("data_manager", False)])
+def test_a_list_narrowed_by_the_users_scope_says_so(client, ngo, cases, role, narrowed):
+    _login(client, ngo, role)
+    body = client.get(reverse("case-list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ("Only the cases within your scope (own organisation&#x27;s cases) are listed" in body) is narrowed
+
+
 def test_an_unknown_place_is_explained(client, ngo, cases):
     _login(client, ngo, "data_manager")
     body = client.get(reverse("case-list"), {"place": "999999"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from amparo.accounts.access import case_for, identity_for, may_see_identities
+from amparo.accounts.roles import Scope
 from amparo.casework.permissions import REGISTER_ROLES, has_role
 from amparo.core import codelists
 from amparo.core.countries import country_name
@@ -34,6 +35,7 @@ def case_list_view(request):
         "may_register": has_role(request.user, REGISTER_ROLES),
         "place": place_name(form.cleaned_data["place"]) if form.is_valid() else "",
         "without_place": without_place.urlencode(),
+        "narrow_scope": Scope(request.user.effective_scope).label if request.user.effective_scope != Scope.ALL else "",
     })
 
 
