@@ -169,14 +169,16 @@ class FileImport:
         with transaction.atomic(), storage.large_page_cache():
             plan = _plan(valid, self.source)
             del valid
-            self.batch = self._store(sha256, fmt, plan, table, rejected, total)
+            yield from self._store(sha256, fmt, plan, table, rejected, total)
         if self.dry_run:
             yield _("Dry run: nothing was stored.")
         else:
             yield _("Stored %(created)s new cases, updated %(updated)s, %(unchanged)s unchanged.") % {
                 "created": self.batch.created, "updated": self.batch.updated, "unchanged": self.batch.unchanged}
 
-    def _store(self, sha256, fmt, plan: _Plan, table, rejected, total) -> ImportBatch:
+    def _store(self, sha256, fmt, plan: _Plan, table, rejected, total) -> Iterator[str]:
+        """Store the batch, its rejected rows, then the cases a part at a time; a file of more than one part
+        reports each as it is stored (a million rows take a minute or more). Sets self.batch."""
         previous = ImportBatch.objects.filter(source=self.source, sha256=sha256, dry_run=False).order_by("id").first()
         batch = ImportBatch.objects.create(
             source=self.source, file_name=self.file_name[:255], sha256=sha256, format=fmt.NAME, user=self.user,
@@ -188,19 +190,28 @@ class FileImport:
                            problems_sealed=json.dumps(problems, ensure_ascii=False))
             for row, problems in sorted(rejected.items())], batch_size=2000)
         if not self.dry_run:
-            new_ids = storage.cases_insert(plan.new, source=self.source, is_synthetic=self.source.is_synthetic,
-                                           columnar=self.columnar)
-            _provenance_store(batch, plan.new.select(ROW, FINGERPRINT).with_columns(
-                pl.Series("case_id", new_ids, dtype=pl.Int64)), CaseProvenance.Action.CREATED, table)
-            storage.cases_update(plan.changed, plan.changed["case_id"].to_list())
-            _provenance_store(batch, plan.changed.select(ROW, FINGERPRINT, "case_id"), CaseProvenance.Action.UPDATED,
-                              table)
+            done, in_parts = 0, plan.new.height > storage.CHUNK
+            for part, ids in storage.cases_insert_parts(plan.new, source=self.source, columnar=self.columnar,
+                                                        is_synthetic=self.source.is_synthetic):
+                _provenance_store(batch, part.select(ROW, FINGERPRINT).with_columns(
+                    pl.Series("case_id", ids, dtype=pl.Int64)), CaseProvenance.Action.CREATED, table)
+                done += part.height
+                if in_parts:
+                    yield _("Stored %(done)s of %(total)s new cases.") % {"done": done, "total": plan.new.height}
+            done, in_parts = 0, plan.changed.height > storage.CHUNK
+            for part in storage.cases_update_parts(plan.changed, plan.changed["case_id"].to_list()):
+                _provenance_store(batch, part.select(ROW, FINGERPRINT, "case_id"), CaseProvenance.Action.UPDATED,
+                                  table)
+                done += part.height
+                if in_parts:
+                    yield _("Updated %(done)s of %(total)s changed cases.") % {"done": done,
+                                                                               "total": plan.changed.height}
             audit_record(user=self.user, action=AuditAction.IMPORT, obj=batch, username="amparo import",
                          details={"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged,
                                   "rejected": batch.rejected, "format": fmt.NAME, "sha256": sha256})
         batch.finished_at = timezone.now()
         batch.save(update_fields=["finished_at"])
-        return batch
+        self.batch = batch
 
 
 def file_import(*, progress: Progress | None = None, **options) -> ImportBatch:

@@ -12,12 +12,12 @@ updated on whole columns too, on every backend (a few statements per 50,000 case
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from functools import lru_cache
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from amparo.core import crypto
@@ -287,17 +287,18 @@ def cases_insert_orm(frame: pl.DataFrame, *, source: Organisation, owner=None, i
     return [case.pk for case in cases]
 
 
-def cases_insert(frame: pl.DataFrame, *, source: Organisation, owner=None, is_synthetic: bool = False,
-                 columnar: bool | None = None) -> list[int]:
-    """New cases, by the columnar path on SQLite (unless `columnar=False`), by the registry service otherwise."""
+def cases_insert_parts(frame: pl.DataFrame, *, source: Organisation, owner=None, is_synthetic: bool = False,
+                       columnar: bool | None = None) -> Iterator[tuple[pl.DataFrame, list[int]]]:
+    """New cases, CHUNK rows at a time: (the rows, their new ids) after each part, so that a long import can
+    show its progress. By the columnar path on SQLite (unless `columnar=False`), by the registry service
+    otherwise. The caller holds the transaction."""
     if columnar is None:
         columnar = connection.vendor == "sqlite"
     insert = cases_insert_columnar if columnar else cases_insert_orm
-    ids: list[int] = []
     for start in range(0, frame.height, CHUNK):
-        ids += insert(frame.slice(start, CHUNK), source=source, owner=owner, is_synthetic=is_synthetic)
+        part = frame.slice(start, CHUNK)
+        yield part, insert(part, source=source, owner=owner, is_synthetic=is_synthetic)
     registry_services.registry_changed()
-    return ids
 
 
 @contextmanager
@@ -320,9 +321,9 @@ def large_page_cache():
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
-@transaction.atomic
-def cases_update(frame: pl.DataFrame, case_ids: list[int]) -> None:
-    """Replace the content of existing cases with the rows' (in frame order), in bulk on every backend.
+def cases_update_parts(frame: pl.DataFrame, case_ids: list[int]) -> Iterator[pl.DataFrame]:
+    """Replace the content of existing cases with the rows' (in frame order), in bulk on every backend,
+    CHUNK rows at a time (each part's rows yielded once stored). The caller holds the transaction.
 
     A source may send its whole registry again, every row corrected, so this works on whole columns
     like the insert: one case at a time took 9 ms a case. What an import does not carry stays:
@@ -330,7 +331,9 @@ def cases_update(frame: pl.DataFrame, case_ids: list[int]) -> None:
     identifying field the row leaves empty (a file without identities never erases them).
     """
     for start in range(0, frame.height, CHUNK):
-        _cases_update_chunk(frame.slice(start, CHUNK), case_ids[start:start + CHUNK])
+        part = frame.slice(start, CHUNK)
+        _cases_update_chunk(part, case_ids[start:start + CHUNK])
+        yield part
     if case_ids:
         registry_services.registry_changed()
 
