@@ -6,7 +6,7 @@ import stat
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from amparo.core import crypto
+from amparo.core import crypto, sql_frames
 from amparo.registry import services as registry_services
 from amparo.stats import engine, snapshot
 from amparo.stats.engine import CaseFilter
@@ -96,7 +96,7 @@ def test_reading_by_parts_gives_what_one_plain_query_gives(registry, monkeypatch
 
     doomed = list(Case.objects.order_by("id").values_list("id", flat=True)[3:9])
     Case.objects.filter(id__in=doomed).delete()
-    monkeypatch.setattr(snapshot, "FETCH_IDS", 3)
+    monkeypatch.setattr(sql_frames, "KEYS_PER_PART", 3)
     loaded = snapshot.load()
     cases = sorted(Case.objects.values_list("id", "victim__gender", "age_when_trafficked", "family_facilitated"))
     assert loaded.cases.select("id", pl.col("gender").cast(pl.String), "age", "family_facilitated").rows() == [

@@ -29,11 +29,8 @@ from django.db.models import CharField, F, Func
 
 from amparo.core import crypto
 from amparo.core.datadir import data_dir
+from amparo.core.sql_frames import read_frame
 from amparo.registry.models import Case, CaseCode, Perpetrator, RegistryRevision
-
-FETCH_IDS = 250_000  # case ids per part: a part's JSON is about 25 MB for the cases
-# Each database's functions that turn a part's rows into the text of one JSON object of arrays (one per column).
-JSON_ARRAYS = {"sqlite": ("json_object({})", "json_group_array"), "postgresql": ("json_build_object({})::text", "json_agg")}
 
 CASE_COLUMNS: dict[str, pl.DataType] = {
     "id": pl.Int64,
@@ -93,35 +90,9 @@ class Snapshot:
 
 
 def _frame(queryset, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Run a values_list query (its first column a case id) into a typed frame, a range of case ids at a time.
-
-    The database hands over each column of a part as one JSON array, which Polars parses: fetching rows
-    made one Python object per value, and that, not the query, took most of the time (docs/benchmarks.md).
-    """
+    """A values_list query (its first column a case id) as a typed frame."""
     sql, params = queryset.query.sql_with_params()
-    names = list(schema)
-    first = names[0]
-    template, aggregate = JSON_ARRAYS[connection.vendor]
-    arrays = template.format(", ".join(f"'{name}', {aggregate}({name})" for name in names))
-
-    def part_sql(find_last: bool) -> str:
-        last_id = f"(SELECT MAX({first}) FROM snapshot_rows)" if find_last else "NULL"
-        return (f"WITH snapshot_rows ({', '.join(names)}) AS ({sql}) SELECT COUNT(*), {arrays}, {last_id}"
-                f" FROM snapshot_rows WHERE {first} > %s AND {first} <= %s")
-
-    parts, low, last = [], 0, None
-    with connection.cursor() as cursor:
-        while last is None or low < last:  # the first part also finds the last id: one query for a small registry
-            cursor.execute(part_sql(find_last=last is None), [*params, low, low + FETCH_IDS])
-            count, text, highest = cursor.fetchone()
-            if last is None:
-                last = highest or 0
-            if count:
-                parts.append(pl.read_json(io.StringIO(text)).explode(pl.all(), empty_as_null=True))
-            low += FETCH_IDS
-    if not parts:
-        return pl.DataFrame(schema=schema)
-    return pl.concat(parts, how="vertical_relaxed").select(pl.col(name).cast(dtype) for name, dtype in schema.items())
+    return read_frame(sql, params, schema, part_by=next(iter(schema)))
 
 
 def load() -> Snapshot:
