@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.core import codelists, crypto
+from amparo.core.sql_frames import read_frame
 from amparo.core.text import fold
 from amparo.exchange import formats, storage
 from amparo.exchange.domain import problems as P
@@ -86,10 +87,11 @@ def _with_fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
 def _known_cases(source: Organisation) -> pl.DataFrame:
     """The source's stored cases: source_record_id, case id and the fingerprint of their latest import."""
     latest = CaseProvenance.objects.filter(case=OuterRef("pk")).order_by("-id").values("content_hash")[:1]
-    rows = (Case.objects.filter(source_organisation=source).annotate(previous=Subquery(latest))
-            .values_list("source_record_id", "id", "previous"))
-    return pl.DataFrame(list(rows), schema={"source_record_id": pl.String, "case_id": pl.Int64,
-                                            "previous": pl.String}, orient="row")
+    query = (Case.objects.filter(source_organisation=source).annotate(previous=Subquery(latest)).order_by()
+             .values_list("id", "source_record_id", "previous").query)
+    sql, params = query.sql_with_params()
+    return read_frame(sql, params, {"case_id": pl.Int64, "source_record_id": pl.String, "previous": pl.String},
+                      part_by="case_id")
 
 
 def _plan(valid: pl.DataFrame, source: Organisation) -> _Plan:
