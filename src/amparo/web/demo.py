@@ -69,8 +69,7 @@ class _Placement:
     outcomes: tuple[str, ...] = ()
 
 
-# Children in a shelter, with a foster family, or returned home (a case not facilitated by the family needs
-# no approval); visits not yet made and already due show as overdue.
+# Children in a shelter or with a foster family; visits not yet made and already due show as overdue.
 _PLACEMENTS = (
     _Placement("residential_care", 400, ("stable", "stable", "stable")),
     _Placement("residential_care", 20),
