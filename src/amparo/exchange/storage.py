@@ -24,12 +24,13 @@ from amparo.core import crypto
 from amparo.exchange.domain.cases_frame import PERSON_FIELDS, perpetrator_values, record_of
 from amparo.registry import services as registry_services
 from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Person, PersonIdentity, TraffickingEvent
-from amparo.registry.records import PLACE_PRIORITY, EventRecord, PerpetratorRecord, case_place, family_facilitated
+from amparo.registry.records import (
+    PLACE_COLUMNS, PLACE_PRIORITY, EventRecord, PerpetratorRecord, case_place, family_facilitated,
+)
 
 CHUNK = 50_000
 # Rows per INSERT: a million cases stored fastest with 500 (fifty: 25-40% slower; 3,000: slower again).
 ROWS_PER_STATEMENT = 500
-PLACE_COLUMNS = ("department_code", "province_code", "district_code")
 IDENTITY_COLUMNS = ("first_name", "second_name", "birthdate", "identity_number", "identity_number_hash")
 SQLITE_CACHE_KIB = 256 * 1024
 CODE_FIELDS = (

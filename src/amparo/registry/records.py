@@ -131,6 +131,13 @@ def validate_case(record: CaseRecord, today: date | None = None) -> list[FieldPr
 # Which event says where a case happened: the lowest rank, then the most precise place (bulk imports rank
 # events by it too).
 PLACE_PRIORITY = {"Exploitation": 0, "Transit": 1, "Recruitment": 2}
+# A case's place, as case_place returns it: the columns of an ubigeo of 2, 4 and 6 digits.
+PLACE_COLUMNS = ("department_code", "province_code", "district_code")
+
+
+def place_column(ubigeo: str) -> str:
+    """The case column that holds a place of this ubigeo's level (department, province or district)."""
+    return PLACE_COLUMNS[len(ubigeo) // 2 - 1]
 
 
 def _code_problems(name: str, value: str, codelist: codelists.Codelist, required: bool = False) -> list[FieldProblem]:

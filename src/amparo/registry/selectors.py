@@ -9,9 +9,7 @@ from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 from amparo.accounts.access import cases_visible_to, may_see_identities
 from amparo.core import age_bands, crypto
 from amparo.registry.models import Case, CaseCode, PersonIdentity
-
-
-PLACE_COLUMNS = {2: "department_code", 4: "province_code", 6: "district_code"}
+from amparo.registry.records import place_column
 
 
 def years_with_cases() -> list[int]:
@@ -50,7 +48,7 @@ def case_list(*, user, filters: CaseListFilters) -> QuerySet[Case]:
     if filters.years:
         cases = cases.filter(reduce(operator.or_, (Q(registration_date__year=year) for year in filters.years)))
     if filters.place:
-        cases = cases.filter(**{PLACE_COLUMNS[len(filters.place)]: filters.place})
+        cases = cases.filter(**{place_column(filters.place): filters.place})
     if filters.sex:
         cases = cases.filter(victim__gender=filters.sex)
     if filters.age_group:
