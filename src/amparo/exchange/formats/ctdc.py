@@ -45,7 +45,7 @@ EXPLOITATION = {
 # legacy typeOfLabour<flag> -> vic_ForcedLabourIndustry code (None: no industry code says it)
 LABOUR = {
     "Agriculture": "A_AgricultureForestryAndFishing", "Aquafarming": "A_AgricultureForestryAndFishing",
-    "Begging": None, "Construction": "F_Construction", "DomesticWork": "T_HouseholdActivities",
+    "Begging": None, "Construction": "F_Construction", "DomesticWork": "T_ActivitiesOfHouseholdsAsEmployers",
     "Hospitality": "I_AccommodationAndFoodServiceActivities", "IllicitActivities": None,
     "Manufacturing": "C_Manufacturing", "MiningOrDrilling": "B_MiningAndQuarrying",
     "Peddling": "G_WholesaleAndRetailTradeRepairOfMotorVehicles", "Transportation": "H_TransportationAndStorage",

@@ -34,7 +34,7 @@ MEANS = {
 }
 EXPLOIT = {"isForcedLabour": "ForcedLabour", "isSexualExploit": "SexualExploitation", "isOtherExploit": "Other"}
 LABOUR = {"typeOfLabourAgriculture": "A_AgricultureForestryAndFishing", "typeOfLabourConstruction": "F_Construction",
-          "typeOfLabourDomesticWork": "T_HouseholdActivities",
+          "typeOfLabourDomesticWork": "T_ActivitiesOfHouseholdsAsEmployers",
           "typeOfLabourHospitality": "I_AccommodationAndFoodServiceActivities"}
 SEX = {"typeOfSexProstitution": "Prostitution", "typeOfSexPornography": "Pornography"}
 RELATIONS = ("IntimatePartner", "Friend", "Family", "Other")
