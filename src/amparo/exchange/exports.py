@@ -12,10 +12,6 @@ from amparo.exchange import formats, selectors
 from amparo.exchange.domain import writers
 from amparo.exchange.permissions import EXCHANGE_ROLES
 
-KINDS = {"amparo": ("csv", "xlsx", "json"), "htcds": ("csv", "xlsx", "json"),
-         "ctdc-legacy": ("csv", "xlsx"), "ctdc-synthetic": ("csv", "xlsx")}
-IDENTITY_FORMATS = ("amparo", "htcds")
-
 
 class ExportRefused(ValueError):
     pass
@@ -24,10 +20,10 @@ class ExportRefused(ValueError):
 def export_refusal(*, format_name: str, kind: str, include_identities: bool, user=None) -> str:
     """Why this export may not be made (empty if it may): for the form and for cases_export alike."""
     fmt = formats.get(format_name)
-    if kind not in KINDS[fmt.NAME]:
+    if kind not in fmt.KINDS:
         return _("The %(format)s format is written as %(kinds)s, not %(kind)s.") % {
-            "format": fmt.LABEL, "kinds": ", ".join(KINDS[fmt.NAME]), "kind": kind}
-    if include_identities and fmt.NAME not in IDENTITY_FORMATS:
+            "format": fmt.LABEL, "kinds": ", ".join(fmt.KINDS), "kind": kind}
+    if include_identities and not fmt.IDENTITIES:
         return _("CTDC files never contain identifying data.")
     if user is not None and (not user.is_active or user.role not in EXCHANGE_ROLES):
         return _("Your role may not export cases.")
@@ -50,10 +46,7 @@ def cases_export(*, format_name: str, kind: str, year: int | None = None, source
     fmt = formats.get(format_name)
     within = cases_visible_to(user) if user is not None and user.effective_scope != Scope.ALL else None
     cases = selectors.cases_frame(year=year, source_id=source_id, within=within, include_identities=include_identities)
-    if kind == "json":  # Amparo and HTCDS only: their perpetrators and events nested
-        rows = fmt.from_cases(cases, include_identities, nested=True)
-    else:
-        rows = fmt.from_cases(cases, include_identities)
+    rows = fmt.from_cases(cases, include_identities=include_identities, nested=kind == "json")
     audit_record(user=user, action=AuditAction.EXPORT, username="amparo export",
                  details={"format": fmt.NAME, "kind": kind, "year": year, "cases": cases.height,
                           "identities": include_identities})

@@ -6,10 +6,13 @@ import polars as pl
 
 from amparo.exchange.domain.cases_frame import normalise_cases
 from amparo.exchange.domain.readers import ROW, Table
-from amparo.exchange.formats import ImportContext, ctdc_legacy, ctdc_synthetic
+from amparo.exchange.formats import ImportContext
+from amparo.exchange.formats.ctdc_legacy import CtdcLegacyFormat
+from amparo.exchange.formats.ctdc_synthetic import CtdcSyntheticFormat
 from tests.exchange import samples
 
 CONTEXT = ImportContext("ab" * 32)
+LEGACY, SYNTHETIC = CtdcLegacyFormat(), CtdcSyntheticFormat()
 
 
 def _table(header, rows: list[dict], missing: str) -> Table:
@@ -27,7 +30,7 @@ def test_a_legacy_row_becomes_codes_and_missing_values_stay_missing():
          "isForcedLabour": "1", "typeOfLabourMiningOrDrilling": "1", "recruiterRelationOther": "1"},
         {"yearOfRegistration": "-99", "Datasource": "Hotline", "gender": "Male"},
     ]
-    result = normalise_cases(ctdc_legacy.to_amparo(_table(ctdc_legacy.HEADER, rows, "-99"), CONTEXT))
+    result = normalise_cases(LEGACY.to_amparo(_table(LEGACY.HEADER, rows, "-99"), CONTEXT))
     assert list(result.problems) == [4]  # no year of registration: quarantined, not invented
     first, second = result.frame.iter_rows(named=True)
     assert first["source_record_id"] == "ctdc-abababababab-2" and first["registration_date"] == date(2019, 1, 1)
@@ -40,8 +43,7 @@ def test_a_legacy_row_becomes_codes_and_missing_values_stay_missing():
 
 
 def test_a_synthetic_row_reads_alpha_3_countries_and_zero_padded_bands():
-    result = normalise_cases(ctdc_synthetic.to_amparo(_table(ctdc_synthetic.HEADER, samples.CTDC_SYNTHETIC_ROWS, ""),
-                                                      CONTEXT))
+    result = normalise_cases(SYNTHETIC.to_amparo(_table(SYNTHETIC.HEADER, samples.CTDC_SYNTHETIC_ROWS, ""), CONTEXT))
     assert result.problems == {}
     first, second = result.frame.iter_rows(named=True)
     assert (first["gender"], first["citizenship"], first["events"][0]["country"]) == ("Feminine", "PE", "PE")

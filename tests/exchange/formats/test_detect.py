@@ -1,7 +1,8 @@
 import pytest
 
 from amparo.exchange import formats
-from amparo.exchange.formats import ctdc_legacy, ctdc_synthetic
+from amparo.exchange.formats.ctdc_legacy import CtdcLegacyFormat
+from amparo.exchange.formats.ctdc_synthetic import CtdcSyntheticFormat
 
 
 @pytest.mark.parametrize("header, expected", [
@@ -9,9 +10,9 @@ from amparo.exchange.formats import ctdc_legacy, ctdc_synthetic
     (["id_registro", "fecha_registro", "sexo", "departamento"], "amparo"),
     (["source_record_id", "registration_date", "prs_Gender", "vic_RelationshipToTrafficker",
       "vic_TraffickinStatusDecisionMakingOrg", "exploitation_hte_Country"], "htcds"),
-    (list(ctdc_legacy.HEADER), "ctdc-legacy"),
-    (list(ctdc_legacy.HEADER[:-1]), "ctdc-legacy"),  # the 62-column variant
-    (list(ctdc_synthetic.HEADER), "ctdc-synthetic"),
+    (list(CtdcLegacyFormat.HEADER), "ctdc-legacy"),
+    (list(CtdcLegacyFormat.HEADER[:-1]), "ctdc-legacy"),  # the 62-column variant
+    (list(CtdcSyntheticFormat.HEADER), "ctdc-synthetic"),
 ])
 def test_the_format_is_recognised_from_the_header(header, expected):
     assert formats.detect(header).NAME == expected

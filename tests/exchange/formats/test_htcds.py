@@ -3,12 +3,13 @@ import pytest
 from amparo.exchange.domain.cases_frame import normalise_cases
 from amparo.exchange.domain.readers import ReadError, read_table
 from amparo.exchange.formats import ImportContext, htcds
+from amparo.exchange.formats.htcds import HtcdsFormat
 from tests.exchange import samples
 
 
 def _normalised():
     table = read_table(samples.HTCDS_CSV.encode())
-    return normalise_cases(htcds.to_amparo(table, ImportContext("0" * 64)))
+    return normalise_cases(HtcdsFormat().to_amparo(table, ImportContext("0" * 64)))
 
 
 def test_the_toolkit_spellings_and_quirks_are_read():
@@ -44,7 +45,7 @@ NESTED = """[{"source_record_id": "N-1", "registration_date": "2024-05-02", "prs
 
 def test_nested_htcds_events_are_read_in_their_order():
     table = read_table(NESTED.encode())
-    result = normalise_cases(htcds.to_amparo(table, ImportContext("0" * 64)))
+    result = normalise_cases(HtcdsFormat().to_amparo(table, ImportContext("0" * 64)))
     assert result.problems == {}
     rows = {r["source_record_id"]: r for r in result.frame.iter_rows(named=True)}
     assert [(e["event_type"], e["ubigeo"], str(e["date"])) for e in rows["N-1"]["events"]] == [

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from amparo.core.text import fold
+from amparo.exchange.domain.headers import HeaderSpellings
 
 
 @dataclass(frozen=True)
@@ -128,12 +128,4 @@ EVENTS = (("exploitation", "Exploitation"), ("recruitment", "Recruitment"), ("tr
 EVENT_ORDER = "event_order"
 REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
 IDENTIFYING: frozenset[str] = frozenset(c.name for c in COLUMNS if c.identifying)
-
-
-def column_for_header(cell: str) -> str | None:
-    """The Amparo column a header cell names (its own name or an alias, any case or accents), or None."""
-    key = fold(cell)
-    for column in COLUMNS:
-        if key == fold(column.name) or key in (fold(a) for a in column.aliases):
-            return column.name
-    return None
+SPELLINGS = HeaderSpellings({c.name: c.aliases for c in COLUMNS})

@@ -5,39 +5,11 @@ from __future__ import annotations
 import polars as pl
 from django.utils.translation import gettext_lazy as _
 
-from amparo.exchange.domain import case_parts
+from amparo.exchange.domain import case_parts, columns
 from amparo.exchange.domain.cases_frame import EVENT_COLUMNS, EVENT_ORDER, EVENTS, PERPETRATOR_COLUMNS
-from amparo.exchange.domain.columns import COLUMN_NAMES, COLUMNS, IDENTIFYING, REQUIRED, column_for_header
+from amparo.exchange.domain.columns import COLUMN_NAMES, COLUMNS, IDENTIFYING
 from amparo.exchange.domain.readers import EVENTS_KEY, PERPETRATORS_KEY, ROW, Table
-
-NAME = "amparo"
-LABEL = _("Amparo case file")
-
-
-def _mapping(header: list[str]) -> dict[str, str]:
-    """file column -> Amparo column, first spelling wins."""
-    mapping: dict[str, str] = {}
-    for cell in header:
-        name = column_for_header(cell)
-        if name and name not in mapping.values():
-            mapping[cell] = name
-    return mapping
-
-
-def score(header: list[str]) -> float:
-    return len(_mapping(header)) / len(header) if header else 0.0
-
-
-def source_columns(header: list[str]) -> dict[str, str]:
-    return {amparo: cell for cell, amparo in _mapping(header).items()}
-
-
-def to_amparo(table: Table, context) -> pl.DataFrame:
-    from amparo.exchange.formats import require
-
-    mapping = _mapping(table.header)
-    require(table.header, set(mapping.values()), REQUIRED, str(LABEL))
-    return table.frame.select([pl.col(cell).alias(name) for cell, name in mapping.items()] + [pl.col(ROW)])
+from amparo.exchange.formats.base import ExchangeFormat, ImportContext
 
 
 def _text(column: str, dtype) -> pl.Expr:
@@ -86,22 +58,38 @@ def _cell(column: str, schema: pl.Schema) -> pl.Expr:
     return pl.lit("")  # a department by name: the ubigeo says it
 
 
-def from_cases(cases: pl.DataFrame, include_identities: bool = False, nested: bool = False) -> pl.DataFrame:
-    """Cases (the typed frame of exchange.selectors) as rows of the Amparo case file; `nested` (for JSON)
-    puts each case's perpetrators and events in lists of objects instead of their columns."""
-    columns = []
-    for column in COLUMN_NAMES:
-        if column in IDENTIFYING and not include_identities:
-            continue
-        if nested and (column in EVENT_CELLS or column in PERPETRATOR_CELLS or column == EVENT_ORDER
-                       or column.endswith("_department")):
-            continue
-        columns.append(_cell(column, cases.schema).fill_null("").alias(column))
-    if nested:
-        keys = {k: f for k, f in PERPETRATOR_KEYS.items() if include_identities or k not in IDENTIFYING_KEYS}
-        columns += [case_parts.objects("perpetrators", keys).alias(PERPETRATORS_KEY),
-                    case_parts.objects("events", EVENT_KEYS).alias(EVENTS_KEY)]
-    return cases.select(columns)
+class AmparoFormat(ExchangeFormat):
+    NAME = "amparo"
+    LABEL = _("Amparo case file")
+    KINDS = ("csv", "xlsx", "json")
+    IDENTITIES = True
+    SPELLINGS = columns.SPELLINGS
+    REQUIRED = columns.REQUIRED
+
+    def source_columns(self, header: list[str]) -> dict[str, str]:
+        return {amparo: cell for cell, amparo in self.match(header).columns.items()}
+
+    def to_amparo(self, table: Table, context: ImportContext) -> pl.DataFrame:
+        named = self.file_columns(table.header)
+        return table.frame.select([pl.col(cell).alias(name) for cell, name in named.items()] + [pl.col(ROW)])
+
+    def from_cases(self, cases: pl.DataFrame, *, include_identities: bool = False,
+                   nested: bool = False) -> pl.DataFrame:
+        """Rows of the Amparo case file; `nested` (for JSON) puts each case's perpetrators and events in lists of
+        objects instead of their columns."""
+        cells = []
+        for column in COLUMN_NAMES:
+            if column in IDENTIFYING and not include_identities:
+                continue
+            if nested and (column in EVENT_CELLS or column in PERPETRATOR_CELLS or column == EVENT_ORDER
+                           or column.endswith("_department")):
+                continue
+            cells.append(_cell(column, cases.schema).fill_null("").alias(column))
+        if nested:
+            keys = {k: f for k, f in PERPETRATOR_KEYS.items() if include_identities or k not in IDENTIFYING_KEYS}
+            cells += [case_parts.objects("perpetrators", keys).alias(PERPETRATORS_KEY),
+                      case_parts.objects("events", EVENT_KEYS).alias(EVENTS_KEY)]
+        return cases.select(cells)
 
 
 def template_rows() -> pl.DataFrame:

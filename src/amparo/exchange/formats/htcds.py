@@ -16,16 +16,15 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import codelists, geography
-from amparo.core.text import fold
 from amparo.exchange.domain import aligned, case_parts
 from amparo.exchange.domain import normalise as norm
 from amparo.exchange.domain.cases_frame import EVENT_ORDER, EVENTS, PERPETRATOR_COLUMNS, perpetrator_values
 from amparo.exchange.domain.columns import IDENTIFYING as IDENTIFYING_COLUMNS
+from amparo.exchange.domain.headers import HeaderSpellings
 from amparo.exchange.domain.readers import EVENTS_KEY, PERPETRATORS_KEY, ROW, Table
 from amparo.exchange.formats import amparo
-
-NAME = "htcds"
-LABEL = _("HTCDS v2.0")
+from amparo.exchange.formats.base import ExchangeFormat, ImportContext
+from amparo.exchange.formats.crosswalk import Crosswalk
 
 # HTCDS field (or Amparo extension) -> Amparo column; aliases are the toolkit's own spellings.
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -76,47 +75,13 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "organised_network": ("organised_network", ()),
     "legal_article": ("legal_article", ()),
 }
-REQUIRED = ("source_record_id", "registration_date")
-IDENTIFYING = ("prs_FirstName", "prs_SecondName", "prs_IdentityNumber", "prs_Birthdate")
-MULTI_VALUED = ("vic_TypeOfExploitation", "vic_TypeOfSexExploitation", "vic_MethodsOfControl", "vic_MethodOfRecruitment")
 # A nested event's keys in JSON (its hte_State is computed from the ubigeo); a perpetrator's are the Amparo ones.
 EVENT_KEYS = {"hte_Type": "event_type", "hte_Country": "country", "hte_Ubigeo": "ubigeo", "hte_Date": "date",
               "hte_Description": "description"}
 # The coarse HTCDS relationship, when the detailed one is not given: the most that it says.
-COARSE_RELATIONSHIP = {"Familial": "other_relative", "Acquainted": "friend_acquaintance", "Unaquainted": "stranger"}
-
-
-@cache
-def _spellings() -> dict[str, str]:
-    index = {}
-    for field, (_target, aliases) in FIELDS.items():
-        for spelling in (field, *aliases):
-            index[fold(spelling)] = field
-    return index
-
-
-def _mapping(header: list[str]) -> dict[str, str]:
-    """file column -> HTCDS field."""
-    mapping: dict[str, str] = {}
-    for cell in header:
-        field = _spellings().get(fold(cell))
-        if field and field not in mapping.values():
-            mapping[cell] = field
-    return mapping
-
-
-def score(header: list[str]) -> float:
-    return len(_mapping(header)) / len(header) if header else 0.0
-
-
-def source_columns(header: list[str]) -> dict[str, str]:
-    columns = {FIELDS[field][0]: cell for cell, field in _mapping(header).items()}
-    if "htcds_relationship" in columns:
-        columns.setdefault("recruiter_relationship", columns["htcds_relationship"])
-    for prefix, _event_type in EVENTS:
-        if f"{prefix}_state" in columns:
-            columns.setdefault(f"{prefix}_ubigeo", columns[f"{prefix}_state"])
-    return columns
+COARSE_RELATIONSHIP = Crosswalk(codelists.RECRUITER_RELATIONSHIP, {
+    "Familial": "other_relative", "Acquainted": "friend_acquaintance", "Unaquainted": "stranger",
+}, terms=codelists.HTCDS_RELATIONSHIP_TO_TRAFFICKER)
 
 
 @cache
@@ -127,32 +92,9 @@ def _ubigeo_of_iso() -> dict[str, str]:
 
 
 def _coarse_relationship(value: str) -> str:
-    parts = [COARSE_RELATIONSHIP.get(norm.normalise_code(codelists.HTCDS_RELATIONSHIP_TO_TRAFFICKER, p) or "", p)
+    parts = [COARSE_RELATIONSHIP.code_of(norm.normalise_code(codelists.HTCDS_RELATIONSHIP_TO_TRAFFICKER, p) or "") or p
              for p in norm.split_multi(value)]
     return ";".join(parts)
-
-
-def to_amparo(table: Table, context) -> pl.DataFrame:
-    from amparo.exchange.formats import require
-
-    mapping = _mapping(table.header)
-    require(table.header, set(mapping.values()), REQUIRED, str(LABEL))
-    frame = table.frame.select([pl.col(cell).alias(FIELDS[field][0]) for cell, field in mapping.items()] + [pl.col(ROW)])
-    additions = []
-    if "htcds_relationship" in frame.columns:
-        coarse = pl.col("htcds_relationship").map_elements(_coarse_relationship, return_dtype=pl.String)
-        detailed = pl.col("recruiter_relationship") if "recruiter_relationship" in frame.columns else pl.lit("")
-        additions.append(pl.when(detailed.fill_null("").str.strip_chars() != "").then(detailed).otherwise(coarse)
-                         .alias("recruiter_relationship"))
-    for prefix, _event_type in EVENTS:
-        if f"{prefix}_state" in frame.columns:
-            ubigeo = pl.col(f"{prefix}_ubigeo") if f"{prefix}_ubigeo" in frame.columns else pl.lit("")
-            places = frame.select(pl.concat_str([ubigeo.fill_null(""), pl.col(f"{prefix}_state").fill_null("")],
-                                                separator="\x1f"))[:, 0]
-            distinct = places.unique()
-            merged = [_ubigeo_or_state(*place.split("\x1f")) for place in distinct.to_list()]
-            additions.append(places.replace_strict(distinct, merged, return_dtype=pl.String).alias(f"{prefix}_ubigeo"))
-    return frame.with_columns(additions) if additions else frame
 
 
 def _ubigeo_or_state(ubigeo: str, state: str) -> str:
@@ -168,11 +110,9 @@ def _ubigeo_or_state(ubigeo: str, state: str) -> str:
 
 
 def _htcds_relationship(codes: list[str]) -> str:
-    coarse = [codelists.RELATIONSHIP_BY_CODE[c].htcds for c in codes]
-    for value in ("Familial", "Acquainted", "Unaquainted"):
-        if value in coarse:
-            return value
-    return ""
+    """The closest of the perpetrators' coarse relationships (the codelist lists the closest first)."""
+    coarse = {codelists.RELATIONSHIP_BY_CODE[c].htcds for c in codes}
+    return next((value for value in codelists.HTCDS_RELATIONSHIP_TO_TRAFFICKER.values if value in coarse), "")
 
 
 def _iso_state(ubigeo: str) -> str:
@@ -186,56 +126,96 @@ def _state(cases: pl.DataFrame) -> pl.Expr:
                                                                return_dtype=pl.String)
 
 
-def from_cases(cases: pl.DataFrame, include_identities: bool = False, nested: bool = False) -> pl.DataFrame:
-    """Cases as HTCDS rows; `nested` (for JSON) keeps multi-valued fields as lists and puts each case's
-    perpetrators and events in lists of objects instead of their columns."""
-    def multi(column: str) -> pl.Expr:
-        return pl.col(column) if nested else pl.col(column).list.join(";")
+class HtcdsFormat(ExchangeFormat):
+    NAME = "htcds"
+    LABEL = _("HTCDS v2.0")
+    KINDS = ("csv", "xlsx", "json")
+    IDENTITIES = True
+    SPELLINGS = HeaderSpellings({field: aliases for field, (_column, aliases) in FIELDS.items()})
+    REQUIRED = ("source_record_id", "registration_date")
 
-    columns = [
-        pl.col("source_record_id"),
-        pl.col("registration_date").cast(pl.String),
-        pl.col("gender").alias("prs_Gender"),
-    ]
-    if include_identities:
-        columns += [pl.col("first_name").alias("prs_FirstName"), pl.col("second_name").alias("prs_SecondName"),
-                    pl.col("identity_number").alias("prs_IdentityNumber"),
-                    pl.col("birthdate").cast(pl.String).fill_null("").alias("prs_Birthdate")]
-    columns += [
-        pl.col("citizenship").alias("prs_Citizenship"),
-        pl.col("age").cast(pl.String).fill_null("").alias("vic_AgeWhenTrafficked"),
-        pl.col("status").alias("cas_Status"),
-        pl.col("trafficking_status").alias("vic_TraffickingStatus"),
-        pl.col("decision_org").alias("vic_TraffickingStatusDecisionMakingOrg"),
-        multi("exploitation_types").alias("vic_TypeOfExploitation"),
-        multi("sex_exploitation_types").alias("vic_TypeOfSexExploitation"),
-        pl.col("forced_labour_industry").alias("vic_ForcedLabourIndustry"),
-        multi("control_methods").alias("vic_MethodsOfControl"),
-        multi("recruitment_methods").alias("vic_MethodOfRecruitment"),
-        perpetrator_values("relationship").map_elements(lambda v: _htcds_relationship(list(v)), return_dtype=pl.String)
-        .alias("vic_RelationshipToTrafficker"),
-    ]
-    if nested:
-        keys = {k: f for k, f in amparo.PERPETRATOR_KEYS.items()
-                if include_identities or k not in amparo.IDENTIFYING_KEYS}
-        columns += [pl.col("organised_network"), pl.col("legal_article"),
-                    case_parts.objects("perpetrators", keys).alias(PERPETRATORS_KEY),
-                    case_parts.objects("events", EVENT_KEYS, {"hte_State": _state(cases)}).alias(EVENTS_KEY)]
-        return cases.select(columns)
-    state = _state(cases)
-    for prefix, event_type in EVENTS:
-        columns += [
-            case_parts.event_cell(event_type, "country").alias(f"{prefix}_hte_Country"),
-            aligned.joined(pl.col("events").list.eval(
-                state.filter(pl.element().struct.field("event_type") == event_type))).alias(f"{prefix}_hte_State"),
-            case_parts.event_cell(event_type, "ubigeo").alias(f"{prefix}_hte_Ubigeo"),
-            case_parts.event_cell(event_type, "date").alias(f"{prefix}_hte_Date"),
-            case_parts.event_cell(event_type, "description").alias(f"{prefix}_hte_Description"),
+    def source_columns(self, header: list[str]) -> dict[str, str]:
+        columns = {FIELDS[field][0]: cell for cell, field in self.match(header).columns.items()}
+        if "htcds_relationship" in columns:
+            columns.setdefault("recruiter_relationship", columns["htcds_relationship"])
+        for prefix, _event_type in EVENTS:
+            if f"{prefix}_state" in columns:
+                columns.setdefault(f"{prefix}_ubigeo", columns[f"{prefix}_state"])
+        return columns
+
+    def to_amparo(self, table: Table, context: ImportContext) -> pl.DataFrame:
+        fields = self.file_columns(table.header)
+        frame = table.frame.select([pl.col(cell).alias(FIELDS[field][0]) for cell, field in fields.items()]
+                                   + [pl.col(ROW)])
+        additions = []
+        if "htcds_relationship" in frame.columns:
+            coarse = pl.col("htcds_relationship").map_elements(_coarse_relationship, return_dtype=pl.String)
+            detailed = pl.col("recruiter_relationship") if "recruiter_relationship" in frame.columns else pl.lit("")
+            additions.append(pl.when(detailed.fill_null("").str.strip_chars() != "").then(detailed).otherwise(coarse)
+                             .alias("recruiter_relationship"))
+        for prefix, _event_type in EVENTS:
+            if f"{prefix}_state" in frame.columns:
+                ubigeo = pl.col(f"{prefix}_ubigeo") if f"{prefix}_ubigeo" in frame.columns else pl.lit("")
+                places = frame.select(pl.concat_str([ubigeo.fill_null(""), pl.col(f"{prefix}_state").fill_null("")],
+                                                    separator="\x1f"))[:, 0]
+                distinct = places.unique()
+                merged = [_ubigeo_or_state(*place.split("\x1f")) for place in distinct.to_list()]
+                additions.append(places.replace_strict(distinct, merged, return_dtype=pl.String)
+                                 .alias(f"{prefix}_ubigeo"))
+        return frame.with_columns(additions) if additions else frame
+
+    def from_cases(self, cases: pl.DataFrame, *, include_identities: bool = False,
+                   nested: bool = False) -> pl.DataFrame:
+        """Cases as HTCDS rows; `nested` (for JSON) keeps multi-valued fields as lists and puts each case's
+        perpetrators and events in lists of objects instead of their columns."""
+        def multi(column: str) -> pl.Expr:
+            return pl.col(column) if nested else pl.col(column).list.join(";")
+
+        columns = [
+            pl.col("source_record_id"),
+            pl.col("registration_date").cast(pl.String),
+            pl.col("gender").alias("prs_Gender"),
         ]
-    columns += [case_parts.event_order_cell().alias(EVENT_ORDER),
-                case_parts.perpetrator_cell("relationship").alias("recruiter_relationship"),
-                case_parts.perpetrator_cell("in_household").alias("recruiter_in_household")]
-    columns += [case_parts.perpetrator_cell(field).alias(column) for column, field in PERPETRATOR_COLUMNS.items()
-                if include_identities or column not in IDENTIFYING_COLUMNS]
-    columns += [pl.col("organised_network"), pl.col("legal_article")]
-    return cases.select(columns)
+        if include_identities:
+            columns += [pl.col("first_name").alias("prs_FirstName"), pl.col("second_name").alias("prs_SecondName"),
+                        pl.col("identity_number").alias("prs_IdentityNumber"),
+                        pl.col("birthdate").cast(pl.String).fill_null("").alias("prs_Birthdate")]
+        columns += [
+            pl.col("citizenship").alias("prs_Citizenship"),
+            pl.col("age").cast(pl.String).fill_null("").alias("vic_AgeWhenTrafficked"),
+            pl.col("status").alias("cas_Status"),
+            pl.col("trafficking_status").alias("vic_TraffickingStatus"),
+            pl.col("decision_org").alias("vic_TraffickingStatusDecisionMakingOrg"),
+            multi("exploitation_types").alias("vic_TypeOfExploitation"),
+            multi("sex_exploitation_types").alias("vic_TypeOfSexExploitation"),
+            pl.col("forced_labour_industry").alias("vic_ForcedLabourIndustry"),
+            multi("control_methods").alias("vic_MethodsOfControl"),
+            multi("recruitment_methods").alias("vic_MethodOfRecruitment"),
+            perpetrator_values("relationship")
+            .map_elements(lambda v: _htcds_relationship(list(v)), return_dtype=pl.String)
+            .alias("vic_RelationshipToTrafficker"),
+        ]
+        if nested:
+            keys = {k: f for k, f in amparo.PERPETRATOR_KEYS.items()
+                    if include_identities or k not in amparo.IDENTIFYING_KEYS}
+            columns += [pl.col("organised_network"), pl.col("legal_article"),
+                        case_parts.objects("perpetrators", keys).alias(PERPETRATORS_KEY),
+                        case_parts.objects("events", EVENT_KEYS, {"hte_State": _state(cases)}).alias(EVENTS_KEY)]
+            return cases.select(columns)
+        state = _state(cases)
+        for prefix, event_type in EVENTS:
+            columns += [
+                case_parts.event_cell(event_type, "country").alias(f"{prefix}_hte_Country"),
+                aligned.joined(pl.col("events").list.eval(
+                    state.filter(pl.element().struct.field("event_type") == event_type))).alias(f"{prefix}_hte_State"),
+                case_parts.event_cell(event_type, "ubigeo").alias(f"{prefix}_hte_Ubigeo"),
+                case_parts.event_cell(event_type, "date").alias(f"{prefix}_hte_Date"),
+                case_parts.event_cell(event_type, "description").alias(f"{prefix}_hte_Description"),
+            ]
+        columns += [case_parts.event_order_cell().alias(EVENT_ORDER),
+                    case_parts.perpetrator_cell("relationship").alias("recruiter_relationship"),
+                    case_parts.perpetrator_cell("in_household").alias("recruiter_in_household")]
+        columns += [case_parts.perpetrator_cell(field).alias(column) for column, field in PERPETRATOR_COLUMNS.items()
+                    if include_identities or column not in IDENTIFYING_COLUMNS]
+        columns += [pl.col("organised_network"), pl.col("legal_article")]
+        return cases.select(columns)
