@@ -2,7 +2,9 @@
 
 A format accepts for each of its columns its own name and its aliases, in any
 case, with or without accents, spaces, dots, hyphens or underscores
-(core.text.fold).
+(core.text.fold). A header that gives a column twice, under two spellings
+(`Age` and `age`, `edad` and `age`), is refused as a whole: keeping either
+would silently drop the other's values.
 """
 
 from __future__ import annotations
@@ -41,9 +43,15 @@ class HeaderMatch:
         return next((cell for cell, name in self.columns.items() if name == column), None)
 
     def checked(self, required: Iterable[str], label: str) -> dict[str, str]:
-        """`columns`, once the header is known to give every required one."""
+        """`columns`, once the header is known to give no column twice and every required one."""
         if len(self.header) == 1 and not set(required) <= set(self.columns.values()):
             raise single_column_refusal(self.header)
+        if self.twins:
+            pairs = "; ".join(_("%(first)s and %(second)s (both %(column)s)")
+                              % {"first": first, "second": second, "column": column}
+                              for first, second, column in self.twins)
+            raise FormatError(_("The header gives the same column more than once: %(pairs)s. Each column may be given "
+                                "once: remove or rename one of each pair.") % {"pairs": pairs})
         missing = [name for name in required if name not in self.columns.values()]
         if missing:
             raise FormatError(_("The %(format)s file lacks the required column(s) %(missing)s. Columns found: "
