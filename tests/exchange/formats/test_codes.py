@@ -1,5 +1,5 @@
-"""Every code a format reads or writes is a code of core.codelists: the check that catches a misspelt code before
-a whole file of cases is quarantined for it (CTDC's domestic work once was)."""
+"""Every code a format reads or writes, or offers as an example, is a code of core.codelists: the check that
+catches a misspelt code before a whole file of cases is quarantined for it."""
 
 import importlib
 import inspect
@@ -9,8 +9,13 @@ import pytest
 
 from amparo.core import codelists
 from amparo.exchange import formats
+from amparo.exchange.domain.columns import EVENTS
+from amparo.exchange.domain.writers import write
 from amparo.exchange.formats import ctdc
+from amparo.exchange.formats.amparo import template_rows
 from amparo.exchange.formats.crosswalk import Crosswalk
+from amparo.exchange.services import file_import
+from amparo.registry.models import Organisation
 
 FORMAT_MODULES = [importlib.import_module(f"{formats.__name__}.{module.name}")
                   for module in pkgutil.iter_modules(formats.__path__)]
@@ -71,3 +76,14 @@ def test_a_crosswalk_to_a_code_the_codelist_lacks_stops_the_format_from_loading(
     with pytest.raises(ValueError, match="Agriculture: not codes of vic_ForcedLabourIndustry"):
         Crosswalk(codelists.FORCED_LABOUR_INDUSTRY, {"Agriculture": "A_AgricultureForestryAndFishing"},
                   writes={"Agriculture": "Agriculture"})
+
+
+def test_the_event_types_of_the_case_file_columns_are_the_codelist_s():
+    assert sorted(event_type for _prefix, event_type in EVENTS) == sorted(codelists.EVENT_TYPE.values)
+
+
+@pytest.mark.django_db
+def test_the_example_row_of_the_downloadable_template_imports_as_a_case():
+    source = Organisation.objects.create(name="Plantilla", org_type="NGO")
+    batch = file_import(data=write(template_rows(), "csv"), file_name="plantilla.csv", source=source)
+    assert (batch.format, batch.created, batch.rejected) == ("amparo", 1, 0)
