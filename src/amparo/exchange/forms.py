@@ -13,7 +13,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("CSV (comma, semicolon or tab), XLSX or JSON."))
     source = forms.ModelChoiceField(label=_("Source organisation"), queryset=Organisation.objects.all())
     format = forms.ChoiceField(label=_("Format"), initial="auto", choices=[
-        ("auto", _("Recognise from the header")), *((name, module.LABEL) for name, module in formats.FORMATS.items())])
+        ("auto", _("Recognise from the header")), *((name, fmt.LABEL) for name, fmt in formats.FORMATS.items())])
     sheet = forms.CharField(label=_("Sheet"), required=False, help_text=_("XLSX only; the first sheet by default."))
     dry_run = forms.BooleanField(label=_("Dry run: check the file without storing anything"), required=False)
 
@@ -27,7 +27,7 @@ class ImportForm(forms.Form):
 class ExportForm(forms.Form):
     """What to export; the identities box only for users whose role may see them."""
 
-    format = forms.ChoiceField(label=_("Format"), choices=[(name, module.LABEL) for name, module in formats.FORMATS.items()])
+    format = forms.ChoiceField(label=_("Format"), choices=[(name, fmt.LABEL) for name, fmt in formats.FORMATS.items()])
     kind = forms.ChoiceField(label=_("File"), choices=[("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON")],
                              help_text=_("JSON for the Amparo and HTCDS formats only."))
     year = forms.IntegerField(label=_("Year of registration"), required=False, min_value=1900, max_value=2100,

@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.core import age_bands, codelists
 from amparo.core.countries import alpha_3
-from amparo.core.text import fold
 from amparo.exchange.domain.headers import HeaderSpellings
 from amparo.exchange.formats import ctdc
 from amparo.exchange.formats.crosswalk import Crosswalk
 
 CODING = ctdc.FlagCoding(set="1", unset="", missing="")
+LEGACY_ONLY = HeaderSpellings({"Datasource": ()})  # a column of the legacy file only
 MEANS = ctdc.FlagGroup("means", Crosswalk(codelists.METHODS_OF_CONTROL, {
     "DebtBondageEarnings": "Other", "Threats": "Other", "AbusePsyPhySex": "Other", "FalsePromises": "FalsePromises",
     "DrugsAlcohol": "PsychoactiveSubstance", "DenyBasicNeeds": "Other", "ExcessiveWorkHours": "ExcessiveWorkingHours",
@@ -56,7 +56,7 @@ class CtdcSyntheticFormat(ctdc.CtdcFormat):
     def score(self, header: list[str]) -> float:
         """A file with Datasource is a legacy one, whatever else it shares with this schema."""
         match = self.match(header)
-        if "yearOfRegistration" not in match.columns.values() or any(fold(cell) == "datasource" for cell in header):
+        if "yearOfRegistration" not in match.columns.values() or LEGACY_ONLY.match(header).columns:
             return 0.0
         return match.score
 
