@@ -1,6 +1,6 @@
 """How fast `amparo import` stores a large Amparo case file in SQLite, end to end.
 
-Run with `make bench` or `python -m benchmarks.import_bench [--rows N]`.
+Run with `make bench` or `python -m benchmarks.import_bench [--size tiny] [--rows N]`.
 Writes a synthetic case file (seeded; mixed spellings such as `Mujer`, `F`,
 `Explotación sexual`, ubigeo that lost its leading zero, so normalisation has
 work to do; no identifying columns), then, each in a fresh process on a fresh
@@ -34,8 +34,9 @@ from pathlib import Path
 
 import polars as pl
 
-from benchmarks.environment import migrated
+from benchmarks.environment import migrated, parse_sized
 
+SIZES = {"full": {"rows": 1_000_000}, "tiny": {"rows": 300}}
 TARGET_ROWS_PER_SECOND = 100_000
 TARGET_RATIO = 3.0
 TARGET_PEAK_MB = 2048
@@ -154,9 +155,9 @@ def _run_child(kind: str, path: Path, data_dir: Path) -> dict:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, help="rows in the case file")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "FILE", "DATA_DIR"), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    args = parse_sized(parser, argv, SIZES)
     if args.child:
         kind, path, data_dir = args.child
         result = {"import": child_import, "limit": child_limit, "floor": child_floor}[kind](Path(path), Path(data_dir))
