@@ -24,8 +24,8 @@ PRINTS = {
                     rf"^  of which: read {NUMBER} s, validate and normalise {NUMBER} s, store {NUMBER} s"],
         "baselines": [rf"^plain limit \(.*\): {NUMBER} s, [\d,]+ rows/s",
                       rf"^ratio import / limit: {NUMBER}x",
-                      rf"^schema floor \(the [\d,]+ rows stored.*\): {NUMBER} s, .*"
-                      rf"ratio import / floor: {NUMBER}x"],
+                      (rf"^schema floor \(the [\d,]+ rows stored.*\): {NUMBER} s, .*"
+                       rf"ratio import / floor: {NUMBER}x")],
     },
     "report_bench": {
         "figures": [rf"^full annual report, HTML .* {NUMBER} +1\.00x",
