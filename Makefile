@@ -19,9 +19,12 @@ $(BIN)/.dev: $(BIN)/.runtime
 demo: $(BIN)/.runtime
 	$(BIN)/amparo demo
 
-# The whole suite on the embedded SQLite database; then, where a PostgreSQL server is
-# given (AMPARO_TEST_POSTGRES_URL, as .ci/run does), everything but the browser tests on it.
+# Lint and layout first (ruff, configured in pyproject.toml); the whole suite on the embedded SQLite
+# database; then, where a PostgreSQL server is given (AMPARO_TEST_POSTGRES_URL, as .ci/run does),
+# everything but the browser tests on it.
 test: $(BIN)/.dev
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 	$(BIN)/pytest
 	@if [ -n "$${AMPARO_TEST_POSTGRES_URL:-}" ]; then \
 		echo "== the same suite on PostgreSQL"; \

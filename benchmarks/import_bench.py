@@ -1,6 +1,6 @@
 """How fast `amparo import` stores a large Amparo case file in SQLite, end to end.
 
-Run with `make bench` or `python -m benchmarks.import_bench [--rows N]`.
+Run with `make bench` or `python -m benchmarks.import_bench [--size tiny] [--rows N]`.
 Writes a synthetic case file (seeded; mixed spellings such as `Mujer`, `F`,
 `Explotación sexual`, ubigeo that lost its leading zero, so normalisation has
 work to do; no identifying columns), then, each in a fresh process on a fresh
@@ -34,8 +34,9 @@ from pathlib import Path
 
 import polars as pl
 
-from benchmarks.environment import migrated
+from benchmarks.environment import migrated, parse_sized
 
+SIZES = {"full": {"rows": 1_000_000}, "tiny": {"rows": 300}}
 TARGET_ROWS_PER_SECOND = 100_000
 TARGET_RATIO = 3.0
 TARGET_PEAK_MB = 2048
@@ -103,6 +104,13 @@ def child_import(path: Path, data_dir: Path) -> dict:
             "stages": stages}
 
 
+def stage_seconds(stages: list[float]) -> tuple[float, float, float]:
+    """Seconds to read, to validate and normalise, and to store, from the times at which the import reported
+    progress: once read, once checked, then once per part stored (a file of more than one part) and at the end."""
+    read, checked, stored = stages[0], stages[1], stages[-1]
+    return read, checked - read, stored - checked
+
+
 def child_limit(path: Path, data_dir: Path) -> dict:
     """The plain limit: the same rows, no validation, executemany into one table in one transaction."""
     start = time.perf_counter()
@@ -147,9 +155,9 @@ def _run_child(kind: str, path: Path, data_dir: Path) -> dict:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, help="rows in the case file")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "FILE", "DATA_DIR"), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    args = parse_sized(parser, argv, SIZES)
     if args.child:
         kind, path, data_dir = args.child
         result = {"import": child_import, "limit": child_limit, "floor": child_floor}[kind](Path(path), Path(data_dir))
@@ -181,9 +189,8 @@ def main(argv: list[str]) -> int:
     print(f"rows: {args.rows:,} ({imported['created']:,} stored, {imported['rejected']:,} rejected)")
     print(f"import: {imported['seconds']:.1f} s, {rate:,.0f} rows/s (target {TARGET_ROWS_PER_SECOND:,}), "
           f"peak memory {imported['peak_mb']:,.0f} MB (target < {TARGET_PEAK_MB:,})")
-    read, checked, stored = imported["stages"]
-    print(f"  of which: read {read:.1f} s, validate and normalise {checked - read:.1f} s, "
-          f"store {stored - checked:.1f} s")
+    read, check, store = stage_seconds(imported["stages"])
+    print(f"  of which: read {read:.1f} s, validate and normalise {check:.1f} s, store {store:.1f} s")
     print(f"plain limit (csv + sqlite3.executemany, no validation): {limit['seconds']:.1f} s, "
           f"{args.rows / limit['seconds']:,.0f} rows/s, peak memory {limit['peak_mb']:,.0f} MB")
     print(f"ratio import / limit: {ratio:.1f}x (target <= {TARGET_RATIO:.0f}x)")

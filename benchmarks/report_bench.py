@@ -1,6 +1,6 @@
 """How fast the full annual report is on a registry of a million cases (SQLite).
 
-Run with `make bench` or `python -m benchmarks.report_bench [--cases N] [--runs R]`.
+Run with `make bench` or `python -m benchmarks.report_bench [--size tiny] [--cases N] [--runs R]`.
 Reuses the statistics benchmark's database builder (plain sqlite3 executemany
 after `migrate`), then times the whole report for one year (every table,
 crosstab, chart, map and sentence, rendered as HTML, and as XLSX): in a
@@ -19,8 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.environment import parse_sized
 from benchmarks.stats_bench import YEAR, naive_count, plain_sql, prepare_registry
 
+SIZES = {"full": {"cases": 1_000_000, "runs": 5}, "tiny": {"cases": 2_000, "runs": 1}}
 TARGET_S = 3.0
 
 
@@ -36,13 +38,13 @@ def _timed(function, runs: int) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.report_bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=5, help="timed runs of the report (after one warm-up)")
+    parser.add_argument("--cases", type=int, help="cases in the registry")
+    parser.add_argument("--runs", type=int, help="timed runs of the report, after one warm-up")
     parser.add_argument("--skip-naive", action="store_true", help="leave out the naive way (minutes on a million cases)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="keep the filled database in DIR and reuse it when it is already there "
                              "(the statistics benchmark's --keep directory will do)")
-    options = parser.parse_args(argv)
+    options = parse_sized(parser, argv, SIZES)
 
     with tempfile.TemporaryDirectory(prefix="amparo-bench-") as tmp:
         prepare_registry(options.keep or Path(tmp), options.cases)

@@ -1,6 +1,6 @@
 """How fast the dashboard's aggregates run on a registry of a million cases (SQLite).
 
-Run with `make bench` or `python -m benchmarks.stats_bench [--cases N] [--runs R]`.
+Run with `make bench` or `python -m benchmarks.stats_bench [--size tiny] [--cases N] [--runs R]`.
 Fills a temporary database with plain sqlite3 executemany after `migrate`
 (realistic shares: Lima about 40%, most victims minors, most perpetrators
 relatives), then times reading the statistics snapshot (from the database,
@@ -23,8 +23,9 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchmarks.environment import migrated
+from benchmarks.environment import migrated, parse_sized
 
+SIZES = {"full": {"cases": 1_000_000, "runs": 15}, "tiny": {"cases": 2_000, "runs": 2}}
 YEAR = 2020
 TARGET_MS = 200.0
 
@@ -282,14 +283,14 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.stats_bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=15, help="timed runs per aggregate (after one warm-up)")
+    parser.add_argument("--cases", type=int, help="cases in the registry")
+    parser.add_argument("--runs", type=int, help="timed runs per aggregate, after one warm-up")
     parser.add_argument("--naive-all-years", action="store_true",
                         help="also time the naive way over all years (minutes on a million cases)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="keep the filled database in DIR and reuse it when it is already there")
     parser.add_argument("--only", nargs="+", metavar="DIMENSION", help="time only these dimensions")
-    options = parser.parse_args(argv)
+    options = parse_sized(parser, argv, SIZES)
 
     with tempfile.TemporaryDirectory(prefix="amparo-bench-") as tmp:
         prepare_registry(options.keep or Path(tmp), options.cases)

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.reports.boundaries import PERU, write_grid
 from tests.stats.cases import register_hand_made_cases
 
 
@@ -17,3 +18,14 @@ def synthetic_csv(db, tmp_path):
     out = tmp_path / "synthetic"
     call_command("synth", "--years", "2010-2012", "--out", str(out), "--load", stdout=open("/dev/null", "w"))
     return out
+
+
+@pytest.fixture(params=["grid", "peru"])
+def boundary_file(request, tmp_path):
+    """A GeoJSON of the 25 departments as an administrator supplies it: the grid the tests build, always, and
+    INEI's limits where the shared data folder beside the repository holds them (tests/reports/boundaries.py)."""
+    if request.param == "grid":
+        return write_grid(tmp_path / "departments.geojson")
+    if not PERU.is_file():
+        pytest.skip(f"INEI's boundaries are not available ({PERU} is absent); the grid stood in for them")
+    return PERU

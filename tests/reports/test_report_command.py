@@ -2,7 +2,6 @@
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,8 +11,6 @@ from amparo.core.age_bands import PERU_BANDS
 from tests.reports.expected import synthetic_cases
 
 pytestmark = pytest.mark.django_db
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-PERU = SHARED / "data" / "peru-geojson" / "peru_departamental_simple.geojson"
 
 
 def _report(*args) -> str:
@@ -89,11 +86,9 @@ def test_the_html_report_is_one_self_contained_file_with_charts_and_maps(synthet
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
 
 
-def test_boundaries_give_a_choropleth(synthetic_csv, tmp_path):
-    if not PERU.is_file():
-        pytest.skip(f"the test boundaries are not available ({PERU} is absent)")
+def test_boundaries_give_a_choropleth(synthetic_csv, boundary_file, tmp_path):
     out = tmp_path / "report.html"
-    _report("--year", "2010", "--boundaries", str(PERU), "--out", str(out))
+    _report("--year", "2010", "--boundaries", str(boundary_file), "--out", str(out))
     html = out.read_text("utf-8")
     assert html.count('class="map choropleth"') == 2 and html.count('class="department"') == 50
 

@@ -1,34 +1,20 @@
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
 from amparo.reports.domain.choropleth import BoundaryError, choropleth, load_boundaries, parse_boundaries
 from amparo.reports.domain.colours import PALETTE, count_scale
+from tests.reports.boundaries import square_feature
 
 SVG = "{http://www.w3.org/2000/svg}"
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
-PERU = SHARED / "data" / "peru-geojson" / "peru_departamental_simple.geojson"
 
 
-@pytest.fixture
-def peru():
-    if not PERU.is_file():
-        pytest.skip(f"the test boundaries are not available ({PERU} is absent)")
-    return load_boundaries(PERU)
-
-
-def _square(code, name, x=0.0, y=0.0):
-    ring = [[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]
-    return {"type": "Feature", "properties": {"FIRST_IDDP": code, "NOMBDEP": name},
-            "geometry": {"type": "Polygon", "coordinates": [ring]}}
-
-
-def test_it_draws_one_path_per_department_of_the_supplied_boundaries(peru):
-    assert sorted(d.code for d in peru) == [f"{i:02d}" for i in range(1, 26)]
-    svg = choropleth(peru, {"15": 120, "08": 36}, names={}, scale=count_scale([120, 36]), title="Cases", ident="m",
-                     format_value=str, format_bound=str, zero_label="none", hidden_label="hidden")
+def test_it_draws_one_path_per_department_of_the_supplied_boundaries(boundary_file):
+    departments = load_boundaries(boundary_file)
+    assert sorted(d.code for d in departments) == [f"{i:02d}" for i in range(1, 26)]
+    svg = choropleth(departments, {"15": 120, "08": 36}, names={}, scale=count_scale([120, 36]), title="Cases",
+                     ident="m", format_value=str, format_bound=str, zero_label="none", hidden_label="hidden")
     paths = {p.get("data-code"): p for p in ET.fromstring(svg).iter(f"{SVG}path")}
     assert len(paths) == 25
     assert paths["15"].get("fill") == PALETTE[-1]
@@ -37,7 +23,7 @@ def test_it_draws_one_path_per_department_of_the_supplied_boundaries(peru):
 
 def test_the_projection_keeps_north_up_and_west_left():
     departments = parse_boundaries({"type": "FeatureCollection", "features": [
-        _square("01", "NORTH-WEST", 0, 1), _square("02", "SOUTH-EAST", 1, 0)]})
+        square_feature("01", "NORTH-WEST", 0, 1), square_feature("02", "SOUTH-EAST", 1, 0)]})
     svg = choropleth(departments, {}, names={}, scale=count_scale([]), title="t", ident="m", format_value=str,
                      format_bound=str, zero_label="none", hidden_label="hidden")
     paths = {p.get("data-code"): p.get("d") for p in ET.fromstring(svg).iter(f"{SVG}path")}
@@ -72,5 +58,5 @@ def test_it_refuses_a_missing_or_unreadable_file(tmp_path):
     with pytest.raises(BoundaryError, match="is not GeoJSON"):
         load_boundaries(broken)
     good = tmp_path / "good.geojson"
-    good.write_text(json.dumps({"type": "FeatureCollection", "features": [_square("15", "LIMA")]}), "utf-8")
+    good.write_text(json.dumps({"type": "FeatureCollection", "features": [square_feature("15", "LIMA")]}), "utf-8")
     assert load_boundaries(good)[0].name == "LIMA"

@@ -1,0 +1,78 @@
+"""The benchmarks (`benchmarks/*_bench.py`) keep working: they are not run by anything else day to day."""
+
+import itertools
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from amparo.exchange import storage
+from amparo.exchange.services import file_import
+from amparo.registry.models import Organisation
+from benchmarks import import_bench
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = sorted(path.stem for path in (ROOT / "benchmarks").glob("*_bench.py"))
+# What each benchmark prints on its tiny input: a pattern for each line of its own figures and of the
+# baselines it compares them with (a number in each, where a crash or a renamed column would leave none).
+NUMBER = r"[\d,]+\.\d+"
+PRINTS = {
+    "import_bench": {
+        "figures": [rf"^import: {NUMBER} s, [\d,]+ rows/s",
+                    rf"^  of which: read {NUMBER} s, validate and normalise {NUMBER} s, store {NUMBER} s"],
+        "baselines": [rf"^plain limit \(.*\): {NUMBER} s, [\d,]+ rows/s",
+                      rf"^ratio import / limit: {NUMBER}x",
+                      (rf"^schema floor \(the [\d,]+ rows stored.*\): {NUMBER} s, .*"
+                       rf"ratio import / floor: {NUMBER}x")],
+    },
+    "report_bench": {
+        "figures": [rf"^full annual report, HTML .* {NUMBER} +1\.00x",
+                    rf"^  same, in a new process .* {NUMBER} +{NUMBER}x",
+                    rf"^  same, right after a change .* {NUMBER} +{NUMBER}x",
+                    rf"^full annual report, XLSX .* {NUMBER} +{NUMBER}x"],
+        "baselines": [rf"^plain limit: .* {NUMBER} +{NUMBER}x",
+                      rf"^naive: .* {NUMBER} +{NUMBER}x"],
+    },
+    "stats_bench": {
+        "figures": [rf"^# statistics snapshot read from the database in {NUMBER} s, from its sealed copy in {NUMBER} s",
+                    rf"^department \(2020\) +{NUMBER} +{NUMBER} ",
+                    rf"^exploitation \(all years\) +{NUMBER} +{NUMBER} "],
+        # plain SQL (wall-clock, CPU), engine / plain, then the naive way (one year only)
+        "baselines": [rf"^department \(2020\)( +{NUMBER}){{4}} +{NUMBER}x +[\d,]+ +[\d,]+x",
+                      rf"^exploitation \(all years\)( +{NUMBER}){{4}} +{NUMBER}x"],
+    },
+}
+
+
+@pytest.mark.django_db
+def test_the_import_benchmark_splits_an_import_stored_in_parts(tmp_path, monkeypatch):
+    """A large import reports each part it stores, so the benchmark cannot count on three reports."""
+    path = tmp_path / "cases.csv"
+    import_bench.write_case_file(path, 35)
+    monkeypatch.setattr(storage, "CHUNK", 10)
+    source = Organisation.objects.create(name="Benchmark", org_type="NGO", is_synthetic=True)
+    clock, reported_at = itertools.count(), []
+    file_import(data=path.read_bytes(), file_name=path.name, source=source,
+                progress=lambda message: reported_at.append(next(clock)))
+    assert len(reported_at) == 2 + 4 + 1  # read, checked, four parts of at most 10 rows, the end
+
+    assert import_bench.stage_seconds(reported_at) == (0, 1 - 0, 6 - 1)
+
+
+def test_every_benchmark_says_what_it_prints():
+    assert BENCHMARKS and sorted(PRINTS) == BENCHMARKS
+
+
+@pytest.mark.parametrize("name", BENCHMARKS)
+def test_the_benchmark_runs_on_a_tiny_input(name):
+    expected = PRINTS.get(name, {})
+    assert expected.get("figures") and expected.get("baselines"), f"say in PRINTS what {name} prints"
+    result = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", "--size", "tiny"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    for kind in ("figures", "baselines"):
+        for pattern in expected[kind]:
+            assert re.search(pattern, result.stdout, re.MULTILINE), (
+                f"{name}: no line of {kind} /{pattern}/ in\n{result.stdout}")
