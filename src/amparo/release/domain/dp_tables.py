@@ -172,10 +172,15 @@ def _cells(measurement: _Measurement, keys: dict[str, list[str]]) -> list[tuple[
     return cells
 
 
-def _histogram(cells: list[tuple[str, ...]], scale: float):
+def noisy_histogram(categories: list[str], scale: float):
+    """OpenDP measurement: a column of keys -> the count of each category plus discrete Laplace noise.
+    A key outside the categories is not counted."""
     space = dp.vector_domain(dp.atom_domain(T=str)), dp.symmetric_distance()
-    categories = [SEPARATOR.join(cell) for cell in cells]
     return space >> dp.t.then_count_by_categories(categories=categories, null_category=False) >> dp.m.then_laplace(scale)
+
+
+def _histogram(cells: list[tuple[str, ...]], scale: float):
+    return noisy_histogram([SEPARATOR.join(cell) for cell in cells], scale)
 
 
 def _discrete_laplace_variance(scale: float) -> float:
