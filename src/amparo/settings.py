@@ -8,6 +8,7 @@ AMPARO_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
 AMPARO_SUPPRESSION_THRESHOLD  smallest count shown to roles without identity access (default 5)
 AMPARO_HTTPS          "True" behind an HTTPS reverse proxy: secure cookies, HSTS, redirect (default False)
 AMPARO_BEHIND_PROXY   "True" to take the client address from X-Forwarded-For (default: AMPARO_HTTPS)
+AMPARO_RELEASE_EPSILON_PER_YEAR  privacy budget all releases of one year may spend together (default 10)
 """
 
 import os
@@ -39,6 +40,19 @@ def env_int(name: str, default: int, minimum: int) -> int:
     if not value.isdigit() or int(value) < minimum:
         raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {value!r}")
     return int(value)
+
+
+def env_float(name: str, default: float, above: float) -> float:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is None or not above < number < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a number greater than {above}, not {value!r}")
+    return number
 
 
 DATA_DIR = data_dir()
@@ -98,6 +112,7 @@ INSTALLED_APPS = [
     "amparo.reports",
     "amparo.casework",
     "amparo.exchange",
+    "amparo.release",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +224,9 @@ OTP_TOTP_ISSUER = "Amparo"
 
 # Published statistics hide counts from 1 to this threshold minus one (with secondary suppression).
 STATS_SUPPRESSION_THRESHOLD = env_int("AMPARO_SUPPRESSION_THRESHOLD", 5, minimum=2)
+# Epsilon all releases of one year may spend together: each release's tables and synthetic data add to it
+# (docs/publication.md says why 10).
+RELEASE_EPSILON_PER_YEAR = env_float("AMPARO_RELEASE_EPSILON_PER_YEAR", 10.0, above=0.0)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,8 @@
 import pytest
 
-from amparo.core.age_bands import CTDC_AGE_BROAD, PERU_BANDS, band_for, majority_status
+from amparo.core.age_bands import (
+    CTDC_AGE_BROAD, FIVE_YEAR_BANDS, PERU_BANDS, TEN_YEAR_BANDS, TWENTY_YEAR_BANDS, band_for, majority_status,
+)
 
 
 @pytest.mark.parametrize("age,band", [(0, "0-12"), (12, "0-12"), (13, "13-17"), (17, "13-17"), (18, "18-24"),
@@ -23,3 +25,15 @@ def test_bands_cover_every_age_once(bands):
 
 def test_majority_status():
     assert [majority_status(a) for a in (17, 18, None)] == ["Minor", "Adult", "Unknown"]
+
+
+@pytest.mark.parametrize("bands", [FIVE_YEAR_BANDS, TEN_YEAR_BANDS, TWENTY_YEAR_BANDS])
+def test_uniform_bands_cover_every_age_once(bands):
+    for age in range(0, 121):
+        assert sum(b.contains(age) for b in bands) == 1
+
+
+def test_uniform_bands_labels():
+    assert [b.label for b in TWENTY_YEAR_BANDS] == ["0-19", "20-39", "40-59", "60+"]
+    assert band_for(14, FIVE_YEAR_BANDS) == "10-14" and band_for(14, TEN_YEAR_BANDS) == "10-19"
+    assert band_for(75, TEN_YEAR_BANDS) == "60+"

@@ -54,3 +54,10 @@ def test_iso_3166_2_codes():
 
 def test_district_found_by_name_within_a_province():
     assert geography.find_place("Miraflores", within="1501").ubigeo == "150122"
+
+
+def test_every_department_is_in_exactly_one_macro_region():
+    from amparo.core.geography import MACRO_REGIONS, departments
+
+    members = [code for codes in MACRO_REGIONS.values() for code in codes]
+    assert sorted(members) == [p.ubigeo for p in departments()]

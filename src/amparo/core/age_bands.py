@@ -39,6 +39,21 @@ CTDC_AGE_BROAD: tuple[AgeBand, ...] = (
     AgeBand("48+", 48, None),
 )
 
+
+
+def uniform_bands(width: int, open_from: int) -> tuple[AgeBand, ...]:
+    """Bands of `width` years from 0, the last one open ("60+"): the generalisation steps of age
+    in published microdata, where a band must be wide enough to hide a child among others."""
+    bands = tuple(AgeBand(f"{lower}-{lower + width - 1}", lower, lower + width - 1) for lower in range(0, open_from, width))
+    return (*bands, AgeBand(f"{open_from}+", open_from, None))
+
+
+# Ages from this one on are one open band at every generalisation step: few victims are older.
+OPEN_BAND_FROM = 60
+FIVE_YEAR_BANDS = uniform_bands(5, OPEN_BAND_FROM)
+TEN_YEAR_BANDS = uniform_bands(10, OPEN_BAND_FROM)
+TWENTY_YEAR_BANDS = uniform_bands(20, OPEN_BAND_FROM)
+
 UNKNOWN = "unknown"
 
 

@@ -20,6 +20,17 @@ LIMA_DEPARTMENT = "15"
 LIMA_METROPOLITANA = "1501"
 CALLAO = "07"
 
+# Macro-regions, the step above the department when published data must be coarser: Lima and Callao
+# apart (they hold most cases), the rest by the usual north / centre / south / east (Amazon) division.
+MACRO_REGIONS: dict[str, tuple[str, ...]] = {
+    "lima_callao": (CALLAO, LIMA_DEPARTMENT),
+    "north": ("02", "06", "13", "14", "20", "24"),
+    "centre": ("09", "10", "11", "12", "19"),
+    "south": ("03", "04", "05", "08", "18", "21", "23"),
+    "east": ("01", "16", "17", "22", "25"),
+}
+MACRO_REGION_OF: dict[str, str] = {department: region for region, members in MACRO_REGIONS.items() for department in members}
+
 
 @dataclass(frozen=True)
 class Place:
