@@ -1,6 +1,6 @@
 """Publication's three protections on one synthetic table, beside their baselines, in one run.
 
-Run with `python -m benchmarks.release_bench [--rows 30000] [--smoke] [--anjana-python PATH]`.
+Run with `python -m benchmarks.release_bench [--size full|tiny] [--rows N] [--anjana-python PATH]`.
 
 - k-anonymity at k=5 on six quasi-identifiers (sex, age, citizenship, department,
   recruiter relationship group, exploitation): Amparo's lattice search, a full
@@ -14,7 +14,7 @@ Run with `python -m benchmarks.release_bench [--rows 30000] [--smoke] [--anjana-
 - the DP tables' realised error against their stated 95% bound over repeated
   releases of one year of the table.
 
---smoke runs everything on a small table, once, to check the benchmark works.
+--size tiny runs everything on a small table, once, to check the benchmark works.
 """
 
 import argparse
@@ -41,9 +41,11 @@ import polars as pl
 from amparo.core import codelists
 from amparo.release.domain import dp_tables, kanonymity, microdata, synthetic
 from amparo.release.domain.cases import EXPLOITATION_COLUMNS
+from benchmarks.environment import parse_sized
 from benchmarks.release_data import synthetic_case_table
 
 K = 5
+SIZES = {"full": {"rows": 30_000, "runs": 3, "releases": 50}, "tiny": {"rows": 1_500, "runs": 1, "releases": 3}}
 EPSILON_SYNTHETIC = 4.0
 EPSILON_TABLES = 2.0
 QUASI_IDENTIFIERS = ("sex", "age_band", "citizenship", "department", "recruiter_relationship_group", "exploitation")
@@ -182,14 +184,11 @@ def table_coverage(table: pl.DataFrame, releases: int) -> dict[str, float]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=30_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--releases", type=int, default=50, help="DP table releases for the coverage figure")
-    parser.add_argument("--smoke", action="store_true", help="a small table, once: checks the benchmark runs")
+    parser.add_argument("--rows", type=int, help="synthetic cases in the table")
+    parser.add_argument("--runs", type=int, help="timed runs of each method")
+    parser.add_argument("--releases", type=int, help="DP table releases for the coverage figure")
     parser.add_argument("--anjana-python", default=None, help="an interpreter that has anjana installed")
-    options = parser.parse_args(argv)
-    if options.smoke:
-        options.rows, options.runs, options.releases = 1_500, 1, 3
+    options = parse_sized(parser, argv, SIZES)
     print(f"# {machine()}; load average {os.getloadavg()[0]:.1f}")
     start = time.perf_counter()
     table = synthetic_case_table(options.rows)

@@ -35,6 +35,15 @@ PRINTS = {
         "baselines": [rf"^plain limit: .* {NUMBER} +{NUMBER}x",
                       rf"^naive: .* {NUMBER} +{NUMBER}x"],
     },
+    "release_bench": {
+        "figures": [rf"^lattice search +{NUMBER} s +\d+ of \d+ nodes evaluated",
+                    rf"^Amparo \(tree of noisy marginals\) +{NUMBER} s +1-way {NUMBER}/cell",
+                    rf"^department +{NUMBER}$"],
+        # the full lattice scan always; anjana and pac-synth where installed, or their anchors
+        "baselines": [rf"^full scan \(baseline\) +{NUMBER} s +every node",
+                      rf"^(anjana \(greedy\) +{NUMBER} s|anjana +not installed here \(anchor: {NUMBER} s)",
+                      rf"^(pac-synth +{NUMBER} s|pac-synth not installed here \(anchor: {NUMBER} s)"],
+    },
     "stats_bench": {
         "figures": [rf"^# statistics snapshot read from the database in {NUMBER} s, from its sealed copy in {NUMBER} s",
                     rf"^department \(2020\) +{NUMBER} +{NUMBER} ",
