@@ -209,7 +209,7 @@ def test_each_hot_spot_leads_to_the_cases_it_counts(cases, data_manager, client_
         links = re.findall(r'<th scope="row"><a href="([^"]+)">', html)
         assert links and all(link.startswith(reverse("case-list")) for link in links)
         link = links[0].replace("&amp;", "&")
-        district = re.search(r"place=(\d{6})", link).group(1)
+        district = re.search(r"district=(\d{6})", link).group(1)
         expected = (chosen & (cases.district == district) & cases.family_facilitated).sum()
         listed = client.get(link, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert f">{expected} case{'s' if expected != 1 else ''}<" in listed and "Place: " in listed

@@ -5,20 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 
 from amparo.accounts.access import statistics_suppressed_for
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.core import geography
-from amparo.registry.selectors import years_with_cases
+from amparo.registry.forms import CaseFilterForm
 from amparo.reports import dashboard
 from amparo.reports.annual import build_annual_report
 from amparo.reports.domain.json_report import table_json
 from amparo.reports.domain.tabular_files import write_csv, write_xlsx
 from amparo.reports.domain.tilemap import TILES
-from amparo.reports.filters import StatsFilterForm
 from amparo.reports.html_report import formatted_rows
 from amparo.reports.tables import hidden_text, report_crosstab
 from amparo.reports.writers import FORMATS, render_report, report_filename
@@ -28,9 +26,9 @@ from amparo.stats.dimensions import DIMENSIONS
 HIDDEN = "—"
 
 
-def _valid_form(request) -> StatsFilterForm:
+def _valid_form(request) -> CaseFilterForm:
     """The filters of the query string, checked; no parameter at all means every case of the latest year."""
-    form = StatsFilterForm(request.GET, years=years_with_cases())
+    form = CaseFilterForm(request.GET, default_year=True)
     form.is_valid()
     return form
 
@@ -98,20 +96,17 @@ def hotspots_view(request):
     table = dashboard.hotspots_table(form.case_filter(), statistics_suppressed_for(request.user))
     hotspots = _table_context(request, table)
     for row in hotspots["rows"]:  # each district leads to its family-facilitated cases, for referrals
-        row["link"] = _cases_link(form, place=row["key"], family="yes")
+        row["link"] = _cases_link(form, district=row["key"], family="yes")
     context.update({"hotspots": hotspots, "years": form.case_filter().years})
     return render(request, "reports/hotspots.html", context)
 
 
-def _cases_link(form: StatsFilterForm, **narrower) -> str:
+def _cases_link(form: CaseFilterForm, **narrower) -> str:
     """The case list showing the cases a figure counts: the dashboard's filters, then `narrower` ones."""
-    data = form.cleaned_data
-    params = [("year", year) for year in data.get("year") or ()]
-    params += [(name, data[name]) for name in ("exploitation", "sex", "age_group", "source") if data.get(name)]
-    return reverse("case-list") + "?" + urlencode(params + list(narrower.items()))
+    return reverse("case-list") + "?" + form.query(**narrower)
 
 
-def _named_table(name: str, form: StatsFilterForm, suppress):
+def _named_table(name: str, form: CaseFilterForm, suppress):
     filters = form.case_filter()
     if name == "place":
         return dashboard.place_table(filters, form.place_level(), suppress)

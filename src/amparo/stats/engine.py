@@ -28,7 +28,8 @@ from amparo.stats.dimensions import DIMENSIONS, UNKNOWN, Dimension, UnknownDimen
 from amparo.stats.domain.disclosure import DEFAULT_THRESHOLD
 from amparo.stats.domain.intervals import wilson_interval
 from amparo.stats.domain.tables import UNITS, CrossTable, Row, Table, build_crosstab, build_table
-from amparo.stats.filters import CaseFilter
+from amparo.registry.case_filter import CaseFilter
+from amparo.stats.filters import snapshot_condition
 
 __all__ = [
     "DIMENSIONS", "UNITS", "CaseFilter", "CrossTable", "Headline", "Row", "Table", "UnknownDimension",
@@ -53,7 +54,7 @@ def _check_unit(unit: str) -> None:
 
 
 def _cases(current: snapshot.Snapshot, filters: CaseFilter | None) -> pl.DataFrame:
-    return current.cases if filters is None else current.cases.filter(filters.expression(current))
+    return current.cases if filters is None else current.cases.filter(snapshot_condition(filters, current))
 
 
 def _measures(unit: str) -> tuple[pl.Expr, pl.Expr]:
@@ -83,7 +84,7 @@ def _grouped(current: snapshot.Snapshot, filters: CaseFilter | None, dims: list[
     else:
         base = current.cases
     if filters is not None:
-        base = base.filter(filters.expression(current))
+        base = base.filter(snapshot_condition(filters, current))
     keys = [f"k{i}" for i in range(len(dims))]
     single = {f"k{i}": d.key() for i, d in enumerate(dims) if not d.multi_valued}
     if unit == "cases" and len(multi) <= 1:
