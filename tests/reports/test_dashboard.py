@@ -164,6 +164,13 @@ def test_the_json_api_gives_the_same_statistics(cases, supervisor, client_as):
     assert "unknown dimension 'colour'" in client.get(reverse("api-stats-count", args=["colour"])).json()["error"]
 
 
+def test_the_api_trend_counts_every_year_of_the_filters_cases(cases, supervisor, client_as):
+    trend = client_as(supervisor).get(reverse("api-stats-trend") + "?year=2010&sex=Masculine").json()
+    boys = cases[cases.prs_Gender == "Masculine"]
+    assert {r["key"]: r["count"] for r in trend["rows"] if r["key"] != "total"} == {
+        str(year): n for year, n in boys.year.value_counts().items()}
+
+
 def test_the_report_downloads_in_every_format_and_analysts_only_get_it_suppressed(synthetic_csv, analyst, supervisor, client_as):
     url = reverse("report-download")
     for fmt in ("html", "xlsx", "json", "md"):

@@ -19,6 +19,7 @@ from amparo.reports.domain.tabular_files import write_csv, write_xlsx
 from amparo.reports.domain.tilemap import TILES
 from amparo.reports.html_report import formatted_rows
 from amparo.reports.tables import hidden_text, report_crosstab
+from amparo.reports.trend import trend
 from amparo.reports.writers import FORMATS, render_report, report_filename
 from amparo.stats import engine
 from amparo.stats.dimensions import DIMENSIONS
@@ -154,7 +155,7 @@ def api_headline_view(request):
         return error
     suppress = statistics_suppressed_for(request.user)
     filters = form.case_filter()
-    figures = dashboard.headline(engine.count_by("department", filters, suppress=suppress))
+    figures = engine.headline(filters, suppress=suppress)
     return JsonResponse({
         "filters": {k: v for k, v in form.cleaned_data.items() if v},
         "unit": "cases",
@@ -162,7 +163,7 @@ def api_headline_view(request):
         "total": {"value": figures.total, "definition": "Cases (reports) registered in the selected years and filters."},
         "family_facilitated": {"value": figures.family_facilitated,
                                "definition": "Cases in which a relative or a member of the victim's household took part."},
-        "family_facilitated_share": {"value": figures.family_share, "ci95": figures.family_ci,
+        "family_facilitated_share": {"value": figures.family_facilitated_share, "ci95": figures.family_facilitated_ci,
                                      "definition": "Family-facilitated cases divided by all cases (Wilson 95% interval)."},
         "top_departments": [{"key": r.key, "label": r.label, "count": r.count, "share": r.share,
                              "ci95": [r.ci_low, r.ci_high]} for r in figures.top_departments],
@@ -182,6 +183,15 @@ def api_count_view(request, dimension: str):
     else:
         table = dashboard.dimension_table(dimension, form.case_filter(), suppress)
     return JsonResponse(table_json(table))
+
+
+@login_required
+def api_trend_view(request):
+    """Cases per year of the filter's cases in every year (the dashboard's and the report's trend)."""
+    form, error = _api_form(request)
+    if error:
+        return error
+    return JsonResponse(table_json(trend(form.case_filter(), suppress=statistics_suppressed_for(request.user)).table))
 
 
 @login_required

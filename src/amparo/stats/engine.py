@@ -5,7 +5,7 @@ Public API (plain Python, no request objects):
 - ``count_by(dimension, filters, unit="cases", suppress=False) -> Table``
 - ``crosstab(row_dimension, column_dimension, filters, unit="cases", suppress=False) -> CrossTable``
 - ``trend(dimension, filters, unit="cases", suppress=False) -> CrossTable`` (columns are years)
-- ``headline(year, filters, top=3, suppress=False) -> Headline``
+- ``headline(filters, unit="cases", top=5, suppress=False) -> Headline``
 - ``case_count(filters, unit="cases") -> int``
 - ``years_without_cases(years) -> list[int]``
 
@@ -190,23 +190,23 @@ def trend(dimension_name: str, filters: CaseFilter | None = None, unit: str = "c
 
 @dataclass(frozen=True)
 class Headline:
-    """The figures a year's summary opens with (the seed's "253 cases; 120 (47%) in Lima ...")."""
+    """The figures a summary opens with (the seed's "253 cases; 120 (47%) in Lima ..."), with the department
+    table they come from: the dashboard, the report and the API print these, and nothing else."""
 
-    year: int
     unit: str
     total: int | None
     family_facilitated: int | None
     family_facilitated_share: float | None
     family_facilitated_ci: tuple[float, float] | None
-    top_departments: tuple[Row, ...]
+    top_departments: tuple[Row, ...]  # the leading departments with a visible count, largest first
     organised_network_yes: int | None
     organised_network_known: int | None
+    departments: Table
 
 
-def headline(year: int, filters: CaseFilter | None = None, unit: str = "cases", *, top: int = 3,
+def headline(filters: CaseFilter | None = None, unit: str = "cases", *, top: int = 5,
              suppress: bool | int = False) -> Headline:
-    """Total, family-facilitated count and share, and the top departments of one year."""
-    filters = _with_year(filters, year)
+    """Total, family-facilitated count and share, the top departments and organised networks of the filter's cases."""
     departments = count_by("department", filters, unit, suppress=suppress)
     networks = count_by("organised_network", filters, unit, suppress=suppress)
     total, family = departments.total, departments.family_facilitated_total
@@ -216,11 +216,12 @@ def headline(year: int, filters: CaseFilter | None = None, unit: str = "cases", 
     known = [r for r in networks.rows if r.key in ("yes", "no")]
     yes = next((r.count for r in known if r.key == "yes"), 0)
     return Headline(
-        year=year, unit=unit, total=total, family_facilitated=family, family_facilitated_share=share,
+        unit=unit, total=total, family_facilitated=family, family_facilitated_share=share,
         family_facilitated_ci=ci,
-        top_departments=tuple(r for r in departments.rows if r.key != UNKNOWN and not r.suppressed)[:top],
+        top_departments=tuple(r for r in departments.rows if r.key != UNKNOWN and r.count)[:top],
         organised_network_yes=yes,
         organised_network_known=None if any(r.count is None for r in known) else sum(r.count for r in known),
+        departments=departments,
     )
 
 
