@@ -8,8 +8,8 @@ from amparo.accounts.access import cases_visible_to, may_see_identities
 from amparo.accounts.roles import Scope
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
+from amparo.core.tabular_files import write_frame
 from amparo.exchange import formats, selectors
-from amparo.exchange.domain import writers
 from amparo.exchange.permissions import EXCHANGE_ROLES
 
 KINDS = {"amparo": ("csv", "xlsx", "json"), "htcds": ("csv", "xlsx", "json"),
@@ -57,4 +57,4 @@ def cases_export(*, format_name: str, kind: str, year: int | None = None, source
     audit_record(user=user, action=AuditAction.EXPORT, username="amparo export",
                  details={"format": fmt.NAME, "kind": kind, "year": year, "cases": cases.height,
                           "identities": include_identities})
-    return writers.write(rows, kind), cases.height
+    return write_frame(rows, kind), cases.height

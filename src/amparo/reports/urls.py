@@ -4,7 +4,7 @@ from amparo.reports import views
 
 
 class _TableFormat:
-    regex = "csv|xlsx"
+    regex = "csv|xlsx|json"
 
     def to_python(self, value):
         return value

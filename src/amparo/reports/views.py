@@ -15,12 +15,11 @@ from amparo.registry.forms import CaseFilterForm
 from amparo.reports import dashboard
 from amparo.reports.annual import build_annual_report
 from amparo.reports.domain.json_report import table_json
-from amparo.reports.domain.tabular_files import write_csv, write_xlsx
 from amparo.reports.domain.tilemap import TILES
 from amparo.reports.html_report import formatted_rows
 from amparo.reports.tables import hidden_text, report_crosstab
 from amparo.reports.trend import trend
-from amparo.reports.writers import FORMATS, render_report, report_filename
+from amparo.reports.writers import FORMATS, TABLE_FORMATS, render_report, render_table, report_filename
 from amparo.stats import engine
 from amparo.stats.dimensions import DIMENSIONS
 
@@ -126,10 +125,7 @@ def table_download_view(request, name: str, fmt: str):
         return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain; charset=utf-8")
     table_suppressed = statistics_suppressed_for(request.user)
     table = _named_table(name, form, table_suppressed)
-    if fmt == "csv":
-        response = HttpResponse(write_csv(table, hidden=hidden_text()), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(write_xlsx([table], hidden=hidden_text()), content_type=FORMATS["xlsx"][0])
+    response = HttpResponse(render_table(table, fmt, hidden=hidden_text()), content_type=TABLE_FORMATS[fmt])
     years = "-".join(str(y) for y in form.case_filter().years)
     response["Content-Disposition"] = f'attachment; filename="amparo-{table.slug}-{years}.{fmt}"'
     audit_record(user=request.user, action=AuditAction.EXPORT, request=request,

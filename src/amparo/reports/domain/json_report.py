@@ -1,6 +1,4 @@
-"""The report as JSON: every figure with its definition and unit, hidden cells as null."""
-
-import json
+"""The report as JSON data: every figure with its definition and unit, hidden cells as null."""
 
 from amparo.reports.domain.presentation import AnnualReport, ReportTable
 
@@ -24,8 +22,8 @@ def table_json(table: ReportTable) -> dict:
     }
 
 
-def report_json(report: AnnualReport) -> str:
-    data = {
+def report_json(report: AnnualReport) -> dict:
+    return {
         "title": report.title,
         "year": report.year,
         "language": report.lang,
@@ -44,4 +42,3 @@ def report_json(report: AnnualReport) -> str:
         "tables": [table_json(t) for t in report.tables],
         "credit": report.labels.get("credit", ""),
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
