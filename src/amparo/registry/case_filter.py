@@ -108,6 +108,12 @@ class CaseFilter:
         return cls.from_dict(data)
 
 
+def provenance(selection: CaseFilter, revision: str, **more) -> dict:
+    """What a report, a download or an export was computed from: its filter and the registry revision
+    (registry.models.RegistryRevision.token), recorded in the file and in the audit log."""
+    return {"filters": selection.as_dict(), "registry_revision": revision, **more}
+
+
 def _known(column: str, keys: tuple[str, ...]) -> Q:
     """A text column whose value is one of the keys; an empty value is "unknown"."""
     condition = Q(**{f"{column}__in": keys})

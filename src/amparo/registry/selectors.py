@@ -4,7 +4,12 @@ from django.db.models import Max, Min, Q, QuerySet
 
 from amparo.accounts.access import cases_visible_to, victims_with_identity_number
 from amparo.registry.case_filter import CaseFilter, case_condition
-from amparo.registry.models import Case
+from amparo.registry.models import Case, RegistryRevision
+
+
+def registry_revision() -> str:
+    """The token of the registry's current revision: it changes with every write of cases ("" before the first)."""
+    return RegistryRevision.objects.filter(pk=1).values_list("token", flat=True).first() or ""
 
 
 def years_with_cases() -> list[int]:

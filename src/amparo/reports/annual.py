@@ -16,6 +16,7 @@ from amparo.reports.sentences import annual_sentences
 from amparo.reports.tables import hidden_text, report_crosstab, report_table, suppression_note, unit_label
 from amparo.reports.trend import trend
 from amparo.stats import engine
+from amparo.registry.case_filter import provenance
 from amparo.stats.engine import CaseFilter
 
 # One-way tables of the report, in reading order.
@@ -75,7 +76,7 @@ def build_annual_report(*, year: int, lang: str, suppress: bool | int = True, un
     """Every table, chart, map and sentence of one year, in one language."""
     base = replace(filters or CaseFilter(), years=(year,))
     threshold = engine.suppression_threshold(suppress)
-    with translation.override(lang):
+    with translation.override(lang), engine.at_one_revision() as revision:
         tables = {name: engine.count_by(name, base, unit, suppress=suppress) for name in REPORT_DIMENSIONS}
         headline = engine.headline(base, unit, suppress=suppress)
         report_tables = [report_table(t, slug=name.replace("_", "-")) for name, t in tables.items()]
@@ -106,6 +107,7 @@ def build_annual_report(*, year: int, lang: str, suppress: bool | int = True, un
             synthetic=synthetic,
             generated=timezone.now().replace(microsecond=0).isoformat(),
             labels=_layout_labels(),
+            provenance=provenance(base, revision),
         )
 
 
@@ -119,6 +121,8 @@ def _layout_labels() -> dict[str, str]:
         "notes": gettext("Notes"),
         "unit": gettext("Unit of count"),
         "generated": gettext("Generated"),
+        "filters": gettext("Cases selected"),
+        "revision": gettext("Registry revision"),
         "definition": gettext("Definition"),
         "hidden": hidden_text(),
         "ci": gettext("95% CI"),

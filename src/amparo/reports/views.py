@@ -11,6 +11,7 @@ from amparo.accounts.access import statistics_suppressed_for
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.core import geography
+from amparo.registry.case_filter import provenance
 from amparo.registry.forms import CaseFilterForm
 from amparo.reports import dashboard
 from amparo.reports.annual import build_annual_report
@@ -124,12 +125,16 @@ def table_download_view(request, name: str, fmt: str):
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain; charset=utf-8")
     table_suppressed = statistics_suppressed_for(request.user)
-    table = _named_table(name, form, table_suppressed)
-    response = HttpResponse(render_table(table, fmt, hidden=hidden_text()), content_type=TABLE_FORMATS[fmt])
+    with engine.at_one_revision() as revision:
+        table = _named_table(name, form, table_suppressed)
+    computed_from = provenance(form.case_filter(), revision)
+    response = HttpResponse(render_table(table, fmt, hidden=hidden_text(), provenance=computed_from),
+                            content_type=TABLE_FORMATS[fmt])
     years = "-".join(str(y) for y in form.case_filter().years)
     response["Content-Disposition"] = f'attachment; filename="amparo-{table.slug}-{years}.{fmt}"'
     audit_record(user=request.user, action=AuditAction.EXPORT, request=request,
-                 details={"table": table.slug, "years": years, "format": fmt, "suppressed": table_suppressed})
+                 details={"table": table.slug, "years": years, "format": fmt, "suppressed": table_suppressed,
+                          **computed_from})
     return response
 
 
@@ -221,5 +226,6 @@ def report_download_view(request):
     response = HttpResponse(render_report(report, fmt), content_type=FORMATS[fmt][0])
     response["Content-Disposition"] = f'attachment; filename="{report_filename(report, fmt)}"'
     audit_record(user=request.user, action=AuditAction.EXPORT, request=request,
-                 details={"report": year, "language": lang, "format": fmt, "suppressed": suppress})
+                 details={"report": year, "language": lang, "format": fmt, "suppressed": suppress,
+                          **report.provenance})
     return response

@@ -8,6 +8,7 @@ Public API (plain Python, no request objects):
 - ``headline(filters, unit="cases", top=5, suppress=False) -> Headline``
 - ``case_count(filters, unit="cases") -> int``
 - ``years_without_cases(years) -> list[int]``
+- ``with at_one_revision() as revision:`` every figure inside comes from one revision of the registry
 
 Dimensions are named in ``DIMENSIONS`` (see amparo.stats.dimensions). Every
 count is a Polars group-by over the registry's in-memory snapshot
@@ -18,6 +19,8 @@ control. ``unit`` is "cases" (reports, one per source record) or "victims"
 default 5) or a threshold.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -33,7 +36,7 @@ from amparo.stats.filters import snapshot_condition
 
 __all__ = [
     "DIMENSIONS", "UNITS", "CaseFilter", "CrossTable", "Headline", "Row", "Table", "UnknownDimension",
-    "case_count", "count_by", "crosstab", "headline", "suppression_threshold", "trend", "years_without_cases",
+    "at_one_revision", "case_count", "count_by", "crosstab", "headline", "suppression_threshold", "trend", "years_without_cases",
 ]
 
 
@@ -238,3 +241,11 @@ def case_count(filters: CaseFilter | None = None, unit: str = "cases") -> int:
 def years_without_cases(years: list[int], filters: CaseFilter | None = None) -> list[int]:
     """Those of the given years in which no case (matching the filter) was registered."""
     return [y for y in years if not case_count(_with_year(filters, y))]
+
+
+@contextmanager
+def at_one_revision() -> Iterator[str]:
+    """Every figure computed in the block comes from one revision of the registry, whose token it yields
+    (registry.models.RegistryRevision.token): a report records it, so a published number can be traced."""
+    with snapshot.pinned() as current:
+        yield current.revision

@@ -30,6 +30,7 @@ def report_json(report: AnnualReport) -> dict:
         "unit": report.unit,
         "unit_label": report.unit_label,
         "generated": report.generated,
+        "provenance": report.provenance,
         "synthetic": report.synthetic,
         "suppression_threshold": report.threshold,
         "notes": list(report.notes),
