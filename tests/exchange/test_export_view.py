@@ -64,7 +64,7 @@ def test_filters_and_identities_on_request_are_honoured_and_audited(client_as, d
     response = _export(client_as(data_manager), year="2024", source=str(organisation.pk), include_identities="on",
                        kind="json", format="htcds")
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
-    cases = json.loads(response.content)
+    cases = json.loads(response.content)["records"]
     assert len(cases) == 2  # OWN-1 and OWN-2: the 2024 cases of this source
     assert VICTIM_FIRST_NAME.encode() in response.content and VICTIM_DNI.encode() in response.content
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)

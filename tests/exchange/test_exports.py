@@ -84,7 +84,7 @@ def test_the_synthetic_ctdc_file_merges_flags_and_uses_alpha_3(cases):
 
 
 def test_htcds_json_keeps_multiple_values_as_lists(cases):
-    records = json.loads(cases_export(format_name="htcds", kind="json")[0])
+    records = json.loads(cases_export(format_name="htcds", kind="json")[0])["records"]
     labourer = next(r for r in records if r["prs_Gender"] == "Masculine")
     assert labourer["vic_TypeOfExploitation"] == ["ForcedLabour", "SexualExploitation"]
     assert labourer["vic_RelationshipToTrafficker"] == "Acquainted"

@@ -164,6 +164,13 @@ def test_the_json_api_gives_the_same_statistics(cases, supervisor, client_as):
     assert "unknown dimension 'colour'" in client.get(reverse("api-stats-count", args=["colour"])).json()["error"]
 
 
+def test_the_api_trend_counts_every_year_of_the_filters_cases(cases, supervisor, client_as):
+    trend = client_as(supervisor).get(reverse("api-stats-trend") + "?year=2010&sex=Masculine").json()
+    boys = cases[cases.prs_Gender == "Masculine"]
+    assert {r["key"]: r["count"] for r in trend["rows"] if r["key"] != "total"} == {
+        str(year): n for year, n in boys.year.value_counts().items()}
+
+
 def test_the_report_downloads_in_every_format_and_analysts_only_get_it_suppressed(synthetic_csv, analyst, supervisor, client_as):
     url = reverse("report-download")
     for fmt in ("html", "xlsx", "json", "md"):
@@ -209,7 +216,7 @@ def test_each_hot_spot_leads_to_the_cases_it_counts(cases, data_manager, client_
         links = re.findall(r'<th scope="row"><a href="([^"]+)">', html)
         assert links and all(link.startswith(reverse("case-list")) for link in links)
         link = links[0].replace("&amp;", "&")
-        district = re.search(r"place=(\d{6})", link).group(1)
+        district = re.search(r"district=(\d{6})", link).group(1)
         expected = (chosen & (cases.district == district) & cases.family_facilitated).sum()
         listed = client.get(link, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert f">{expected} case{'s' if expected != 1 else ''}<" in listed and "Place: " in listed

@@ -98,7 +98,7 @@ def test_the_workbook_has_one_sheet_per_table(synthetic_csv, tmp_path):
     _report("--year", "2010", "--format", "xlsx", "--lang", "en", "--out", str(out))
     book = CalamineWorkbook.from_path(str(out))
     report = json.loads(_report("--year", "2010", "--format", "json", "--lang", "en"))
-    assert book.sheet_names == ["Summary"] + [t["slug"] for t in report["tables"]]
+    assert book.sheet_names == ["Summary"] + [t["slug"] for t in report["tables"]] + ["provenance"]
     rows = book.get_sheet_by_name("department").to_python()
     header = next(i for i, r in enumerate(rows) if r[:2] == ["Department", "Cases"])
     assert rows[header + 1][:2] == ["Lima", 120]

@@ -26,8 +26,7 @@ def _departments(counts: dict[str, tuple[int, int]], threshold=None):
 def _sentences(year, lang, **kwargs):
     with translation.override(lang):
         filters = engine.CaseFilter(years=(year,))
-        return annual_sentences(year, engine.count_by("department", filters, **kwargs),
-                                engine.headline(year, filters, **kwargs))
+        return annual_sentences(year, engine.headline(filters, **kwargs))
 
 
 @pytest.mark.django_db

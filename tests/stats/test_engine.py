@@ -233,12 +233,19 @@ def test_trend_without_years_spans_the_data(registry):
 
 
 def test_headline_of_a_year(registry):
-    figures = engine.headline(2010)
+    figures = engine.headline(Y2010)
     assert (figures.total, figures.family_facilitated) == (12, 6)
     assert figures.family_facilitated_share == pytest.approx(0.5)
     assert [(r.key, r.count, r.family_facilitated) for r in figures.top_departments] == [
-        ("15", 5, 3), ("08", 3, 1), ("17", 2, 1)]
+        ("15", 5, 3), ("08", 3, 1), ("17", 2, 1), ("07", 1, 0)]  # the case with no place is not a department
+    assert [r.key for r in engine.headline(Y2010, top=2).top_departments] == ["15", "08"]
     assert (figures.organised_network_yes, figures.organised_network_known) == (2, 9)
+
+
+def test_the_headline_leaves_out_hidden_departments(registry):
+    figures = engine.headline(Y2010, suppress=True)
+    assert [(r.key, r.count) for r in figures.top_departments] == [("15", 5)]
+    assert figures.total == 12 and figures.departments.row("07").count is None
 
 
 def test_count_by_with_suppression_hides_small_departments(registry):

@@ -74,8 +74,10 @@ def test_the_case_list_filters_by_year_department_and_family(client, ngo, cases)
 
 @pytest.mark.parametrize("query, listed", [
     ({"year": [2010, 2011]}, {"N-1", "N-2"}),
-    ({"place": "170101"}, {"N-1"}),  # a district, as the hot spots link to it
-    ({"place": "08"}, {"N-2"}),  # a department
+    ({"district": "170101"}, {"N-1"}),  # a district, as the hot spots link to it
+    ({"province": "1701"}, {"N-1"}),
+    ({"department": "08"}, {"N-2"}),
+    ({"family": "no", "year": [2010, 2011]}, {"N-2"}),
     ({"sex": "Masculine"}, {"N-2"}),
     ({"age_group": "13-17"}, {"N-1"}),
     ({"age_group": "unknown", "year": [2011]}, {"N-2"}),
@@ -96,8 +98,8 @@ def test_a_list_narrowed_by_the_users_scope_says_so(client, ngo, cases, role, na
 
 def test_an_unknown_place_is_explained(client, ngo, cases):
     _login(client, ngo, "data_manager")
-    body = client.get(reverse("case-list"), {"place": "999999"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "999999 is not an INEI ubigeo." in body
+    body = client.get(reverse("case-list"), {"district": "999999"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "999999 is not one of the available choices." in body
 
 
 def test_search_by_identity_number_uses_the_keyed_hash(client, ngo, cases):

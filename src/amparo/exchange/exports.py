@@ -8,9 +8,11 @@ from amparo.accounts.access import cases_visible_to, may_see_identities
 from amparo.accounts.roles import Scope
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
+from amparo.core.tabular_files import write_frame
 from amparo.exchange import formats, selectors
-from amparo.exchange.domain import writers
 from amparo.exchange.permissions import EXCHANGE_ROLES
+from amparo.registry.case_filter import CaseFilter, provenance
+from amparo.registry.selectors import registry_revision
 
 
 class ExportRefused(ValueError):
@@ -45,9 +47,25 @@ def cases_export(*, format_name: str, kind: str, year: int | None = None, source
         raise ExportRefused(refusal)
     fmt = formats.get(format_name)
     within = cases_visible_to(user) if user is not None and user.effective_scope != Scope.ALL else None
-    cases = selectors.cases_frame(year=year, source_id=source_id, within=within, include_identities=include_identities)
+    cases, revision = _cases_at_one_revision(year=year, source_id=source_id, within=within,
+                                             include_identities=include_identities)
     rows = fmt.from_cases(cases, include_identities=include_identities, nested=kind == "json")
+    selection = CaseFilter(years=(year,) if year is not None else (),
+                           source_organisation_ids=(source_id,) if source_id is not None else ())
+    computed_from = provenance(selection, revision, **({"scope": user.effective_scope} if within is not None else {}))
     audit_record(user=user, action=AuditAction.EXPORT, username="amparo export",
                  details={"format": fmt.NAME, "kind": kind, "year": year, "cases": cases.height,
-                          "identities": include_identities})
-    return writers.write(rows, kind), cases.height
+                          "identities": include_identities, **computed_from})
+    return write_frame(rows, kind, computed_from), cases.height
+
+
+def _cases_at_one_revision(*, attempts: int = 3, **selection):
+    """(cases frame, registry revision) read while no write changed the registry: every write changes the
+    revision in its own transaction, so the same revision before and after the reads dates them exactly."""
+    for _attempt in range(attempts):
+        revision = registry_revision()
+        cases = selectors.cases_frame(**selection)
+        if registry_revision() == revision:
+            return cases, revision
+    raise ExportRefused(_("The registry changed while the cases were read, %(attempts)s times; export again "
+                          "when the imports in progress are over.") % {"attempts": attempts})

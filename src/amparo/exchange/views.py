@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from amparo.core.tabular_files import write_frame
 from amparo.exchange.permissions import EXCHANGE_ROLES
-from amparo.exchange.domain import writers
 from amparo.exchange.exports import ExportRefused, cases_export
 from amparo.exchange.forms import ExportForm, ImportForm
 from amparo.exchange.formats import amparo as amparo_format
@@ -98,7 +98,7 @@ def batch_view(request, pk):
 @data_manager_required
 def rejections_download(request, pk, kind):
     batch = _batch_for(request.user, pk)
-    content = writers.write(rejection_frame(batch), kind)
+    content = write_frame(rejection_frame(batch), kind)
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="rejected-rows-batch-{batch.pk}.{kind}"'
     return response
@@ -107,7 +107,7 @@ def rejections_download(request, pk, kind):
 @login_required
 def template_download(request, kind):
     """The Amparo case file template, generated from the column definitions."""
-    content = writers.write(amparo_format.template_rows(), kind)
+    content = write_frame(amparo_format.template_rows(), kind)
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="amparo-case-file-template.{kind}"'
     return response

@@ -135,11 +135,6 @@ PLACE_PRIORITY = {"Exploitation": 0, "Transit": 1, "Recruitment": 2}
 PLACE_COLUMNS = ("department_code", "province_code", "district_code")
 
 
-def place_column(ubigeo: str) -> str:
-    """The case column that holds a place of this ubigeo's level (department, province or district)."""
-    return PLACE_COLUMNS[len(ubigeo) // 2 - 1]
-
-
 def _code_problems(name: str, value: str, codelist: codelists.Codelist, required: bool = False) -> list[FieldProblem]:
     if (value or required) and value not in codelist:
         return [FieldProblem(name, value, "one of " + ", ".join(codelist.values))]

@@ -9,14 +9,14 @@ from dataclasses import replace
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from amparo.reports.domain.charts import Point, line_chart
 from amparo.reports.domain.choropleth import Department
-from amparo.reports.domain.numbers import format_int, format_percent
-from amparo.reports.domain.presentation import AnnualReport, Figure, Graphic
+from amparo.reports.domain.presentation import AnnualReport, Figure
 from amparo.reports.maps import department_maps
 from amparo.reports.sentences import annual_sentences
 from amparo.reports.tables import hidden_text, report_crosstab, report_table, suppression_note, unit_label
+from amparo.reports.trend import trend
 from amparo.stats import engine
+from amparo.registry.case_filter import provenance
 from amparo.stats.engine import CaseFilter
 
 # One-way tables of the report, in reading order.
@@ -51,29 +51,6 @@ def _crosstabs(filters: CaseFilter, unit: str, suppress):
     )
 
 
-def _trend(year: int, filters: CaseFilter, unit: str, suppress):
-    """Cases per year up to the report's year, as a table and a line chart."""
-    lang = translation.get_language() or "en"
-    years = engine.count_by("year", replace(filters, years=()), unit, suppress=suppress)
-    table = report_table(years, slug="trend", title=gettext("Cases by year"), chart=False)
-    rows = sorted((r for r in years.rows if r.key.isdigit() and int(r.key) <= year), key=lambda r: r.key)
-    points = [Point(r.key, r.count, hidden_text() if r.count is None else format_int(r.count, lang)) for r in rows]
-    ff_points = [
-        Point(r.key, None if r.count is None or r.family_facilitated is None else r.family_facilitated / r.count,
-              hidden_text() if r.count is None or r.family_facilitated is None else format_percent(r.family_facilitated / r.count, lang))
-        for r in rows if r.count != 0
-    ]
-    charts = (
-        Graphic("trend-cases", gettext("Cases by year"), line_chart(
-            points, title=gettext("Cases by year"), ident="trend-cases",
-            format_tick=lambda v: format_int(round(v), lang), empty_text=gettext("No cases."))),
-        Graphic("trend-family", gettext("Family-facilitated share by year"), line_chart(
-            ff_points, title=gettext("Family-facilitated share by year"), ident="trend-family",
-            format_tick=lambda v: format_percent(v, lang), empty_text=gettext("No cases."))),
-    )
-    return table, charts
-
-
 def _figures(headline: engine.Headline, unit: str) -> tuple[Figure, ...]:
     network_share = None
     if headline.organised_network_known and headline.organised_network_yes is not None:
@@ -99,13 +76,13 @@ def build_annual_report(*, year: int, lang: str, suppress: bool | int = True, un
     """Every table, chart, map and sentence of one year, in one language."""
     base = replace(filters or CaseFilter(), years=(year,))
     threshold = engine.suppression_threshold(suppress)
-    with translation.override(lang):
+    with translation.override(lang), engine.at_one_revision() as revision:
         tables = {name: engine.count_by(name, base, unit, suppress=suppress) for name in REPORT_DIMENSIONS}
-        headline = engine.headline(year, base, unit, suppress=suppress)
+        headline = engine.headline(base, unit, suppress=suppress)
         report_tables = [report_table(t, slug=name.replace("_", "-")) for name, t in tables.items()]
         report_tables += list(_crosstabs(base, unit, suppress))
-        trend_table, trend_charts = _trend(year, base, unit, suppress)
-        report_tables.append(trend_table)
+        by_year = trend(base, unit, suppress=suppress, until=year)
+        report_tables.append(by_year.table)
         notes = [suppression_note(threshold)] if threshold else []
         notes.append(gettext(
             "Each case is one report by one source; the same victim reported by two sources counts twice "
@@ -120,16 +97,17 @@ def build_annual_report(*, year: int, lang: str, suppress: bool | int = True, un
             title=gettext("Human trafficking in Peru: cases registered in %(year)s") % {"year": year},
             unit=unit,
             unit_label=unit_label(unit),
-            sentences=tuple(annual_sentences(year, tables["department"], headline)),
+            sentences=tuple(annual_sentences(year, headline)),
             figures=_figures(headline, unit),
             tables=tuple(report_tables),
             maps=department_maps(tables["department"], tables["lima_area"], boundaries),
-            charts=trend_charts,
+            charts=(by_year.cases, by_year.family_share),
             threshold=threshold,
             notes=tuple(notes),
             synthetic=synthetic,
             generated=timezone.now().replace(microsecond=0).isoformat(),
             labels=_layout_labels(),
+            provenance=provenance(base, revision),
         )
 
 
@@ -143,6 +121,8 @@ def _layout_labels() -> dict[str, str]:
         "notes": gettext("Notes"),
         "unit": gettext("Unit of count"),
         "generated": gettext("Generated"),
+        "filters": gettext("Cases selected"),
+        "revision": gettext("Registry revision"),
         "definition": gettext("Definition"),
         "hidden": hidden_text(),
         "ci": gettext("95% CI"),

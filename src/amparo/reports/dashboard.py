@@ -4,17 +4,15 @@ Every number comes from the statistics engine (amparo.stats.engine); this module
 only chooses the tables and turns them into printable ones.
 """
 
-from dataclasses import dataclass, replace
-
 from django.utils.translation import get_language, gettext
 
 from amparo.core import geography
-from amparo.reports.domain.charts import Point, line_chart
 from amparo.reports.domain.numbers import format_int, format_percent
-from amparo.reports.domain.presentation import Column, Graphic, ReportTable
+from amparo.reports.domain.presentation import Column, ReportTable
 from amparo.reports.maps import department_maps
 from amparo.reports.sentences import family_sentences, opening_sentence
 from amparo.reports.tables import report_table, suppression_note, unit_label
+from amparo.reports.trend import trend
 from amparo.stats import engine
 from amparo.stats.domain.intervals import wilson_interval
 from amparo.stats.engine import CaseFilter
@@ -23,25 +21,6 @@ from amparo.stats.engine import CaseFilter
 DASHBOARD_DIMENSIONS = ("exploitation", "sex", "age_group", "relationship_group", "source")
 DOWNLOADABLE = ("place", "hotspots", *DASHBOARD_DIMENSIONS, "lima_area", "minor", "age_broad", "citizenship",
                 "recruiter_relationship", "family_facilitated", "organised_network", "trafficking_status")
-
-
-@dataclass(frozen=True)
-class Headline:
-    total: int | None
-    family_facilitated: int | None
-    family_share: float | None
-    family_ci: tuple[float, float] | None
-    top_departments: tuple  # engine Rows with a visible count
-
-
-def headline(departments: engine.Table) -> Headline:
-    """Cases, family-facilitated count and share, and the leading departments, from the department table."""
-    total, family = departments.total, departments.family_facilitated_total
-    share = ci = None
-    if total and family is not None:
-        share, ci = family / total, wilson_interval(family, total)
-    top = tuple(r for r in departments.rows if r.key != "unknown" and r.count)[:5]
-    return Headline(total, family, share, ci, top)
 
 
 def place_table(filters: CaseFilter, level: str, suppress) -> ReportTable:
@@ -91,44 +70,37 @@ def hotspots_table(filters: CaseFilter, suppress) -> ReportTable:
     )
 
 
-def trend_chart(filters: CaseFilter, suppress) -> Graphic:
-    lang = get_language() or "en"
-    years = engine.count_by("year", replace(filters, years=()), suppress=suppress)
-    rows = sorted((r for r in years.rows if r.key.isdigit()), key=lambda r: r.key)
-    points = [Point(r.key, r.count, gettext("hidden") if r.count is None else format_int(r.count, lang)) for r in rows]
-    title = gettext("Cases by year")
-    return Graphic("trend", title, line_chart(points, title=title, ident="trend", empty_text=gettext("No cases."),
-                                              format_tick=lambda v: format_int(round(v), lang)))
-
-
-def year_sentences(years: tuple[int, ...], departments: engine.Table) -> list[str]:
+def year_sentences(years: tuple[int, ...], headline: engine.Headline) -> list[str]:
     """The report's sentences when one year is chosen (they speak of a year)."""
     if len(years) != 1:
         return []
+    departments = headline.departments
     return [opening_sentence(years[0], departments)] + (family_sentences(years[0], departments) if departments.total else [])
 
 
 def overview(filters: CaseFilter, place_level: str, suppress, tile_links: dict[str, str] | None = None) -> dict:
     """Everything the dashboard's main page shows; `tile_links` make the map's tiles drill down."""
-    departments = engine.count_by("department", filters, suppress=suppress)
+    figures = engine.headline(filters, suppress=suppress)
+    departments = figures.departments
     lima = engine.count_by("lima_area", filters, suppress=suppress)
     lang = get_language() or "en"
-    figures = headline(departments)
     return {
         "headline": figures,
         "headline_text": {
             "total": "—" if figures.total is None else format_int(figures.total, lang),
             "family": "—" if figures.family_facilitated is None else format_int(figures.family_facilitated, lang),
-            "share": "—" if figures.family_share is None else format_percent(figures.family_share, lang),
+            "share": "—" if figures.family_facilitated_share is None
+            else format_percent(figures.family_facilitated_share, lang),
             "ci_label": gettext("95% CI"),
-            "ci": "" if figures.family_ci is None else " – ".join(format_percent(v, lang, 1) for v in figures.family_ci),
+            "ci": "" if figures.family_facilitated_ci is None
+            else " – ".join(format_percent(v, lang, 1) for v in figures.family_facilitated_ci),
             "top": [(r.label, format_percent(r.share, lang)) for r in figures.top_departments],
         },
-        "sentences": year_sentences(filters.years, departments),
+        "sentences": year_sentences(filters.years, figures),
         "maps": department_maps(departments, lima, links=tile_links),
         "place": report_table(departments, slug="place") if place_level == "department"
         else place_table(filters, place_level, suppress),
         "tables": [dimension_table(name, filters, suppress) for name in DASHBOARD_DIMENSIONS],
-        "trend": trend_chart(filters, suppress),
+        "trend": trend(filters, suppress=suppress).cases,
         "suppression_note": suppression_note(engine.suppression_threshold(suppress)),
     }

@@ -122,10 +122,10 @@ def national_sentences(headline: Headline) -> list[str]:
     return sentences
 
 
-def annual_sentences(year: int, departments: Table, headline: Headline) -> list[str]:
+def annual_sentences(year: int, headline: Headline) -> list[str]:
     """Everything the report says in words about the year, under the active language."""
-    sentences = [opening_sentence(year, departments)]
-    if departments.total:
-        sentences += family_sentences(year, departments)
+    sentences = [opening_sentence(year, headline.departments)]
+    if headline.departments.total:
+        sentences += family_sentences(year, headline.departments)
         sentences += national_sentences(headline)
     return sentences

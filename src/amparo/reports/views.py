@@ -5,32 +5,31 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 
 from amparo.accounts.access import statistics_suppressed_for
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.core import geography
-from amparo.registry.selectors import years_with_cases
+from amparo.registry.case_filter import provenance
+from amparo.registry.forms import CaseFilterForm
 from amparo.reports import dashboard
 from amparo.reports.annual import build_annual_report
 from amparo.reports.domain.json_report import table_json
-from amparo.reports.domain.tabular_files import write_csv, write_xlsx
 from amparo.reports.domain.tilemap import TILES
-from amparo.reports.filters import StatsFilterForm
 from amparo.reports.html_report import formatted_rows
 from amparo.reports.tables import hidden_text, report_crosstab
-from amparo.reports.writers import FORMATS, render_report, report_filename
+from amparo.reports.trend import trend
+from amparo.reports.writers import FORMATS, TABLE_FORMATS, render_report, render_table, report_filename
 from amparo.stats import engine
 from amparo.stats.dimensions import DIMENSIONS
 
 HIDDEN = "—"
 
 
-def _valid_form(request) -> StatsFilterForm:
+def _valid_form(request) -> CaseFilterForm:
     """The filters of the query string, checked; no parameter at all means every case of the latest year."""
-    form = StatsFilterForm(request.GET, years=years_with_cases())
+    form = CaseFilterForm(request.GET, default_year=True)
     form.is_valid()
     return form
 
@@ -98,20 +97,17 @@ def hotspots_view(request):
     table = dashboard.hotspots_table(form.case_filter(), statistics_suppressed_for(request.user))
     hotspots = _table_context(request, table)
     for row in hotspots["rows"]:  # each district leads to its family-facilitated cases, for referrals
-        row["link"] = _cases_link(form, place=row["key"], family="yes")
+        row["link"] = _cases_link(form, district=row["key"], family="yes")
     context.update({"hotspots": hotspots, "years": form.case_filter().years})
     return render(request, "reports/hotspots.html", context)
 
 
-def _cases_link(form: StatsFilterForm, **narrower) -> str:
+def _cases_link(form: CaseFilterForm, **narrower) -> str:
     """The case list showing the cases a figure counts: the dashboard's filters, then `narrower` ones."""
-    data = form.cleaned_data
-    params = [("year", year) for year in data.get("year") or ()]
-    params += [(name, data[name]) for name in ("exploitation", "sex", "age_group", "source") if data.get(name)]
-    return reverse("case-list") + "?" + urlencode(params + list(narrower.items()))
+    return reverse("case-list") + "?" + form.query(**narrower)
 
 
-def _named_table(name: str, form: StatsFilterForm, suppress):
+def _named_table(name: str, form: CaseFilterForm, suppress):
     filters = form.case_filter()
     if name == "place":
         return dashboard.place_table(filters, form.place_level(), suppress)
@@ -129,15 +125,16 @@ def table_download_view(request, name: str, fmt: str):
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain; charset=utf-8")
     table_suppressed = statistics_suppressed_for(request.user)
-    table = _named_table(name, form, table_suppressed)
-    if fmt == "csv":
-        response = HttpResponse(write_csv(table, hidden=hidden_text()), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(write_xlsx([table], hidden=hidden_text()), content_type=FORMATS["xlsx"][0])
+    with engine.at_one_revision() as revision:
+        table = _named_table(name, form, table_suppressed)
+    computed_from = provenance(form.case_filter(), revision)
+    response = HttpResponse(render_table(table, fmt, hidden=hidden_text(), provenance=computed_from),
+                            content_type=TABLE_FORMATS[fmt])
     years = "-".join(str(y) for y in form.case_filter().years)
     response["Content-Disposition"] = f'attachment; filename="amparo-{table.slug}-{years}.{fmt}"'
     audit_record(user=request.user, action=AuditAction.EXPORT, request=request,
-                 details={"table": table.slug, "years": years, "format": fmt, "suppressed": table_suppressed})
+                 details={"table": table.slug, "years": years, "format": fmt, "suppressed": table_suppressed,
+                          **computed_from})
     return response
 
 
@@ -159,7 +156,7 @@ def api_headline_view(request):
         return error
     suppress = statistics_suppressed_for(request.user)
     filters = form.case_filter()
-    figures = dashboard.headline(engine.count_by("department", filters, suppress=suppress))
+    figures = engine.headline(filters, suppress=suppress)
     return JsonResponse({
         "filters": {k: v for k, v in form.cleaned_data.items() if v},
         "unit": "cases",
@@ -167,7 +164,7 @@ def api_headline_view(request):
         "total": {"value": figures.total, "definition": "Cases (reports) registered in the selected years and filters."},
         "family_facilitated": {"value": figures.family_facilitated,
                                "definition": "Cases in which a relative or a member of the victim's household took part."},
-        "family_facilitated_share": {"value": figures.family_share, "ci95": figures.family_ci,
+        "family_facilitated_share": {"value": figures.family_facilitated_share, "ci95": figures.family_facilitated_ci,
                                      "definition": "Family-facilitated cases divided by all cases (Wilson 95% interval)."},
         "top_departments": [{"key": r.key, "label": r.label, "count": r.count, "share": r.share,
                              "ci95": [r.ci_low, r.ci_high]} for r in figures.top_departments],
@@ -187,6 +184,15 @@ def api_count_view(request, dimension: str):
     else:
         table = dashboard.dimension_table(dimension, form.case_filter(), suppress)
     return JsonResponse(table_json(table))
+
+
+@login_required
+def api_trend_view(request):
+    """Cases per year of the filter's cases in every year (the dashboard's and the report's trend)."""
+    form, error = _api_form(request)
+    if error:
+        return error
+    return JsonResponse(table_json(trend(form.case_filter(), suppress=statistics_suppressed_for(request.user)).table))
 
 
 @login_required
@@ -220,5 +226,6 @@ def report_download_view(request):
     response = HttpResponse(render_report(report, fmt), content_type=FORMATS[fmt][0])
     response["Content-Disposition"] = f'attachment; filename="{report_filename(report, fmt)}"'
     audit_record(user=request.user, action=AuditAction.EXPORT, request=request,
-                 details={"report": year, "language": lang, "format": fmt, "suppressed": suppress})
+                 details={"report": year, "language": lang, "format": fmt, "suppressed": suppress,
+                          **report.provenance})
     return response

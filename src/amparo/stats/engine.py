@@ -5,9 +5,10 @@ Public API (plain Python, no request objects):
 - ``count_by(dimension, filters, unit="cases", suppress=False) -> Table``
 - ``crosstab(row_dimension, column_dimension, filters, unit="cases", suppress=False) -> CrossTable``
 - ``trend(dimension, filters, unit="cases", suppress=False) -> CrossTable`` (columns are years)
-- ``headline(year, filters, top=3, suppress=False) -> Headline``
+- ``headline(filters, unit="cases", top=5, suppress=False) -> Headline``
 - ``case_count(filters, unit="cases") -> int``
 - ``years_without_cases(years) -> list[int]``
+- ``with at_one_revision() as revision:`` every figure inside comes from one revision of the registry
 
 Dimensions are named in ``DIMENSIONS`` (see amparo.stats.dimensions). Every
 count is a Polars group-by over the registry's in-memory snapshot
@@ -18,6 +19,8 @@ control. ``unit`` is "cases" (reports, one per source record) or "victims"
 default 5) or a threshold.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -28,11 +31,12 @@ from amparo.stats.dimensions import DIMENSIONS, UNKNOWN, Dimension, UnknownDimen
 from amparo.stats.domain.disclosure import DEFAULT_THRESHOLD
 from amparo.stats.domain.intervals import wilson_interval
 from amparo.stats.domain.tables import UNITS, CrossTable, Row, Table, build_crosstab, build_table
-from amparo.stats.filters import CaseFilter
+from amparo.registry.case_filter import CaseFilter
+from amparo.stats.filters import snapshot_condition
 
 __all__ = [
     "DIMENSIONS", "UNITS", "CaseFilter", "CrossTable", "Headline", "Row", "Table", "UnknownDimension",
-    "case_count", "count_by", "crosstab", "headline", "suppression_threshold", "trend", "years_without_cases",
+    "at_one_revision", "case_count", "count_by", "crosstab", "headline", "suppression_threshold", "trend", "years_without_cases",
 ]
 
 
@@ -53,7 +57,7 @@ def _check_unit(unit: str) -> None:
 
 
 def _cases(current: snapshot.Snapshot, filters: CaseFilter | None) -> pl.DataFrame:
-    return current.cases if filters is None else current.cases.filter(filters.expression(current))
+    return current.cases if filters is None else current.cases.filter(snapshot_condition(filters, current))
 
 
 def _measures(unit: str) -> tuple[pl.Expr, pl.Expr]:
@@ -83,7 +87,7 @@ def _grouped(current: snapshot.Snapshot, filters: CaseFilter | None, dims: list[
     else:
         base = current.cases
     if filters is not None:
-        base = base.filter(filters.expression(current))
+        base = base.filter(snapshot_condition(filters, current))
     keys = [f"k{i}" for i in range(len(dims))]
     single = {f"k{i}": d.key() for i, d in enumerate(dims) if not d.multi_valued}
     if unit == "cases" and len(multi) <= 1:
@@ -189,23 +193,23 @@ def trend(dimension_name: str, filters: CaseFilter | None = None, unit: str = "c
 
 @dataclass(frozen=True)
 class Headline:
-    """The figures a year's summary opens with (the seed's "253 cases; 120 (47%) in Lima ...")."""
+    """The figures a summary opens with (the seed's "253 cases; 120 (47%) in Lima ..."), with the department
+    table they come from: the dashboard, the report and the API print these, and nothing else."""
 
-    year: int
     unit: str
     total: int | None
     family_facilitated: int | None
     family_facilitated_share: float | None
     family_facilitated_ci: tuple[float, float] | None
-    top_departments: tuple[Row, ...]
+    top_departments: tuple[Row, ...]  # the leading departments with a visible count, largest first
     organised_network_yes: int | None
     organised_network_known: int | None
+    departments: Table
 
 
-def headline(year: int, filters: CaseFilter | None = None, unit: str = "cases", *, top: int = 3,
+def headline(filters: CaseFilter | None = None, unit: str = "cases", *, top: int = 5,
              suppress: bool | int = False) -> Headline:
-    """Total, family-facilitated count and share, and the top departments of one year."""
-    filters = _with_year(filters, year)
+    """Total, family-facilitated count and share, the top departments and organised networks of the filter's cases."""
     departments = count_by("department", filters, unit, suppress=suppress)
     networks = count_by("organised_network", filters, unit, suppress=suppress)
     total, family = departments.total, departments.family_facilitated_total
@@ -215,11 +219,12 @@ def headline(year: int, filters: CaseFilter | None = None, unit: str = "cases", 
     known = [r for r in networks.rows if r.key in ("yes", "no")]
     yes = next((r.count for r in known if r.key == "yes"), 0)
     return Headline(
-        year=year, unit=unit, total=total, family_facilitated=family, family_facilitated_share=share,
+        unit=unit, total=total, family_facilitated=family, family_facilitated_share=share,
         family_facilitated_ci=ci,
-        top_departments=tuple(r for r in departments.rows if r.key != UNKNOWN and not r.suppressed)[:top],
+        top_departments=tuple(r for r in departments.rows if r.key != UNKNOWN and r.count)[:top],
         organised_network_yes=yes,
         organised_network_known=None if any(r.count is None for r in known) else sum(r.count for r in known),
+        departments=departments,
     )
 
 
@@ -236,3 +241,11 @@ def case_count(filters: CaseFilter | None = None, unit: str = "cases") -> int:
 def years_without_cases(years: list[int], filters: CaseFilter | None = None) -> list[int]:
     """Those of the given years in which no case (matching the filter) was registered."""
     return [y for y in years if not case_count(_with_year(filters, y))]
+
+
+@contextmanager
+def at_one_revision() -> Iterator[str]:
+    """Every figure computed in the block comes from one revision of the registry, whose token it yields
+    (registry.models.RegistryRevision.token): a report records it, so a published number can be traced."""
+    with snapshot.pinned() as current:
+        yield current.revision

@@ -19,7 +19,8 @@ import io
 import json
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -30,7 +31,8 @@ from django.db.models import CharField, F, Func
 from amparo.core import crypto
 from amparo.core.datadir import data_dir
 from amparo.core.sql_frames import read_frame
-from amparo.registry.models import Case, CaseCode, Perpetrator, RegistryRevision
+from amparo.registry.models import Case, CaseCode, Perpetrator
+from amparo.registry.selectors import registry_revision
 
 CASE_COLUMNS: dict[str, pl.DataType] = {
     "id": pl.Int64,
@@ -74,12 +76,14 @@ class Snapshot:
     ``exploitation``: (id, code) per type of exploitation recorded for a case.
     ``relationships``: (id, code) per relationship to the victim of a case's perpetrators (two
     perpetrators who are parents give one pair: the statistics count cases, not perpetrators).
-    All three are sorted by case id; the pairs are distinct.
+    All three are sorted by case id; the pairs are distinct. ``revision`` is the registry's revision token
+    (registry.models.RegistryRevision) they were read at.
     """
 
     cases: pl.DataFrame
     exploitation: pl.DataFrame
     relationships: pl.DataFrame
+    revision: str = ""
     _derived: dict = field(default_factory=dict, repr=False)
 
     def derived(self, name: str, compute: Callable[["Snapshot"], pl.DataFrame]) -> pl.DataFrame:
@@ -95,7 +99,7 @@ def _frame(queryset, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return read_frame(sql, params, schema, part_by=next(iter(schema)))
 
 
-def load() -> Snapshot:
+def load(revision: str = "") -> Snapshot:
     """Read the snapshot from the database. Every frame is sorted by case id, which makes Polars'
     joins of cases with their codes several times faster."""
     cases = _frame(
@@ -112,7 +116,7 @@ def load() -> Snapshot:
     relationships = _frame(Perpetrator.objects.order_by().values_list("case_id", "relationship"), CODE_COLUMNS)
     relationships = relationships.unique()  # exploitation types are unique per case by a constraint
     return Snapshot(*(frame.with_columns(pl.col(pl.String).cast(pl.Categorical)).sort("id")
-                      for frame in (cases, exploitation, relationships)))
+                      for frame in (cases, exploitation, relationships)), revision=revision)
 
 
 FRAMES = ("cases", "exploitation", "relationships")
@@ -154,7 +158,7 @@ def _read(database: str, token: str) -> Snapshot | None:
     for name, size in zip(FRAMES, meta["sizes"]):
         frames[name] = pl.read_ipc(io.BytesIO(payload[start:start + size])).with_columns(pl.col("id").set_sorted())
         start += size + 1
-    return Snapshot(**frames)
+    return Snapshot(**frames, revision=token)
 
 
 def forget_persisted() -> None:
@@ -164,15 +168,14 @@ def forget_persisted() -> None:
 
 _lock = threading.Lock()
 _cached: dict[str, tuple[str, Snapshot]] = {}
-
-
-def registry_revision() -> str:
-    return RegistryRevision.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+_pinned = threading.local()
 
 
 def current() -> Snapshot:
     """The snapshot of the registry as it is now: the one in memory, the sealed copy on disk,
-    or, if the registry changed since either was read, a fresh one."""
+    or, if the registry changed since either was read, a fresh one (or the one pinned for this thread)."""
+    if getattr(_pinned, "snapshot", None) is not None:
+        return _pinned.snapshot
     database = str(connection.settings_dict["NAME"])
     token = registry_revision()
     with _lock:
@@ -181,8 +184,22 @@ def current() -> Snapshot:
             return kept[1]
         snapshot = _read(database, token) if token else None
         if snapshot is None:
-            snapshot = load()
+            snapshot = load(token)
             if token:
                 _write(snapshot, database, token)
         _cached[database] = (token, snapshot)
         return snapshot
+
+
+@contextmanager
+def pinned() -> Iterator[Snapshot]:
+    """Within the block, this thread reads one snapshot however the registry changes meanwhile, so that every
+    figure of a report comes from the revision the report records."""
+    if getattr(_pinned, "snapshot", None) is not None:
+        yield _pinned.snapshot
+        return
+    _pinned.snapshot = current()
+    try:
+        yield _pinned.snapshot
+    finally:
+        _pinned.snapshot = None

@@ -10,8 +10,9 @@ from amparo.casework.permissions import REGISTER_ROLES, has_role
 from amparo.core import codelists
 from amparo.core.countries import country_name
 from amparo.registry.models import CaseCode
-from amparo.registry.selectors import CaseListFilters, case_detail, case_list
-from amparo.web.forms import CaseFilterForm
+from amparo.registry.case_filter import CaseFilter
+from amparo.registry.selectors import case_detail, case_list
+from amparo.web.forms import CaseListForm
 from amparo.web.presentation import code_labels, place_name, relationship_label
 
 PAGE_SIZE = 25
@@ -19,13 +20,17 @@ PAGE_SIZE = 25
 
 @login_required
 def case_list_view(request):
-    form = CaseFilterForm(request.GET or None, by_identity_number=may_see_identities(request.user))
-    filters = form.filters() if form.is_valid() else CaseListFilters()
-    page = Paginator(case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    form = CaseListForm(request.GET or None, by_identity_number=may_see_identities(request.user))
+    valid = form.is_valid()
+    cases = case_list(user=request.user, filters=form.case_filter() if valid else CaseFilter(),
+                      search=form.cleaned_data["q"] if valid else "",
+                      status=form.cleaned_data["status"] if valid else "", request=request)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     without_place = query.copy()
-    without_place.pop("place", None)
+    for narrower in ("province", "district"):
+        without_place.pop(narrower, None)
     rows = [
         {"case": case, "place": place_name(case.district_code or case.province_code or case.department_code)}
         for case in page.object_list
@@ -33,7 +38,7 @@ def case_list_view(request):
     return render(request, "web/case_list.html", {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(),
         "may_register": has_role(request.user, REGISTER_ROLES),
-        "place": place_name(form.cleaned_data["place"]) if form.is_valid() else "",
+        "place": place_name(form.place()) if valid and len(form.place()) > 2 else "",
         "without_place": without_place.urlencode(),
         "narrow_scope": Scope(request.user.effective_scope).label if request.user.effective_scope != Scope.ALL else "",
     })

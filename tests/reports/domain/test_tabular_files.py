@@ -38,5 +38,5 @@ def test_sheet_names_stay_unique_and_short():
 
 def test_csv_has_keys_labels_counts_and_fractions():
     text = write_csv(_table("department", (("Lima", 120, 120 / 253), ("Puno", None, None)), ("15", "21")), hidden="hidden")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text.decode())))
     assert rows == [["key", "Department", "Cases", "Share"], ["15", "Lima", "120", "0.4743"], ["21", "Puno", "hidden", "hidden"]]

@@ -1,6 +1,4 @@
-"""The report as JSON: every figure with its definition and unit, hidden cells as null."""
-
-import json
+"""The report as JSON data: every figure with its definition and unit, hidden cells as null."""
 
 from amparo.reports.domain.presentation import AnnualReport, ReportTable
 
@@ -24,14 +22,15 @@ def table_json(table: ReportTable) -> dict:
     }
 
 
-def report_json(report: AnnualReport) -> str:
-    data = {
+def report_json(report: AnnualReport) -> dict:
+    return {
         "title": report.title,
         "year": report.year,
         "language": report.lang,
         "unit": report.unit,
         "unit_label": report.unit_label,
         "generated": report.generated,
+        "provenance": report.provenance,
         "synthetic": report.synthetic,
         "suppression_threshold": report.threshold,
         "notes": list(report.notes),
@@ -44,4 +43,3 @@ def report_json(report: AnnualReport) -> str:
         "tables": [table_json(t) for t in report.tables],
         "credit": report.labels.get("credit", ""),
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)

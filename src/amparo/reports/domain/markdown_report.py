@@ -31,5 +31,7 @@ def report_markdown(report: AnnualReport) -> str:
         out += [table_markdown(table, report.lang)]
     out += [f"## {labels['notes']}", ""]
     out += [f"- {labels['unit']}: {report.unit_label}"] + [f"- {_escape(n)}" for n in report.notes]
-    out += [f"- {labels['generated']}: {report.generated}", "", labels["credit"], ""]
+    out += [f"- {labels['generated']}: {report.generated}",
+            f"- {labels['filters']}: `{report.filters_text}`",
+            f"- {labels['revision']}: `{report.provenance.get('registry_revision', '')}`", "", labels["credit"], ""]
     return "\n".join(out)

@@ -5,6 +5,7 @@ same figure is printed the same way wherever it appears. A cell holding None
 was hidden by disclosure control.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from amparo.reports.domain.numbers import format_int, format_percent
@@ -77,6 +78,12 @@ class AnnualReport:
     synthetic: bool = False
     generated: str = ""  # ISO timestamp
     labels: dict[str, str] = field(default_factory=dict)  # fixed words of the layout, translated
+    provenance: dict = field(default_factory=dict)  # the filter and registry revision the figures come from
+
+    @property
+    def filters_text(self) -> str:
+        """The filter as printed at the foot of the report (JSON, as the audit log has it)."""
+        return json.dumps(self.provenance.get("filters", {}), ensure_ascii=False, sort_keys=True)
 
 
 def format_cell(value: object, kind: str, lang: str, hidden: str = "—", digits: int = 1) -> str:
