@@ -10,7 +10,7 @@ import pytest
 from amparo.core import codelists
 from amparo.exchange import formats
 from amparo.exchange.domain.columns import EVENTS
-from amparo.exchange.domain.writers import write
+from amparo.core.tabular_files import write_frame
 from amparo.exchange.formats import ctdc
 from amparo.exchange.formats.amparo import template_rows
 from amparo.exchange.formats.crosswalk import Crosswalk
@@ -85,5 +85,5 @@ def test_the_event_types_of_the_case_file_columns_are_the_codelist_s():
 @pytest.mark.django_db
 def test_the_example_row_of_the_downloadable_template_imports_as_a_case():
     source = Organisation.objects.create(name="Plantilla", org_type="NGO")
-    batch = file_import(data=write(template_rows(), "csv"), file_name="plantilla.csv", source=source)
+    batch = file_import(data=write_frame(template_rows(), "csv"), file_name="plantilla.csv", source=source)
     assert (batch.format, batch.created, batch.rejected) == ("amparo", 1, 0)
