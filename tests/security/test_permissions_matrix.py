@@ -19,6 +19,7 @@ from django.views.i18n import set_language
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from amparo.accounts.roles import Role
+from amparo.accounts.twofactor import second_factor_required_by_role
 from tests.personas import (
     VICTIM_BIRTHDATE,
     VICTIM_DNI,
@@ -66,7 +67,7 @@ def _client(user) -> Client:
     client = Client(raise_request_exception=False)
     if user is not None:
         client.force_login(user)
-        if user.role == Role.ADMINISTRATOR:
+        if second_factor_required_by_role(user):
             session = client.session
             session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
             session.save()

@@ -15,6 +15,7 @@ from amparo.accounts.twofactor import (
     device_qr_data_uri,
     device_secret,
     pending_device,
+    second_factor_required_by_role,
 )
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
@@ -46,6 +47,7 @@ def two_factor_setup(request):
         "form": form, "otpauth_uri": device.config_url, "secret": device_secret(device),
         "qr_data_uri": device_qr_data_uri(device),
         "next": _next_url(request), "has_confirmed_device": user_has_device(request.user, confirmed=True),
+        "required_by_role": second_factor_required_by_role(request.user),
     })
 
 

@@ -4,12 +4,12 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from amparo.accounts.access import case_for, cases_visible_to, statistics_suppressed_for
+from amparo.accounts.access import may, require, statistics_suppressed_for
+from amparo.accounts.roles import Capability
 from amparo.casework import care_services
 from amparo.casework.care_services import ReintegrationRefused
 from amparo.casework.domain.reintegration import is_family_return
@@ -24,17 +24,16 @@ from amparo.casework.forms import (
     VisitForm,
 )
 from amparo.casework.models import FollowUpVisit, Referral, ReintegrationPlan
-from amparo.casework.permissions import APPROVER_ROLES, CARE_ROLES, STATISTICS_ROLES, has_role
 from amparo.casework.selectors import retrafficking_rates, visits_for
 from amparo.core import codelists
+from amparo.registry.access import case_for, cases_in_scope, cases_visible_to
 from amparo.stats.domain.disclosure import is_sensitive
 from amparo.stats.engine import suppression_threshold
 
 
 def _care_case(request, pk):
     case = case_for(request.user, pk)
-    if not has_role(request.user, CARE_ROLES):
-        raise PermissionDenied
+    require(request.user, Capability.CARE)
     return case
 
 
@@ -69,7 +68,7 @@ def _care_page(request, case, status=200, **forms):
         "visits": case.follow_up_visits.select_related("arrangement").order_by("due_on", "id"),
         "referrals": case.referrals.all(),
         "today": date.today(),
-        "may_approve": has_role(request.user, APPROVER_ROLES) and case.owner_id != request.user.pk,
+        "may_approve": may(request.user, Capability.APPROVE) and case.owner_id != request.user.pk,
         "assessment_form": forms.get("assessment_form") or AssessmentForm(),
         "plan_form": forms.get("plan_form") or PlanForm(),
         "arrangement_form": forms.get("arrangement_form") or ArrangementForm(prefix="arrangement"),
@@ -220,8 +219,7 @@ def referral_status_view(request, referral_id):
 @login_required
 def home_view(request):
     """The case worker's home: overdue and upcoming follow-up visits of the cases in their scope."""
-    if not has_role(request.user, CARE_ROLES):
-        raise PermissionDenied
+    require(request.user, Capability.CARE)
     cases = cases_visible_to(request.user)
     overdue, upcoming = visits_for(cases, date.today())
     return render(request, "casework/home.html", {"overdue": overdue, "upcoming": upcoming})
@@ -235,9 +233,8 @@ def _suppress(value: int, user, threshold: int) -> int | None:
 @login_required
 def statistics_view(request):
     """Re-trafficking rates by placement type and by family-facilitated status."""
-    if not has_role(request.user, STATISTICS_ROLES):
-        raise PermissionDenied
-    rates = retrafficking_rates(cases_visible_to(request.user))
+    require(request.user, Capability.CASEWORK_STATISTICS)
+    rates = retrafficking_rates(cases_in_scope(request.user))
     labels = {"by_placement_type": dict(codelists.CARE_ARRANGEMENT_TYPE.choices),
               "by_family_facilitated": {True: _("Family-facilitated"), False: _("Not family-facilitated")}}
     threshold = suppression_threshold(True)

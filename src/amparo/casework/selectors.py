@@ -5,7 +5,8 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from amparo.accounts.roles import Role
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability
 from amparo.casework.domain.reintegration import ApprovalFacts, CaseFacts, PersonRef
 from amparo.casework.models import CareArrangement, FollowUpVisit, ReintegrationPlan
 from amparo.core import crypto, text
@@ -90,7 +91,7 @@ def case_facts(case: Case) -> CaseFacts:
 
 def plan_approvals(plan: ReintegrationPlan) -> list[ApprovalFacts]:
     return [
-        ApprovalFacts(a.approver_id, a.approver.role == Role.SUPERVISOR and a.approver.is_active, a.assessment, a.approved)
+        ApprovalFacts(a.approver_id, may(a.approver, Capability.APPROVE), a.assessment, a.approved)
         for a in plan.approvals.select_related("approver").order_by("decided_at", "id")
     ]
 

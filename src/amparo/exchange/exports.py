@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from amparo.accounts.access import cases_visible_to, may_see_identities
-from amparo.accounts.roles import Scope
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability, Scope
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.exchange import formats, selectors
 from amparo.exchange.domain import writers
-from amparo.exchange.permissions import EXCHANGE_ROLES
+from amparo.registry.access import cases_visible_to
 
 KINDS = {"amparo": ("csv", "xlsx", "json"), "htcds": ("csv", "xlsx", "json"),
          "ctdc-legacy": ("csv", "xlsx"), "ctdc-synthetic": ("csv", "xlsx")}
@@ -29,9 +29,9 @@ def export_refusal(*, format_name: str, kind: str, include_identities: bool, use
             "format": fmt.LABEL, "kinds": ", ".join(KINDS[fmt.NAME]), "kind": kind}
     if include_identities and fmt.NAME not in IDENTITY_FORMATS:
         return _("CTDC files never contain identifying data.")
-    if user is not None and (not user.is_active or user.role not in EXCHANGE_ROLES):
+    if user is not None and not may(user, Capability.EXCHANGE):
         return _("Your role may not export cases.")
-    if include_identities and user is not None and not may_see_identities(user):
+    if include_identities and user is not None and not may(user, Capability.IDENTITIES):
         return _("Your role may not export identifying data.")
     return ""
 

@@ -6,8 +6,10 @@ from functools import reduce
 
 from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 
-from amparo.accounts.access import cases_visible_to, may_see_identities
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability
 from amparo.core import age_bands, crypto
+from amparo.registry.access import cases_visible_to
 from amparo.registry.models import Case, CaseCode, PersonIdentity
 from amparo.registry.records import place_column
 
@@ -41,7 +43,7 @@ def case_list(*, user, filters: CaseListFilters) -> QuerySet[Case]:
     cases = cases_visible_to(user).select_related("source_organisation")
     if filters.query:
         match = Q(source_record_id__iexact=filters.query.strip())
-        if may_see_identities(user):
+        if may(user, Capability.IDENTITIES):
             hashed = crypto.lookup_hash(filters.query)
             match |= Q(victim__in=PersonIdentity.objects.filter(identity_number_hash=hashed).values("person_id"))
         cases = cases.filter(match)
