@@ -3,6 +3,7 @@
 import base64
 
 import segno
+from django.dispatch import Signal
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -10,6 +11,12 @@ from amparo.accounts.access import may
 from amparo.accounts.roles import Capability
 
 DEVICE_NAME = "Amparo TOTP"
+
+# Sent by the two-factor pages with request, user and device (None when no device matched); the audit log
+# records them (audit.signals).
+second_factor_confirmed = Signal()
+second_factor_verified = Signal()
+second_factor_failed = Signal()
 
 
 def second_factor_required_by_role(user) -> bool:
