@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from amparo.accounts.access import may
 from amparo.accounts.roles import Capability
 from amparo.audit.models import AuditAction
-from amparo.audit.services import audit_record
+from amparo.audit.services import audit_change, audit_record
 from amparo.casework.domain.follow_ups import DEFAULT_FOLLOW_UP_MONTHS, follow_up_schedule
 from amparo.casework.domain.reintegration import (
     ApprovalFacts,
@@ -210,15 +210,16 @@ def follow_up_record(*, visit: FollowUpVisit, user, visited_on: date, outcome: s
     require_case(user, visit.case, Capability.CARE)
     if outcome not in codelists.FOLLOW_UP_OUTCOME:
         raise ValueError(f"unknown follow-up outcome {outcome!r}")
-    before = {"visited_on": visit.visited_on.isoformat() if visit.visited_on else None, "outcome": visit.outcome}
+    before = _visit_values(visit)
     visit.visited_on, visit.outcome, visit.notes, visit.recorded_by = visited_on, outcome, notes, user
     visit.save()
-    audit_record(user=user, action=AuditAction.CHANGE, obj=visit, request=request, details={
-        "case": visit.case_id,
-        "changed": {"visited_on": {"old": before["visited_on"], "new": visited_on.isoformat()},
-                    "outcome": {"old": before["outcome"], "new": outcome}},
-    })
+    audit_change(user=user, obj=visit, before=before, after=_visit_values(visit), request=request,
+                 details={"case": visit.case_id})
     return visit
+
+
+def _visit_values(visit: FollowUpVisit) -> dict:
+    return {"visited_on": visit.visited_on, "outcome": visit.outcome, "notes": visit.notes}
 
 
 def referral_create(*, case: Case, user, programme: str, referred_on: date, notes: str = "", request=None) -> Referral:
@@ -235,8 +236,8 @@ def referral_set_status(*, referral: Referral, user, status: str, request=None) 
     require_case(user, referral.case, Capability.CARE)
     if status not in codelists.REFERRAL_STATUS:
         raise ValueError(f"unknown referral status {status!r}")
-    old, referral.status = referral.status, status
+    before, referral.status = {"status": referral.status}, status
     referral.save(update_fields=["status", "updated_at"])
-    audit_record(user=user, action=AuditAction.CHANGE, obj=referral, request=request,
-                 details={"case": referral.case_id, "changed": {"status": {"old": old, "new": status}}})
+    audit_change(user=user, obj=referral, before=before, after={"status": status}, request=request,
+                 details={"case": referral.case_id})
     return referral

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET
 
 from amparo.accounts.access import may, require
 from amparo.accounts.roles import Capability
-from amparo.casework.domain.changes import record_changes
+from amparo.audit.services import changed_values
+from amparo.casework.domain.changes import flatten_record
 from amparo.casework.forms import (
     CaseForm,
     EventFormSet,
@@ -117,7 +118,7 @@ def case_edit_view(request, pk):
             form, perpetrators, events = _forms(data, show_identities)
             for bound in (form, perpetrators, events):
                 bound.is_valid()
-            differences = record_changes(current, record)
+            differences = changed_values(flatten_record(current), flatten_record(record))
             return _render(request, form, perpetrators, events, case=case, status=409,
                            conflict={"message": str(error), "id": error.conflict.pk, "differences": differences})
         else:
@@ -134,7 +135,7 @@ def conflict_view(request, pk, conflict_id):
     require(request.user, Capability.REGISTER)
     conflict = get_object_or_404(CaseEditConflict.objects.select_related("user"), pk=conflict_id, case=case)
     current = case_record_of(case, with_identities=True)  # compared only; identifying values are shown sealed
-    differences = record_changes(current, json.loads(conflict.submitted))
+    differences = changed_values(flatten_record(current), flatten_record(json.loads(conflict.submitted)))
     return render(request, "casework/conflict.html", {"case": case, "conflict": conflict, "differences": differences})
 
 

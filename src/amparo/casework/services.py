@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from amparo.accounts.access import require
 from amparo.accounts.roles import Capability
 from amparo.audit.models import AuditAction
-from amparo.audit.services import audit_record
-from amparo.casework.domain.changes import record_changes
+from amparo.audit.services import audit_change, audit_record
+from amparo.casework.domain.changes import flatten_record
 from amparo.casework.models import CaseEditConflict
 from amparo.casework.selectors import case_record_of
 from amparo.core import crypto, geography
@@ -135,8 +135,9 @@ def case_update(*, case: Case, record: CaseRecord, expected_version: int, user, 
                 for e in record.events
             ])
             case_refresh_derived(case)
-            audit_record(user=user, action=AuditAction.CHANGE, obj=case, request=request,
-                         details={"changed": record_changes(before, record), "version": expected_version + 1})
+            after = case_record_of(Case.objects.select_related("victim").get(pk=case.pk), with_identities=True)
+            audit_change(user=user, obj=case, before=flatten_record(before), after=flatten_record(after),
+                         request=request, details={"version": expected_version + 1})
     if not updated:
         current = Case.objects.values_list("version", flat=True).get(pk=case.pk)
         conflict = CaseEditConflict.objects.create(
