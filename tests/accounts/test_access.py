@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from amparo.accounts.access import may, require
-from amparo.accounts.roles import Capability, Role
+from amparo.accounts.access import may, require, statistics_suppressed_for
+from amparo.accounts.roles import Capability, Role, Scope
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +42,23 @@ def test_require_refuses_what_the_role_may_not_do(analyst, data_manager):
     require(data_manager, C.EXCHANGE)
     with pytest.raises(PermissionDenied):
         require(analyst, C.EXCHANGE)
+
+
+@pytest.mark.parametrize("role, exact", [
+    (Role.REGISTRAR, False), (Role.CASE_WORKER, False), (Role.SUPERVISOR, False),  # scope narrower than the registry
+    (Role.DATA_MANAGER, True), (Role.ADMINISTRATOR, True),
+    (Role.ANALYST, False),  # may see no identity
+])
+def test_exact_statistics_of_the_whole_registry_only_for_identity_roles_that_see_every_case(role, exact, personas):
+    assert statistics_suppressed_for(personas[role]) is not exact
+
+
+def test_a_scope_widened_to_every_case_gets_exact_statistics(registrar, analyst):
+    registrar.scope = analyst.scope = Scope.ALL
+    assert not statistics_suppressed_for(registrar)
+    assert statistics_suppressed_for(analyst)
+
+
+def test_figures_within_the_users_scope_are_exact_for_identity_roles_only(registrar, analyst):
+    assert not statistics_suppressed_for(registrar, within_scope=True)
+    assert statistics_suppressed_for(analyst, within_scope=True)

@@ -7,7 +7,7 @@ or call `require(...)`; none tests a role. Which cases a user may do it to
 
 from django.core.exceptions import PermissionDenied
 
-from amparo.accounts.roles import CAPABILITIES, SUPERUSER_CAPABILITIES, Capability
+from amparo.accounts.roles import CAPABILITIES, SUPERUSER_CAPABILITIES, Capability, Scope
 
 
 def may(user, capability: Capability) -> bool:
@@ -23,7 +23,15 @@ def require(user, capability: Capability) -> None:
         raise PermissionDenied
 
 
-def statistics_suppressed_for(user) -> bool:
-    """Small cells are hidden from everyone who may not see victims' identities (analysts, the public):
-    a count of one or two can point at a child."""
-    return not may(user, Capability.IDENTITIES)
+def statistics_suppressed_for(user, *, within_scope: bool = False) -> bool:
+    """Whether the user gets protected statistics (small counts hidden) rather than exact ones.
+
+    A count of one or two can point at a child, so exact figures go only to those who may see the
+    identities of every case the figures are about: roles that may see identities, for figures over their
+    scope (`within_scope`) or with a scope of all cases. Everyone else, analysts and users whose scope is
+    narrower than the registry, gets figures about cases beyond their reach protected.
+    """
+    if not may(user, Capability.IDENTITIES):
+        return True
+    return not within_scope and user.effective_scope != Scope.ALL
+

@@ -227,7 +227,7 @@ def home_view(request):
 
 def _suppress(value: int, user, threshold: int) -> int | None:
     """Small counts are hidden from those who may not see identities (they could point at one child)."""
-    return None if statistics_suppressed_for(user) and is_sensitive(value, threshold) else value
+    return None if statistics_suppressed_for(user, within_scope=True) and is_sensitive(value, threshold) else value
 
 
 @login_required
