@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from amparo.accounts.access import may, require, statistics_suppressed_for
+from amparo.accounts.access import require, statistics_suppressed_for
 from amparo.accounts.roles import Capability
 from amparo.casework import care_services
 from amparo.casework.care_services import ReintegrationRefused
-from amparo.casework.domain.reintegration import is_family_return
 from amparo.casework.forms import (
     ApprovalForm,
     ArrangementForm,
@@ -24,10 +23,9 @@ from amparo.casework.forms import (
     VisitForm,
 )
 from amparo.casework.models import FollowUpVisit, Referral, ReintegrationPlan
-from amparo.casework.selectors import retrafficking_rates, visits_for
+from amparo.casework.selectors import care_plans, case_visits, retrafficking_rates, visits_for
 from amparo.core import codelists
 from amparo.registry.access import case_for, cases_in_scope, cases_visible_to
-from amparo.stats.domain.disclosure import is_sensitive
 from amparo.stats.engine import suppression_threshold
 
 
@@ -42,16 +40,10 @@ def _plan_prefix(plan_id) -> str:
     return f"plan{plan_id}"
 
 
-def _plans_with_forms(case, bound: dict) -> list[ReintegrationPlan]:
-    plans = list(case.reintegration_plans.select_related("proposed_by").prefetch_related("approvals__approver"))
+def _plans_with_forms(case, user, bound: dict) -> list[ReintegrationPlan]:
+    plans = care_plans(case, user)
     for plan in plans:
         prefix = _plan_prefix(plan.pk)
-        approved = any(a.approved for a in plan.approvals.all())
-        plan.awaits_decision = (
-            case.family_facilitated and is_family_return(plan.destination_type)
-            and plan.status != ReintegrationPlan.Status.PLACED
-            and (plan.status != ReintegrationPlan.Status.READY or not approved)
-        )
         bound_here = bound.get("plan_id") == plan.pk
         plan.approval_form = (bound_here and bound.get("approval_form")) or ApprovalForm(prefix=prefix)
         plan.placement_form = (bound_here and bound.get("placement_form")) or PlacementForm(prefix=prefix)
@@ -64,11 +56,9 @@ def _care_page(request, case, status=200, **forms):
         "perpetrators": case.perpetrators.order_by("id"),
         "arrangements": case.care_arrangements.select_related("plan").order_by("-started_on", "-id"),
         "assessments": case.family_assessments.all(),
-        "plans": _plans_with_forms(case, forms),
-        "visits": case.follow_up_visits.select_related("arrangement").order_by("due_on", "id"),
+        "plans": _plans_with_forms(case, request.user, forms),
+        "visits": case_visits(case, date.today()),
         "referrals": case.referrals.all(),
-        "today": date.today(),
-        "may_approve": may(request.user, Capability.APPROVE) and case.owner_id != request.user.pk,
         "assessment_form": forms.get("assessment_form") or AssessmentForm(),
         "plan_form": forms.get("plan_form") or PlanForm(),
         "arrangement_form": forms.get("arrangement_form") or ArrangementForm(prefix="arrangement"),
@@ -225,24 +215,16 @@ def home_view(request):
     return render(request, "casework/home.html", {"overdue": overdue, "upcoming": upcoming})
 
 
-def _suppress(value: int, user, threshold: int) -> int | None:
-    """Small counts are hidden from those who may not see identities (they could point at one child)."""
-    return None if statistics_suppressed_for(user, within_scope=True) and is_sensitive(value, threshold) else value
-
-
 @login_required
 def statistics_view(request):
     """Re-trafficking rates by placement type and by family-facilitated status."""
     require(request.user, Capability.CASEWORK_STATISTICS)
-    rates = retrafficking_rates(cases_in_scope(request.user))
+    # Figures over the user's own scope: exact for roles that may see those cases' identities.
+    protected = statistics_suppressed_for(request.user, within_scope=True)
+    threshold = suppression_threshold(protected)
+    rates = retrafficking_rates(cases_in_scope(request.user), threshold=threshold)
     labels = {"by_placement_type": dict(codelists.CARE_ARRANGEMENT_TYPE.choices),
               "by_family_facilitated": {True: _("Family-facilitated"), False: _("Not family-facilitated")}}
-    threshold = suppression_threshold(True)
-    tables = {}
-    for name, rows in rates.items():
-        tables[name] = []
-        for row in rows:
-            hidden = (_suppress(row["placements"], request.user, threshold) is None
-                      or _suppress(row["retrafficked"], request.user, threshold) is None)
-            tables[name].append({"label": labels[name].get(row["key"], row["key"]), "hidden": hidden, **row})
+    tables = {name: [{"label": labels[name].get(row["key"], row["key"]), **row} for row in rows]
+              for name, rows in rates.items()}
     return render(request, "casework/statistics.html", {"tables": tables, "threshold": threshold})
