@@ -5,7 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from amparo.audit.models import AuditAction, AuditEvent
-from amparo.registry.access import case_for, cases_in_scope, cases_visible_to, identity_for, victims_with_identity_number
+from amparo.registry.access import (
+    case_for,
+    cases_in_scope,
+    cases_visible_to,
+    identity_for,
+    victims_with_identity_number,
+)
 from tests.personas import VICTIM_DNI, VICTIM_FIRST_NAME
 
 pytestmark = pytest.mark.django_db

@@ -47,7 +47,7 @@ def test_an_analyst_cannot_read_a_hidden_count_off_the_case_list_or_a_case(cases
 @pytest.mark.parametrize("role", ["registrar", "case_worker", "supervisor"])
 def test_a_scope_narrower_than_the_registry_gets_the_whole_registrys_figures_protected(cases, personas, client_as,
                                                                                       role):
-    department, count = _small_department(cases)
+    department, _ = _small_department(cases)
     response = client_as(personas[role]).get(reverse("api-stats-count", args=["district"])
                                              + f"?year=2010&department={department}")
     rows = response.json()["rows"]
