@@ -1,7 +1,7 @@
 """What a user may do: the one way to ask the capability table (`accounts.roles.CAPABILITIES`).
 
-Views, services, commands, navigation and templates ask `may(user, Capability.X)`
-or call `require(...)`; none tests a role. Which cases a user may do it to
+Views, services, commands and the navigation ask `may(user, Capability.X)` or
+call `require(...)`, and templates show what their view asked; none tests a role. Which cases a user may do it to
 (their scope) is decided by `registry.access`, the door to cases.
 """
 
