@@ -17,6 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amparo.accounts.roles import Role
+from amparo.accounts.twofactor import second_factor_required_by_role
 from amparo.registry.models import Organisation
 from amparo.registry.records import CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
 from amparo.registry.services import case_register
@@ -65,7 +66,7 @@ def logged_in_client(user, verify: bool | None = None) -> Client:
     client = Client()
     client.force_login(user)
     if verify is None:
-        verify = user.is_superuser or user.role == Role.ADMINISTRATOR
+        verify = second_factor_required_by_role(user)
     if verify:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id

@@ -62,3 +62,28 @@ def test_each_casework_action_writes_its_event(case_worker, supervisor):
     logged = json.dumps(list(AuditEvent.objects.values_list("details", flat=True)))
     for secret in ("Chaska", "Inquill", "79990001", MOTHER_DNI, "Madre"):
         assert secret not in logged
+
+
+def test_a_changed_event_description_is_logged_sealed(case_worker):
+    """The description may name the victim or a relative: sealed in the registry, sealed in the log."""
+    case = case_create(record=family_record("AUDIT-2"), user=case_worker)
+    opened = case_record_of(case, with_identities=True)
+    edited = replace(opened, events=[replace(opened.events[0], description="Su tía Eduviges la llevó a Lima")])
+    case_update(case=case, record=edited, expected_version=1, user=case_worker)
+    event = AuditEvent.objects.get(action="change", object_id=str(case.pk))
+    assert event.details["changed"] == {"events[0].description": {"old": "[sealed]", "new": "[sealed]"}}
+    assert "Eduviges" not in json.dumps(event.details)
+
+
+def test_saving_an_unchanged_case_logs_no_change(organisation, case_worker):
+    """The form carries no perpetrator sex or citizenship; the log must not say they were emptied."""
+    record = family_record("AUDIT-3")
+    record.perpetrators[0].person.gender, record.perpetrators[0].person.citizenship = "Feminine", "PE"
+    case = case_create(record=record, user=case_worker)
+    as_the_form_sends_it = case_record_of(case, with_identities=True)
+    person = as_the_form_sends_it.perpetrators[0].person
+    as_the_form_sends_it.perpetrators[0].person = PersonRecord(
+        first_name=person.first_name, second_name=person.second_name, identity_number=person.identity_number)
+    case_update(case=case, record=as_the_form_sends_it, expected_version=1, user=case_worker)
+    event = AuditEvent.objects.get(action="change", object_id=str(case.pk))
+    assert event.details["changed"] == {}

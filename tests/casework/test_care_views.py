@@ -160,3 +160,43 @@ def test_retrafficking_rates_match_an_independent_count(organisation, case_worke
 def test_casework_statistics_use_the_configured_suppression_threshold(analyst, client_as, settings):
     settings.STATS_SUPPRESSION_THRESHOLD = 11
     assert client_as(analyst).get(reverse("casework-statistics")).context["threshold"] == 11
+
+
+def test_only_a_supervisor_the_two_person_rule_admits_is_offered_the_decision(family_case, case_worker, supervisor,
+                                                                              second_supervisor, client_as):
+    plan = _plan(family_case, supervisor)  # proposed by a supervisor, who may not decide on it
+    form_action = f'action="{reverse("casework-plan-decide", args=[plan.pk])}"'
+    assert form_action not in client_as(supervisor).get(reverse("casework-case", args=[family_case.pk])).content.decode()
+    assert form_action not in client_as(case_worker).get(reverse("casework-case", args=[family_case.pk])).content.decode()
+    assert form_action in client_as(second_supervisor).get(reverse("casework-case", args=[family_case.pk])).content.decode()
+
+
+def test_the_care_page_marks_the_visits_overdue_by_the_one_rule(family_case, case_worker, client_as):
+    today = date.today()
+    arrangement = care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="foster_family",
+                                                       started_on=today - timedelta(days=100))
+    first = arrangement.visits.order_by("due_on").first()
+    care_services.follow_up_record(visit=first, user=case_worker, visited_on=today, outcome="stable")
+    visits = client_as(case_worker).get(reverse("casework-case", args=[family_case.pk])).context["visits"]
+    expected = [v.visited_on is None and v.due_on < today for v in FollowUpVisit.objects.order_by("due_on", "id")]
+    assert [v.overdue for v in visits] == expected and expected.count(True) == 1
+
+
+def test_small_re_trafficking_figures_are_hidden_from_analysts_not_from_the_case_worker(family_case, case_worker,
+                                                                                       analyst, client_as):
+    _placement(family_case, case_worker, "foster_family", ["re_trafficked"])
+    exact = client_as(case_worker).get(reverse("casework-statistics")).context["tables"]["by_placement_type"]
+    assert [(r["key"], r["placements"], r["retrafficked"], r["hidden"]) for r in exact] == [("foster_family", 1, 1, False)]
+    protected = client_as(analyst).get(reverse("casework-statistics")).context["tables"]["by_placement_type"]
+    assert [(r["key"], r["placements"], r["retrafficked"], r["hidden"]) for r in protected] == [
+        ("foster_family", None, None, True)]
+
+
+def test_the_placement_form_is_offered_only_once_the_rule_allows_the_placement(family_case, case_worker, supervisor,
+                                                                               client_as):
+    plan = _plan(family_case, case_worker)
+    page = reverse("casework-case", args=[family_case.pk])
+    form_action = f'action="{reverse("casework-plan-place", args=[plan.pk])}"'
+    assert form_action not in client_as(case_worker).get(page).content.decode()
+    care_services.plan_decide(plan=plan, approver=supervisor, assessment=ASSESSMENT, approve=True)
+    assert form_action in client_as(case_worker).get(page).content.decode()

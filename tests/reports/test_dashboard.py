@@ -35,8 +35,8 @@ def test_the_dashboard_needs_a_login(client, synthetic_csv):
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-def test_the_2010_dashboard_shows_253_cases_and_lima_47_percent(cases, supervisor, client_as):
-    html = client_as(supervisor).get(reverse("dashboard") + "?year=2010").content.decode()
+def test_the_2010_dashboard_shows_253_cases_and_lima_47_percent(cases, data_manager, client_as):
+    html = client_as(data_manager).get(reverse("dashboard") + "?year=2010").content.decode()
     year = cases[cases.year == 2010]
     assert _figure(html, "figure-total") == str(len(year)) == "253"
     assert _figure(html, "figure-family") == str(year.family_facilitated.sum())
@@ -47,14 +47,14 @@ def test_the_2010_dashboard_shows_253_cases_and_lima_47_percent(cases, superviso
     assert '<a href="?year=2010&amp;department=15&amp;province=1501"><g class="tile" data-code="1501">' in html
 
 
-def test_the_default_year_is_the_latest_with_data(cases, supervisor, client_as):
-    html = client_as(supervisor).get(reverse("dashboard")).content.decode()
+def test_the_default_year_is_the_latest_with_data(cases, data_manager, client_as):
+    html = client_as(data_manager).get(reverse("dashboard")).content.decode()
     latest = cases.year.max()
     assert _figure(html, "figure-total") == str((cases.year == latest).sum())
 
 
-def test_filters_narrow_every_figure(cases, supervisor, client_as):
-    client = client_as(supervisor)
+def test_filters_narrow_every_figure(cases, data_manager, client_as):
+    client = client_as(data_manager)
     year = cases[cases.year == 2010]
     boys = year[year.prs_Gender == "Masculine"]
     html = client.get(reverse("dashboard") + "?year=2010&sex=Masculine").content.decode()
@@ -67,8 +67,8 @@ def test_filters_narrow_every_figure(cases, supervisor, client_as):
     assert _figure(html, "figure-total") == str(len(both))
 
 
-def test_drill_down_goes_from_department_to_province_to_district(cases, supervisor, client_as):
-    client = client_as(supervisor)
+def test_drill_down_goes_from_department_to_province_to_district(cases, data_manager, client_as):
+    client = client_as(data_manager)
     year = cases[cases.year == 2010]
     provinces = _csv(client.get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010&department=15"))
     expected = year[year.department == "15"].province.replace("", "unknown").value_counts().to_dict()
@@ -83,26 +83,26 @@ def test_drill_down_goes_from_department_to_province_to_district(cases, supervis
     assert 'class="stats-breadcrumb"' in html and ">Lima</a> ›" in html
 
 
-def test_a_department_without_cases_gives_a_clear_page(cases, supervisor, client_as):
+def test_a_department_without_cases_gives_a_clear_page(cases, data_manager, client_as):
     year = cases[cases.year == 2010]
     empty = next(p.ubigeo for p in geography.departments() if (year.department == p.ubigeo).sum() == 0)
-    response = client_as(supervisor).get(reverse("dashboard") + f"?year=2010&department={empty}")
+    response = client_as(data_manager).get(reverse("dashboard") + f"?year=2010&department={empty}")
     assert response.status_code == 200
     html = response.content.decode()
     assert _figure(html, "figure-total") == "0"
     assert "Ningún caso cumple estos filtros." in html
 
 
-def test_bad_filters_are_refused_with_a_message(synthetic_csv, supervisor, client_as):
-    response = client_as(supervisor).get(reverse("dashboard") + "?year=dosmil&department=99")
+def test_bad_filters_are_refused_with_a_message(synthetic_csv, data_manager, client_as):
+    response = client_as(data_manager).get(reverse("dashboard") + "?year=dosmil&department=99")
     assert response.status_code == 400
     assert "Algunos filtros no son válidos" in response.content.decode()
-    api = client_as(supervisor).get(reverse("api-stats-headline") + "?department=99")
+    api = client_as(data_manager).get(reverse("api-stats-headline") + "?department=99")
     assert api.status_code == 400 and "department" in api.json()["fields"]
 
 
-def test_every_table_downloads_as_csv_and_xlsx_with_the_figures(cases, supervisor, client_as):
-    client = client_as(supervisor)
+def test_every_table_downloads_as_csv_and_xlsx_with_the_figures(cases, data_manager, client_as):
+    client = client_as(data_manager)
     year = cases[cases.year == 2010]
     departments = _csv(client.get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010"))
     expected = year[year.department != ""].department.value_counts().to_dict()
@@ -118,27 +118,27 @@ def test_every_table_downloads_as_csv_and_xlsx_with_the_figures(cases, superviso
     assert client.get(reverse("dashboard-table", args=["nothing", "csv"])).status_code == 404
 
 
-def test_analysts_get_suppressed_tables_and_supervisors_do_not(cases, analyst, supervisor, client_as):
+def test_analysts_get_suppressed_tables_and_data_managers_do_not(cases, analyst, data_manager, client_as):
     year = cases[cases.year == 2010]
     small = year.department.value_counts()
     small = small[(small > 0) & (small < 5) & (small.index != "")]
     assert len(small), "the synthetic 2010 has departments with fewer than 5 cases"
     code = small.index[0]
     as_analyst = _csv(client_as(analyst).get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010"))
-    as_supervisor = _csv(client_as(supervisor).get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010"))
+    as_data_manager = _csv(client_as(data_manager).get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010"))
     assert as_analyst[code][1] == "reservado"
-    assert as_supervisor[code][1] == str(small[code])
+    assert as_data_manager[code][1] == str(small[code])
     analyst_page = client_as(analyst).get(reverse("dashboard") + "?year=2010").content.decode()
-    supervisor_page = client_as(supervisor).get(reverse("dashboard") + "?year=2010").content.decode()
+    data_manager_page = client_as(data_manager).get(reverse("dashboard") + "?year=2010").content.decode()
     assert 'class="stats-suppression"' in analyst_page and "Los conteos de 1 a 4 se reservan" in analyst_page
-    assert 'class="stats-suppression"' not in supervisor_page
+    assert 'class="stats-suppression"' not in data_manager_page
     assert client_as(analyst).get(reverse("api-stats-count", args=["department"]) + "?year=2010").json()["suppression_threshold"] == 5
 
 
-def test_hot_spots_rank_districts_by_family_facilitated_cases(cases, supervisor, analyst, client_as):
+def test_hot_spots_rank_districts_by_family_facilitated_cases(cases, data_manager, analyst, client_as):
     year = cases[(cases.year == 2010) & (cases.district != "")]
     expected = year[year.family_facilitated].district.value_counts()
-    rows = _csv(client_as(supervisor).get(reverse("dashboard-table", args=["hotspots", "csv"]) + "?year=2010"))
+    rows = _csv(client_as(data_manager).get(reverse("dashboard-table", args=["hotspots", "csv"]) + "?year=2010"))
     assert {k: int(v[3]) for k, v in rows.items()} == expected.to_dict()
     assert [int(v[3]) for v in rows.values()] == sorted(expected.values, reverse=True)
     html = client_as(analyst).get(reverse("dashboard-hotspots") + "?year=2010").content.decode()
@@ -148,8 +148,8 @@ def test_hot_spots_rank_districts_by_family_facilitated_cases(cases, supervisor,
     assert [c.strip() for c in cells[:2]] == ["", ""] and all("num" in c for c in cells[2:]) and len(cells) == 7
 
 
-def test_the_json_api_gives_the_same_statistics(cases, supervisor, client_as):
-    client = client_as(supervisor)
+def test_the_json_api_gives_the_same_statistics(cases, data_manager, client_as):
+    client = client_as(data_manager)
     year = cases[cases.year == 2010]
     headline = client.get(reverse("api-stats-headline") + "?year=2010").json()
     assert headline["total"]["value"] == len(year)
@@ -164,20 +164,20 @@ def test_the_json_api_gives_the_same_statistics(cases, supervisor, client_as):
     assert "unknown dimension 'colour'" in client.get(reverse("api-stats-count", args=["colour"])).json()["error"]
 
 
-def test_the_api_trend_counts_every_year_of_the_filters_cases(cases, supervisor, client_as):
-    trend = client_as(supervisor).get(reverse("api-stats-trend") + "?year=2010&sex=Masculine").json()
+def test_the_api_trend_counts_every_year_of_the_filters_cases(cases, data_manager, client_as):
+    trend = client_as(data_manager).get(reverse("api-stats-trend") + "?year=2010&sex=Masculine").json()
     boys = cases[cases.prs_Gender == "Masculine"]
     assert {r["key"]: r["count"] for r in trend["rows"] if r["key"] != "total"} == {
         str(year): n for year, n in boys.year.value_counts().items()}
 
 
-def test_the_report_downloads_in_every_format_and_analysts_only_get_it_suppressed(synthetic_csv, analyst, supervisor, client_as):
+def test_the_report_downloads_in_every_format_and_analysts_only_get_it_suppressed(synthetic_csv, analyst, data_manager, client_as):
     url = reverse("report-download")
     for fmt in ("html", "xlsx", "json", "md"):
-        response = client_as(supervisor).get(url + f"?year=2010&lang=en&format={fmt}")
+        response = client_as(data_manager).get(url + f"?year=2010&lang=en&format={fmt}")
         assert response.status_code == 200
         assert response["Content-Disposition"] == f'attachment; filename="amparo-report-2010-en.{fmt}"'
-    restricted = json.loads(client_as(supervisor).get(url + "?year=2010&format=json").content)
+    restricted = json.loads(client_as(data_manager).get(url + "?year=2010&format=json").content)
     published = json.loads(client_as(analyst).get(url + "?year=2010&format=json&suppress=0").content)
     assert restricted["suppression_threshold"] is None and published["suppression_threshold"] == 5
     assert client_as(analyst).get(url + "?year=abc").status_code == 400

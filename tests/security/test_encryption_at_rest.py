@@ -37,7 +37,7 @@ def database_files(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("amparo-at-rest")
     repository = Path(__file__).resolve().parents[2]
     environment = {**os.environ, "AMPARO_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "amparo.settings",
-                   "PYTHONPATH": str(repository)}
+                   "PYTHONPATH": os.pathsep.join([str(repository / "src"), str(repository)])}  # this checkout's code
     environment.pop("AMPARO_DATABASE_URL", None)
     environment.pop("AMPARO_FIELD_KEYS", None)
     result = subprocess.run([sys.executable, "-c", REGISTER], env=environment, capture_output=True, text=True,

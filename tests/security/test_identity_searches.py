@@ -2,7 +2,7 @@
 
 A search by identity number says "this person is in the registry", so each one
 is written to the audit log (with its number of matches, never the number).
-The one search is accounts.access.victims_with_identity_number; the code is
+The one search is registry.access.victims_with_identity_number; the code is
 read to find every other look-up of the keyed hash, so a second search cannot
 be added without this test failing.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from amparo.accounts.access import victims_with_identity_number
+from amparo.registry.access import victims_with_identity_number
 from amparo.audit.models import AuditAction, AuditEvent
 from tests.personas import VICTIM_DNI
 
@@ -24,7 +24,7 @@ HASH_FIELD = "identity_number_hash"
 # Calls whose keyword arguments (or **{...} keys) are database look-ups.
 LOOKUPS = {"filter", "exclude", "get", "get_or_create", "update_or_create", "Q", "in_bulk", "values", "values_list"}
 SQL_WORDS = ("SELECT", "WHERE", "JOIN")
-AUDITED_SEARCHES = {"accounts/access.py:victims_with_identity_number"}
+AUDITED_SEARCHES = {"registry/access.py:victims_with_identity_number"}
 
 
 def _hash_look_ups(path: Path) -> set[str]:
@@ -54,7 +54,7 @@ def _hash_look_ups(path: Path) -> set[str]:
 
 
 def test_the_scanner_finds_a_look_up():
-    assert _hash_look_ups(PACKAGE / "accounts" / "access.py") == AUDITED_SEARCHES
+    assert _hash_look_ups(PACKAGE / "registry" / "access.py") == AUDITED_SEARCHES
 
 
 def test_the_audited_search_is_the_only_look_up_of_the_identity_hash():
@@ -63,7 +63,7 @@ def test_the_audited_search_is_the_only_look_up_of_the_identity_hash():
         if "migrations" not in path.parts:
             found |= _hash_look_ups(path)
     assert found == AUDITED_SEARCHES, (
-        "search by identity number only through accounts.access.victims_with_identity_number, which audits it")
+        "search by identity number only through registry.access.victims_with_identity_number, which audits it")
 
 
 def _searches(user) -> list[dict]:

@@ -65,11 +65,11 @@ def test_a_tampered_copy_is_read_again_from_the_database(registry):
 
 
 def test_key_rotation_removes_the_sealed_copy(registry):
-    from amparo.accounts.key_rotation import reseal_all
+    from django.core.management import call_command
 
     snapshot.current()
     assert snapshot.persisted_path().exists()
-    reseal_all()
+    call_command("rotate_keys", "--reseal-only")
     assert not snapshot.persisted_path().exists()
 
 

@@ -1,77 +1,37 @@
-"""Who may see what: the one place where case visibility and identity access are decided.
+"""What a user may do: the one way to ask the capability table (`accounts.roles.CAPABILITIES`).
 
-Every view, API endpoint, export and report reads cases through
-`cases_visible_to` and identities through `identity_for`, so a permission
-check cannot be forgotten in one of them.
+Views, services, commands and the navigation ask `may(user, Capability.X)` or
+call `require(...)`, and templates show what their view asked; none tests a role. Which cases a user may do it to
+(their scope) is decided by `registry.access`, the door to cases.
 """
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 
-from amparo.accounts.roles import Role, Scope
-from amparo.audit.models import AuditAction
-from amparo.audit.services import audit_record
-from amparo.core import crypto
-from amparo.registry.models import Case, Person, PersonIdentity
+from amparo.accounts.roles import CAPABILITIES, SUPERUSER_CAPABILITIES, Capability, Scope
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
-    """Cases within the user's scope: own, own organisation's, or all."""
+def may(user, capability: Capability) -> bool:
+    """Whether this active, signed-in user's role (or superuser status) holds the capability."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return Case.objects.none()
-    scope = user.effective_scope
-    if scope == Scope.ALL:
-        return Case.objects.all()
-    if scope == Scope.ORGANISATION and user.organisation_id:
-        return Case.objects.filter(Q(source_organisation_id=user.organisation_id) | Q(owner__organisation_id=user.organisation_id))
-    return Case.objects.filter(owner=user)
+        return False
+    return user.role in CAPABILITIES[capability] or (user.is_superuser and capability in SUPERUSER_CAPABILITIES)
 
 
-def case_for(user, pk) -> Case:
-    """The case with this id if the user may see it; 404 otherwise (never reveal that it exists)."""
-    try:
-        return cases_visible_to(user).select_related("victim", "source_organisation", "owner").get(pk=pk)
-    except (Case.DoesNotExist, ValueError):
-        raise Http404
+def require(user, capability: Capability) -> None:
+    """Refuse (PermissionDenied: 403 in a view) unless the user holds the capability."""
+    if not may(user, capability):
+        raise PermissionDenied
 
 
-def may_see_identities(user) -> bool:
-    return user is not None and user.is_authenticated and user.may_see_identities
+def statistics_suppressed_for(user, *, within_scope: bool = False) -> bool:
+    """Whether the user gets protected statistics (small counts hidden) rather than exact ones.
 
-
-def identity_for(user, case: Case, request=None) -> PersonIdentity | None:
-    """The victim's identifying data, for users allowed to see it; every view is audited."""
-    if not may_see_identities(user) or not cases_visible_to(user).filter(pk=case.pk).exists():
-        return None
-    identity = PersonIdentity.objects.filter(person_id=case.victim_id).first()
-    if identity is not None:
-        audit_record(user=user, action=AuditAction.VIEW_IDENTITY, obj=case, request=request)
-    return identity
-
-
-def is_administrator(user) -> bool:
-    """Administrators (role) and superusers: user management, audit log, keys."""
-    return bool(user is not None and user.is_authenticated and user.is_active
-                and (user.is_superuser or user.role == Role.ADMINISTRATOR))
-
-
-def victims_with_identity_number(user, number: str, request=None) -> QuerySet[Person]:
-    """Victims within the user's scope whose identity number is exactly `number` (keyed hash look-up).
-
-    Users who may not see identities get nothing. Every search is audited with
-    its number of matches, never with the number searched.
+    A count of one or two can point at a child, so exact figures go only to those who may see the
+    identities of every case the figures are about: roles that may see identities, for figures over their
+    scope (`within_scope`) or with a scope of all cases. Everyone else, analysts and users whose scope is
+    narrower than the registry, gets figures about cases beyond their reach protected.
     """
-    if not may_see_identities(user) or not number.strip():
-        return Person.objects.none()
-    victims = Person.objects.filter(
-        identity__identity_number_hash=crypto.lookup_hash(number),
-        cases__in=cases_visible_to(user),
-    ).distinct()
-    audit_record(user=user, action=AuditAction.IDENTITY_SEARCH, details={"matches": victims.count()}, request=request)
-    return victims
+    if not may(user, Capability.IDENTITIES):
+        return True
+    return not within_scope and user.effective_scope != Scope.ALL
 
-
-def statistics_suppressed_for(user) -> bool:
-    """Small cells are hidden from everyone who may not see victims' identities (analysts, the public):
-    a count of one or two can point at a child."""
-    return not may_see_identities(user)

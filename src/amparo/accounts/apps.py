@@ -10,7 +10,5 @@ class AccountsConfig(AppConfig):
         from django.contrib import admin
         from django_otp.admin import OTPAdminSite
 
-        from amparo.accounts import signals  # noqa: F401  (connects the audit receivers)
-
         # The Django admin accepts only sessions verified with a second factor.
         admin.site.__class__ = OTPAdminSite

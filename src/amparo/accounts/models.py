@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from amparo.accounts.roles import DEFAULT_SCOPE, IDENTITY_ROLES, Role, Scope
+from amparo.accounts.roles import DEFAULT_SCOPE, Role, Scope
 
 
 class User(AbstractUser):
@@ -19,7 +19,3 @@ class User(AbstractUser):
     @property
     def effective_scope(self) -> str:
         return self.scope or DEFAULT_SCOPE[Role(self.role)]
-
-    @property
-    def may_see_identities(self) -> bool:
-        return self.role in IDENTITY_ROLES

@@ -3,19 +3,32 @@
 import base64
 
 import segno
+from django.dispatch import Signal
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from amparo.accounts.roles import Role
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability
 
 DEVICE_NAME = "Amparo TOTP"
+
+# Sent by the two-factor pages with request, user and device (None when no device matched); the audit log
+# records them (audit.signals).
+second_factor_confirmed = Signal()
+second_factor_verified = Signal()
+second_factor_failed = Signal()
+
+
+def second_factor_required_by_role(user) -> bool:
+    """Whoever may read the audit log (administrators, superusers) holds the keys to everything else."""
+    return may(user, Capability.AUDIT)
 
 
 def second_factor_required(user) -> bool:
     """Administrators must use a second factor; anyone who set one up must use it too."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.role == Role.ADMINISTRATOR or user_has_device(user, confirmed=True)
+    return second_factor_required_by_role(user) or user_has_device(user, confirmed=True)
 
 
 def pending_device(user) -> TOTPDevice:

@@ -15,9 +15,11 @@ from amparo.accounts.twofactor import (
     device_qr_data_uri,
     device_secret,
     pending_device,
+    second_factor_confirmed,
+    second_factor_failed,
+    second_factor_required_by_role,
+    second_factor_verified,
 )
-from amparo.audit.models import AuditAction
-from amparo.audit.services import audit_record
 
 
 def _next_url(request) -> str:
@@ -38,14 +40,15 @@ def two_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         if device_confirm(device, form.cleaned_data["token"]):
             django_otp.login(request, device)
-            audit_record(user=request.user, action=AuditAction.OTP_DEVICE_CONFIRMED, obj=device, request=request)
+            second_factor_confirmed.send(sender=two_factor_setup, request=request, user=request.user, device=device)
             return redirect(_next_url(request))
-        audit_record(user=request.user, action=AuditAction.OTP_FAILED, obj=device, request=request)
+        second_factor_failed.send(sender=two_factor_setup, request=request, user=request.user, device=device)
         form.add_error("token", _("That code is not valid. Check the time on your phone and try the newest code."))
     return render(request, "accounts/two_factor_setup.html", {
         "form": form, "otpauth_uri": device.config_url, "secret": device_secret(device),
         "qr_data_uri": device_qr_data_uri(device),
         "next": _next_url(request), "has_confirmed_device": user_has_device(request.user, confirmed=True),
+        "required_by_role": second_factor_required_by_role(request.user),
     })
 
 
@@ -59,8 +62,8 @@ def two_factor_verify(request):
         device = confirmed_device_matching(request.user, form.cleaned_data["token"])
         if device is not None:
             django_otp.login(request, device)
-            audit_record(user=request.user, action=AuditAction.OTP_VERIFIED, obj=device, request=request)
+            second_factor_verified.send(sender=two_factor_verify, request=request, user=request.user, device=device)
             return redirect(_next_url(request))
-        audit_record(user=request.user, action=AuditAction.OTP_FAILED, request=request)
+        second_factor_failed.send(sender=two_factor_verify, request=request, user=request.user, device=None)
         form.add_error("token", _("That code is not valid. Check the time on your phone and try the newest code."))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from amparo.accounts.access import is_administrator
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability
 from amparo.audit.models import AuditEvent
 
 
@@ -17,10 +18,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     exclude = ["user"]
 
     def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user)
+        return may(request.user, Capability.AUDIT)
 
     def has_module_permission(self, request):
-        return is_administrator(request.user)
+        return may(request.user, Capability.AUDIT)
 
     def has_add_permission(self, request):
         return False

@@ -10,6 +10,7 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.db import connections
 
+        from amparo.audit import signals  # noqa: F401  (connects the receivers that log sign-ins)
         from amparo.audit.append_only import register_sqlite_function
 
         connection_created.connect(register_sqlite_function, dispatch_uid="amparo-audit-sqlite-function")

@@ -1,15 +1,20 @@
-"""Writing to the audit log. Every service that touches sensitive data calls `audit_record` or `audit_change`."""
+"""Writing to the audit log. Every service that touches sensitive data calls `audit_record` or `audit_change`.
+
+`audit_change` holds the one diff of old and new values the log keeps; sealed
+values never enter it in clear.
+"""
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
 
 from amparo.audit.models import AuditAction, AuditEvent
-from amparo.core.fields import EncryptedTextField
+from amparo.core.fields import encrypted_fields
 
 SEALED = "[sealed]"
-# Identifying values never enter the log in clear, whatever model they come from.
+# Identifying values never enter the log in clear, whatever model they come from, sealed in it or not.
 IDENTIFYING_FIELDS = frozenset({
     "first_name", "second_name", "last_name", "full_name", "name", "birthdate", "birth_date",
     "identity_number", "identity_number_hash", "address", "phone", "email",
@@ -45,10 +50,17 @@ def audit_record(*, user, action: str, obj=None, details: dict | None = None, re
     )
 
 
-def sealed_field_names(obj) -> frozenset[str]:
-    """The fields of obj's model that must not appear in clear: sealed fields and known identifying names."""
-    encrypted = {f.name for f in obj._meta.get_fields() if isinstance(f, EncryptedTextField)}
-    return frozenset(encrypted) | IDENTIFYING_FIELDS
+@cache
+def sealed_names() -> frozenset[str]:
+    """Names whose values are logged as "[sealed]": every EncryptedTextField of any model (found by
+    introspection, so a new sealed field is covered without listing it) and the identifying names above."""
+    return frozenset(name for names in encrypted_fields().values() for name in names) | IDENTIFYING_FIELDS
+
+
+def is_sealed(name: str) -> bool:
+    """Whether a changed value is logged sealed; for a path into a record (`events[0].description`,
+    `perpetrators[1].person.first_name`) the field at its end decides."""
+    return name.rsplit(".", 1)[-1] in sealed_names()
 
 
 def _loggable(value):
@@ -63,23 +75,30 @@ def _loggable(value):
     return str(value)
 
 
-def changed_values(before: dict, after: dict, sealed: frozenset[str]) -> dict:
-    """{field: {"old": ..., "new": ...}} for the fields whose value changed; sealed fields show "[sealed]"."""
+def _empty(value) -> bool:
+    return value is None or value == ""
+
+
+def changed_values(before: dict, after: dict) -> dict:
+    """{name: {"old": ..., "new": ...}} for the names whose value changed (empty text and no value are the
+    same); sealed names show "[sealed]" for both."""
     changes = {}
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)
-        if old == new:
+        if old == new or (_empty(old) and _empty(new)):
             continue
-        if name in sealed:
+        if is_sealed(name):
             changes[name] = {"old": SEALED, "new": SEALED}
         else:
             changes[name] = {"old": _loggable(old), "new": _loggable(new)}
     return changes
 
 
-def audit_change(user, obj, before: dict, after: dict, request=None) -> AuditEvent | None:
-    """Log a change with its old and new values (changed fields only); nothing is written if nothing changed."""
-    changes = changed_values(before, after, sealed_field_names(obj))
-    if not changes:
-        return None
-    return audit_record(user=user, action=AuditAction.CHANGE, obj=obj, details={"changes": changes}, request=request)
+def audit_change(*, user, obj, before: dict, after: dict, request=None, details: dict | None = None) -> AuditEvent:
+    """Log a write with the old and new values of what it changed (`details["changed"]`, sealed values sealed).
+
+    `before` and `after` are read back from what is stored, before and after the write, so the log says what
+    the write did, not what a form sent.
+    """
+    return audit_record(user=user, action=AuditAction.CHANGE, obj=obj, request=request,
+                        details={**(details or {}), "changed": changed_values(before, after)})

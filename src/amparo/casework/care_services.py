@@ -13,8 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability
 from amparo.audit.models import AuditAction
-from amparo.audit.services import audit_record
+from amparo.audit.services import audit_change, audit_record
 from amparo.casework.domain.follow_ups import DEFAULT_FOLLOW_UP_MONTHS, follow_up_schedule
 from amparo.casework.domain.reintegration import (
     ApprovalFacts,
@@ -33,9 +35,9 @@ from amparo.casework.models import (
     ReintegrationPlan,
     SafetyApproval,
 )
-from amparo.casework.permissions import APPROVER_ROLES, CARE_ROLES, has_role, require_case
 from amparo.casework.selectors import case_facts, person_ref, plan_approvals, record_ref
 from amparo.core import codelists, crypto
+from amparo.registry.access import require_case
 from amparo.registry.models import Case, Person, PersonIdentity
 from amparo.registry.records import PersonRecord
 
@@ -95,7 +97,7 @@ def _refuse(user, obj, reason: Reason, request, **details) -> None:
 
 
 def family_assessment_record(*, case: Case, user, assessed_on: date, risk: str, summary: str, request=None) -> FamilyAssessment:
-    require_case(user, case, CARE_ROLES)
+    require_case(user, case, Capability.CARE)
     if risk not in codelists.FAMILY_ASSESSMENT_RISK or not summary.strip():
         raise ValueError("a family assessment needs a risk level and a summary")
     assessment = FamilyAssessment.objects.create(case=case, assessed_on=assessed_on, risk=risk, summary=summary,
@@ -107,7 +109,7 @@ def family_assessment_record(*, case: Case, user, assessed_on: date, risk: str, 
 def plan_propose(*, case: Case, user, destination_type: str, caregiver: Person | PersonRecord | None = None,
                  rationale: str = "", request=None) -> ReintegrationPlan:
     """Record a plan; it is ready at once, held for a supervisor's approval, or refused outright."""
-    require_case(user, case, CARE_ROLES)
+    require_case(user, case, Capability.CARE)
     if destination_type not in codelists.CARE_ARRANGEMENT_TYPE:
         raise ValueError(f"unknown care arrangement {destination_type!r}")
     person, ref = _caregiver(caregiver)
@@ -132,13 +134,13 @@ def plan_decide(*, plan: ReintegrationPlan, approver, assessment: str, approve: 
     A plan not yet carried out can be decided again (the latest valid decision counts), e.g.
     when a perpetrator recorded after the plan made the case family-facilitated.
     """
-    require_case(approver, plan.case, CARE_ROLES | APPROVER_ROLES)
+    require_case(approver, plan.case, Capability.CARE)
     with transaction.atomic():
         plan = ReintegrationPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
         if plan.status == ReintegrationPlan.Status.PLACED:
             raise ReintegrationRefused("plan_placed", PLAN_NOT_READY % {"status": plan.get_status_display()})
         facts = case_facts(plan.case)
-        decision = ApprovalFacts(approver.pk, has_role(approver, APPROVER_ROLES), assessment, approve)
+        decision = ApprovalFacts(approver.pk, may(approver, Capability.APPROVE), assessment, approve)
         problem = approval_problem(facts, decision, plan.proposed_by_id)
         if problem is None and approve:
             problem = caregiver_problem(person_ref(plan.caregiver), facts)
@@ -162,7 +164,7 @@ def care_arrangement_start(*, case: Case, user, arrangement_type: str, started_o
     The only writer of care arrangements. A family return in a family-facilitated
     case needs a plan with a valid supervisor approval; a perpetrator is never caregiver.
     """
-    require_case(user, case, CARE_ROLES)
+    require_case(user, case, Capability.CARE)
     if arrangement_type not in codelists.CARE_ARRANGEMENT_TYPE:
         raise ValueError(f"unknown care arrangement {arrangement_type!r}")
     with transaction.atomic():
@@ -205,22 +207,23 @@ def _place(case, user, arrangement_type, caregiver, person, plan, started_on, re
 
 def follow_up_record(*, visit: FollowUpVisit, user, visited_on: date, outcome: str, notes: str = "",
                      request=None) -> FollowUpVisit:
-    require_case(user, visit.case, CARE_ROLES)
+    require_case(user, visit.case, Capability.CARE)
     if outcome not in codelists.FOLLOW_UP_OUTCOME:
         raise ValueError(f"unknown follow-up outcome {outcome!r}")
-    before = {"visited_on": visit.visited_on.isoformat() if visit.visited_on else None, "outcome": visit.outcome}
+    before = _visit_values(visit)
     visit.visited_on, visit.outcome, visit.notes, visit.recorded_by = visited_on, outcome, notes, user
     visit.save()
-    audit_record(user=user, action=AuditAction.CHANGE, obj=visit, request=request, details={
-        "case": visit.case_id,
-        "changed": {"visited_on": {"old": before["visited_on"], "new": visited_on.isoformat()},
-                    "outcome": {"old": before["outcome"], "new": outcome}},
-    })
+    audit_change(user=user, obj=visit, before=before, after=_visit_values(visit), request=request,
+                 details={"case": visit.case_id})
     return visit
 
 
+def _visit_values(visit: FollowUpVisit) -> dict:
+    return {"visited_on": visit.visited_on, "outcome": visit.outcome, "notes": visit.notes}
+
+
 def referral_create(*, case: Case, user, programme: str, referred_on: date, notes: str = "", request=None) -> Referral:
-    require_case(user, case, CARE_ROLES)
+    require_case(user, case, Capability.CARE)
     if programme not in codelists.REFERRAL_PROGRAMME:
         raise ValueError(f"unknown programme {programme!r}")
     referral = Referral.objects.create(case=case, programme=programme, referred_on=referred_on, notes=notes, created_by=user)
@@ -230,11 +233,11 @@ def referral_create(*, case: Case, user, programme: str, referred_on: date, note
 
 
 def referral_set_status(*, referral: Referral, user, status: str, request=None) -> Referral:
-    require_case(user, referral.case, CARE_ROLES)
+    require_case(user, referral.case, Capability.CARE)
     if status not in codelists.REFERRAL_STATUS:
         raise ValueError(f"unknown referral status {status!r}")
-    old, referral.status = referral.status, status
+    before, referral.status = {"status": referral.status}, status
     referral.save(update_fields=["status", "updated_at"])
-    audit_record(user=user, action=AuditAction.CHANGE, obj=referral, request=request,
-                 details={"case": referral.case_id, "changed": {"status": {"old": old, "new": status}}})
+    audit_change(user=user, obj=referral, before=before, after={"status": status}, request=request,
+                 details={"case": referral.case_id})
     return referral

@@ -4,15 +4,14 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from amparo.accounts.access import case_for, cases_visible_to, statistics_suppressed_for
+from amparo.accounts.access import require, statistics_suppressed_for
+from amparo.accounts.roles import Capability
 from amparo.casework import care_services
 from amparo.casework.care_services import ReintegrationRefused
-from amparo.casework.domain.reintegration import is_family_return
 from amparo.casework.forms import (
     ApprovalForm,
     ArrangementForm,
@@ -24,17 +23,15 @@ from amparo.casework.forms import (
     VisitForm,
 )
 from amparo.casework.models import FollowUpVisit, Referral, ReintegrationPlan
-from amparo.casework.permissions import APPROVER_ROLES, CARE_ROLES, STATISTICS_ROLES, has_role
-from amparo.casework.selectors import retrafficking_rates, visits_for
+from amparo.casework.selectors import care_plans, case_visits, retrafficking_rates, visits_for
 from amparo.core import codelists
-from amparo.stats.domain.disclosure import is_sensitive
+from amparo.registry.access import case_for, cases_in_scope, cases_visible_to
 from amparo.stats.engine import suppression_threshold
 
 
 def _care_case(request, pk):
     case = case_for(request.user, pk)
-    if not has_role(request.user, CARE_ROLES):
-        raise PermissionDenied
+    require(request.user, Capability.CARE)
     return case
 
 
@@ -43,16 +40,10 @@ def _plan_prefix(plan_id) -> str:
     return f"plan{plan_id}"
 
 
-def _plans_with_forms(case, bound: dict) -> list[ReintegrationPlan]:
-    plans = list(case.reintegration_plans.select_related("proposed_by").prefetch_related("approvals__approver"))
+def _plans_with_forms(case, user, bound: dict) -> list[ReintegrationPlan]:
+    plans = care_plans(case, user)
     for plan in plans:
         prefix = _plan_prefix(plan.pk)
-        approved = any(a.approved for a in plan.approvals.all())
-        plan.awaits_decision = (
-            case.family_facilitated and is_family_return(plan.destination_type)
-            and plan.status != ReintegrationPlan.Status.PLACED
-            and (plan.status != ReintegrationPlan.Status.READY or not approved)
-        )
         bound_here = bound.get("plan_id") == plan.pk
         plan.approval_form = (bound_here and bound.get("approval_form")) or ApprovalForm(prefix=prefix)
         plan.placement_form = (bound_here and bound.get("placement_form")) or PlacementForm(prefix=prefix)
@@ -65,11 +56,9 @@ def _care_page(request, case, status=200, **forms):
         "perpetrators": case.perpetrators.order_by("id"),
         "arrangements": case.care_arrangements.select_related("plan").order_by("-started_on", "-id"),
         "assessments": case.family_assessments.all(),
-        "plans": _plans_with_forms(case, forms),
-        "visits": case.follow_up_visits.select_related("arrangement").order_by("due_on", "id"),
+        "plans": _plans_with_forms(case, request.user, forms),
+        "visits": case_visits(case, date.today()),
         "referrals": case.referrals.all(),
-        "today": date.today(),
-        "may_approve": has_role(request.user, APPROVER_ROLES) and case.owner_id != request.user.pk,
         "assessment_form": forms.get("assessment_form") or AssessmentForm(),
         "plan_form": forms.get("plan_form") or PlanForm(),
         "arrangement_form": forms.get("arrangement_form") or ArrangementForm(prefix="arrangement"),
@@ -220,32 +209,22 @@ def referral_status_view(request, referral_id):
 @login_required
 def home_view(request):
     """The case worker's home: overdue and upcoming follow-up visits of the cases in their scope."""
-    if not has_role(request.user, CARE_ROLES):
-        raise PermissionDenied
+    require(request.user, Capability.CARE)
     cases = cases_visible_to(request.user)
     overdue, upcoming = visits_for(cases, date.today())
     return render(request, "casework/home.html", {"overdue": overdue, "upcoming": upcoming})
 
 
-def _suppress(value: int, user, threshold: int) -> int | None:
-    """Small counts are hidden from those who may not see identities (they could point at one child)."""
-    return None if statistics_suppressed_for(user) and is_sensitive(value, threshold) else value
-
-
 @login_required
 def statistics_view(request):
     """Re-trafficking rates by placement type and by family-facilitated status."""
-    if not has_role(request.user, STATISTICS_ROLES):
-        raise PermissionDenied
-    rates = retrafficking_rates(cases_visible_to(request.user))
+    require(request.user, Capability.CASEWORK_STATISTICS)
+    # Figures over the user's own scope: exact for roles that may see those cases' identities.
+    protected = statistics_suppressed_for(request.user, within_scope=True)
+    threshold = suppression_threshold(protected)
+    rates = retrafficking_rates(cases_in_scope(request.user), threshold=threshold)
     labels = {"by_placement_type": dict(codelists.CARE_ARRANGEMENT_TYPE.choices),
               "by_family_facilitated": {True: _("Family-facilitated"), False: _("Not family-facilitated")}}
-    threshold = suppression_threshold(True)
-    tables = {}
-    for name, rows in rates.items():
-        tables[name] = []
-        for row in rows:
-            hidden = (_suppress(row["placements"], request.user, threshold) is None
-                      or _suppress(row["retrafficked"], request.user, threshold) is None)
-            tables[name].append({"label": labels[name].get(row["key"], row["key"]), "hidden": hidden, **row})
+    tables = {name: [{"label": labels[name].get(row["key"], row["key"]), **row} for row in rows]
+              for name, rows in rates.items()}
     return render(request, "casework/statistics.html", {"tables": tables, "threshold": threshold})

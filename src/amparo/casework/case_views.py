@@ -4,7 +4,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -12,8 +11,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from amparo.accounts.access import case_for, identity_for, may_see_identities
-from amparo.casework.domain.changes import record_changes
+from amparo.accounts.access import may, require
+from amparo.accounts.roles import Capability
+from amparo.audit.services import changed_values
+from amparo.casework.domain.changes import flatten_record
 from amparo.casework.forms import (
     CaseForm,
     EventFormSet,
@@ -23,10 +24,10 @@ from amparo.casework.forms import (
     case_record_from,
 )
 from amparo.casework.models import CaseEditConflict
-from amparo.casework.permissions import REGISTER_ROLES, has_role
 from amparo.casework.selectors import case_record_of
 from amparo.casework.services import EditConflict, case_create, case_update
 from amparo.core import geography
+from amparo.registry.access import case_for, identity_for
 from amparo.registry.services import InvalidCase
 
 
@@ -74,12 +75,12 @@ def _adding_row(request) -> str | None:
 
 @login_required
 def case_create_view(request):
-    if not has_role(request.user, REGISTER_ROLES):
-        raise PermissionDenied
+    require(request.user, Capability.REGISTER)
+    show_identities = may(request.user, Capability.IDENTITIES)
     if prefix := _adding_row(request):
-        form, perpetrators, events = _forms(_with_another_row(request.POST, prefix), may_see_identities(request.user))
+        form, perpetrators, events = _forms(_with_another_row(request.POST, prefix), show_identities)
         return _render(request, form, perpetrators, events, adding_row=True)
-    form, perpetrators, events = _forms(request.POST or None, may_see_identities(request.user))
+    form, perpetrators, events = _forms(request.POST or None, show_identities)
     if request.method == "POST" and form.is_valid() and perpetrators.is_valid() and events.is_valid():
         try:
             case = case_create(record=case_record_from(form, perpetrators, events), user=request.user, request=request)
@@ -94,9 +95,8 @@ def case_create_view(request):
 @login_required
 def case_edit_view(request, pk):
     case = case_for(request.user, pk)
-    if not has_role(request.user, REGISTER_ROLES):
-        raise PermissionDenied
-    show_identities = may_see_identities(request.user)
+    require(request.user, Capability.REGISTER)
+    show_identities = may(request.user, Capability.IDENTITIES)
     if show_identities and request.method == "GET":
         identity_for(request.user, case, request)  # audits that the form shows the victim's identity
     current = case_record_of(case, with_identities=show_identities)
@@ -118,7 +118,7 @@ def case_edit_view(request, pk):
             form, perpetrators, events = _forms(data, show_identities)
             for bound in (form, perpetrators, events):
                 bound.is_valid()
-            differences = record_changes(current, record)
+            differences = changed_values(flatten_record(current), flatten_record(record))
             return _render(request, form, perpetrators, events, case=case, status=409,
                            conflict={"message": str(error), "id": error.conflict.pk, "differences": differences})
         else:
@@ -132,11 +132,10 @@ def case_edit_view(request, pk):
 def conflict_view(request, pk, conflict_id):
     """A refused edit beside the current case, so what was typed can be re-entered (identities stay sealed)."""
     case = case_for(request.user, pk)
-    if not has_role(request.user, REGISTER_ROLES):
-        raise PermissionDenied
+    require(request.user, Capability.REGISTER)
     conflict = get_object_or_404(CaseEditConflict.objects.select_related("user"), pk=conflict_id, case=case)
     current = case_record_of(case, with_identities=True)  # compared only; identifying values are shown sealed
-    differences = record_changes(current, json.loads(conflict.submitted))
+    differences = changed_values(flatten_record(current), flatten_record(json.loads(conflict.submitted)))
     return render(request, "casework/conflict.html", {"case": case, "conflict": conflict, "differences": differences})
 
 

@@ -1,16 +1,26 @@
-"""Reads for casework: a case as a record, the facts the reintegration rule needs, visits due,
-re-trafficking rates and where family-facilitated cases concentrate (SQL aggregation throughout)."""
+"""Reads for casework: a case as a record, the facts the reintegration rule needs, plans as the rule sees
+them, visits due and overdue, re-trafficking rates (SQL aggregation throughout)."""
 
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from amparo.accounts.roles import Role
-from amparo.casework.domain.reintegration import ApprovalFacts, CaseFacts, PersonRef
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability
+from amparo.casework.domain.follow_ups import is_overdue
+from amparo.casework.domain.reintegration import (
+    ApprovalFacts,
+    CaseFacts,
+    PersonRef,
+    approver_problem,
+    awaits_decision,
+    placement_decision,
+)
 from amparo.casework.models import CareArrangement, FollowUpVisit, ReintegrationPlan
 from amparo.core import crypto, text
 from amparo.registry.models import Case, CaseCode, Person, PersonIdentity
 from amparo.registry.records import CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
+from amparo.stats.domain.disclosure import rate_is_sensitive
 
 
 def _person_record(person: Person | None, identity: PersonIdentity | None) -> PersonRecord:
@@ -90,17 +100,47 @@ def case_facts(case: Case) -> CaseFacts:
 
 def plan_approvals(plan: ReintegrationPlan) -> list[ApprovalFacts]:
     return [
-        ApprovalFacts(a.approver_id, a.approver.role == Role.SUPERVISOR and a.approver.is_active, a.assessment, a.approved)
+        ApprovalFacts(a.approver_id, may(a.approver, Capability.APPROVE), a.assessment, a.approved)
         for a in plan.approvals.select_related("approver").order_by("decided_at", "id")
     ]
 
 
-def visits_for(cases: QuerySet[Case], today: date, upcoming_days: int = 30) -> tuple[QuerySet, QuerySet]:
-    """(overdue, upcoming) follow-up visits of these cases: not yet made, due before today / within the window."""
-    pending = FollowUpVisit.objects.filter(case__in=cases, visited_on=None).select_related("case", "arrangement")
-    overdue = pending.filter(due_on__lt=today).order_by("due_on", "id")
-    upcoming = pending.filter(due_on__gte=today, due_on__lte=date.fromordinal(today.toordinal() + upcoming_days))
-    return overdue, upcoming.order_by("due_on", "id")
+def care_plans(case: Case, user) -> list[ReintegrationPlan]:
+    """The case's plans, newest first, each marked as the reintegration rule sees it: `awaits_decision` (held
+    for a supervisor's decision), `may_decide` (this user may record that decision) and `may_be_placed` (ready,
+    and the rule allows the placement now)."""
+    facts = case_facts(case)
+    user_approves = may(user, Capability.APPROVE)
+    plans = list(case.reintegration_plans.select_related("proposed_by", "caregiver")
+                 .prefetch_related("approvals__approver"))
+    for plan in plans:
+        decision = placement_decision(facts, plan.destination_type, person_ref(plan.caregiver), plan_approvals(plan),
+                                      plan.proposed_by_id)
+        plan.awaits_decision = awaits_decision(decision, placed=plan.status == ReintegrationPlan.Status.PLACED)
+        plan.may_decide = plan.awaits_decision and approver_problem(facts, user.pk, user_approves,
+                                                                    plan.proposed_by_id) is None
+        plan.may_be_placed = plan.status == ReintegrationPlan.Status.READY and decision.allowed
+    return plans
+
+
+def case_visits(case: Case, today: date) -> list[FollowUpVisit]:
+    """The case's follow-up visits by due date, each marked `overdue` by the one rule (domain.follow_ups)."""
+    visits = list(case.follow_up_visits.select_related("arrangement").order_by("due_on", "id"))
+    for visit in visits:
+        visit.overdue = is_overdue(visit.due_on, visit.visited_on, today)
+    return visits
+
+
+def visits_for(cases: QuerySet[Case], today: date, upcoming_days: int = 30) -> tuple[list, list]:
+    """(overdue, upcoming) follow-up visits of these cases not yet made: overdue by the one rule
+    (domain.follow_ups), upcoming when due within the window."""
+    window_end = date.fromordinal(today.toordinal() + upcoming_days)
+    pending = (FollowUpVisit.objects.filter(case__in=cases, visited_on=None, due_on__lte=window_end)
+               .select_related("case", "arrangement").order_by("due_on", "id"))
+    overdue, upcoming = [], []
+    for visit in pending:
+        (overdue if is_overdue(visit.due_on, visit.visited_on, today) else upcoming).append(visit)
+    return overdue, upcoming
 
 
 def _followed_placements(cases: QuerySet[Case]) -> QuerySet[CareArrangement]:
@@ -114,11 +154,12 @@ def _followed_placements(cases: QuerySet[Case]) -> QuerySet[CareArrangement]:
     )
 
 
-def retrafficking_rates(cases: QuerySet[Case] | None = None) -> dict[str, list[dict]]:
+def retrafficking_rates(cases: QuerySet[Case] | None = None, *, threshold: int | None = None) -> dict[str, list[dict]]:
     """Re-trafficking among followed-up placements, by placement type and by family-facilitated status.
 
     A placement counts once, as re-trafficked if any of its visits found so.
-    Rows: {"key", "placements", "retrafficked", "rate"}; rate is None without placements.
+    Rows: {"key", "placements", "retrafficked", "rate", "hidden"}; rate is None without placements. With a
+    `threshold`, a row whose figures could point at one child is hidden: its figures are None.
     """
     placements = _followed_placements(cases if cases is not None else Case.objects.all())
 
@@ -126,10 +167,13 @@ def retrafficking_rates(cases: QuerySet[Case] | None = None) -> dict[str, list[d
         grouped = (placements.order_by().values(group_by)
                    .annotate(placements=Count("id"), retrafficked=Count("id", filter=Q(retrafficked=True)))
                    .order_by(group_by))
-        return [
-            {"key": row[group_by], "placements": row["placements"], "retrafficked": row["retrafficked"],
-             "rate": row["retrafficked"] / row["placements"] if row["placements"] else None}
-            for row in grouped
-        ]
+        return [_rate_row(row[group_by], row["placements"], row["retrafficked"], threshold) for row in grouped]
 
     return {"by_placement_type": rows("arrangement_type"), "by_family_facilitated": rows("case__family_facilitated")}
+
+
+def _rate_row(key, placements: int, retrafficked: int, threshold: int | None) -> dict:
+    if threshold is not None and rate_is_sensitive(retrafficked, placements, threshold):
+        return {"key": key, "placements": None, "retrafficked": None, "rate": None, "hidden": True}
+    return {"key": key, "placements": placements, "retrafficked": retrafficked,
+            "rate": retrafficked / placements if placements else None, "hidden": False}

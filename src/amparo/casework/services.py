@@ -8,20 +8,20 @@ refused version (sealed) so nothing typed is lost.
 import json
 from dataclasses import asdict
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amparo.accounts.access import may_see_identities
+from amparo.accounts.access import require
+from amparo.accounts.roles import Capability
 from amparo.audit.models import AuditAction
-from amparo.audit.services import audit_record
-from amparo.casework.domain.changes import record_changes
+from amparo.audit.services import audit_change, audit_record
+from amparo.casework.domain.changes import flatten_record
 from amparo.casework.models import CaseEditConflict
-from amparo.casework.permissions import REGISTER_ROLES, require_case, require_role
 from amparo.casework.selectors import case_record_of
 from amparo.core import crypto, geography
+from amparo.registry.access import require_case
 from amparo.registry.models import Case, CaseCode, Perpetrator, Person, PersonIdentity, TraffickingEvent
 from amparo.registry.records import CaseRecord, FieldProblem, PersonRecord, case_place, family_facilitated, validate_case
 from amparo.registry.services import InvalidCase, _code_rows, case_refresh_derived, case_register
@@ -52,7 +52,7 @@ def _duplicate_problem(record: CaseRecord, organisation_id: int, exclude_pk: int
 
 def case_create(*, record: CaseRecord, user, request=None) -> Case:
     """Register a case typed into the form; the registering user owns it (so OWN scope sees it)."""
-    require_role(user, REGISTER_ROLES)
+    require(user, Capability.REGISTER)
     if user.organisation_id is None:
         raise InvalidCase([FieldProblem("source_organisation", None, str(NO_ORGANISATION))])
     problems = validate_case(record) + _duplicate_problem(record, user.organisation_id)
@@ -102,9 +102,8 @@ def case_update(*, case: Case, record: CaseRecord, expected_version: int, user, 
 
     The record replaces the stored identities too, so only users who may see them may edit.
     """
-    require_case(user, case, REGISTER_ROLES)
-    if not may_see_identities(user):
-        raise PermissionDenied
+    require_case(user, case, Capability.REGISTER)
+    require(user, Capability.IDENTITIES)
     problems = validate_case(record) + _duplicate_problem(record, case.source_organisation_id, exclude_pk=case.pk)
     if problems:
         raise InvalidCase(problems)
@@ -136,8 +135,9 @@ def case_update(*, case: Case, record: CaseRecord, expected_version: int, user, 
                 for e in record.events
             ])
             case_refresh_derived(case)
-            audit_record(user=user, action=AuditAction.CHANGE, obj=case, request=request,
-                         details={"changed": record_changes(before, record), "version": expected_version + 1})
+            after = case_record_of(Case.objects.select_related("victim").get(pk=case.pk), with_identities=True)
+            audit_change(user=user, obj=case, before=flatten_record(before), after=flatten_record(after),
+                         request=request, details={"version": expected_version + 1})
     if not updated:
         current = Case.objects.values_list("version", flat=True).get(pk=case.pk)
         conflict = CaseEditConflict.objects.create(

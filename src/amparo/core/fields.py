@@ -1,5 +1,6 @@
-"""A model field whose value is sealed (core.crypto) before it reaches the database."""
+"""A model field whose value is sealed (core.crypto) before it reaches the database, and where such fields are."""
 
+from django.apps import apps
 from django.db import models
 
 from amparo.core import crypto
@@ -22,3 +23,19 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return crypto.seal(value)
+
+
+def encrypted_fields() -> dict[type, list[str]]:
+    """{model: [names of its EncryptedTextFields]} for every concrete model that has some, in any app.
+
+    Found by introspection, so that a new sealed field is rotated (core.key_rotation) and kept out of the
+    audit log (audit.services) without anyone remembering to list it.
+    """
+    found = {}
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        names = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if names:
+            found[model] = names
+    return found

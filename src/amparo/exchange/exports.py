@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from amparo.accounts.access import cases_visible_to, may_see_identities
-from amparo.accounts.roles import Scope
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability, Scope
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.core.tabular_files import write_frame
 from amparo.exchange import formats, selectors
-from amparo.exchange.permissions import EXCHANGE_ROLES
+from amparo.registry.access import cases_visible_to
 from amparo.registry.case_filter import CaseFilter, provenance
 from amparo.registry.selectors import registry_revision
 
@@ -27,9 +27,9 @@ def export_refusal(*, format_name: str, kind: str, include_identities: bool, use
             "format": fmt.LABEL, "kinds": ", ".join(fmt.KINDS), "kind": kind}
     if include_identities and not fmt.IDENTITIES:
         return _("CTDC files never contain identifying data.")
-    if user is not None and (not user.is_active or user.role not in EXCHANGE_ROLES):
+    if user is not None and not may(user, Capability.EXCHANGE):
         return _("Your role may not export cases.")
-    if include_identities and user is not None and not may_see_identities(user):
+    if include_identities and user is not None and not may(user, Capability.IDENTITIES):
         return _("Your role may not export identifying data.")
     return ""
 

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from amparo.accounts.access import may_see_identities
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability
 from amparo.exchange import formats
 from amparo.exchange.exports import export_refusal
 from amparo.registry.models import Organisation
@@ -41,7 +42,7 @@ class ExportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if not may_see_identities(user):
+        if not may(user, Capability.IDENTITIES):
             del self.fields["include_identities"]
 
     def clean(self):

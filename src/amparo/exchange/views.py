@@ -3,7 +3,6 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -11,8 +10,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from amparo.accounts.access import require
+from amparo.accounts.roles import Capability
 from amparo.core.tabular_files import write_frame
-from amparo.exchange.permissions import EXCHANGE_ROLES
 from amparo.exchange.exports import ExportRefused, cases_export
 from amparo.exchange.forms import ExportForm, ImportForm
 from amparo.exchange.formats import amparo as amparo_format
@@ -30,8 +30,7 @@ def data_manager_required(view):
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
-        if request.user.role not in EXCHANGE_ROLES:
-            raise PermissionDenied
+        require(request.user, Capability.EXCHANGE)
         return view(request, *args, **kwargs)
     return wrapped
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Max, Min, Q, QuerySet
 
-from amparo.accounts.access import cases_visible_to, victims_with_identity_number
+from amparo.registry.access import cases_visible_to, victims_with_identity_number
 from amparo.registry.case_filter import CaseFilter, case_condition
 from amparo.registry.models import Case, RegistryRevision
 
@@ -24,7 +24,7 @@ def case_list(*, user, filters: CaseFilter, search: str = "", status: str = "", 
     """Cases the user may see, selected by the one case filter (the cases the statistics count for it).
 
     `search` matches the source's record id or, for roles allowed to see identities, the victim's exact
-    identity number through the one audited identity search (accounts.access.victims_with_identity_number).
+    identity number through the one audited identity search (registry.access.victims_with_identity_number).
     """
     cases = cases_visible_to(user).filter(case_condition(filters)).select_related("source_organisation")
     if search.strip():

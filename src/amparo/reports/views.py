@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 
-from amparo.accounts.access import statistics_suppressed_for
+from amparo.accounts.access import may, statistics_suppressed_for
+from amparo.accounts.roles import Capability
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.core import geography
@@ -96,9 +97,11 @@ def hotspots_view(request):
         return render(request, "reports/hotspots.html", context, status=400)
     table = dashboard.hotspots_table(form.case_filter(), statistics_suppressed_for(request.user))
     hotspots = _table_context(request, table)
-    for row in hotspots["rows"]:  # each district leads to its family-facilitated cases, for referrals
-        row["link"] = _cases_link(form, district=row["key"], family="yes")
-    context.update({"hotspots": hotspots, "years": form.case_filter().years})
+    links_to_cases = may(request.user, Capability.CASES)  # only for those who may list the cases
+    if links_to_cases:  # each district leads to its family-facilitated cases, for referrals
+        for row in hotspots["rows"]:
+            row["link"] = _cases_link(form, district=row["key"], family="yes")
+    context.update({"hotspots": hotspots, "links_to_cases": links_to_cases, "years": form.case_filter().years})
     return render(request, "reports/hotspots.html", context)
 
 

@@ -1,31 +1,30 @@
-"""The main navigation: each page once, shown to the roles its view admits."""
+"""The main navigation: each page once, shown to those who hold the capability its view requires."""
 
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from amparo.accounts.roles import Role
-from amparo.casework.permissions import CARE_ROLES, REGISTER_ROLES
-from amparo.exchange.permissions import EXCHANGE_ROLES
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability
 
 
 @dataclass(frozen=True)
 class NavItem:
     url_name: str
     label: str
-    roles: frozenset | None  # None: every signed-in user
+    capability: Capability | None  # None: every signed-in user
 
 
 NAVIGATION = (
     NavItem("dashboard", _("Dashboard"), None),
     NavItem("dashboard-hotspots", _("Hot spots"), None),
-    NavItem("case-list", _("Cases"), None),
-    NavItem("case-create", _("Register a case"), REGISTER_ROLES),
-    NavItem("casework-home", _("My casework"), CARE_ROLES),
-    NavItem("exchange:import", _("Import"), EXCHANGE_ROLES),
-    NavItem("exchange:export", _("Export"), EXCHANGE_ROLES),
-    NavItem("audit-search", _("Audit log"), frozenset({Role.ADMINISTRATOR})),
+    NavItem("case-list", _("Cases"), Capability.CASES),
+    NavItem("case-create", _("Register a case"), Capability.REGISTER),
+    NavItem("casework-home", _("My casework"), Capability.CARE),
+    NavItem("exchange:import", _("Import"), Capability.EXCHANGE),
+    NavItem("exchange:export", _("Export"), Capability.EXCHANGE),
+    NavItem("audit-search", _("Audit log"), Capability.AUDIT),
     NavItem("two-factor-setup", _("Two-factor"), None),
 )
 
@@ -36,7 +35,7 @@ def main_navigation(request):
         return {"main_navigation": []}
     items = []
     for item in NAVIGATION:
-        if item.roles is not None and user.role not in item.roles:
+        if item.capability is not None and not may(user, item.capability):
             continue
         try:
             url = reverse(item.url_name)

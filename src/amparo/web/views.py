@@ -4,11 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from amparo.accounts.access import case_for, identity_for, may_see_identities
-from amparo.accounts.roles import Scope
-from amparo.casework.permissions import REGISTER_ROLES, has_role
+from amparo.accounts.access import may, require
+from amparo.accounts.roles import Capability, Scope
 from amparo.core import codelists
 from amparo.core.countries import country_name
+from amparo.registry.access import case_for, identity_for
 from amparo.registry.models import CaseCode
 from amparo.registry.case_filter import CaseFilter
 from amparo.registry.selectors import case_detail, case_list
@@ -20,7 +20,8 @@ PAGE_SIZE = 25
 
 @login_required
 def case_list_view(request):
-    form = CaseListForm(request.GET or None, by_identity_number=may_see_identities(request.user))
+    require(request.user, Capability.CASES)
+    form = CaseListForm(request.GET or None, by_identity_number=may(request.user, Capability.IDENTITIES))
     valid = form.is_valid()
     cases = case_list(user=request.user, filters=form.case_filter() if valid else CaseFilter(),
                       search=form.cleaned_data["q"] if valid else "",
@@ -37,7 +38,7 @@ def case_list_view(request):
     ]
     return render(request, "web/case_list.html", {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(),
-        "may_register": has_role(request.user, REGISTER_ROLES),
+        "may_register": may(request.user, Capability.REGISTER),
         "place": place_name(form.place()) if valid and len(form.place()) > 2 else "",
         "without_place": without_place.urlencode(),
         "narrow_scope": Scope(request.user.effective_scope).label if request.user.effective_scope != Scope.ALL else "",
@@ -51,6 +52,8 @@ def case_detail_view(request, pk: int):
     codes = details["codes"]
     return render(request, "web/case_detail.html", {
         "case": case,
+        "may_edit": may(request.user, Capability.REGISTER),
+        "may_care": may(request.user, Capability.CARE),
         "identity": identity_for(request.user, case, request),
         "place": place_name(case.district_code or case.province_code or case.department_code),
         "citizenship": country_name(case.victim.citizenship),

@@ -1,31 +1,36 @@
 from datetime import date
 
-from amparo.casework.domain.changes import SEALED, record_changes
-from amparo.registry.records import CaseRecord, PerpetratorRecord, PersonRecord
+from amparo.casework.domain.changes import flatten_record
+from amparo.registry.records import CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
 
 
 def _record(**overrides):
     values = dict(source_record_id="A-1", registration_date=date(2024, 1, 2),
-                  victim=PersonRecord("Feminine", "PE", "Ana", "Ccori", None, "12345678"),
-                  perpetrators=[PerpetratorRecord("parent", True, ["Exploiter"])])
+                  victim=PersonRecord("Feminine", "PE", "Ana", "Ccori", date(2010, 3, 4), "12345678"),
+                  exploitation_types=["SexualExploitation", "ForcedLabour"],
+                  perpetrators=[PerpetratorRecord("parent", True, ["Exploiter"], PersonRecord(first_name="Rosa"))],
+                  events=[EventRecord("Exploitation", "150101", description="En un bar")])
     values.update(overrides)
     return CaseRecord(**values)
 
 
-def test_it_lists_only_what_changed_with_old_and_new_values():
-    changes = record_changes(_record(), _record(status="Closed", exploitation_types=["ForcedLabour"]))
-    assert changes == {"status": {"old": "Active", "new": "Closed"},
-                       "exploitation_types": {"old": [], "new": ["ForcedLabour"]}}
+def test_each_field_gets_a_dotted_name_ending_in_the_field():
+    flat = flatten_record(_record())
+    assert flat["victim.first_name"] == "Ana" and flat["victim.birthdate"] == "2010-03-04"
+    assert flat["perpetrators[0].relationship"] == "parent"
+    assert flat["perpetrators[0].person.first_name"] == "Rosa"
+    assert flat["events[0].description"] == "En un bar"
 
 
-def test_it_seals_identifying_values():
-    after = _record(victim=PersonRecord("Feminine", "PE", "Ana", "Ccori", None, "87654321"))
-    assert record_changes(_record(), after) == {"victim.identity_number": {"old": SEALED, "new": SEALED}}
+def test_lists_of_codes_compare_whatever_their_order():
+    assert flatten_record(_record())["exploitation_types"] == ["ForcedLabour", "SexualExploitation"]
 
 
-def test_it_names_changed_perpetrator_fields_by_position():
-    after = _record(perpetrators=[PerpetratorRecord("uncle_aunt", True, ["Exploiter"])])
-    assert record_changes(_record(), after) == {"perpetrators[0].relationship": {"old": "parent", "new": "uncle_aunt"}}
+def test_a_record_and_its_dict_form_flatten_alike():
+    from dataclasses import asdict
+
+    record = _record()
+    assert flatten_record(asdict(record)) == flatten_record(record)
 
 
 def test_the_domain_imports_no_django_module():

@@ -1,4 +1,5 @@
-"""The reintegration rule, as plain data: every branch of placement_decision and approval_problem."""
+"""The reintegration rule, as plain data: every branch of placement_decision, approval_problem and
+awaits_decision."""
 
 import pytest
 
@@ -9,6 +10,8 @@ from amparo.casework.domain.reintegration import (
     Reason,
     Verdict,
     approval_problem,
+    approver_problem,
+    awaits_decision,
     placement_decision,
 )
 
@@ -120,3 +123,32 @@ def test_a_namesake_told_apart_by_a_document_or_a_birth_date_is_not_refused(perp
 
 def test_people_without_names_do_not_match_each_other():
     assert PersonRef(None).may_be_same_as(PersonRef(None)) is False
+
+
+@pytest.mark.parametrize("approvals, placed, awaits", [
+    ((), False, True),  # no decision yet
+    ((approval(approved=False),), False, True),  # refused: it can be decided again
+    ((approval(approver=PROPOSER),), False, True),  # an approval breaking the two-person rule counts for nothing
+    ((approval(),), False, False),  # approved: ready for placement
+    ((approval(),), True, False),  # carried out
+])
+def test_a_family_return_awaits_a_decision_until_validly_approved_or_carried_out(approvals, placed, awaits):
+    decision = placement_decision(FAMILY_CASE, "parents", GRANDMOTHER, approvals, PROPOSER)
+    assert awaits_decision(decision, placed) is awaits
+
+
+@pytest.mark.parametrize("facts, destination, caregiver", [
+    (OTHER_CASE, "parents", GRANDMOTHER),  # the family did not facilitate
+    (FAMILY_CASE, "foster_family", GRANDMOTHER),  # not a return to the family
+    (FAMILY_CASE, "parents", MOTHER),  # a perpetrator: refused whatever a supervisor decides
+])
+def test_no_decision_is_awaited_where_no_approval_would_change_the_outcome(facts, destination, caregiver):
+    assert not awaits_decision(placement_decision(facts, destination, caregiver, (), PROPOSER), placed=False)
+
+
+@pytest.mark.parametrize("approver, is_supervisor, expected", [
+    (OTHER_SUPERVISOR, True, None), (OWNER, True, Reason.APPROVER_IS_CASE_WORKER),
+    (PROPOSER, True, Reason.APPROVER_PROPOSED_PLAN), (OTHER_SUPERVISOR, False, Reason.APPROVER_NOT_SUPERVISOR),
+])
+def test_who_may_decide_follows_the_two_person_rule(approver, is_supervisor, expected):
+    assert approver_problem(FAMILY_CASE, approver, is_supervisor, PROPOSER) == expected

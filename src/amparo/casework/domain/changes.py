@@ -1,12 +1,9 @@
-"""What an edit changed in a case, ready for the audit log, with identifying values sealed."""
+"""A case record as flat, dotted field names: what the audit diff (audit.services.changed_values) compares."""
 
 from dataclasses import asdict
 from datetime import date
 
 from amparo.registry.records import CaseRecord
-
-SEALED = "[sealed]"
-IDENTIFYING_KEYS = frozenset({"first_name", "second_name", "birthdate", "identity_number"})
 
 
 def _plain(value):
@@ -30,25 +27,7 @@ def _flatten(prefix: str, value, out: dict) -> None:
 
 def flatten_record(record: CaseRecord | dict) -> dict:
     """Every field of a case record (or of its dict form) under a dotted name (`victim.gender`,
-    `perpetrators[0].relationship`)."""
+    `perpetrators[0].relationship`, `events[1].description`); the field name ends the path."""
     out: dict = {}
     _flatten("", record if isinstance(record, dict) else asdict(record), out)
     return out
-
-
-def is_identifying(key: str) -> bool:
-    return key.rsplit(".", 1)[-1] in IDENTIFYING_KEYS
-
-
-def record_changes(before: CaseRecord | dict, after: CaseRecord | dict) -> dict[str, dict]:
-    """{field: {"old": ..., "new": ...}} for every field that differs; identifying values as "[sealed]"."""
-    old, new = flatten_record(before), flatten_record(after)
-    changes = {}
-    for key in sorted(old.keys() | new.keys()):
-        a, b = old.get(key), new.get(key)
-        if a in ("", None) and b in ("", None) or a == b:
-            continue
-        if is_identifying(key):
-            a, b = SEALED, SEALED
-        changes[key] = {"old": a, "new": b}
-    return changes

@@ -104,17 +104,24 @@ def caregiver_problem(caregiver: PersonRef | None, facts: CaseFacts) -> Reason |
     return None
 
 
+def approver_problem(facts: CaseFacts, approver_id: int | None, approver_is_supervisor: bool,
+                     proposer_id: int | None) -> Reason | None:
+    """What keeps this person from deciding on a plan's safety assessment (two-person rule), if anything."""
+    if not approver_is_supervisor:
+        return Reason.APPROVER_NOT_SUPERVISOR
+    if approver_id is None or approver_id == facts.owner_id:
+        return Reason.APPROVER_IS_CASE_WORKER
+    if approver_id == proposer_id:
+        return Reason.APPROVER_PROPOSED_PLAN
+    return None
+
+
 def approval_problem(facts: CaseFacts, approval: ApprovalFacts, proposer_id: int | None) -> Reason | None:
     """What makes a safety-assessment decision invalid under the two-person rule, if anything."""
-    if not approval.approver_is_supervisor:
-        return Reason.APPROVER_NOT_SUPERVISOR
-    if approval.approver_id is None or approval.approver_id == facts.owner_id:
-        return Reason.APPROVER_IS_CASE_WORKER
-    if approval.approver_id == proposer_id:
-        return Reason.APPROVER_PROPOSED_PLAN
-    if not approval.assessment.strip():
+    problem = approver_problem(facts, approval.approver_id, approval.approver_is_supervisor, proposer_id)
+    if problem is None and not approval.assessment.strip():
         return Reason.ASSESSMENT_MISSING
-    return None
+    return problem
 
 
 def placement_decision(
@@ -136,3 +143,9 @@ def placement_decision(
     if not valid[-1].approved:
         return Decision(Verdict.FORBIDDEN, Reason.FAMILY_RETURN_REFUSED)
     return Decision(Verdict.ALLOWED)
+
+
+def awaits_decision(decision: Decision, placed: bool) -> bool:
+    """Whether a plan waits for a supervisor's decision on its safety assessment: not carried out, and held by
+    the rule for want of a valid approval or because the latest was a refusal (a plan can be decided again)."""
+    return not placed and decision.reason in (Reason.FAMILY_RETURN_NEEDS_APPROVAL, Reason.FAMILY_RETURN_REFUSED)

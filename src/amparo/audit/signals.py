@@ -1,8 +1,14 @@
-"""Logins, failed logins and logouts go to the audit log (Django's auth signals)."""
+"""Logins, failed logins, logouts and second-factor events go to the audit log.
+
+The audit log listens to the signals of Django's authentication and of
+`accounts.twofactor`, so accounts need not know the log (the log's pages ask
+accounts who may read them).
+"""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from amparo.accounts.twofactor import second_factor_confirmed, second_factor_failed, second_factor_verified
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 
@@ -27,3 +33,18 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
         audit_record(user=user, action=AuditAction.LOGOUT, request=request)
+
+
+@receiver(second_factor_confirmed, dispatch_uid="amparo-audit-otp-confirmed")
+def audit_second_factor_confirmed(sender, request, user, device, **kwargs):
+    audit_record(user=user, action=AuditAction.OTP_DEVICE_CONFIRMED, obj=device, request=request)
+
+
+@receiver(second_factor_verified, dispatch_uid="amparo-audit-otp-verified")
+def audit_second_factor_verified(sender, request, user, device, **kwargs):
+    audit_record(user=user, action=AuditAction.OTP_VERIFIED, obj=device, request=request)
+
+
+@receiver(second_factor_failed, dispatch_uid="amparo-audit-otp-failed")
+def audit_second_factor_failed(sender, request, user, device=None, **kwargs):
+    audit_record(user=user, action=AuditAction.OTP_FAILED, obj=device, request=request)

@@ -1,11 +1,16 @@
-"""`amparo rotate_keys`: a new encryption key, every sealed value re-sealed with it, old keys dropped on request."""
+"""`amparo rotate_keys`: a new encryption key, every sealed value re-sealed with it, old keys dropped on request.
+
+The work is `core.key_rotation`'s; this command also drops the statistics' sealed copy (rebuilt with the
+active key when next needed) and audits the rotation.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from amparo.accounts.key_rotation import reseal_all, values_sealed_with
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.core import crypto
+from amparo.core.key_rotation import reseal_all, values_sealed_with
+from amparo.stats import snapshot
 
 
 class Command(BaseCommand):
@@ -43,6 +48,7 @@ class Command(BaseCommand):
             self.stdout.write(f"New active key {ring.active_id}.")
 
         counts = reseal_all(batch_size=batch_size)
+        snapshot.forget_persisted()
         for label, rows in counts.items():
             self.stdout.write(f"{label}: {rows} rows re-sealed with key {ring.active_id}.")
 

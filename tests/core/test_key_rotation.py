@@ -2,9 +2,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from amparo.accounts.key_rotation import encrypted_fields, values_sealed_with
 from amparo.audit.models import AuditAction, AuditEvent
 from amparo.core import crypto
+from amparo.core.fields import encrypted_fields
+from amparo.core.key_rotation import values_sealed_with
 from amparo.exchange import services
 from amparo.exchange.models import CaseProvenance, OriginalRowBlock
 from amparo.registry.models import PersonIdentity

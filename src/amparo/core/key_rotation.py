@@ -5,26 +5,12 @@ EncryptedTextField, in any app), so a new sealed field is rotated without
 anyone remembering to list it here.
 """
 
-from django.apps import apps
 from django.db import connection, transaction
 
 from amparo.core import crypto
-from amparo.core.fields import EncryptedTextField
-from amparo.stats import snapshot
+from amparo.core.fields import encrypted_fields
 
 BATCH_SIZE = 1000
-
-
-def encrypted_fields() -> dict[type, list[str]]:
-    """{model: [names of its EncryptedTextFields]} for every concrete model that has some."""
-    found = {}
-    for model in apps.get_models():
-        if model._meta.proxy or not model._meta.managed:
-            continue
-        names = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
-        if names:
-            found[model] = names
-    return found
 
 
 def _reseal_model(model, names: list[str], batch_size: int) -> int:
@@ -68,12 +54,10 @@ def reseal_all(batch_size: int = BATCH_SIZE) -> dict[str, int]:
     """Re-seal every sealed value with the active key, all or nothing; rows per model label.
 
     A model whose sealed values are large (many rows in one value) caps its batch with `reseal_batch_size`.
-    The statistics' sealed cache is dropped too (it is rebuilt, with the active key, when next needed).
     """
     counts = {}
     with transaction.atomic():
         for model, names in encrypted_fields().items():
             size = min(batch_size, getattr(model, "reseal_batch_size", batch_size))
             counts[model._meta.label] = _reseal_model(model, names, size)
-    snapshot.forget_persisted()
     return counts
