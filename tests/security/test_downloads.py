@@ -17,7 +17,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from python_calamine import CalamineWorkbook
 
-from amparo.exchange.exports import KINDS
+from amparo.exchange.formats import FORMATS as EXCHANGE_FORMATS
 from amparo.exchange.services import file_import
 from amparo.registry.models import Organisation
 from amparo.registry.records import CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
@@ -94,7 +94,7 @@ def _downloads(batch) -> list[tuple[str, str, dict]]:
     downloads += [(reverse("report-download") + f"?year=2024&lang=en&format={fmt}", fmt, None)
                   for fmt in FORMATS if fmt not in DOCUMENTS]
     downloads += [(reverse("exchange:export"), kind, {"format": name, "kind": kind})
-                  for name, kinds in KINDS.items() for kind in kinds]
+                  for name, fmt in EXCHANGE_FORMATS.items() for kind in fmt.KINDS]
     downloads += [(reverse("exchange:rejections", args=[batch.pk, kind]), kind, None) for kind in ("csv", "xlsx")]
     downloads += [(reverse("exchange:template", args=[kind]), kind, None) for kind in ("csv", "xlsx")]
     return downloads
