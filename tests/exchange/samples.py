@@ -39,7 +39,6 @@ H-2;2024-02-02;Masculine;;;NGO;DebtBondage PhysicalAbuse;ForcedLabour;Unaquainte
 H-3;2024-02-03;NonSpecifiedUnknown;;;;;;Acquainted;;PE;PE-LMA
 """
 
-CTDC_LEGACY_HEADER = None  # built from the format module in the tests, so the header is never copied
 
 CTDC_SYNTHETIC_ROWS = [
     # yearOfRegistration, gender, ageBroad, citizenship, CountryOfExploitation, isForcedLabour, isSexualExploit,

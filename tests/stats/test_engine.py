@@ -219,19 +219,6 @@ def test_crosstab_with_suppression_hides_small_cells_and_their_partners(registry
     assert table.total == 15
 
 
-def test_trend_has_a_column_for_every_year_in_the_range(registry):
-    table = engine.trend("minor", CaseFilter(years=(2009, 2010, 2011)))
-    assert table.column_keys == ("2009", "2010", "2011")
-    assert table.row_keys == ("minor", "adult", "unknown")
-    assert table.cells == ((0, 7, 2), (0, 4, 1), (0, 1, 0))
-
-
-def test_trend_without_years_spans_the_data(registry):
-    table = engine.trend("family_facilitated")
-    assert table.column_keys == ("2010", "2011")
-    assert table.cells == ((6, 2), (6, 1))
-
-
 def test_headline_of_a_year(registry):
     figures = engine.headline(Y2010)
     assert (figures.total, figures.family_facilitated) == (12, 6)

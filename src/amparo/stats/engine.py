@@ -4,7 +4,6 @@ Public API (plain Python, no request objects):
 
 - ``count_by(dimension, filters, unit="cases", suppress=False) -> Table``
 - ``crosstab(row_dimension, column_dimension, filters, unit="cases", suppress=False) -> CrossTable``
-- ``trend(dimension, filters, unit="cases", suppress=False) -> CrossTable`` (columns are years)
 - ``headline(filters, unit="cases", top=5, suppress=False) -> Headline``
 - ``case_count(filters, unit="cases") -> int``
 - ``years_without_cases(years) -> list[int]``
@@ -36,7 +35,7 @@ from amparo.stats.filters import snapshot_condition
 
 __all__ = [
     "DIMENSIONS", "UNITS", "CaseFilter", "CrossTable", "Headline", "Row", "Table", "UnknownDimension",
-    "at_one_revision", "case_count", "count_by", "crosstab", "headline", "suppression_threshold", "trend", "years_without_cases",
+    "at_one_revision", "case_count", "count_by", "crosstab", "headline", "suppression_threshold", "years_without_cases",
 ]
 
 
@@ -179,16 +178,6 @@ def _margin(counts: dict[tuple[str, str], int], axis: int) -> dict[str, int]:
 def _counts_of(current: snapshot.Snapshot, filters: CaseFilter | None, d: Dimension, unit: str) -> dict[str, int]:
     return {key[0]: n for key, (n, _) in _grouped(current, filters, [d], unit).items()}
 
-
-def trend(dimension_name: str, filters: CaseFilter | None = None, unit: str = "cases",
-          *, suppress: bool | int = False) -> CrossTable:
-    """A dimension by year: rows are its values, columns every year from the first to the last (zeros kept)."""
-    if filters and filters.years:
-        years = sorted(set(filters.years))
-    else:
-        present = sorted(int(k[0]) for k in _grouped(snapshot.current(), filters, [DIMENSIONS["year"]], unit))
-        years = list(range(present[0], present[-1] + 1)) if present else []
-    return crosstab(dimension_name, "year", filters, unit, suppress=suppress, column_keys=[str(y) for y in years])
 
 
 @dataclass(frozen=True)

@@ -37,10 +37,6 @@ class ReportTable:
     note: str = ""  # what the reader must know (suppression, multi-valued counts)
     chart: str = ""  # SVG
 
-    @property
-    def has_hidden_cells(self) -> bool:
-        return any(value is None for row in self.rows for value in row)
-
 
 @dataclass(frozen=True)
 class Figure:

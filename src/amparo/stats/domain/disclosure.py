@@ -78,10 +78,6 @@ class TableMask:
     column_totals: list[bool]
     grand_total: bool
 
-    @property
-    def hidden_count(self) -> int:
-        return sum(map(sum, self.cells)) + sum(self.row_totals) + sum(self.column_totals) + self.grand_total
-
 
 def suppress_table(
     cells: Sequence[Sequence[int]],

@@ -146,7 +146,6 @@ def citizenship_shares(year: int) -> dict[str, float]:
 
 # Which organisation registered the case in the primary registry.
 SOURCE_SHARES = {"police": 45, "prosecutor": 30, "ngo": 15, "hotline": 10}
-SOURCES = tuple(SOURCE_SHARES)
 
 # Organised network behind the case: mostly none (the seed), more often for foreign victims.
 ORGANISED_NETWORK_SHARES = {
