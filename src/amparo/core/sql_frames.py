@@ -1,8 +1,8 @@
 """Read the result of a query into a Polars frame without a Python object per value.
 
-Fetching rows through the database driver makes a Python object of every value: for
-a million cases that was most of the time of reading the statistics' snapshot and of
-an export, and gigabytes of memory. Here the database itself builds, for a range of
+Fetching rows through the database driver makes a Python object of every value, which
+dominates the time and memory of reading large tables (figures in docs/benchmarks.md).
+Here the database itself builds, for a range of
 an integer key at a time, one JSON array per column, and Polars parses it. It runs on
 Django's connection, inside whatever transaction is open, on SQLite and PostgreSQL.
 """
@@ -14,7 +14,7 @@ import io
 import polars as pl
 from django.db import connection
 
-KEYS_PER_PART = 250_000  # a part's JSON is about 25 MB for a million cases' statistical columns
+KEYS_PER_PART = 250_000  # bounds the JSON text held at once, whatever the size of the table
 # Each database's functions that turn a part's rows into the text of one JSON object of arrays (one per column).
 JSON_ARRAYS = {"sqlite": ("json_object({})", "json_group_array"), "postgresql": ("json_build_object({})::text", "json_agg")}
 

@@ -100,8 +100,8 @@ def _frame(queryset, schema: dict[str, pl.DataType]) -> pl.DataFrame:
 
 
 def load(revision: str = "") -> Snapshot:
-    """Read the snapshot from the database. Every frame is sorted by case id, which makes Polars'
-    joins of cases with their codes several times faster."""
+    """Read the snapshot from the database. Every frame is sorted by case id, so that Polars
+    can join cases with their codes as sorted keys."""
     cases = _frame(
         Case.objects.order_by().values_list(
             "id", "victim_id", RegistrationYear(), "department_code", "province_code", "district_code",
