@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
-from amparo.core import codelists, crypto
+from amparo.core import crypto
 from amparo.core.sql_frames import read_frame
 from amparo.core.text import fold
 from amparo.exchange import formats, storage
@@ -30,6 +30,7 @@ from amparo.exchange.domain.cases_frame import fingerprint_text, normalise_cases
 from amparo.exchange.domain.readers import ROW, ReadError, read_table
 from amparo.exchange.models import CaseProvenance, ImportBatch, OriginalRowBlock, QuarantinedRow
 from amparo.registry.models import Case, Organisation
+from amparo.registry.services import organisation_get_or_create
 
 Progress = Callable[[str], None]
 
@@ -57,10 +58,10 @@ def organisation_find(name: str, *, create_as: str = "") -> Organisation:
         if fold(organisation.name) == wanted:
             return organisation
     if create_as:
-        if create_as not in codelists.ORGANISATION_TYPE:
-            raise ImportRefused(_("Unknown organisation type %(type)s; use one of: %(types)s.")
-                                % {"type": create_as, "types": ", ".join(codelists.ORGANISATION_TYPE.values)})
-        return Organisation.objects.create(name=name.strip(), org_type=create_as)
+        try:
+            return organisation_get_or_create(name=name.strip(), org_type=create_as)
+        except ValueError as unknown_type:
+            raise ImportRefused(str(unknown_type)) from None
     known = ", ".join(Organisation.objects.values_list("name", flat=True)) or "-"
     raise ImportRefused(_("Unknown source organisation %(name)s. Known organisations: %(known)s. Create it first, or "
                           "give its type to create it.") % {"name": name, "known": known})
