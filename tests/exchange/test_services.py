@@ -9,7 +9,8 @@ from django.db import connection
 from django.utils import translation
 
 from amparo.exchange import formats, services, storage
-from amparo.exchange.domain.cases_frame import fingerprint_text, normalise_cases
+from amparo.exchange.domain.fingerprint import fingerprint_text
+from amparo.exchange.domain.normalisation import normalise_cases
 from amparo.exchange.domain.readers import read_table
 from amparo.exchange.models import CaseProvenance, ImportBatch, QuarantinedRow
 from amparo.exchange.rejections import problem_lines

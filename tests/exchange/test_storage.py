@@ -6,7 +6,7 @@ from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amparo.exchange.domain.cases_frame import EVENT, PERPETRATOR
+from amparo.registry.frames import EVENT, PERPETRATOR
 from amparo.exchange.services import file_import
 from amparo.exchange.storage import ROWS_PER_STATEMENT, derived_columns, insert_rows
 from amparo.registry.models import Case, Organisation, Person
@@ -83,7 +83,7 @@ def test_the_derived_place_and_flag_are_the_registry_s_own(events, perpetrators)
     frame = pl.DataFrame({
         "events": [[{"event_type": e.event_type, "ubigeo": e.ubigeo, "country": e.country, "date": None,
                      "description": ""} for e in case_events] for case_events, _ in cases],
-        "perpetrators": [[{"relationship": p.relationship, "in_household": p.lives_in_household, "roles": [],
+        "perpetrators": [[{"relationship": p.relationship, "lives_in_household": p.lives_in_household, "roles": [],
                            "gender": "", "citizenship": "", "first_name": "", "second_name": "", "birthdate": None,
                            "identity_number": ""} for p in case_perpetrators] for _, case_perpetrators in cases],
     }, schema={"events": pl.List(EVENT), "perpetrators": pl.List(PERPETRATOR)})

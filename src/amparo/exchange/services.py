@@ -26,7 +26,8 @@ from amparo.core.sql_frames import read_frame
 from amparo.core.text import fold
 from amparo.exchange import formats, storage
 from amparo.exchange.domain import problems as P
-from amparo.exchange.domain.cases_frame import fingerprint_text, normalise_cases
+from amparo.exchange.domain.fingerprint import fingerprint_text
+from amparo.exchange.domain.normalisation import normalise_cases
 from amparo.exchange.domain.readers import ROW, ReadError, read_table
 from amparo.exchange.models import CaseProvenance, ImportBatch, OriginalRowBlock, QuarantinedRow
 from amparo.registry.models import Case, Organisation

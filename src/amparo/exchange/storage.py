@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from amparo.core import crypto
-from amparo.exchange.domain.cases_frame import PERSON_FIELDS, perpetrator_values, record_of
+from amparo.registry.frames import PERSON_FIELDS, perpetrator_values, record_of
 from amparo.registry import services as registry_services
 from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Person, PersonIdentity, TraffickingEvent
 from amparo.registry.records import (
@@ -131,7 +131,7 @@ def _places(frame: pl.DataFrame) -> pl.DataFrame:
 def _family_flags(frame: pl.DataFrame) -> pl.Series:
     """family_facilitated of each row's perpetrators."""
     return _family_of_sets(frame.select(perpetrator_values("relationship").alias("relationships"),
-                                        perpetrator_values("in_household").alias("households")))
+                                        perpetrator_values("lives_in_household").alias("households")))
 
 
 def _family_of_sets(people: pl.DataFrame) -> pl.Series:
@@ -220,9 +220,9 @@ def _case_values(frame: pl.DataFrame, derived: pl.DataFrame) -> dict[str, list]:
     return {
         "registration_date": frame["registration_date"].cast(pl.String).to_list(),
         "status": frame["status"].to_list(), "trafficking_status": frame["trafficking_status"].to_list(),
-        "trafficking_status_decision_org": frame["decision_org"].to_list(),
+        "trafficking_status_decision_org": frame["trafficking_status_decision_org"].to_list(),
         "forced_labour_industry": frame["forced_labour_industry"].to_list(),
-        "age_when_trafficked": frame["age"].to_list(), "organised_network": frame["organised_network"].to_list(),
+        "age_when_trafficked": frame["age_when_trafficked"].to_list(), "organised_network": frame["organised_network"].to_list(),
         "legal_article": frame["legal_article"].to_list(),
         **{column: derived[column].to_list() for column in (*PLACE_COLUMNS, "family_facilitated")},
     }
@@ -278,7 +278,7 @@ def _perpetrators_insert(rows: pl.DataFrame) -> None:
     rows = rows.join(people.select("row", pl.col("person_id").alias("new_person")), on="row", how="left",
                      maintain_order="left").with_columns(pl.coalesce("person_id", "new_person").alias("person_id"))
     insert_rows(Perpetrator, {"case_id": rows["case_id"].to_list(), "relationship": rows["relationship"].to_list(),
-                              "lives_in_household": rows["in_household"].to_list(), "roles": _roles_json(rows["roles"]),
+                              "lives_in_household": rows["lives_in_household"].to_list(), "roles": _roles_json(rows["roles"]),
                               "person_id": rows["person_id"].to_list()})
 
 
@@ -398,7 +398,7 @@ def _perpetrators_update(rows: pl.DataFrame, case_ids: list[int]) -> None:
                      maintain_order="left").with_columns(pl.coalesce("person_id", "new_person").alias("person_id"))
     _execute_many(f"UPDATE {_table(Perpetrator)} SET relationship = %s, lives_in_household = %s, roles = %s,"
                   f" person_id = %s WHERE id = %s",
-                  zip(kept["relationship"].to_list(), kept["in_household"].to_list(), _roles_json(kept["roles"]),
+                  zip(kept["relationship"].to_list(), kept["lives_in_household"].to_list(), _roles_json(kept["roles"]),
                       kept["person_id"].to_list(), kept["id"].to_list()))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from amparo.core import codelists
-from amparo.exchange.domain.cases_frame import event_values, perpetrator_values
+from amparo.registry.frames import event_values, perpetrator_values
 
 MISSING = "-99"
 

@@ -117,12 +117,14 @@ def from_cases(cases: pl.DataFrame, include_identities: bool = False) -> pl.Data
     sex = ctdc.flag_group(cases, "sex_exploitation_types", {f: {c} for f, c in ctdc.SEX.items()}, "typeOfSex",
                           ctdc.MISSING)
     relation = ctdc.flag_group(cases, "relationships", ctdc.relationship_flags(), "recruiterRelation", ctdc.MISSING)
-    majority = cases["age"].map_elements(age_bands.majority_status, return_dtype=pl.String, skip_nulls=False)
+    majority = cases["age_when_trafficked"].map_elements(age_bands.majority_status, return_dtype=pl.String,
+                                                         skip_nulls=False)
     out = pl.DataFrame([
         cases["registration_date"].dt.year().cast(pl.String).alias("yearOfRegistration"),
         pl.repeat("Case Management", cases.height, eager=True, dtype=pl.String).alias("Datasource"),
         cases["gender"].replace_strict(ctdc.GENDER_LEGACY, default="Unknown").alias("gender"),
-        cases["age"].map_elements(_age_broad, return_dtype=pl.String, skip_nulls=False).alias("ageBroad"),
+        cases["age_when_trafficked"].map_elements(_age_broad, return_dtype=pl.String, skip_nulls=False)
+        .alias("ageBroad"),
         majority.replace("Minor", "Unknown").alias("majorityStatus"),
         majority.alias("majorityStatusAtExploit"),
         majority.alias("majorityEntry"),
