@@ -6,15 +6,17 @@ One case at a time (and the synthetic registry) goes through the ORM; an import'
 through registry.bulk on whole columns. Tests compare the two table by table.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from uuid import uuid4
 
+import polars as pl
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import codelists, geography
+from amparo.registry import bulk
 from amparo.registry.identities import identity_given, identity_of
 from amparo.registry.models import (
     Case,
@@ -191,6 +193,29 @@ def cases_register(
         )
         registry_changed()
     return cases
+
+
+def cases_bulk_register(*, frame: pl.DataFrame, source: Organisation, owner=None, is_synthetic: bool = False
+                        ) -> Iterator[tuple[pl.DataFrame, list[int]]]:
+    """Store the new cases of a case frame (registry.frames, valid) in parts of bulk.CHUNK: yields each part
+    and its new ids once stored, so that a long import can show its progress. The caller holds the
+    transaction."""
+    for start in range(0, frame.height, bulk.CHUNK):
+        part = frame.slice(start, bulk.CHUNK)
+        yield part, bulk.cases_insert(part, source=source, owner=owner, is_synthetic=is_synthetic)
+    registry_changed()
+
+
+def cases_bulk_update(*, frame: pl.DataFrame, case_ids: list[int]) -> Iterator[pl.DataFrame]:
+    """Replace the content of stored cases (ids in frame order) with a case frame's rows, in parts of
+    bulk.CHUNK, yielding each part once stored (see bulk.cases_update for what an import keeps). The caller
+    holds the transaction."""
+    for start in range(0, frame.height, bulk.CHUNK):
+        part = frame.slice(start, bulk.CHUNK)
+        bulk.cases_update(part, case_ids[start:start + bulk.CHUNK])
+        yield part
+    if case_ids:
+        registry_changed()
 
 
 def registry_changed() -> None:
