@@ -9,6 +9,7 @@ from amparo.accounts.roles import Role
 from amparo.casework.domain.reintegration import ApprovalFacts, CaseFacts, PersonRef
 from amparo.casework.models import CareArrangement, FollowUpVisit, ReintegrationPlan
 from amparo.core import crypto, text
+from amparo.registry.identities import identity_number_hash
 from amparo.registry.models import Case, Person, PersonIdentity
 from amparo.registry.records import CASE_SCALARS, CODE_LISTS, CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
 
@@ -52,7 +53,7 @@ def record_ref(record: PersonRecord, person_id: int | None = None) -> PersonRef:
     full_name = text.fold(f"{record.first_name} {record.second_name}")
     return PersonRef(
         person_id=person_id,
-        identity_hash=crypto.lookup_hash(record.identity_number) if record.identity_number.strip() else "",
+        identity_hash=identity_number_hash(record.identity_number),
         name_hash=crypto.lookup_hash(full_name) if full_name else "",
         birthdate=record.birthdate.isoformat() if record.birthdate else "",
     )

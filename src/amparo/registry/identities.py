@@ -11,21 +11,19 @@ import polars as pl
 
 from amparo.core import crypto
 from amparo.core.fields import EncryptedTextField
-from amparo.registry.models import Person, PersonIdentity
+from amparo.registry.models import PersonIdentity
 from amparo.registry.records import PersonRecord
 
 _PERSON_RECORD_FIELDS = [f.name for f in fields(PersonRecord)]
 _SEALED = {f.name for f in PersonIdentity._meta.concrete_fields if isinstance(f, EncryptedTextField)}
-# What a person record says that identifies them (sealed at rest), and what it says that the statistics count.
+# What a person record says that identifies them: sealed at rest.
 IDENTITY_FIELDS: tuple[str, ...] = tuple(name for name in _PERSON_RECORD_FIELDS if name in _SEALED)
-PERSON_FIELDS: tuple[str, ...] = tuple(
-    name for name in _PERSON_RECORD_FIELDS if name in {f.name for f in Person._meta.concrete_fields})
 HASH = "identity_number_hash"
 
 
 def identity_number_hash(number: str) -> str:
     """The keyed hash an identity number is searched by; empty for no number."""
-    return crypto.lookup_hash(number) if number else ""
+    return crypto.lookup_hash(number) if number.strip() else ""
 
 
 def identity_of(person: PersonRecord) -> dict[str, str]:
