@@ -9,7 +9,11 @@ from amparo.exchange.domain.readers import read_table
 from amparo.registry.frames import record_of
 from amparo.registry.models import Case, Organisation, Person
 from amparo.registry.services import (
-    case_register, case_update, cases_bulk_register, cases_bulk_update, cases_register,
+    case_register,
+    case_update,
+    cases_bulk_register,
+    cases_bulk_update,
+    cases_register,
 )
 from tests.exchange import samples
 from tests.personas import victim_record
@@ -21,7 +25,8 @@ pytestmark = pytest.mark.django_db
 CHANGED_FULL_CSV = (samples.AMPARO_FULL_CSV
                     .replace("F-1,2024-06-01,F,15,", "F-1,2024-06-11,F,14,")
                     .replace("padre;tío,si;no,", "tío;padre,no;si,")
-                    .replace('"RecruiterOrIntermediary,SoldIndividual;Exploiter"', '"Exploiter;RecruiterOrIntermediary"')
+                    .replace('"RecruiterOrIntermediary,SoldIndividual;Exploiter"',
+                             '"Exploiter;RecruiterOrIntermediary"')
                     .replace("F-2,2024-06-02,M,16,1501,", "F-2,2024-06-12,F,17,0801,")
                     .replace(",employer,no,Exploiter,", ",stranger,si,,")
                     .replace("F-3,2024-06-03,,,", "F-3,2024-06-13,M,9,"))
@@ -69,7 +74,8 @@ def _sources():
 
 
 @pytest.mark.parametrize("text, ids", [
-    (samples.AMPARO_CSV + "ONG-6,2024-02-02,F,9,PE,,,150101,,,padre;tío,si,Ana,,\n", samples.AMPARO_VALID_IDS + ["ONG-6"]),
+    (samples.AMPARO_CSV + "ONG-6,2024-02-02,F,9,PE,,,150101,,,padre;tío,si,Ana,,\n",
+     samples.AMPARO_VALID_IDS + ["ONG-6"]),
     (samples.AMPARO_FULL_CSV, samples.AMPARO_FULL_IDS),
 ])
 def test_the_bulk_insert_stores_what_the_single_case_service_stores(text, ids):

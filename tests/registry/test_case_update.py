@@ -10,7 +10,12 @@ from amparo.core import crypto
 from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Person, PersonIdentity
 from amparo.registry.records import EventRecord, PerpetratorRecord, PersonRecord
 from amparo.registry.services import (
-    InvalidCase, StaleVersion, case_register, case_update, organisation_get_or_create, person_register,
+    InvalidCase,
+    StaleVersion,
+    case_register,
+    case_update,
+    organisation_get_or_create,
+    person_register,
 )
 from tests.personas import victim_record
 
@@ -78,7 +83,8 @@ def test_a_perpetrator_named_in_an_edit_gets_a_person_with_a_sealed_identity(sou
 def test_a_person_registered_alone_has_an_identity_only_when_something_identifies_them():
     named = person_register(person=PersonRecord("Feminine", "pe", "Julia", birthdate=date(1970, 1, 2)))
     unnamed = person_register(person=PersonRecord("Feminine", "PE"))
-    assert (named.citizenship, named.identity.birthdate, named.identity.identity_number_hash) == ("PE", "1970-01-02", "")
+    assert (named.citizenship, named.identity.birthdate, named.identity.identity_number_hash) == (
+        "PE", "1970-01-02", "")
     assert not PersonIdentity.objects.filter(person=unnamed).exists() and Person.objects.count() == 2
 
 

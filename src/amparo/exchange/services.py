@@ -31,9 +31,9 @@ from amparo.exchange.domain.fingerprint import fingerprint_text
 from amparo.exchange.domain.normalisation import normalise_cases
 from amparo.exchange.domain.readers import ROW, ReadError, read_table
 from amparo.exchange.models import CaseProvenance, ImportBatch, OriginalRowBlock, QuarantinedRow
-from amparo.registry.models import Case, Organisation
 from amparo.registry import bulk
 from amparo.registry import services as registry
+from amparo.registry.models import Case, Organisation
 
 Progress = Callable[[str], None]
 

@@ -122,7 +122,8 @@ def _identities_update(people: pl.DataFrame) -> None:
 def _codes_insert(frame: pl.DataFrame, ids: pl.Series) -> None:
     code_rows = []
     for field, column, _codelist in CODE_LISTS:
-        exploded = pl.DataFrame({"case_id": ids, "code": frame[column]}).explode("code", empty_as_null=True).drop_nulls("code")
+        exploded = pl.DataFrame({"case_id": ids, "code": frame[column]}).explode("code", empty_as_null=True)
+        exploded = exploded.drop_nulls("code")
         code_rows.append(exploded.with_columns(pl.lit(field).alias("field")))
     codes = pl.concat(code_rows).sort("case_id", maintain_order=True)
     insert_rows(CaseCode, codes.select("case_id", "field", "code").to_dict(as_series=False))
@@ -137,7 +138,8 @@ def _events_insert(frame: pl.DataFrame, ids: pl.Series) -> None:
 
 
 def _perpetrator_rows(frame: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
-    """One row per perpetrator of each case, with its position in the case and whether anything of its person is known."""
+    """One row per perpetrator of each case, with its position in the case and whether anything of its person is
+    known."""
     rows = frame.select(ids, "perpetrators").explode("perpetrators", empty_as_null=False).unnest("perpetrators")
     known = pl.any_horizontal([pl.col(f).cast(pl.String).fill_null("") != "" for f in PERSON_FIELDS])
     return rows.with_columns(known.alias("known"), pl.int_range(pl.len()).over("case_id").alias("position"))

@@ -63,7 +63,8 @@ def organisation_get_or_create(*, name: str, org_type: str, country: str = "PE",
                                ) -> Organisation:
     """The organisation of this exact name, created with the other values when there is none."""
     if org_type not in codelists.ORGANISATION_TYPE:
-        raise ValueError(UNKNOWN_ORGANISATION_TYPE % {"type": org_type, "types": ", ".join(codelists.ORGANISATION_TYPE.values)})
+        raise ValueError(UNKNOWN_ORGANISATION_TYPE
+                         % {"type": org_type, "types": ", ".join(codelists.ORGANISATION_TYPE.values)})
     organisation, _created = Organisation.objects.get_or_create(
         name=name, defaults={"org_type": org_type, "country": country, "is_synthetic": is_synthetic})
     return organisation
@@ -102,13 +103,13 @@ def _identity_replace(person: Person, record: PersonRecord) -> None:
 def _case_fields(record: CaseRecord) -> dict:
     """The Case columns a record sets: its own values and those derived from its events and perpetrators."""
     department, province, district = case_place(record.events)
-    return {name: getattr(record, name) for name in CASE_SCALARS} | dict(
-        source_record_id=str(record.source_record_id).strip(),
-        department_code=department,
-        province_code=province,
-        district_code=district,
-        family_facilitated=family_facilitated(record.perpetrators),
-    )
+    return {name: getattr(record, name) for name in CASE_SCALARS} | {
+        "source_record_id": str(record.source_record_id).strip(),
+        "department_code": department,
+        "province_code": province,
+        "district_code": district,
+        "family_facilitated": family_facilitated(record.perpetrators),
+    }
 
 
 def _code_rows(record: CaseRecord) -> Iterable[tuple[str, str]]:
@@ -126,7 +127,8 @@ def _event_objects(case: Case, events: list[EventRecord]) -> list[TraffickingEve
 
 def _id_problems(record: CaseRecord, organisation_id: int, exclude_pk: int | None = None) -> list[FieldProblem]:
     """A problem when the organisation already has another case of the record's source_record_id."""
-    same = Case.objects.filter(source_organisation_id=organisation_id, source_record_id=str(record.source_record_id).strip())
+    same = Case.objects.filter(source_organisation_id=organisation_id,
+                               source_record_id=str(record.source_record_id).strip())
     if exclude_pk is not None:
         same = same.exclude(pk=exclude_pk)
     return [FieldProblem("source_record_id", record.source_record_id, ID_IN_USE)] if same.exists() else []
@@ -267,7 +269,8 @@ def _perpetrators_replace(case: Case, perpetrators: list[PerpetratorRecord]) -> 
     existing = list(case.perpetrators.select_related("person").order_by("id"))
     for position, wanted in enumerate(perpetrators):
         row = existing[position] if position < len(existing) else Perpetrator(case=case)
-        row.relationship, row.lives_in_household, row.roles = wanted.relationship, wanted.lives_in_household, list(wanted.roles)
+        row.relationship, row.lives_in_household = wanted.relationship, wanted.lives_in_household
+        row.roles = list(wanted.roles)
         if row.person_id is not None:
             _identity_replace(row.person, wanted.person or PersonRecord())
         elif wanted.person is not None:

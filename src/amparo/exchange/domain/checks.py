@@ -67,7 +67,8 @@ def map_values(lists: pl.Series, fn: Callable, dtype, *, empty_ok: bool = True) 
     results = [fn(v) for v in distinct.to_list()]
     refused = [v for v, r in zip(distinct.to_list(), results) if r is None and (v or not empty_ok)]
     wrapped = pl.Series("v", results, dtype=dtype).to_frame().to_struct()  # a list value is not taken for a pattern
-    mapped = lists.list.eval(pl.element().replace_strict(distinct, wrapped, return_dtype=wrapped.dtype).struct.field("v"))
+    mapped = lists.list.eval(
+        pl.element().replace_strict(distinct, wrapped, return_dtype=wrapped.dtype).struct.field("v"))
     return mapped.cast(pl.List(dtype)), lists.list.eval(pl.element().is_in(refused)).list.any()
 
 
@@ -107,8 +108,8 @@ def each_place(lists: dict[str, pl.Series], counts: pl.Series, extra: dict[str, 
         return at.alias(name)
 
     parts = [wide.filter(pl.col("n") == 0).select(
-        "i", pl.lit(None, dtype=pl.UInt32).alias("j"), *[pl.lit(None, dtype=lists[c].dtype.inner).alias(c) for c in lists],
-        *extra)]
+        "i", pl.lit(None, dtype=pl.UInt32).alias("j"),
+        *[pl.lit(None, dtype=lists[c].dtype.inner).alias(c) for c in lists], *extra)]
     for j in range(counts.max() or 0):
         wide = wide.filter(pl.col("n") > j)
         parts.append(wide.select("i", pl.lit(j, dtype=pl.UInt32).alias("j"), *[value(c, j) for c in lists], *extra))

@@ -9,7 +9,14 @@ from amparo.core import codelists
 from amparo.exchange.domain import normalise as norm
 from amparo.exchange.domain import problems as P
 from amparo.exchange.domain.checks import (
-    Collector, aligned_to, cell_values, choices, each_place, lists_per_row, map_distinct, map_values,
+    Collector,
+    aligned_to,
+    cell_values,
+    choices,
+    each_place,
+    lists_per_row,
+    map_distinct,
+    map_values,
 )
 from amparo.exchange.domain.columns import EVENT_ORDER, EVENTS
 from amparo.exchange.domain.readers import ROW
@@ -36,7 +43,7 @@ def _event_place(prefix: str, ubigeo: str, department: str, country: str) -> dic
     return result | {"ubigeo": place, "country": code or ("PE" if place else "")}
 
 
-_PLACE = pl.Struct({k: pl.String for k in ("ubigeo", "country", "reason", "column", "value", "ubigeo_given")})
+_PLACE = pl.Struct(dict.fromkeys(("ubigeo", "country", "reason", "column", "value", "ubigeo_given"), pl.String))
 
 
 def events(raw: pl.DataFrame, bad: Collector, dates: dict[str, pl.Series]) -> pl.Series:
@@ -73,7 +80,8 @@ def _events_of_type(raw: pl.DataFrame, bad: Collector, dates: pl.Series, prefix:
     for row, place in zip(each[ROW].filter(failed).to_list(), places.filter(failed).to_list()):
         params = (("ubigeo", place["ubigeo_given"]),) if place["reason"] == P.PLACE_MISMATCH else ()
         bad.found.append(P.Problem(row, place["column"], place["value"], place["reason"], params))
-    each = each.with_columns(places.struct.field("ubigeo").alias("ubigeo"), places.struct.field("country").alias("country"),
+    each = each.with_columns(places.struct.field("ubigeo").alias("ubigeo"),
+                             places.struct.field("country").alias("country"),
                              failed.alias("failed"))
     placed = (pl.col("ubigeo") != "") | (pl.col("country") != "")
     # A date alone, with no place and no other event of the type, was never an event: it stays ignored.

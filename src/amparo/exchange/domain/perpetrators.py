@@ -11,7 +11,16 @@ from amparo.core import codelists
 from amparo.exchange.domain import normalise as norm
 from amparo.exchange.domain import problems as P
 from amparo.exchange.domain.checks import (
-    CODES, Collector, aligned_to, cell_values, choices, dates, each_place, lists_per_row, map_distinct, map_values,
+    CODES,
+    Collector,
+    aligned_to,
+    cell_values,
+    choices,
+    dates,
+    each_place,
+    lists_per_row,
+    map_distinct,
+    map_values,
 )
 from amparo.exchange.domain.schema import PERPETRATOR_COLUMNS
 from amparo.registry.frames import PERPETRATOR

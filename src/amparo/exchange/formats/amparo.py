@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.exchange.domain import case_parts
 from amparo.exchange.domain.columns import (
-    COLUMN_NAMES, COLUMNS, EVENT_ORDER, EVENTS, IDENTIFYING, REQUIRED, column_for_header,
+    COLUMN_NAMES,
+    COLUMNS,
+    EVENT_ORDER,
+    EVENTS,
+    IDENTIFYING,
+    REQUIRED,
+    column_for_header,
 )
 from amparo.exchange.domain.readers import EVENTS_KEY, PERPETRATORS_KEY, ROW, Table
 from amparo.exchange.domain.schema import EVENT_COLUMNS, PERPETRATOR_COLUMNS
