@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from amparo.exchange import storage
+from amparo.registry import bulk
 from amparo.exchange.services import file_import
 from amparo.registry.models import Organisation
 from benchmarks import import_bench
@@ -60,7 +60,7 @@ def test_the_import_benchmark_splits_an_import_stored_in_parts(tmp_path, monkeyp
     """A large import reports each part it stores, so the benchmark cannot count on three reports."""
     path = tmp_path / "cases.csv"
     import_bench.write_case_file(path, 35)
-    monkeypatch.setattr(storage, "CHUNK", 10)
+    monkeypatch.setattr(bulk, "CHUNK", 10)
     source = Organisation.objects.create(name="Benchmark", org_type="NGO", is_synthetic=True)
     clock, reported_at = itertools.count(), []
     file_import(data=path.read_bytes(), file_name=path.name, source=source,

@@ -8,12 +8,15 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
-from amparo.exchange import formats, services, storage
-from amparo.exchange.domain.cases_frame import fingerprint_text, normalise_cases
+from amparo.exchange import formats, services
+from amparo.exchange.domain.fingerprint import fingerprint_text
+from amparo.exchange.domain.normalisation import normalise_cases
 from amparo.exchange.domain.readers import read_table
 from amparo.exchange.models import CaseProvenance, ImportBatch, QuarantinedRow
 from amparo.exchange.rejections import problem_lines
 from amparo.exchange.services import ImportRefused, file_import, organisation_find
+from amparo.registry import bulk
+from amparo.registry import services as registry_services
 from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, PersonIdentity
 from tests.exchange import samples
 
@@ -111,7 +114,7 @@ def test_a_failure_part_way_leaves_the_database_as_it_was(source, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(storage, "cases_update_parts", fail)  # runs after the new cases are inserted
+    monkeypatch.setattr(registry_services, "cases_bulk_update", fail)  # runs after the new cases are inserted
     with pytest.raises(RuntimeError):
         _import(source)
     assert not Case.objects.exists() and not CaseCode.objects.exists()
@@ -250,7 +253,7 @@ def test_a_row_that_holds_no_more_than_before_keeps_the_fingerprint_it_had(sourc
 def test_a_file_of_several_parts_reports_each_part_as_it_is_stored(source, monkeypatch):
     """Four valid rows in parts of three: new cases reported after 3 and 4; a second file changing
     every case reports its updates the same way; a file of one part adds no such line."""
-    monkeypatch.setattr(storage, "CHUNK", 3)
+    monkeypatch.setattr(bulk, "CHUNK", 3)
 
     def messages(text):
         job = services.FileImport(data=text.encode("utf-8"), file_name="casos.csv", source=source)
@@ -262,7 +265,7 @@ def test_a_file_of_several_parts_reports_each_part_as_it_is_stored(source, monke
     changed = messages(samples.AMPARO_CSV.replace("2024", "2022").replace("2023-12-31", "2022-12-31"))  # every date
     assert [m for m in changed if " of 4 changed" in m] == ["Updated 3 of 4 changed cases.",
                                                            "Updated 4 of 4 changed cases."]
-    monkeypatch.setattr(storage, "CHUNK", 50_000)
+    monkeypatch.setattr(bulk, "CHUNK", 50_000)
     other = Organisation.objects.create(name="Otra ONG", org_type="NGO")
     job = services.FileImport(data=samples.AMPARO_CSV.encode("utf-8"), file_name="casos.csv", source=other)
     assert not [m for m in job.stages() if "of 4 new cases" in str(m)]

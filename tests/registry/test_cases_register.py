@@ -106,8 +106,12 @@ def test_the_same_source_record_cannot_be_stored_twice(police):
     from django.db import IntegrityError
 
     case_register(record=_record("P-9"), source=police)
-    with pytest.raises(IntegrityError):
-        case_register(record=_record("P-9"), source=police)
+    with pytest.raises(InvalidCase) as error:
+        case_register(record=_record(" P-9 "), source=police)
+    assert [(p.field, p.expected) for p in error.value.problems] == [
+        ("source_record_id", "an identifier not yet used by this organisation")]
+    with pytest.raises(IntegrityError):  # the bulk service leaves it to the database's constraint
+        cases_register(records=[_record("P-9")], source=police)
 
 
 def test_a_database_constraint_refuses_an_invalid_code_written_around_the_services(police):

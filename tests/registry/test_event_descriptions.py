@@ -4,7 +4,6 @@ from dataclasses import replace
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from amparo.core import crypto
 from amparo.exchange.services import file_import
@@ -28,33 +27,9 @@ def test_a_description_is_sealed_by_the_registry_service_and_by_the_bulk_import(
     record = replace(victim_record(), events=[EventRecord("Exploitation", "211101", description=WHAT_HAPPENED)])
     cases_register(records=[record], source=source)
     file_import(data=("source_record_id,registration_date,exploitation_ubigeo,exploitation_description\n"
-                      f"D-1,2024-01-02,211101,{WHAT_HAPPENED}\n").encode(), file_name="d.csv", source=source,
-                columnar=True)
+                      f"D-1,2024-01-02,211101,{WHAT_HAPPENED}\n").encode(), file_name="d.csv", source=source)
     stored = _stored()
     assert len(stored) == 2 and all(WHAT_HAPPENED not in value for value in stored)
     assert [crypto.open_sealed(value) for value in stored] == [WHAT_HAPPENED] * 2
     assert set(TraffickingEvent.objects.exclude(description="").values_list("description", flat=True)) == {
         WHAT_HAPPENED}
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_seals_the_descriptions_stored_in_clear_and_opens_them_when_reversed():
-    source = Organisation.objects.create(name="ONG", org_type="NGO")
-    case = cases_register(records=[victim_record()], source=source)[0]
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    try:
-        executor.migrate([("registry", "0005_trim_redundant_indexes")])
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE registry_traffickingevent SET description = %s WHERE case_id = %s",
-                           [WHAT_HAPPENED, case.pk])
-    finally:
-        MigrationExecutor(connection).migrate(latest)
-    stored = _stored()
-    assert stored and all(WHAT_HAPPENED not in value for value in stored)
-    assert {event.description for event in TraffickingEvent.objects.filter(case=case)} == {WHAT_HAPPENED}
-    MigrationExecutor(connection).migrate([("registry", "0005_trim_redundant_indexes")])
-    try:
-        assert _stored() == [WHAT_HAPPENED] * len(stored)
-    finally:
-        MigrationExecutor(connection).migrate(latest)

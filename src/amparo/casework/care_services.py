@@ -36,10 +36,11 @@ from amparo.casework.models import (
     SafetyApproval,
 )
 from amparo.casework.selectors import case_facts, person_ref, plan_approvals, record_ref
-from amparo.core import codelists, crypto
+from amparo.core import codelists
 from amparo.registry.access import require_case
-from amparo.registry.models import Case, Person, PersonIdentity
+from amparo.registry.models import Case, Person
 from amparo.registry.records import PersonRecord
+from amparo.registry.services import person_register
 
 REASON_MESSAGES = {
     Reason.CAREGIVER_IS_PERPETRATOR: _(
@@ -80,15 +81,7 @@ def _caregiver(caregiver: Person | PersonRecord | None) -> tuple[Person | None, 
 
 
 def _store_caregiver(case: Case, record: PersonRecord) -> Person:
-    person = Person.objects.create(gender=record.gender, citizenship=record.citizenship.upper(), is_synthetic=case.is_synthetic)
-    if any((record.first_name, record.second_name, record.birthdate, record.identity_number)):
-        PersonIdentity.objects.create(
-            person=person, first_name=record.first_name, second_name=record.second_name,
-            birthdate=record.birthdate.isoformat() if record.birthdate else "",
-            identity_number=record.identity_number,
-            identity_number_hash=crypto.lookup_hash(record.identity_number) if record.identity_number else "",
-        )
-    return person
+    return person_register(person=record, is_synthetic=case.is_synthetic)
 
 
 def _refuse(user, obj, reason: Reason, request, **details) -> None:

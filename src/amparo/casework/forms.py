@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import codelists, geography
-from amparo.registry.records import CaseRecord, EventRecord, FieldProblem, PerpetratorRecord, PersonRecord, validate_case
+from amparo.registry.records import (
+    CASE_SCALARS, CODE_LISTS, CaseRecord, EventRecord, FieldProblem, PerpetratorRecord, PersonRecord, validate_case,
+)
 
 BLANK = [("", "—")]
 CHOICES = forms.CheckboxSelectMultiple(attrs={"class": "choices"})
@@ -197,19 +199,13 @@ def _kept(formset) -> list:
 def case_record_from(form: CaseForm, perpetrators, events) -> CaseRecord:
     data = form.cleaned_data
     return CaseRecord(
-        source_record_id=data["source_record_id"].strip(),
-        registration_date=data["registration_date"],
+        **{name: data[name] for name in CASE_SCALARS},
+        **{attribute: list(data[attribute]) for _field, attribute, _codelist in CODE_LISTS},
         victim=PersonRecord(
             gender=data["gender"], citizenship=data["citizenship"],
             first_name=data.get("first_name", "").strip(), second_name=data.get("second_name", "").strip(),
             birthdate=data.get("birthdate"), identity_number=data.get("identity_number", "").strip(),
         ),
-        status=data["status"], trafficking_status=data["trafficking_status"],
-        trafficking_status_decision_org=data["trafficking_status_decision_org"],
-        forced_labour_industry=data["forced_labour_industry"], age_when_trafficked=data["age_when_trafficked"],
-        organised_network=data["organised_network"], legal_article=data["legal_article"],
-        exploitation_types=list(data["exploitation_types"]), control_methods=list(data["control_methods"]),
-        recruitment_methods=list(data["recruitment_methods"]), sex_exploitation_types=list(data["sex_exploitation_types"]),
         perpetrators=[f.to_record() for f in _kept(perpetrators)],
         events=[f.to_record() for f in _kept(events)],
     )
@@ -219,13 +215,8 @@ def case_initial(record: CaseRecord, version: int) -> tuple[dict, list[dict], li
     """Initial data of the three forms from a stored case."""
     victim = record.victim
     main = {
-        "source_record_id": record.source_record_id, "registration_date": record.registration_date,
-        "status": record.status, "trafficking_status": record.trafficking_status,
-        "trafficking_status_decision_org": record.trafficking_status_decision_org,
-        "forced_labour_industry": record.forced_labour_industry, "age_when_trafficked": record.age_when_trafficked,
-        "organised_network": record.organised_network, "legal_article": record.legal_article,
-        "exploitation_types": record.exploitation_types, "control_methods": record.control_methods,
-        "recruitment_methods": record.recruitment_methods, "sex_exploitation_types": record.sex_exploitation_types,
+        **{name: getattr(record, name) for name in CASE_SCALARS},
+        **{attribute: getattr(record, attribute) for _field, attribute, _codelist in CODE_LISTS},
         "gender": victim.gender, "citizenship": victim.citizenship, "first_name": victim.first_name,
         "second_name": victim.second_name, "birthdate": victim.birthdate, "identity_number": victim.identity_number,
         "version": version,

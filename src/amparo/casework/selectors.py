@@ -18,8 +18,9 @@ from amparo.casework.domain.reintegration import (
 )
 from amparo.casework.models import CareArrangement, FollowUpVisit, ReintegrationPlan
 from amparo.core import crypto, text
-from amparo.registry.models import Case, CaseCode, Person, PersonIdentity
-from amparo.registry.records import CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
+from amparo.registry.identities import identity_number_hash
+from amparo.registry.models import Case, Person, PersonIdentity
+from amparo.registry.records import CASE_SCALARS, CODE_LISTS, CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
 from amparo.stats.domain.disclosure import rate_is_sensitive
 
 
@@ -37,24 +38,14 @@ def case_record_of(case: Case, *, with_identities: bool) -> CaseRecord:
     if with_identities:
         person_ids = [case.victim_id, *case.perpetrators.exclude(person=None).values_list("person_id", flat=True)]
         identities = PersonIdentity.objects.in_bulk(person_ids)
-    codes = {f: [] for f in CaseCode.Field.values}
+    codes = {attribute: [] for _field, attribute, _codelist in CODE_LISTS}
+    attribute_of = {field: attribute for field, attribute, _codelist in CODE_LISTS}
     for field, code in case.coded_values.order_by("id").values_list("field", "code"):
-        codes[field].append(code)
+        codes[attribute_of[field]].append(code)
     return CaseRecord(
-        source_record_id=case.source_record_id,
-        registration_date=case.registration_date,
+        **{name: getattr(case, name) for name in CASE_SCALARS},
         victim=_person_record(case.victim, identities.get(case.victim_id)),
-        status=case.status,
-        trafficking_status=case.trafficking_status,
-        trafficking_status_decision_org=case.trafficking_status_decision_org,
-        forced_labour_industry=case.forced_labour_industry,
-        age_when_trafficked=case.age_when_trafficked,
-        organised_network=case.organised_network,
-        legal_article=case.legal_article,
-        exploitation_types=codes[CaseCode.Field.EXPLOITATION],
-        control_methods=codes[CaseCode.Field.CONTROL],
-        recruitment_methods=codes[CaseCode.Field.RECRUITMENT],
-        sex_exploitation_types=codes[CaseCode.Field.SEX_EXPLOITATION],
+        **codes,
         perpetrators=[
             PerpetratorRecord(
                 relationship=p.relationship, lives_in_household=p.lives_in_household, roles=list(p.roles),
@@ -72,7 +63,7 @@ def record_ref(record: PersonRecord, person_id: int | None = None) -> PersonRef:
     full_name = text.fold(f"{record.first_name} {record.second_name}")
     return PersonRef(
         person_id=person_id,
-        identity_hash=crypto.lookup_hash(record.identity_number) if record.identity_number.strip() else "",
+        identity_hash=identity_number_hash(record.identity_number),
         name_hash=crypto.lookup_hash(full_name) if full_name else "",
         birthdate=record.birthdate.isoformat() if record.birthdate else "",
     )

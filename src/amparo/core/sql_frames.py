@@ -14,9 +14,9 @@ import io
 import polars as pl
 from django.db import connection
 
+from amparo.core.dialects import dialect
+
 KEYS_PER_PART = 250_000  # bounds the JSON text held at once, whatever the size of the table
-# Each database's functions that turn a part's rows into the text of one JSON object of arrays (one per column).
-JSON_ARRAYS = {"sqlite": ("json_object({})", "json_group_array"), "postgresql": ("json_build_object({})::text", "json_agg")}
 
 
 def read_frame(sql: str, params: list | tuple, schema: dict[str, pl.DataType], *, part_by: str) -> pl.DataFrame:
@@ -24,8 +24,8 @@ def read_frame(sql: str, params: list | tuple, schema: dict[str, pl.DataType], *
     of `part_by` (an integer column of the schema, such as a case id) at a time. Row order is not kept:
     sort the frame if it matters."""
     names = list(schema)
-    template, aggregate = JSON_ARRAYS[connection.vendor]
-    arrays = template.format(", ".join(f"'{name}', {aggregate}({name})" for name in names))
+    sql_dialect = dialect()
+    arrays = sql_dialect.json_object.format(", ".join(f"'{name}', {sql_dialect.json_array}({name})" for name in names))
 
     def part_sql(find_last: bool) -> str:
         last_key = f"(SELECT MAX({part_by}) FROM query_rows)" if find_last else "NULL"

@@ -1,4 +1,4 @@
-"""Reads for exchange: registry cases as one typed frame (the shape the importer produces), by SQL.
+"""Reads for exchange: registry cases as one case frame (registry.frames, as the importer produces), by SQL.
 
 Each query is read through core.sql_frames (no Python object per value: a million cases took 25 s and
 3.6 GB fetched as rows), then put back in the order the rows were stored."""
@@ -11,16 +11,11 @@ from django.db.models import QuerySet
 
 from amparo.core import crypto
 from amparo.core.sql_frames import read_frame
-from amparo.exchange.domain.cases_frame import EVENT, PERPETRATOR
+from amparo.registry.frames import CASE, EVENT, PERPETRATOR
 from amparo.registry.models import Case, CaseCode, Perpetrator, Person, PersonIdentity, TraffickingEvent
+from amparo.registry.records import CASE_SCALARS, CODE_LISTS
 
 IDENTITY_COLUMNS = ("first_name", "second_name", "identity_number", "birthdate")
-CODE_COLUMNS = {
-    CaseCode.Field.EXPLOITATION: "exploitation_types",
-    CaseCode.Field.CONTROL: "control_methods",
-    CaseCode.Field.RECRUITMENT: "recruitment_methods",
-    CaseCode.Field.SEX_EXPLOITATION: "sex_exploitation_types",
-}
 
 
 STORED_ORDER = "stored_order"  # a row's id, read only to put the rows back in the order they were stored
@@ -65,16 +60,13 @@ def cases_frame(*, year: int | None = None, source_id: int | None = None, within
     the perpetrators') only when asked for."""
     where, params = _case_filter(year, source_id, within)
     case, person = Case._meta.db_table, Person._meta.db_table
+    scalars = ", ".join(f"c.{Case._meta.get_field(name).column}" for name in CASE_SCALARS)
     cases = _query(
-        f"SELECT c.id, c.source_record_id, c.registration_date, p.gender, p.citizenship, c.age_when_trafficked,"
-        f" c.status, c.trafficking_status, c.trafficking_status_decision_org, c.forced_labour_industry,"
-        f" c.organised_network, c.legal_article, c.victim_id"
+        f"SELECT c.id, {scalars}, p.gender, p.citizenship, c.victim_id"
         f" FROM {case} c JOIN {person} p ON p.id = c.victim_id WHERE {where}",
         params,
-        {"case_id": pl.Int64, "source_record_id": pl.String, "registration_date": pl.Date, "gender": pl.String,
-         "citizenship": pl.String, "age": pl.Int16, "status": pl.String, "trafficking_status": pl.String,
-         "decision_org": pl.String, "forced_labour_industry": pl.String, "organised_network": pl.String,
-         "legal_article": pl.String, "victim_id": pl.Int64},
+        {"case_id": pl.Int64, **{name: CASE[name] for name in (*CASE_SCALARS, "gender", "citizenship")},
+         "victim_id": pl.Int64},
     )
     # The cases' rows of each table are read by joining the filtered cases (an IN list of them was built
     # again for every part read).
@@ -82,7 +74,7 @@ def cases_frame(*, year: int | None = None, source_id: int | None = None, within
 
     codes = _query(f"SELECT x.case_id, x.id, x.field, x.code FROM {CaseCode._meta.db_table} x {of_cases}",
                    params, {"case_id": pl.Int64, STORED_ORDER: pl.Int64, "field": pl.String, "code": pl.String})
-    for field, column in CODE_COLUMNS.items():
+    for field, column, _codelist in CODE_LISTS:
         grouped = codes.filter(pl.col("field") == field).group_by("case_id", maintain_order=True).agg(
             pl.col("code").alias(column))
         cases = cases.join(grouped, on="case_id", how="left")
@@ -95,7 +87,7 @@ def cases_frame(*, year: int | None = None, source_id: int | None = None, within
     cases = cases.join(_perpetrators(of_cases, params, identities), on="case_id", how="left")
     cases = cases.join(_events(of_cases, params, include_identities), on="case_id", how="left")
     return cases.with_columns(pl.col("perpetrators").fill_null(pl.lit([], dtype=pl.List(PERPETRATOR))),
-                              pl.col("events").fill_null(pl.lit([], dtype=pl.List(EVENT)))).drop("victim_id")
+                              pl.col("events").fill_null(pl.lit([], dtype=pl.List(EVENT)))).select("case_id", *CASE)
 
 
 def _identities(where: str, params: list, include_identities: bool) -> pl.DataFrame:
@@ -121,7 +113,7 @@ def _perpetrators(of_cases: str, params: list, identities: pl.DataFrame) -> pl.D
         f" p.gender, p.citizenship"
         f" FROM {Perpetrator._meta.db_table} x LEFT JOIN {Person._meta.db_table} p ON p.id = x.person_id {of_cases}",
         params,
-        {"case_id": pl.Int64, STORED_ORDER: pl.Int64, "relationship": pl.String, "in_household": pl.Boolean,
+        {"case_id": pl.Int64, STORED_ORDER: pl.Int64, "relationship": pl.String, "lives_in_household": pl.Boolean,
          "roles": pl.String, "person_id": pl.Int64, "gender": pl.String, "citizenship": pl.String})
     stored = rows["roles"].unique()
     decoded = pl.DataFrame({"roles": stored, "decoded": pl.Series(

@@ -21,14 +21,18 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
-from amparo.core import codelists, crypto
+from amparo.core import crypto
+from amparo.core.sql_bulk import insert_rows, large_page_cache
 from amparo.core.sql_frames import read_frame
 from amparo.core.text import fold
-from amparo.exchange import formats, storage
+from amparo.exchange import formats
 from amparo.exchange.domain import problems as P
-from amparo.exchange.domain.cases_frame import fingerprint_text, normalise_cases
+from amparo.exchange.domain.fingerprint import fingerprint_text
+from amparo.exchange.domain.normalisation import normalise_cases
 from amparo.exchange.domain.readers import ROW, ReadError, read_table
 from amparo.exchange.models import CaseProvenance, ImportBatch, OriginalRowBlock, QuarantinedRow
+from amparo.registry import bulk
+from amparo.registry import services as registry
 from amparo.registry.models import Case, Organisation
 
 Progress = Callable[[str], None]
@@ -57,10 +61,10 @@ def organisation_find(name: str, *, create_as: str = "") -> Organisation:
         if fold(organisation.name) == wanted:
             return organisation
     if create_as:
-        if create_as not in codelists.ORGANISATION_TYPE:
-            raise ImportRefused(_("Unknown organisation type %(type)s; use one of: %(types)s.")
-                                % {"type": create_as, "types": ", ".join(codelists.ORGANISATION_TYPE.values)})
-        return Organisation.objects.create(name=name.strip(), org_type=create_as)
+        try:
+            return registry.organisation_get_or_create(name=name.strip(), org_type=create_as)
+        except ValueError as unknown_type:
+            raise ImportRefused(str(unknown_type)) from None
     known = ", ".join(Organisation.objects.values_list("name", flat=True)) or "-"
     raise ImportRefused(_("Unknown source organisation %(name)s. Known organisations: %(known)s. Create it first, or "
                           "give its type to create it.") % {"name": name, "known": known})
@@ -79,7 +83,7 @@ def _with_fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
 
     # The text of a chunk at a time: a million rows' texts at once took 600 MB.
     parts = [pl.Series([fingerprint(data) for data in fingerprint_text(part).cast(pl.Binary).to_list()],
-                       dtype=pl.String) for part in frame.iter_slices(storage.CHUNK)]
+                       dtype=pl.String) for part in frame.iter_slices(bulk.CHUNK)]
     fingerprints = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
     return frame.with_columns(fingerprints.alias(FINGERPRINT))
 
@@ -139,9 +143,9 @@ class FileImport:
     """One import, run stage by stage so that a caller can show progress between stages."""
 
     def __init__(self, *, data: bytes, file_name: str, source: Organisation, format_name: str = "auto", user=None,
-                 dry_run: bool = False, sheet: str | None = None, columnar: bool | None = None):
+                 dry_run: bool = False, sheet: str | None = None):
         self.data, self.file_name, self.source, self.format_name = data, file_name, source, format_name
-        self.user, self.dry_run, self.sheet, self.columnar = user, dry_run, sheet, columnar
+        self.user, self.dry_run, self.sheet = user, dry_run, sheet
         self.batch: ImportBatch | None = None
 
     def stages(self) -> Iterator[str]:
@@ -168,7 +172,7 @@ class FileImport:
         del normalised, amparo_frame  # the table stays: provenance keeps its rows as they were
         yield _("Checked: %(valid)s rows valid, %(rejected)s rejected.") % {"valid": valid.height,
                                                                             "rejected": len(rejected)}
-        with transaction.atomic(), storage.large_page_cache():
+        with transaction.atomic(), large_page_cache():
             plan = _plan(valid, self.source)
             del valid
             yield from self._store(sha256, fmt, plan, table, rejected, total)
@@ -192,16 +196,16 @@ class FileImport:
                            problems_sealed=json.dumps(problems, ensure_ascii=False))
             for row, problems in sorted(rejected.items())], batch_size=2000)
         if not self.dry_run:
-            done, in_parts = 0, plan.new.height > storage.CHUNK
-            for part, ids in storage.cases_insert_parts(plan.new, source=self.source, columnar=self.columnar,
-                                                        is_synthetic=self.source.is_synthetic):
+            done, in_parts = 0, plan.new.height > bulk.CHUNK
+            for part, ids in registry.cases_bulk_register(frame=plan.new, source=self.source,
+                                                          is_synthetic=self.source.is_synthetic):
                 _provenance_store(batch, part.select(ROW, FINGERPRINT).with_columns(
                     pl.Series("case_id", ids, dtype=pl.Int64)), CaseProvenance.Action.CREATED, table)
                 done += part.height
                 if in_parts:
                     yield _("Stored %(done)s of %(total)s new cases.") % {"done": done, "total": plan.new.height}
-            done, in_parts = 0, plan.changed.height > storage.CHUNK
-            for part in storage.cases_update_parts(plan.changed, plan.changed["case_id"].to_list()):
+            done, in_parts = 0, plan.changed.height > bulk.CHUNK
+            for part in registry.cases_bulk_update(frame=plan.changed, case_ids=plan.changed["case_id"].to_list()):
                 _provenance_store(batch, part.select(ROW, FINGERPRINT, "case_id"), CaseProvenance.Action.UPDATED,
                                   table)
                 done += part.height
@@ -227,14 +231,14 @@ def file_import(*, progress: Progress | None = None, **options) -> ImportBatch:
 
 def _provenance_store(batch, entries: pl.DataFrame, action: str, table) -> None:
     """One provenance row per case (entries: ROW, FINGERPRINT, case_id); original rows sealed by blocks."""
-    for part in entries.iter_slices(storage.CHUNK):  # the originals of a chunk at once, not of each block
+    for part in entries.iter_slices(bulk.CHUNK):  # the originals of a chunk at once, not of each block
         part = part.join(_originals(table, part[ROW]), on=ROW, how="left", maintain_order="left").with_columns(
             pl.format('"{}":{}', ROW, ORIGINAL).alias(ORIGINAL))
         blocks = OriginalRowBlock.objects.bulk_create([
             OriginalRowBlock(batch=batch, rows_sealed="{" + ",".join(chunk[ORIGINAL].to_list()) + "}")
             for chunk in part.iter_slices(BLOCK_ROWS)])
         block_ids = pl.Series([block.pk for block in blocks]).gather(pl.int_range(part.height, eager=True) // BLOCK_ROWS)
-        storage.insert_rows(CaseProvenance, {
+        insert_rows(CaseProvenance, {
             "case_id": part["case_id"].to_list(), "row_number": part[ROW].to_list(),
             "content_hash": part[FINGERPRINT].to_list(), "block_id": block_ids.to_list()},
             {"batch_id": batch.pk, "action": str(action)})

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from amparo.core import codelists
 from amparo.core.fields import EncryptedTextField
+from amparo.registry.records import CODE_LISTS
 
 
 class Organisation(models.Model):
@@ -165,12 +166,7 @@ class CaseCode(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "field", "code"], name="casecode_unique")]
 
 
-CODELIST_OF_FIELD = {
-    CaseCode.Field.EXPLOITATION: codelists.EXPLOITATION_TYPE,
-    CaseCode.Field.CONTROL: codelists.METHODS_OF_CONTROL,
-    CaseCode.Field.RECRUITMENT: codelists.RECRUITMENT_METHOD,
-    CaseCode.Field.SEX_EXPLOITATION: codelists.SEX_EXPLOITATION_TYPE,
-}
+CODELIST_OF_FIELD = {field: codelist for field, _attribute, codelist in CODE_LISTS}
 
 
 class Perpetrator(models.Model):

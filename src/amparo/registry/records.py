@@ -6,8 +6,9 @@ these records; registry.services stores them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
+from typing import get_type_hints
 
 import pycountry
 
@@ -61,6 +62,25 @@ class CaseRecord:
     events: list[EventRecord] = field(default_factory=list)
 
 
+def _plain_fields(record_type: type) -> tuple[str, ...]:
+    """The fields of a record type that hold one plain value (text, a date, a number), in their order."""
+    hints = get_type_hints(record_type)
+    return tuple(f.name for f in fields(record_type) if hints[f.name] in (str, date, int | None, date | None))
+
+
+# A case's own values: each is the Case model's column of the same name (tests hold the model to it), so
+# every writer and reader of a case maps them by name from this one list.
+CASE_SCALARS: tuple[str, ...] = _plain_fields(CaseRecord)
+# A case's multi-valued fields: the HTCDS field its codes are stored under (CaseCode.field), the record's list
+# of them, and their codelist.
+CODE_LISTS: tuple[tuple[str, str, codelists.Codelist], ...] = (
+    ("vic_TypeOfExploitation", "exploitation_types", codelists.EXPLOITATION_TYPE),
+    ("vic_MethodsOfControl", "control_methods", codelists.METHODS_OF_CONTROL),
+    ("vic_MethodOfRecruitment", "recruitment_methods", codelists.RECRUITMENT_METHOD),
+    ("vic_TypeOfSexExploitation", "sex_exploitation_types", codelists.SEX_EXPLOITATION_TYPE),
+)
+
+
 @dataclass(frozen=True)
 class FieldProblem:
     """One thing wrong with a record: which field, which value, what was expected."""
@@ -100,13 +120,8 @@ def validate_case(record: CaseRecord, today: date | None = None) -> list[FieldPr
     age = record.age_when_trafficked
     if age is not None and not (0 <= age <= 120):
         problems.append(FieldProblem("vic_AgeWhenTrafficked", age, "a whole number of years from 0 to 120"))
-    for name, values, codelist in (
-        ("vic_TypeOfExploitation", record.exploitation_types, codelists.EXPLOITATION_TYPE),
-        ("vic_MethodsOfControl", record.control_methods, codelists.METHODS_OF_CONTROL),
-        ("vic_MethodOfRecruitment", record.recruitment_methods, codelists.RECRUITMENT_METHOD),
-        ("vic_TypeOfSexExploitation", record.sex_exploitation_types, codelists.SEX_EXPLOITATION_TYPE),
-    ):
-        for value in values:
+    for name, attribute, codelist in CODE_LISTS:
+        for value in getattr(record, attribute):
             check_code(name, value, codelist, required=True)
     for perpetrator in record.perpetrators:
         check_code("recruiter_relationship", perpetrator.relationship, codelists.RECRUITER_RELATIONSHIP, required=True)

@@ -1,6 +1,6 @@
 """Single saves and deletes of what the statistics count (forms, admin, tests) mark the registry as changed.
 
-Bulk writes send no signals; the registry and exchange services call registry_changed themselves.
+Bulk writes send no signals; the registry services that make them call registry_changed themselves.
 Codes and perpetrators are only deleted by services that then call case_refresh_derived (which
 marks the change), so they have no delete receiver: one would cost Django's single-statement
 delete of a case's rows. Events count only through the place they give their case, which

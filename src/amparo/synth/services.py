@@ -5,7 +5,7 @@ from collections import Counter
 from django.db import transaction
 
 from amparo.registry.models import Case, Organisation
-from amparo.registry.services import cases_register
+from amparo.registry.services import cases_register, organisation_get_or_create
 from amparo.synth.domain.generator import SyntheticCase
 
 # The organisations that "report" synthetic cases: named so nobody can take them for real ones.
@@ -28,10 +28,7 @@ class AlreadyLoaded(ValueError):
 def synthetic_organisations() -> dict[str, Organisation]:
     organisations = {}
     for source, (name, org_type) in SYNTHETIC_ORGANISATIONS.items():
-        organisation, _ = Organisation.objects.get_or_create(
-            name=name, defaults={"org_type": org_type, "country": "PE", "is_synthetic": True}
-        )
-        organisations[source] = organisation
+        organisations[source] = organisation_get_or_create(name=name, org_type=org_type, is_synthetic=True)
     return organisations
 
 

@@ -12,8 +12,9 @@ from amparo.accounts.models import User
 from amparo.accounts.roles import Role
 from amparo.casework import care_services as care
 from amparo.casework.models import CareArrangement, FollowUpVisit
-from amparo.registry.models import Case, Organisation
+from amparo.registry.models import Case
 from amparo.registry.records import PersonRecord
+from amparo.registry.services import cases_set_owner, organisation_get_or_create
 
 DEMO_ORGANISATION = "Amparo demo (sintético)"
 DEMO_USERNAMES = {
@@ -38,9 +39,7 @@ class DemoLogin:
 def demo_users_reset() -> list[DemoLogin]:
     """Create (or reset) one demo user per role with a new random password, and give the registrar
     and the case worker some recent cases of their own so their 'own cases' scope is not empty."""
-    organisation, _ = Organisation.objects.get_or_create(
-        name=DEMO_ORGANISATION, defaults={"org_type": "NGO", "is_synthetic": True}
-    )
+    organisation = organisation_get_or_create(name=DEMO_ORGANISATION, org_type="NGO", is_synthetic=True)
     logins = []
     for role, username in DEMO_USERNAMES.items():
         user, _ = User.objects.get_or_create(username=username)
@@ -56,7 +55,7 @@ def demo_users_reset() -> list[DemoLogin]:
         if not Case.objects.filter(owner=owner).exists():
             recent = Case.objects.filter(owner__isnull=True, is_synthetic=True).order_by("-registration_date", "-id")
             ids = list(recent.values_list("id", flat=True)[:OWNED_CASES_PER_USER])
-            Case.objects.filter(id__in=ids).update(owner=owner)
+            cases_set_owner(case_ids=ids, owner=owner)
     return logins
 
 

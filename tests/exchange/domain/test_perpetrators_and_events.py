@@ -6,7 +6,7 @@ from datetime import date
 import polars as pl
 import pytest
 from amparo.exchange.domain import problems as P
-from amparo.exchange.domain.cases_frame import normalise_cases
+from amparo.exchange.domain.normalisation import normalise_cases
 from amparo.exchange.domain.readers import ROW
 
 TODAY = date(2026, 1, 1)
@@ -34,7 +34,7 @@ def test_each_perpetrator_has_the_values_in_its_place():
     row = _stored(recruiter_relationship="padre;tío;empleador", recruiter_in_household="si;no;",
                   per_RoleInProcess="captador,vendio;;Exploiter", perpetrator_prs_FirstName=";Juan;",
                   perpetrator_prs_IdentityNumber=r"1\;2;;", perpetrator_prs_Citizenship="PER;;Bolivia")
-    assert [(p["relationship"], p["in_household"], p["roles"], p["first_name"], p["identity_number"],
+    assert [(p["relationship"], p["lives_in_household"], p["roles"], p["first_name"], p["identity_number"],
              p["citizenship"]) for p in row["perpetrators"]] == [
         ("parent", True, ["RecruiterOrIntermediary", "SoldIndividual"], "", "1;2", "PE"),
         ("uncle_aunt", False, [], "Juan", "", ""),
@@ -43,7 +43,7 @@ def test_each_perpetrator_has_the_values_in_its_place():
 
 def test_one_household_value_still_speaks_for_every_perpetrator():
     row = _stored(recruiter_relationship="padre;tío", recruiter_in_household="si")
-    assert [p["in_household"] for p in row["perpetrators"]] == [True, True]
+    assert [p["lives_in_household"] for p in row["perpetrators"]] == [True, True]
 
 
 @pytest.mark.parametrize("cells, problem", [

@@ -4,7 +4,7 @@ from datetime import date
 
 import polars as pl
 
-from amparo.exchange.domain.cases_frame import normalise_cases
+from amparo.exchange.domain.normalisation import normalise_cases
 from amparo.exchange.domain.readers import ROW, Table
 from amparo.exchange.formats import ImportContext
 from amparo.exchange.formats.ctdc_legacy import CtdcLegacyFormat

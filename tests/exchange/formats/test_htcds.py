@@ -1,6 +1,6 @@
 import pytest
 
-from amparo.exchange.domain.cases_frame import normalise_cases
+from amparo.exchange.domain.normalisation import normalise_cases
 from amparo.exchange.domain.readers import ReadError, read_table
 from amparo.exchange.formats import ImportContext, htcds
 from amparo.exchange.formats.htcds import HtcdsFormat
@@ -16,7 +16,7 @@ def test_the_toolkit_spellings_and_quirks_are_read():
     result = _normalised()
     assert result.problems == {}
     rows = {r["source_record_id"]: r for r in result.frame.iter_rows(named=True)}
-    assert rows["H-1"]["first_name"] == "Ana" and rows["H-1"]["decision_org"] == "Police"
+    assert rows["H-1"]["first_name"] == "Ana" and rows["H-1"]["trafficking_status_decision_org"] == "Police"
     assert rows["H-1"]["control_methods"] == ["DebtBondage"]  # "DebtBondage " with the Kobo trailing space
     assert rows["H-2"]["control_methods"] == ["DebtBondage", "PhysicalAbuse"]  # Kobo's space-separated choices
     assert [[p["relationship"] for p in rows[k]["perpetrators"]] for k in ("H-1", "H-2", "H-3")] == [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from amparo.exchange.domain import aligned
-from amparo.exchange.domain.cases_frame import EVENT, PERPETRATOR, event_values, perpetrator_values
+from amparo.registry.frames import EVENT, PERPETRATOR, event_values, perpetrator_values
 
 ROLES_SEPARATOR = ","
 _DTYPES = {f.name: f.dtype for f in (*PERPETRATOR.fields, *EVENT.fields)}
@@ -42,9 +42,9 @@ def perpetrator_cell(field: str) -> pl.Expr:
     """One field of a case's perpetrators, a value per perpetrator; the household flags as one value when
     they are all the same (the one value the cell always held, which still means: for every perpetrator)."""
     values = perpetrator_values(field).list.eval(_as_text(pl.element(), field, in_cell=True))
-    if field != "in_household":
+    if field != "lives_in_household":
         return aligned.joined(values)
-    flags = perpetrator_values("in_household")
+    flags = perpetrator_values("lives_in_household")
     single = pl.when(flags.list.any()).then(pl.lit("yes")).otherwise(pl.lit("no"))
     return pl.when(flags.list.n_unique() > 1).then(aligned.joined(values)).otherwise(single)
 

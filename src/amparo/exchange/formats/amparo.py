@@ -6,9 +6,9 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from amparo.exchange.domain import case_parts, columns
-from amparo.exchange.domain.cases_frame import EVENT_COLUMNS, EVENT_ORDER, EVENTS, PERPETRATOR_COLUMNS
-from amparo.exchange.domain.columns import COLUMN_NAMES, COLUMNS, IDENTIFYING
+from amparo.exchange.domain.columns import COLUMN_NAMES, COLUMNS, EVENT_ORDER, EVENTS, IDENTIFYING
 from amparo.exchange.domain.readers import EVENTS_KEY, PERPETRATORS_KEY, ROW, Table
+from amparo.exchange.domain.schema import EVENT_COLUMNS, PERPETRATOR_COLUMNS
 from amparo.exchange.formats.base import ExchangeFormat, ImportContext
 
 
@@ -22,9 +22,9 @@ def _text(column: str, dtype) -> pl.Expr:
 # The case file's columns of a case and its victim -> the typed frame's column.
 CASE_SOURCES = {
     "source_record_id": "source_record_id", "registration_date": "registration_date", "prs_Gender": "gender",
-    "prs_Birthdate": "birthdate", "age": "age", "prs_Citizenship": "citizenship", "prs_FirstName": "first_name",
+    "prs_Birthdate": "birthdate", "age": "age_when_trafficked", "prs_Citizenship": "citizenship", "prs_FirstName": "first_name",
     "prs_SecondName": "second_name", "prs_IdentityNumber": "identity_number", "cas_Status": "status",
-    "vic_TraffickingStatus": "trafficking_status", "vic_TraffickingStatusDecisionMakingOrg": "decision_org",
+    "vic_TraffickingStatus": "trafficking_status", "vic_TraffickingStatusDecisionMakingOrg": "trafficking_status_decision_org",
     "vic_TypeOfExploitation": "exploitation_types", "vic_TypeOfSexExploitation": "sex_exploitation_types",
     "vic_ForcedLabourIndustry": "forced_labour_industry", "vic_MethodsOfControl": "control_methods",
     "vic_MethodOfRecruitment": "recruitment_methods", "organised_network": "organised_network",
@@ -33,13 +33,13 @@ CASE_SOURCES = {
 # Columns of a case's events and perpetrators -> (event type, EVENT field) or PERPETRATOR field.
 EVENT_CELLS = {f"{prefix}_{field}": (event_type, field) for prefix, event_type in EVENTS for field in EVENT_COLUMNS
                if field != "department"}
-PERPETRATOR_CELLS = {"recruiter_relationship": "relationship", "recruiter_in_household": "in_household",
+PERPETRATOR_CELLS = {"recruiter_relationship": "relationship", "recruiter_in_household": "lives_in_household",
                      **PERPETRATOR_COLUMNS}
 # In JSON a case's events and perpetrators are nested objects instead: key -> EVENT or PERPETRATOR field. An
 # event's keys are its columns without the type's prefix; a perpetrator's, without `perpetrator_`.
 EVENT_KEYS = {"hte_Type": "event_type", "ubigeo": "ubigeo", "country": "country", "date": "date",
               "description": "description"}
-PERPETRATOR_KEYS = {"relationship": "relationship", "in_household": "in_household", "per_RoleInProcess": "roles",
+PERPETRATOR_KEYS = {"relationship": "relationship", "in_household": "lives_in_household", "per_RoleInProcess": "roles",
                     "prs_Gender": "gender", "prs_Citizenship": "citizenship", "prs_FirstName": "first_name",
                     "prs_SecondName": "second_name", "prs_Birthdate": "birthdate",
                     "prs_IdentityNumber": "identity_number"}

@@ -23,7 +23,7 @@ class ExchangeFormat(ABC):
 
     A format names its columns and their accepted spellings (SPELLINGS, matched
     by domain.headers for every format alike), turns a file's table into Amparo
-    case-file columns as text (`to_amparo`; exchange.domain.cases_frame then
+    case-file columns as text (`to_amparo`; exchange.domain.normalisation then
     checks and normalises them, whatever the format), and writes the typed cases
     of exchange.selectors as rows of text (`from_cases`).
     """

@@ -21,10 +21,10 @@ from typing import ClassVar
 import polars as pl
 
 from amparo.core import codelists
-from amparo.exchange.domain.cases_frame import event_values, perpetrator_values
 from amparo.exchange.domain.readers import ROW, Table
 from amparo.exchange.formats.base import ExchangeFormat, ImportContext
 from amparo.exchange.formats.crosswalk import Crosswalk
+from amparo.registry.frames import event_values, perpetrator_values
 
 MISSING = "-99"
 

@@ -59,12 +59,12 @@ class CtdcLegacyFormat(ctdc.CtdcFormat):
             raise ValueError("CTDC files are flat")
         cases = ctdc.with_relationships_and_country(cases)
         flags = self._flags(cases, CODING)
-        majority = cases["age"].map_elements(age_bands.majority_status, return_dtype=pl.String, skip_nulls=False)
+        majority = cases["age_when_trafficked"].map_elements(age_bands.majority_status, return_dtype=pl.String, skip_nulls=False)
         described = pl.DataFrame([
             cases["registration_date"].dt.year().cast(pl.String).alias("yearOfRegistration"),
             pl.repeat("Case Management", cases.height, eager=True, dtype=pl.String).alias("Datasource"),
             cases["gender"].replace_strict(ctdc.GENDER_LEGACY.term_of(), default="Unknown").alias("gender"),
-            cases["age"].map_elements(_age_broad, return_dtype=pl.String, skip_nulls=False).alias("ageBroad"),
+            cases["age_when_trafficked"].map_elements(_age_broad, return_dtype=pl.String, skip_nulls=False).alias("ageBroad"),
             majority.replace("Minor", "Unknown").alias("majorityStatus"),
             majority.alias("majorityStatusAtExploit"),
             majority.alias("majorityEntry"),

@@ -70,7 +70,7 @@ class CtdcSyntheticFormat(ctdc.CtdcFormat):
         described = pl.DataFrame([
             cases["registration_date"].dt.year().cast(pl.String).alias("yearOfRegistration"),
             cases["gender"].replace_strict(ctdc.GENDER_SYNTHETIC.term_of(), default="").alias("gender"),
-            cases["age"].map_elements(_age_broad, return_dtype=pl.String, skip_nulls=False).alias("ageBroad"),
+            cases["age_when_trafficked"].map_elements(_age_broad, return_dtype=pl.String, skip_nulls=False).alias("ageBroad"),
             cases["citizenship"].map_elements(alpha_3, return_dtype=pl.String).alias("citizenship"),
             cases["exploitation_country"].map_elements(alpha_3, return_dtype=pl.String).alias("CountryOfExploitation"),
             pl.repeat("", cases.height, eager=True, dtype=pl.String).alias("traffickMonths"),

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from amparo.core import codelists, geography
 from amparo.exchange.domain import aligned, case_parts
 from amparo.exchange.domain import normalise as norm
-from amparo.exchange.domain.cases_frame import EVENT_ORDER, EVENTS, PERPETRATOR_COLUMNS, perpetrator_values
+from amparo.exchange.domain.columns import EVENT_ORDER, EVENTS
+from amparo.exchange.domain.schema import PERPETRATOR_COLUMNS
 from amparo.exchange.domain.columns import IDENTIFYING as IDENTIFYING_COLUMNS
 from amparo.exchange.domain.headers import HeaderSpellings
 from amparo.exchange.domain.readers import EVENTS_KEY, PERPETRATORS_KEY, ROW, Table
@@ -182,10 +183,10 @@ class HtcdsFormat(ExchangeFormat):
                         pl.col("birthdate").cast(pl.String).fill_null("").alias("prs_Birthdate")]
         columns += [
             pl.col("citizenship").alias("prs_Citizenship"),
-            pl.col("age").cast(pl.String).fill_null("").alias("vic_AgeWhenTrafficked"),
+            pl.col("age_when_trafficked").cast(pl.String).fill_null("").alias("vic_AgeWhenTrafficked"),
             pl.col("status").alias("cas_Status"),
             pl.col("trafficking_status").alias("vic_TraffickingStatus"),
-            pl.col("decision_org").alias("vic_TraffickingStatusDecisionMakingOrg"),
+            pl.col("trafficking_status_decision_org").alias("vic_TraffickingStatusDecisionMakingOrg"),
             multi("exploitation_types").alias("vic_TypeOfExploitation"),
             multi("sex_exploitation_types").alias("vic_TypeOfSexExploitation"),
             pl.col("forced_labour_industry").alias("vic_ForcedLabourIndustry"),
@@ -214,7 +215,7 @@ class HtcdsFormat(ExchangeFormat):
             ]
         columns += [case_parts.event_order_cell().alias(EVENT_ORDER),
                     case_parts.perpetrator_cell("relationship").alias("recruiter_relationship"),
-                    case_parts.perpetrator_cell("in_household").alias("recruiter_in_household")]
+                    case_parts.perpetrator_cell("lives_in_household").alias("recruiter_in_household")]
         columns += [case_parts.perpetrator_cell(field).alias(column) for column, field in PERPETRATOR_COLUMNS.items()
                     if include_identities or column not in IDENTIFYING_COLUMNS]
         columns += [pl.col("organised_network"), pl.col("legal_article")]

@@ -7,9 +7,10 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amparo.exchange.domain import cases_frame
-from amparo.exchange.domain.cases_frame import normalise_cases, record_of
+from amparo.exchange.domain import normalisation
+from amparo.exchange.domain.normalisation import normalise_cases
 from amparo.exchange.domain.readers import ROW
+from amparo.registry.frames import record_of
 from amparo.registry.records import validate_case
 
 # column -> (values that must be accepted, values that must be refused)
@@ -59,7 +60,7 @@ def test_normalising_part_by_part_gives_what_normalising_at_once_gives(rows, par
             data["source_record_id"][i] = "R0"
     frame = pl.DataFrame(data).with_columns(pl.Series(ROW, range(2, 2 + len(rows)), dtype=pl.Int64))
     whole = normalise_cases(frame, today=date(2026, 1, 1))
-    with patch.object(cases_frame, "NORMALISE_ROWS", part_rows):
+    with patch.object(normalisation, "NORMALISE_ROWS", part_rows):
         parts = normalise_cases(frame, today=date(2026, 1, 1))
     assert parts.frame.to_dicts() == whole.frame.to_dicts()
     assert parts.problems == whole.problems
