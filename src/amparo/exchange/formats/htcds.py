@@ -26,6 +26,7 @@ from amparo.exchange.domain.readers import EVENTS_KEY, PERPETRATORS_KEY, ROW, Ta
 from amparo.exchange.formats import amparo
 from amparo.exchange.formats.base import ExchangeFormat, ImportContext
 from amparo.exchange.formats.crosswalk import Crosswalk
+from amparo.registry.frames import perpetrator_values
 
 # HTCDS field (or Amparo extension) -> Amparo column; aliases are the toolkit's own spellings.
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
