@@ -102,7 +102,7 @@ def test_a_data_manager_cannot_approve_even_someone_elses_release(registry_2010,
 def test_another_administrator_approves_once(registry_2010, data_manager, administrator, other_administrator):
     release = services.release_create(user=data_manager, year=YEAR)
     client = logged_in_client(administrator)
-    assert 'action="/releases/%d/approve/"' % release.pk in client.get(
+    assert f'action="/releases/{release.pk}/approve/"' in client.get(
         reverse("release-detail", args=[release.pk])).content.decode()
     page = _approve(client, release).content.decode()
     assert "is approved and published" in page
