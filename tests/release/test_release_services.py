@@ -13,22 +13,8 @@ from amparo.audit.models import AuditAction, AuditEvent
 from amparo.release import services
 from amparo.release.models import Release, ReleaseApproval
 from amparo.release.services import ReleaseRefused
-from amparo.synth.domain.generator import SynthOptions, generate
-from amparo.synth.services import synth_load
-from tests.personas import make_user
 
 YEAR = 2010
-
-
-@pytest.fixture
-def registry_2010(db):
-    """The synthetic year 2010 (253 cases, IOM's figures), loaded through the registry's services."""
-    synth_load(cases=generate(SynthOptions(first_year=YEAR, last_year=YEAR)))
-
-
-@pytest.fixture
-def other_administrator(organisation):
-    return make_user("second_administrator", Role.ADMINISTRATOR, organisation)
 
 
 def test_the_command_writes_the_five_files_with_k_anonymous_microdata(registry_2010, data_manager, tmp_path):

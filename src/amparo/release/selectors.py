@@ -3,6 +3,7 @@
 import polars as pl
 from django.db.models import Sum
 
+from amparo.registry.models import Case
 from amparo.release.domain.cases import case_table
 from amparo.release.models import Release
 from amparo.stats import snapshot
@@ -22,5 +23,22 @@ def epsilon_spent(year: int) -> float:
     return Release.objects.filter(year=year).aggregate(total=Sum("epsilon_spent"))["total"] or 0.0
 
 
+def year_has_synthetic_cases(year: int) -> bool:
+    """Whether a release of `year` is made from synthetic cases, so everything shown from it says so."""
+    return Case.objects.filter(registration_date__year=year, is_synthetic=True).exists()
+
+
 def release_list():
     return Release.objects.select_related("approval", "created_by", "approval__approved_by")
+
+
+def published_releases() -> list[Release]:
+    """The latest approved release of each year, newest year first: all the public site shows."""
+    latest: dict[int, Release] = {}
+    for release in Release.objects.filter(approval__isnull=False).order_by("-created_at", "-pk"):
+        latest.setdefault(release.year, release)
+    return [latest[year] for year in sorted(latest, reverse=True)]
+
+
+def published_release(year: int) -> Release | None:
+    return next((r for r in published_releases() if r.year == year), None)

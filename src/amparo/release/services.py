@@ -3,6 +3,7 @@
 import io
 import math
 import subprocess
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -133,6 +134,7 @@ def release_summary(release: Release, budget_spent_before: float) -> dict:
                            "allowed_per_year": settings.RELEASE_EPSILON_PER_YEAR},
         "accuracy": release.accuracy,
         "code_version": release.code_version,
+        "synthetic_data": selectors.year_has_synthetic_cases(release.year),
         "created_by": release.created_by.get_username() if release.created_by else "console",
         "files": list(files.FILE_NAMES),
     }
@@ -158,8 +160,19 @@ def release_approve(*, release: Release, user, request=None) -> ReleaseApproval:
     return approval
 
 
-def release_write_files(release: Release, directory: Path) -> list[Path]:
-    """The release's five files, as stored, into `directory`."""
+def release_write_files(release: Release, directory: Path, *, public: bool = False) -> list[Path]:
+    """The release's five files, as stored, into `directory`. The public copy names no member of staff."""
     summary = {**release.summary, "approved": hasattr(release, "approval")}
+    if public:
+        summary.pop("created_by", None)
     return files.write_release_directory(directory, summary=summary, tables=release.tables,
                                          microdata_csv=release.microdata_csv, synthetic_csv=release.synthetic_csv)
+
+
+def release_file(release: Release, name: str, *, public: bool = False) -> bytes:
+    """One of the release's files, exactly as release_write_files writes it."""
+    if name not in files.FILE_NAMES:
+        raise ValueError(f"a release has no file {name!r}; expected one of {', '.join(files.FILE_NAMES)}")
+    with tempfile.TemporaryDirectory() as directory:
+        release_write_files(release, Path(directory), public=public)
+        return (Path(directory) / name).read_bytes()

@@ -1,0 +1,28 @@
+"""Who may work with releases, and the one door to a release for them.
+
+Permission is asked here once, through accounts.access and the roles, so the pages cannot forget it.
+Approval has its own, stricter rule (an administrator who did not make the release), kept in
+services.release_approve, which the command and the pages share.
+"""
+
+from django.http import Http404
+
+from amparo.accounts.access import is_administrator
+from amparo.accounts.roles import Role
+from amparo.release.models import Release
+
+
+def may_manage_releases(user) -> bool:
+    """Data managers and administrators make releases and review them before publication."""
+    return is_administrator(user) or bool(
+        user is not None and user.is_authenticated and user.is_active and user.role == Role.DATA_MANAGER)
+
+
+def release_for(user, pk) -> Release:
+    """The release with this id if the user may review releases; 404 otherwise (never reveal that it exists)."""
+    if not may_manage_releases(user):
+        raise Http404
+    try:
+        return Release.objects.select_related("approval", "approval__approved_by", "created_by").get(pk=pk)
+    except (Release.DoesNotExist, ValueError):
+        raise Http404 from None
