@@ -1,0 +1,150 @@
+"""Train the model and score pairs with Splink, on DuckDB in this process's memory.
+
+The records hold victims' identities in clear, so the database DuckDB runs is
+in memory only: it may not spill to a temporary directory, read or write files,
+or install extensions. If the records do not fit in memory, the run fails
+rather than write identities to disk.
+"""
+
+import logging
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+from splink import DuckDBAPI, Linker, block_on
+
+from amparo.linkage.domain import comparisons
+from amparo.linkage.domain.records import features
+
+# The columns of a scored pair kept after Splink: no value of either record, only the evidence
+# (and, per comparison, its level `gamma_<name>` and that level's weight `mw_<name>`).
+PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
+NULL_LEVEL = -1
+SEED = 20101  # u is estimated on a sample: the same seed gives the same model
+U_SAMPLE_PAIRS = 1_000_000
+# Rules that admit almost no pair of different people, to estimate how many pairs match at all.
+DETERMINISTIC_RULES = (("identity_number",), ("given_key", "surname_sorted", "birth_ymd"))
+DETERMINISTIC_RECALL = 0.7
+# m is estimated by expectation maximisation on the pairs each rule admits; together they leave no
+# comparison untrained (a rule cannot train the comparisons of its own columns). Pairs that share an
+# identity number are nearly all matches, so they teach how a person's records differ; pairs that
+# share a birth date are mostly different people, told apart by their names and numbers. Rules on
+# names alone would gather namesakes, which expectation maximisation takes for matches.
+TRAINING_RULES = (("identity_number",), ("birth_ymd",))
+# Real registries slip in ways a training set may never show: no single disagreement may weigh more
+# than about ten bits against a pair, whatever the data taught.
+M_FLOOR = 0.001
+
+for _name in ("splink", "duckdb"):  # Splink logs SQL, progress and training notes: only failures matter here
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+@dataclass
+class Scored:
+    pairs: pl.DataFrame  # PAIR_COLUMNS, then gamma_<comparison> and mw_<comparison> (mw_tf_adj_<comparison>)
+    model: dict  # the Splink model (settings and trained parameters) as JSON-ready data
+    candidate_pairs: int
+
+
+def duckdb_connection(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that cannot put anything on disk."""
+    config = {"temp_directory": "", "autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    connection = duckdb.connect(":memory:", config=config)
+    connection.execute("SET enable_external_access = false")
+    connection.execute("SET lock_configuration = true")
+    return connection
+
+
+def _linker(frame: pl.DataFrame, model: dict | None, connection: duckdb.DuckDBPyConnection) -> Linker:
+    api = DuckDBAPI(connection=connection)
+    table = api.register(frame.to_arrow(), table_name="records")
+    settings = model if model is not None else comparisons.settings()
+    return Linker(table, settings, log_level=None)
+
+
+def train(linker: Linker, *, seed: int = SEED) -> dict:
+    """The trained model: the prior from near-certain rules, u by random sampling, m by expectation
+    maximisation; deterministic for a given seed."""
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        [block_on(*rule) for rule in DETERMINISTIC_RULES], recall=DETERMINISTIC_RECALL
+    )
+    training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+    for rule in TRAINING_RULES:
+        training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
+    return bounded(linker.misc.save_model_to_json())
+
+
+def bounded(model: dict) -> dict:
+    """The model with every m at least M_FLOOR, and u of a level no sampled pair fell into set to one
+    in the number of pairs sampled (the most it can be), instead of left out."""
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if isinstance(m, (int, float)):
+                level["m_probability"] = max(m, M_FLOOR)
+            if not isinstance(u, (int, float)):
+                level["u_probability"] = 1 / U_SAMPLE_PAIRS
+    return model
+
+
+def score(records: pl.DataFrame, *, model: dict | None = None, threshold: float = 0.0,
+          seed: int = SEED, memory_limit: str | None = None) -> Scored:
+    """Every candidate pair of `records` (RECORD_SCHEMA) with a match probability of at least `threshold`.
+
+    Without a `model`, one is trained on the records themselves.
+    """
+    connection = duckdb_connection(memory_limit)
+    try:
+        frame = features(records)
+        if model is None:
+            model = train(_linker(frame, None, connection), seed=seed)
+            connection.close()
+            connection = duckdb_connection(memory_limit)
+        linker = _linker(frame, model, connection)
+        blocked = linker.inference.compute_blocked_pairs_for_predict()
+        (candidate_pairs,), = connection.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()
+        predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+        table = pl.from_arrow(predictions.as_pyarrow_table())
+        weights = [name for name in table.columns if name.startswith(("gamma_", "mw_"))]
+        return Scored(pairs=table.select(*PAIR_COLUMNS, *weights), model=model, candidate_pairs=candidate_pairs)
+    finally:
+        connection.close()
+
+
+
+def score_pairs(left: pl.DataFrame, right: pl.DataFrame, *, model: dict) -> pl.DataFrame:
+    """Every record of `left` against every record of `right` (RECORD_SCHEMA), scored by `model`
+    whatever the blocking rules say, with `found_by_blocking` telling whether a run would compare them.
+    Term frequencies come from the two frames together."""
+    connection = duckdb_connection()
+    try:
+        both = features(pl.concat([left, right]))
+        linker = _linker(both, model, connection)
+        scored = linker.inference.score_pairs(
+            both.filter(pl.col("unique_id").is_in(left["unique_id"].implode())).to_dicts(),
+            both.filter(pl.col("unique_id").is_in(right["unique_id"].implode())).to_dicts(),
+            include_found_by_blocking_rules=True,
+        )
+        table = pl.from_arrow(scored.as_pyarrow_table())
+        weights = [name for name in table.columns if name.startswith(("gamma_", "mw_"))]
+        return table.select(*PAIR_COLUMNS, *weights, found_by_blocking="found_by_blocking_rules")
+    finally:
+        connection.close()
+
+
+def level_labels(model: dict) -> dict[str, dict[int, str]]:
+    """{comparison: {gamma: label}}: what each level of each comparison means, as the pairs' gamma_
+    columns number them (the last level 0, one more for each level above it, NULL_LEVEL for no value)."""
+    labels = {}
+    for comparison in model["comparisons"]:
+        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        labels[comparison["output_column_name"]] = {
+            NULL_LEVEL: "no value to compare",
+            **{len(levels) - 1 - i: level["label_for_charts"] for i, level in enumerate(levels)},
+        }
+    return labels

@@ -1,0 +1,38 @@
+"""Link records: score the candidate pairs, then group them into people, respecting people's decisions."""
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from amparo.linkage.domain import engine
+from amparo.linkage.domain.clusters import Decision, cluster
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Match probabilities: pairs at or above `link` are the same person; pairs from `review` up to
+    `link` wait for a person to decide; pairs below `review` are different people."""
+
+    link: float = 0.9
+    review: float = 0.5
+
+    def __post_init__(self):
+        if not 0 < self.review <= self.link <= 1:
+            raise ValueError(f"thresholds must satisfy 0 < review <= link <= 1; got review={self.review}, "
+                             f"link={self.link}")
+
+
+@dataclass
+class Linked:
+    pairs: pl.DataFrame  # the scored pairs at or above the review threshold: ids, match weight and probability
+    clusters: pl.DataFrame  # unique_id, cluster_id (the smallest unique_id of the cluster)
+    model: dict
+    candidate_pairs: int
+
+
+def link(records: pl.DataFrame, *, thresholds: Thresholds = Thresholds(), decisions: list[Decision] = (),
+         model: dict | None = None, seed: int = engine.SEED, memory_limit: str | None = None) -> Linked:
+    """Link `records` (records.RECORD_SCHEMA); train a model on them unless `model` is given."""
+    scored = engine.score(records, model=model, threshold=thresholds.review, seed=seed, memory_limit=memory_limit)
+    clusters = cluster(records["unique_id"], scored.pairs, threshold=thresholds.link, decisions=decisions)
+    return Linked(pairs=scored.pairs, clusters=clusters, model=scored.model, candidate_pairs=scored.candidate_pairs)
