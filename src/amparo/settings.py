@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "amparo.reports",
     "amparo.casework",
     "amparo.exchange",
+    "amparo.linkage",
 ]
 
 MIDDLEWARE = [

@@ -181,7 +181,7 @@ def settings() -> SettingsCreator:
         unique_id_column_name=UNIQUE_ID,
         comparisons=comparisons(),
         blocking_rules_to_generate_predictions=blocking_rules(),
-        retain_matching_columns=False,
+        retain_matching_columns=True,  # Splink numbers each pair's levels (gamma) only beside the values
         retain_intermediate_calculation_columns=True,
         linker_uid="amparo",  # Splink draws one at random otherwise, and the same data would give another model
     )

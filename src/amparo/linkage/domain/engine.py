@@ -109,12 +109,18 @@ def score(records: pl.DataFrame, *, model: dict | None = None, threshold: float 
         blocked = linker.inference.compute_blocked_pairs_for_predict()
         (candidate_pairs,), = connection.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()
         predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-        table = pl.from_arrow(predictions.as_pyarrow_table())
-        weights = [name for name in table.columns if name.startswith(("gamma_", "mw_"))]
-        return Scored(pairs=table.select(*PAIR_COLUMNS, *weights), model=model, candidate_pairs=candidate_pairs)
+        return Scored(pairs=_evidence(connection, predictions), model=model, candidate_pairs=candidate_pairs)
     finally:
         connection.close()
 
+
+def _evidence(connection: duckdb.DuckDBPyConnection, scored, **extra: str) -> pl.DataFrame:
+    """The PAIR_COLUMNS and the evidence columns of Splink's scored pairs, read out of DuckDB without
+    the records' values (which Splink keeps beside them to number the levels)."""
+    columns = [column.unquote().name for column in scored.columns]
+    wanted = [*PAIR_COLUMNS, *(name for name in columns if name.startswith(("gamma_", "mw_")))]
+    selected = ", ".join([*(f'"{name}"' for name in wanted), *(f'"{source}" AS "{name}"' for name, source in extra.items())])
+    return pl.from_arrow(connection.sql(f"SELECT {selected} FROM {scored.physical_name}").to_arrow_table())
 
 
 def score_pairs(left: pl.DataFrame, right: pl.DataFrame, *, model: dict) -> pl.DataFrame:
@@ -130,9 +136,7 @@ def score_pairs(left: pl.DataFrame, right: pl.DataFrame, *, model: dict) -> pl.D
             both.filter(pl.col("unique_id").is_in(right["unique_id"].implode())).to_dicts(),
             include_found_by_blocking_rules=True,
         )
-        table = pl.from_arrow(scored.as_pyarrow_table())
-        weights = [name for name in table.columns if name.startswith(("gamma_", "mw_"))]
-        return table.select(*PAIR_COLUMNS, *weights, found_by_blocking="found_by_blocking_rules")
+        return _evidence(connection, scored, found_by_blocking="found_by_blocking_rules")
     finally:
         connection.close()
 

@@ -22,6 +22,9 @@ class Thresholds:
                              f"link={self.link}")
 
 
+DEFAULT_THRESHOLDS = Thresholds()
+
+
 @dataclass
 class Linked:
     pairs: pl.DataFrame  # the scored pairs at or above the review threshold: ids, match weight and probability
@@ -30,7 +33,7 @@ class Linked:
     candidate_pairs: int
 
 
-def link(records: pl.DataFrame, *, thresholds: Thresholds = Thresholds(), decisions: list[Decision] = (),
+def link(records: pl.DataFrame, *, thresholds: Thresholds = DEFAULT_THRESHOLDS, decisions: list[Decision] = (),
          model: dict | None = None, seed: int = engine.SEED, memory_limit: str | None = None) -> Linked:
     """Link `records` (records.RECORD_SCHEMA); train a model on them unless `model` is given."""
     scored = engine.score(records, model=model, threshold=thresholds.review, seed=seed, memory_limit=memory_limit)
