@@ -76,6 +76,12 @@ def generic_link(records: pl.DataFrame, threshold: float = 0.9) -> tuple[pl.Data
         connection.close()
 
 
+def without_identity_numbers(records: pl.DataFrame, share: float, seed: int) -> pl.DataFrame:
+    """The records with `share` of the NGO's and hotline's identity numbers blanked (chosen by a seeded hash)."""
+    chosen = pl.col("source").is_in(["ngo", "hotline"]) & (pl.col("unique_id").hash(seed) % 10_000 < share * 10_000)
+    return records.with_columns(identity_number=pl.when(chosen).then(pl.lit("")).otherwise("identity_number"))
+
+
 def report(name: str, result: Accuracy, seconds: float, candidates: int) -> None:
     print(f"  {name:<10} precision {result.precision:.4f}  recall {result.recall:.4f}  F1 {result.f1:.4f}  "
           f"people {result.found_people} for {result.true_people} ({result.people_error:+.2%})  "
@@ -88,12 +94,16 @@ def main() -> None:
     parser.add_argument("--scale", default="1")
     parser.add_argument("--sources", default="police,prosecutor,ngo,hotline")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--drop-dni", type=float, default=0.0,
+                        help="also blank this share of the NGO's and the hotline's identity numbers (0-1)")
     parser.add_argument("--skip-generic", action="store_true")
     args = parser.parse_args()
 
     records, truth = synthetic_records(args.years, args.scale, args.sources.split(","), args.seed)
-    print(f"{records.height:,} records of {truth['person'].n_unique():,} synthetic victims, years {args.years}, "
-          f"sources {args.sources}; records without DNI: {records['identity_number'].eq('').mean():.0%}")
+    records = without_identity_numbers(records, args.drop_dni, args.seed)
+    lacking = records.group_by("source").agg(pl.col("identity_number").eq("").mean()).sort("source")
+    print(f"{records.height:,} records of {truth['person'].n_unique():,} synthetic victims, years {args.years}; "
+          "records without DNI: " + ", ".join(f"{source} {share:.0%}" for source, share in lacking.iter_rows()))
     started = time.perf_counter()
     linked = link(records, thresholds=Thresholds())
     amparo = accuracy(linked.clusters, truth)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("amparo.reports.urls")),
     path("", include("amparo.casework.urls")),
     path("exchange/", include("amparo.exchange.urls")),
+    path("linkage/", include("amparo.linkage.urls")),
 ]

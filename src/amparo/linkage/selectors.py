@@ -6,6 +6,7 @@ from datetime import date
 import polars as pl
 from django.db.models import Exists, OuterRef
 
+from amparo.accounts.access import cases_visible_to, identity_for
 from amparo.linkage.domain.records import RECORD_SCHEMA
 from amparo.linkage.models import ClusterMembership, LinkageRun, PairDecision, ScoredPair
 from amparo.registry.models import Case, PersonIdentity
@@ -79,3 +80,11 @@ def case_clusters() -> pl.DataFrame:
                         schema={"person_id": pl.Int64, "victim": pl.String}, orient="row")
     return (victim_cases().join(keys, on="person_id", how="left", maintain_order="left")
             .select("source", "source_record_id", pl.col("victim").fill_null("")))
+
+
+def review_side(user, person_id: int, request=None) -> dict:
+    """One side of a pair to review: the victim's first case the user may see, how many cases they have,
+    and their identity only if the user may see identities (each view of it audited)."""
+    cases = cases_visible_to(user).filter(victim_id=person_id).select_related("source_organisation", "victim")
+    case = cases.order_by("id").first()
+    return {"case": case, "cases": cases.count(), "identity": identity_for(user, case, request) if case else None}

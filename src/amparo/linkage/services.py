@@ -17,7 +17,7 @@ from splink.internals.exceptions import SplinkException
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.linkage import selectors
-from amparo.linkage.domain import engine
+from amparo.linkage.domain import comparisons, engine
 from amparo.linkage.domain.clusters import Decision, cluster
 from amparo.linkage.domain.linking import DEFAULT_THRESHOLDS, Thresholds, link
 from amparo.linkage.models import ClusterMembership, LinkageRun, PairDecision, ScoredPair, Verdict
@@ -78,7 +78,7 @@ def _keys(clusters: pl.DataFrame, cases: pl.DataFrame) -> pl.DataFrame:
 
 
 def _evidence(row: dict, labels: dict[str, dict[int, str]]) -> dict:
-    return {name: {"level": levels[row[f"gamma_{name}"]],
+    return {name: {"comparison": comparisons.DESCRIPTIONS.get(name, name), "level": levels[row[f"gamma_{name}"]],
                    "weight": round(row[f"mw_{name}"] + row.get(f"mw_tf_adj_{name}", 0.0), 2)}
             for name, levels in labels.items()}
 

@@ -14,6 +14,7 @@ import polars as pl
 from splink import DuckDBAPI, Linker, block_on
 
 from amparo.linkage.domain import comparisons
+from amparo.linkage.domain.comparisons import gettext_noop
 from amparo.linkage.domain.records import features
 
 # The columns of a scored pair kept after Splink: no value of either record, only the evidence
@@ -148,7 +149,8 @@ def level_labels(model: dict) -> dict[str, dict[int, str]]:
     for comparison in model["comparisons"]:
         levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
         labels[comparison["output_column_name"]] = {
-            NULL_LEVEL: "no value to compare",
+            NULL_LEVEL: gettext_noop("no value to compare"),
             **{len(levels) - 1 - i: level["label_for_charts"] for i, level in enumerate(levels)},
         }
     return labels
+
