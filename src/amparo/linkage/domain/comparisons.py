@@ -173,15 +173,15 @@ def comparisons() -> list:
 
 def blocking_rules() -> list:
     """Pairs worth comparing: any one of these agreements. Together they keep every pair that shares
-    an identity number; or a sound-alike given name and one surname, or both surnames in any order;
-    or both surnames and the birth year or the age; or one name and the birth date; or the full
-    given names, the age and the year of registration. Pairs that agree on none are never compared
-    (docs/linkage.md)."""
+    an identity number; or a sound-alike given name, one surname and the age; or a given name and
+    both surnames in any order; or both surnames and the birth year or the age; or one name and the
+    birth date; or the full given names, the age and the year of registration. Pairs that agree on
+    none are never compared (docs/linkage.md)."""
     return [
         block_on("identity_number"),
-        block_on("given_phonetic_first", "surname_phonetic_first"),
-        block_on("given_phonetic_first", "surname_phonetic_last"),
-        block_on("given_phonetic_last", "surname_phonetic_first"),
+        block_on("given_phonetic_first", "surname_phonetic_first", "age"),
+        block_on("given_phonetic_first", "surname_phonetic_last", "age"),
+        block_on("given_phonetic_last", "surname_phonetic_first", "age"),
         block_on("given_phonetic_first", "surname_phonetic_sorted"),
         block_on("surname_phonetic_sorted", "birth_year"),
         block_on("surname_phonetic_sorted", "age"),
