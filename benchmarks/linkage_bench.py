@@ -1,7 +1,7 @@
 """How well record linkage finds the same victim across sources, against the truth.
 
 Run with `make bench` or `python -m benchmarks.linkage_bench [--years 2010-2012] [--scale 1]
-[--sources police,prosecutor,ngo,hotline] [--skip-generic]`.
+[--sources police,prosecutor,ngo,hotline] [--drop-dni 0.6] [--new 500] [--skip-generic]`.
 `--years 2010` is a smoke run of a few seconds.
 
 The records are `amparo synth`'s multi-source output (the same victims as the
@@ -15,6 +15,8 @@ records, side by side:
   Splink's ready-made comparisons, trained the same way, clustered by Splink.
 Each prints pairwise precision, recall and F1 over all pairs of records put in
 one cluster, the number of people found against the truth, and seconds.
+`--new N` then links the last N records as a new import against the others'
+clusters (only the pairs a new record is in are scored) and prints the same.
 """
 
 import argparse
@@ -26,7 +28,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from amparo.linkage.domain import engine
 from amparo.linkage.domain.evaluation import Accuracy, accuracy, synthetic_records
-from amparo.linkage.domain.linking import Thresholds, link
+from amparo.linkage.domain.linking import Thresholds, link, link_new
 
 TARGET_F1 = 0.97
 TARGET_PEOPLE_ERROR = 0.02
@@ -82,10 +84,22 @@ def without_identity_numbers(records: pl.DataFrame, share: float, seed: int) -> 
     return records.with_columns(identity_number=pl.when(chosen).then(pl.lit("")).otherwise("identity_number"))
 
 
-def report(name: str, result: Accuracy, seconds: float, candidates: int) -> None:
+def incremental(records: pl.DataFrame, truth: pl.DataFrame, count: int) -> None:
+    """Link all but the last `count` records, then those as a new import (link_new, the earlier model)."""
+    existing, new = records.head(records.height - count), records.tail(count)
+    first = link(existing)
+    started = time.perf_counter()
+    added = link_new(existing, first.clusters, new, model=first.model)
+    seconds = time.perf_counter() - started
+    clusters = (first.clusters.join(added.clusters, on="unique_id", how="full", coalesce=True, suffix="_new")
+                .select("unique_id", cluster_id=pl.coalesce("cluster_id_new", "cluster_id")))
+    report(f"+{count} new", accuracy(clusters, truth), seconds, added.pairs.height, "pairs scored above review")
+
+
+def report(name: str, result: Accuracy, seconds: float, pairs: int, pairs_are: str = "candidate pairs") -> None:
     print(f"  {name:<10} precision {result.precision:.4f}  recall {result.recall:.4f}  F1 {result.f1:.4f}  "
           f"people {result.found_people} for {result.true_people} ({result.people_error:+.2%})  "
-          f"candidate pairs {candidates:,}  {seconds:.1f} s")
+          f"{pairs_are} {pairs:,}  {seconds:.1f} s")
 
 
 def main() -> None:
@@ -96,6 +110,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--drop-dni", type=float, default=0.0,
                         help="also blank this share of the NGO's and the hotline's identity numbers (0-1)")
+    parser.add_argument("--new", type=int, default=0,
+                        help="then link the last N records again as a new import, against the others' clusters")
     parser.add_argument("--skip-generic", action="store_true")
     args = parser.parse_args()
 
@@ -112,6 +128,8 @@ def main() -> None:
         started = time.perf_counter()
         clusters, candidates = generic_link(records)
         report("generic", accuracy(clusters, truth), time.perf_counter() - started, candidates)
+    if args.new:
+        incremental(records, truth, args.new)
     met = amparo.f1 >= TARGET_F1 and abs(amparo.people_error) <= TARGET_PEOPLE_ERROR
     print(f"  target (F1 >= {TARGET_F1}, people within {TARGET_PEOPLE_ERROR:.0%}): {'met' if met else 'NOT met'}")
 

@@ -6,10 +6,16 @@ from django.db import connection
 
 from amparo.audit.models import AuditAction, AuditEvent
 from amparo.linkage.models import ClusterMembership, LinkageRun, PairDecision, ScoredPair
-from amparo.linkage.services import MIN_TRAINING_RECORDS, LinkageRefused, linkage_run, pair_decide
-from amparo.registry.models import Case, Organisation, PersonIdentity
+from amparo.linkage.services import (
+    MIN_TRAINING_RECORDS,
+    LinkageRefused,
+    linkage_link_new,
+    linkage_run,
+    pair_decide,
+)
+from amparo.registry.models import Case, Organisation, Person, PersonIdentity
 from amparo.registry.services import cases_register
-from tests.linkage.conftest import anonymous_case
+from tests.linkage.conftest import ORGANISATIONS, anonymous_case
 
 
 def _key_of_case() -> dict[tuple[str, str], str]:
@@ -138,3 +144,42 @@ def test_records_without_any_identity_are_refused_with_a_message():
 def test_too_few_records_to_train_are_refused_unless_a_model_exists(victim_case):
     with pytest.raises(LinkageRefused, match=f"at least {MIN_TRAINING_RECORDS} are needed"):
         linkage_run()
+
+
+@pytest.mark.django_db
+def test_a_new_import_links_to_the_victims_already_found(registered_sources, previous_run, reports_2010):
+    """The hotline's reports arrive after the others were linked: only their pairs are scored."""
+    hotline = Organisation.objects.get(name=ORGANISATIONS["hotline"][0])
+    hotline_cases = Case.objects.filter(source_organisation=hotline)
+    late = {(hotline.name, c.source_record_id) for c in hotline_cases}
+    hotline_persons = set(hotline_cases.values_list("victim_id", flat=True))
+    hotline_cases.delete()
+    Person.objects.filter(pk__in=hotline_persons).delete()
+    linkage_run(retrain=False)
+    before = dict(ClusterMembership.objects.values_list("person_id", "cluster_key"))
+
+    records = [r.case.record for r in reports_2010 if r.source == "hotline"]
+    cases_register(records=records, source=hotline, is_synthetic=True)
+    run = linkage_link_new()
+
+    found = _key_of_case()
+    assert set(found) == set(registered_sources)
+    true_people = len(set(registered_sources.values()))
+    assert abs(len(set(found.values())) - true_people) <= 0.02 * true_people
+    after = dict(ClusterMembership.objects.values_list("person_id", "cluster_key"))
+    kept = sum(after[person] == key for person, key in before.items())
+    assert kept >= 0.98 * len(before)
+    assert run.new_records_only and not run.trained and run.records == len(late)
+    assert run.clusters == len(set(found.values()))
+
+
+@pytest.mark.django_db
+def test_linking_new_records_needs_a_run_and_something_new(registered_sources, previous_run):
+    LinkageRun.objects.all().delete()
+    with pytest.raises(LinkageRefused, match="No linkage has run yet"):
+        linkage_link_new()
+    LinkageRun.objects.create(model=previous_run.model, link_threshold=0.9, review_threshold=0.5,
+                              code_version="test", finished_at=previous_run.finished_at)
+    linkage_run(retrain=False)
+    with pytest.raises(LinkageRefused, match="nothing new to link"):
+        linkage_link_new()

@@ -7,7 +7,7 @@ from django.utils import translation
 from amparo.audit.models import AuditAction, AuditEvent
 from amparo.linkage.domain.linking import Thresholds
 from amparo.linkage.models import PairDecision
-from amparo.linkage.selectors import latest_run, review_queue
+from amparo.linkage.selectors import review_queue
 from amparo.linkage.services import linkage_run
 from amparo.registry.models import PersonIdentity
 
@@ -24,7 +24,7 @@ def english():
 def queue(registered_sources, previous_run):
     """A run whose link threshold leaves many pairs to review."""
     run = linkage_run(thresholds=Thresholds(link=0.99999, review=0.5), retrain=False)
-    pairs = list(review_queue(run))
+    pairs = list(review_queue())
     assert pairs
     return pairs
 
@@ -50,7 +50,7 @@ def test_a_decision_from_the_page_is_kept_and_leaves_the_queue(queue, data_manag
     response = client_as(data_manager).post(url, {"verdict": "reject"})
     assert response.status_code == 302 and response["Location"] == REVIEW_URL
     assert PairDecision.objects.get().verdict == "reject"
-    assert pair.pk not in {p.pk for p in review_queue(latest_run())}
+    assert pair.pk not in {p.pk for p in review_queue()}
 
 
 @pytest.mark.django_db

@@ -29,6 +29,9 @@ class LinkageRun(models.Model):
     review_threshold = models.FloatField(_("review threshold"))
     code_version = models.CharField(_("code version"), max_length=100)
     trained = models.BooleanField(_("trained on this run's records"), default=True)
+    new_records_only = models.BooleanField(
+        _("new records only"), default=False,
+        help_text=_("Linked only the records no earlier run had linked, to the clusters as they were."))
     records = models.PositiveIntegerField(_("records"), default=0)
     sources = models.PositiveIntegerField(_("sources"), default=0)
     candidate_pairs = models.PositiveBigIntegerField(_("candidate pairs"), default=0)

@@ -4,7 +4,7 @@ clusters and the pairs waiting for review."""
 from datetime import date
 
 import polars as pl
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
 from amparo.accounts.access import cases_visible_to, identity_for
 from amparo.linkage.domain.records import RECORD_SCHEMA
@@ -66,10 +66,11 @@ def cluster_keys() -> dict[int, str]:
     return dict(ClusterMembership.objects.values_list("person_id", "cluster_key"))
 
 
-def review_queue(run: LinkageRun):
-    """The run's pairs in the uncertain band that nobody has decided yet, least certain first."""
+def review_queue():
+    """The scored pairs of the last run of the whole registry, and of the runs that linked new records since,
+    that are in their run's uncertain band and that nobody has decided yet, least certain first."""
     decided = PairDecision.objects.filter(first_id=OuterRef("first_id"), second_id=OuterRef("second_id"))
-    return (ScoredPair.objects.filter(run=run, match_probability__lt=run.link_threshold)
+    return (ScoredPair.objects.filter(match_probability__lt=F("run__link_threshold"))
             .exclude(Exists(decided)).order_by("match_probability", "id"))
 
 

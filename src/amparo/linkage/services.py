@@ -19,7 +19,7 @@ from amparo.audit.services import audit_record
 from amparo.linkage import selectors
 from amparo.linkage.domain import comparisons, engine
 from amparo.linkage.domain.clusters import Decision, cluster
-from amparo.linkage.domain.linking import DEFAULT_THRESHOLDS, Thresholds, link
+from amparo.linkage.domain.linking import DEFAULT_THRESHOLDS, Thresholds, link, link_new
 from amparo.linkage.models import ClusterMembership, LinkageRun, PairDecision, ScoredPair, Verdict
 from amparo.linkage.permissions import require_reviewer
 
@@ -83,7 +83,7 @@ def _evidence(row: dict, labels: dict[str, dict[int, str]]) -> dict:
             for name, levels in labels.items()}
 
 
-def _store_pairs(run: LinkageRun, pairs: pl.DataFrame, thresholds: Thresholds) -> int:
+def _store_pairs(run: LinkageRun, pairs: pl.DataFrame, thresholds: Thresholds, *, replace: bool = True) -> int:
     labels = engine.level_labels(run.model)
     rows, to_review = [], 0
     for row in pairs.iter_rows(named=True):
@@ -92,7 +92,8 @@ def _store_pairs(run: LinkageRun, pairs: pl.DataFrame, thresholds: Thresholds) -
         to_review += uncertain
         rows.append(ScoredPair(run=run, first_id=first, second_id=second, match_probability=row["match_probability"],
                                match_weight=row["match_weight"], evidence=_evidence(row, labels) if uncertain else None))
-    ScoredPair.objects.all().delete()
+    if replace:
+        ScoredPair.objects.all().delete()
     ScoredPair.objects.bulk_create(rows, batch_size=5000)
     return to_review
 
@@ -141,16 +142,55 @@ def linkage_run(*, user=None, thresholds: Thresholds = DEFAULT_THRESHOLDS, retra
     return run
 
 
+def linkage_link_new(*, user=None) -> LinkageRun:
+    """Link the victims no run has linked yet (a new import) to the clusters as they are, with the last
+    run's model and thresholds, scoring only the pairs a new record is in. Raises LinkageRefused when no
+    run exists yet or nothing is new."""
+    started = time.perf_counter()
+    previous = selectors.latest_run()
+    if previous is None:
+        raise LinkageRefused(_("No linkage has run yet: link the whole registry first (amparo link)."))
+    keys = selectors.cluster_keys()
+    records = selectors.victim_records()
+    is_new = ~pl.col("unique_id").is_in(list(keys))
+    new = records.filter(is_new)
+    if new.is_empty():
+        raise LinkageRefused(_("Every victim's record is already linked: there is nothing new to link."))
+    clusters = pl.DataFrame({"unique_id": list(keys), "cluster_id": list(keys.values())},
+                            schema={"unique_id": pl.Int64, "cluster_id": pl.String})
+    thresholds = Thresholds(link=previous.link_threshold, review=previous.review_threshold)
+    linked = link_new(records.filter(~is_new), clusters, new, model=previous.model, thresholds=thresholds,
+                      decisions=_decisions())
+    affected = set(linked.clusters["unique_id"].to_list())
+    found = _keys(linked.clusters, selectors.victim_cases(affected))
+    with transaction.atomic():
+        run = LinkageRun.objects.create(
+            started_by=user if user is not None and user.is_authenticated else None, model=previous.model,
+            link_threshold=thresholds.link, review_threshold=thresholds.review, code_version=code_version(),
+            trained=False, new_records_only=True, records=new.height, sources=new["source"].n_unique(),
+            candidate_pairs=linked.pairs.height,
+            links=linked.pairs.filter(pl.col("match_probability") >= thresholds.link).height,
+        )
+        run.review_pairs = _store_pairs(run, linked.pairs, thresholds, replace=False)
+        _store_clusters(run, found, affected)
+        run.clusters = ClusterMembership.objects.values("cluster_key").distinct().count()
+        run.seconds = round(time.perf_counter() - started, 2)
+        run.finished_at = timezone.now()
+        run.save()
+        audit_record(user=user, action=AuditAction.CREATE, obj=run, details=run_figures(run))
+    return run
+
+
 def run_figures(run: LinkageRun) -> dict:
     return {name: getattr(run, name) for name in ("records", "sources", "candidate_pairs", "links", "clusters",
                                                   "review_pairs", "seconds", "link_threshold", "review_threshold")}
 
 
 def _recluster(run: LinkageRun, person_ids: set[int]) -> None:
-    """Cluster again the victims of the clusters a decision touched, from the run's stored pairs and
-    every decision, without decrypting anything."""
+    """Cluster again the victims of the clusters a decision touched, from the stored pairs and every
+    decision, without decrypting anything."""
     pairs = pl.DataFrame(
-        list(ScoredPair.objects.filter(run=run, first_id__in=person_ids, second_id__in=person_ids)
+        list(ScoredPair.objects.filter(first_id__in=person_ids, second_id__in=person_ids)
              .values_list("first_id", "second_id", "match_weight", "match_probability")),
         schema={"unique_id_l": pl.Int64, "unique_id_r": pl.Int64, "match_weight": pl.Float64,
                 "match_probability": pl.Float64}, orient="row")

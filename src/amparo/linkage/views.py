@@ -19,7 +19,7 @@ def review_view(request):
     if not may_review(request.user):
         raise PermissionDenied
     run = selectors.latest_run()
-    queue = selectors.review_queue(run) if run is not None else None
+    queue = selectors.review_queue() if run is not None else None
     pairs = [
         {"pair": pair, "sides": [_side(request, person) for person in (pair.first_id, pair.second_id)]}
         for pair in (queue[:PAIRS_PER_PAGE] if queue is not None else [])

@@ -124,6 +124,35 @@ def _evidence(connection: duckdb.DuckDBPyConnection, scored, **extra: str) -> pl
     return pl.from_arrow(connection.sql(f"SELECT {selected} FROM {scored.physical_name}").to_arrow_table())
 
 
+def score_new(existing: pl.DataFrame, new: pl.DataFrame, *, model: dict, threshold: float = 0.0,
+              memory_limit: str | None = None) -> pl.DataFrame:
+    """The candidate pairs of each `new` record with an `existing` one or another new one (RECORD_SCHEMA both),
+    scored by a trained `model`, with a match probability of at least `threshold`. Pairs of existing
+    records are neither blocked nor scored; term frequencies come from all the records."""
+    connection = duckdb_connection(memory_limit)
+    try:
+        api = DuckDBAPI(connection=connection)
+        everyone = features(pl.concat([existing, new]))
+        linker = Linker(api.register(everyone.to_arrow(), table_name="records"), model, log_level=None)
+        for column in _tf_columns(model):
+            linker.table_management.compute_tf_table(column)
+        is_new = pl.col("unique_id").is_in(new["unique_id"].implode())
+        new_table = api.register(everyone.filter(is_new).to_arrow(), table_name="new_records")
+        old_table = api.register(everyone.filter(~is_new).to_arrow(), table_name="existing_records")
+        inference = linker.inference
+        parts = [inference.predict_between(new_table, old_table, threshold_match_probability=threshold,
+                                           warning_mode="never"),
+                 inference.predict_within(new_table, threshold_match_probability=threshold, warning_mode="never")]
+        return pl.concat([_evidence(connection, part) for part in parts], how="vertical_relaxed")
+    finally:
+        connection.close()
+
+
+def _tf_columns(model: dict) -> set[str]:
+    return {level["tf_adjustment_column"] for comparison in model["comparisons"]
+            for level in comparison["comparison_levels"] if level.get("tf_adjustment_column")}
+
+
 def score_pairs(left: pl.DataFrame, right: pl.DataFrame, *, model: dict) -> pl.DataFrame:
     """Every record of `left` against every record of `right` (RECORD_SCHEMA), scored by `model`
     whatever the blocking rules say, with `found_by_blocking` telling whether a run would compare them.

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from amparo.linkage.domain.linking import Thresholds
 from amparo.linkage.selectors import case_clusters
-from amparo.linkage.services import LinkageRefused, linkage_run
+from amparo.linkage.services import LinkageRefused, linkage_link_new, linkage_run
 
 
 def _probability(text: str) -> float:
@@ -37,6 +37,9 @@ class Command(BaseCommand):
                             help=_("match probability from which a pair waits for review (default %(default)s)"))
         parser.add_argument("--reuse-model", action="store_true",
                             help=_("score with the last run's model instead of training a new one"))
+        parser.add_argument("--new-only", action="store_true",
+                            help=_("link only the records no run has linked yet (a new import) to the existing "
+                                   "victims, with the last run's model and thresholds"))
 
     def handle(self, *args, **options):
         thresholds = self._thresholds(options["link_threshold"], options["review_threshold"])
@@ -45,7 +48,10 @@ class Command(BaseCommand):
             raise CommandError(_("--clusters-out %(path)s: expected a .csv file in an existing directory.")
                                % {"path": out})
         try:
-            run = linkage_run(thresholds=thresholds, retrain=not options["reuse_model"])
+            if options["new_only"]:
+                run = linkage_link_new()
+            else:
+                run = linkage_run(thresholds=thresholds, retrain=not options["reuse_model"])
         except LinkageRefused as refusal:
             raise CommandError(str(refusal)) from None
         self.stdout.write(
@@ -56,7 +62,7 @@ class Command(BaseCommand):
         if run.sources == 1:
             self.stdout.write(_("Only one source: this run found that source's duplicates; import the other "
                                 "sources' files to link across them."))
-        if not run.trained:
+        if not run.trained and not run.new_records_only:
             self.stdout.write(_("Scored with the model of an earlier run (not trained on these records)."))
         if out is not None:
             clusters = case_clusters()
