@@ -23,7 +23,7 @@ def english():
 @pytest.fixture
 def queue(registered_sources, previous_run):
     """A run whose link threshold leaves many pairs to review."""
-    run = linkage_run(thresholds=Thresholds(link=0.99999, review=0.5), retrain=False)
+    linkage_run(thresholds=Thresholds(link=0.99999, review=0.5), retrain=False)
     pairs = list(review_queue())
     assert pairs
     return pairs

@@ -1,6 +1,7 @@
 """Link records: score the candidate pairs, then group them into people, respecting people's decisions."""
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import polars as pl
 
@@ -54,7 +55,7 @@ def link_new(existing: pl.DataFrame, clusters: pl.DataFrame, new: pl.DataFrame, 
     # An existing cluster stays whole: its members are tied together as if a person had accepted them.
     together = [Decision(first, second, ACCEPT)
                 for members in touched.group_by("cluster_id").agg(pl.col("unique_id").sort())["unique_id"].to_list()
-                for first, second in zip(members, members[1:])]
+                for first, second in pairwise(members)]
     ids = pl.concat([new["unique_id"], touched["unique_id"]]).unique()
     found = cluster(ids, pairs, threshold=thresholds.link, decisions=[*decisions, *together])
     return Linked(pairs=pairs, clusters=found, model=model, candidate_pairs=None)
