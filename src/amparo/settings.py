@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "amparo.casework",
     "amparo.exchange",
     "amparo.release",
+    "amparo.linkage",
 ]
 
 MIDDLEWARE = [

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("amparo.casework.urls")),
     path("exchange/", include("amparo.exchange.urls")),
     path("", include("amparo.release.urls")),
+    path("linkage/", include("amparo.linkage.urls")),
 ]

@@ -47,6 +47,7 @@ class Capability(StrEnum):
     EXCHANGE = "exchange"  # import and export files of cases
     LINK = "link"  # review record linkage across sources (pairs shown with their identities)
     RELEASE = "release"  # prepare statistical releases
+    PUBLISH = "publish"  # approve another person's release for the public site (two-person rule)
     AUDIT = "audit"  # read the audit log
 
 
@@ -67,6 +68,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.EXCHANGE: frozenset({Role.DATA_MANAGER, Role.ADMINISTRATOR}),
     Capability.LINK: frozenset({Role.DATA_MANAGER, Role.ADMINISTRATOR}),
     Capability.RELEASE: frozenset({Role.DATA_MANAGER, Role.ADMINISTRATOR}),
+    Capability.PUBLISH: frozenset({Role.ADMINISTRATOR}),
     Capability.AUDIT: frozenset({Role.ADMINISTRATOR}),
 }
 

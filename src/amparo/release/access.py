@@ -1,21 +1,20 @@
 """Who may work with releases, and the one door to a release for them.
 
-Permission is asked here once, through accounts.access and the roles, so the pages cannot forget it.
+Permission is asked here once, through the capability table (accounts.access.may), so the pages cannot forget it.
 Approval has its own, stricter rule (an administrator who did not make the release), kept in
 services.release_approve, which the command and the pages share.
 """
 
 from django.http import Http404
 
-from amparo.accounts.access import is_administrator
-from amparo.accounts.roles import Role
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability
 from amparo.release.models import Release
 
 
 def may_manage_releases(user) -> bool:
     """Data managers and administrators make releases and review them before publication."""
-    return is_administrator(user) or bool(
-        user is not None and user.is_authenticated and user.is_active and user.role == Role.DATA_MANAGER)
+    return may(user, Capability.RELEASE)
 
 
 def release_for(user, pk) -> Release:

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from amparo.accounts.roles import Role
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.release import selectors
@@ -26,7 +27,6 @@ UNIT = "cases"
 DEFAULT_K = 5
 DEFAULT_EPSILON_TABLES = 2.0
 DEFAULT_EPSILON_SYNTHETIC = 4.0
-CREATOR_ROLES = frozenset({Role.DATA_MANAGER, Role.ADMINISTRATOR})
 
 
 class ReleaseRefused(ValueError):
@@ -71,7 +71,7 @@ def release_create(*, user, year: int, k: int = DEFAULT_K, epsilon_tables: float
                    epsilon_synthetic: float = DEFAULT_EPSILON_SYNTHETIC, request=None) -> Release:
     """Protect the cases of `year` three ways (DP tables, k-anonymous microdata, DP synthetic data) and
     store the result as a new release, awaiting approval. Refused when the year's budget would be exceeded."""
-    if user is not None and user.role not in CREATOR_ROLES:
+    if user is not None and not may(user, Capability.RELEASE):
         raise ReleaseRefused(_("Only data managers and administrators make releases."))
     _refuse_parameters(year, k, epsilon_tables, epsilon_synthetic)
     asked = epsilon_tables + epsilon_synthetic
@@ -143,7 +143,7 @@ def release_summary(release: Release, budget_spent_before: float) -> dict:
 def release_approve(*, release: Release, user, request=None) -> ReleaseApproval:
     """Approve a release for publication: an administrator who did not create it, once."""
     reason = None
-    if user is None or not user.is_authenticated or user.role != Role.ADMINISTRATOR:
+    if not may(user, Capability.PUBLISH):
         reason = _("Only an administrator approves a release.")
     elif release.created_by_id == user.pk:
         reason = _("An administrator who did not create the release must approve it.")

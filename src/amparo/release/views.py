@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from amparo.accounts.access import is_administrator
+from amparo.accounts.access import may
+from amparo.accounts.roles import Capability
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.release import publication, selectors, services
@@ -74,7 +75,7 @@ def release_detail_view(request, pk: int):
         "release": release,
         "approved": approved,
         # The button only; the service decides, and refuses (audited) whoever else tries.
-        "may_approve": not approved and is_administrator(request.user) and release.created_by_id != request.user.pk,
+        "may_approve": not approved and may(request.user, Capability.PUBLISH) and release.created_by_id != request.user.pk,
         "files": FILE_NAMES,
         "tables": publication.public_tables(release),
         "accuracy": publication.accuracy_facts(release),

@@ -24,6 +24,9 @@ NAVIGATION = (
     NavItem("casework-home", _("My casework"), Capability.CARE),
     NavItem("exchange:import", _("Import"), Capability.EXCHANGE),
     NavItem("exchange:export", _("Export"), Capability.EXCHANGE),
+    NavItem("linkage:review", _("Record linkage"), Capability.LINK),
+    NavItem("release-list", _("Releases"), Capability.RELEASE),
+    NavItem("public-index", _("Published statistics"), None),
     NavItem("audit-search", _("Audit log"), Capability.AUDIT),
     NavItem("two-factor-setup", _("Two-factor"), None),
 )

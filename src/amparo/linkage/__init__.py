@@ -1,0 +1,1 @@
+"""Record linkage: which reports of several sources are one victim."""

@@ -1,0 +1,1 @@
+"""Record linkage without Django: comparisons, training, scoring, clustering and evaluation."""

@@ -1,0 +1,91 @@
+"""Reads for linkage: the victims' records from the registry (identities decrypted in memory), runs,
+clusters and the pairs waiting for review."""
+
+from datetime import date
+
+import polars as pl
+from django.db.models import Exists, F, OuterRef
+
+from amparo.registry.access import cases_visible_to, identity_for
+from amparo.linkage.domain.records import RECORD_SCHEMA
+from amparo.linkage.models import ClusterMembership, LinkageRun, PairDecision, ScoredPair
+from amparo.registry.models import Case, PersonIdentity
+
+UNKNOWN_SEX = "NonSpecifiedUnknown"
+CASE_SCHEMA = {"case_id": pl.Int64, "person_id": pl.Int64, "source": pl.String, "source_record_id": pl.String}
+
+
+def victim_cases(person_ids: set[int] | None = None) -> pl.DataFrame:
+    """Every case with its victim and source (CASE_SCHEMA), in case order. No identifying field."""
+    cases = Case.objects.order_by("id")
+    if person_ids is not None:
+        cases = cases.filter(victim_id__in=person_ids)
+    rows = cases.values_list("id", "victim_id", "source_organisation__name", "source_record_id")
+    return pl.DataFrame(list(rows), schema=CASE_SCHEMA, orient="row")
+
+
+def victim_records(person_ids: set[int] | None = None) -> pl.DataFrame:
+    """One record per victim (RECORD_SCHEMA, unique_id = the person's id): the identity, decrypted here in
+    memory, with the source, date, age and department of the victim's first case."""
+    cases = Case.objects.order_by("id")
+    if person_ids is not None:
+        cases = cases.filter(victim_id__in=person_ids)
+    first_cases = {}
+    for person_id, source, registered, age, department, gender in cases.values_list(
+        "victim_id", "source_organisation__name", "registration_date", "age_when_trafficked", "department_code",
+        "victim__gender",
+    ).iterator(chunk_size=5000):
+        if person_id not in first_cases:
+            first_cases[person_id] = (source, registered, age, department, gender)
+    identities = PersonIdentity.objects.filter(person_id__in=first_cases) if person_ids is not None else \
+        PersonIdentity.objects.filter(Exists(Case.objects.filter(victim_id=OuterRef("person_id"))))
+    known = {
+        identity.person_id: (identity.first_name, identity.second_name, identity.birthdate, identity.identity_number)
+        for identity in identities.only("person_id", "first_name", "second_name", "birthdate", "identity_number")
+        .iterator(chunk_size=5000)
+    }
+    rows = []
+    for person_id, (source, registered, age, department, gender) in first_cases.items():
+        given, surnames, born, number = known.get(person_id, ("", "", "", ""))
+        rows.append((person_id, source, given or None, surnames or None, date.fromisoformat(born) if born else None,
+                     number or None, None if gender in ("", UNKNOWN_SEX) else gender, age, registered,
+                     department or None))
+    return pl.DataFrame(rows, schema=RECORD_SCHEMA, orient="row")
+
+
+def latest_run() -> LinkageRun | None:
+    return LinkageRun.objects.filter(finished_at__isnull=False).order_by("-id").first()
+
+
+def decisions() -> list[tuple[int, int, str]]:
+    return list(PairDecision.objects.values_list("first_id", "second_id", "verdict"))
+
+
+def cluster_keys() -> dict[int, str]:
+    """{person id: cluster key} as the last run and the decisions since left them."""
+    return dict(ClusterMembership.objects.values_list("person_id", "cluster_key"))
+
+
+def review_queue():
+    """The scored pairs of the last run of the whole registry, and of the runs that linked new records since,
+    that are in their run's uncertain band and that nobody has decided yet, least certain first."""
+    decided = PairDecision.objects.filter(first_id=OuterRef("first_id"), second_id=OuterRef("second_id"))
+    return (ScoredPair.objects.filter(match_probability__lt=F("run__link_threshold"))
+            .exclude(Exists(decided)).order_by("match_probability", "id"))
+
+
+def case_clusters() -> pl.DataFrame:
+    """One row per case: `source` (the organisation's name), `source_record_id` and `victim` (the key of
+    the linked victim; empty for a victim no run has linked yet), in case order."""
+    keys = pl.DataFrame(list(ClusterMembership.objects.values_list("person_id", "cluster_key")),
+                        schema={"person_id": pl.Int64, "victim": pl.String}, orient="row")
+    return (victim_cases().join(keys, on="person_id", how="left", maintain_order="left")
+            .select("source", "source_record_id", pl.col("victim").fill_null("")))
+
+
+def review_side(user, person_id: int, request=None) -> dict:
+    """One side of a pair to review: the victim's first case the user may see, how many cases they have,
+    and their identity only if the user may see identities (each view of it audited)."""
+    cases = cases_visible_to(user).filter(victim_id=person_id).select_related("source_organisation", "victim")
+    case = cases.order_by("id").first()
+    return {"case": case, "cases": cases.count(), "identity": identity_for(user, case, request) if case else None}

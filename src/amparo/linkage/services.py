@@ -1,0 +1,223 @@
+"""Writes of linkage: a run over the whole registry, and people's decisions about pairs.
+
+Only linkage's own tables are written; the registry is read. Identities are
+decrypted by the registry's fields into this process's memory and handed to the
+linkage engine, which keeps them in memory too (linkage.domain.engine).
+"""
+
+import time
+from importlib.metadata import version
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from splink.internals.exceptions import SplinkException
+
+from amparo.audit.models import AuditAction
+from amparo.audit.services import audit_record
+from amparo.linkage import selectors
+from amparo.linkage.domain import comparisons, engine
+from amparo.linkage.domain.clusters import Decision, cluster
+from amparo.linkage.domain.linking import DEFAULT_THRESHOLDS, Thresholds, link, link_new
+from amparo.linkage.models import ClusterMembership, LinkageRun, PairDecision, ScoredPair, Verdict
+from amparo.linkage.permissions import require_reviewer
+
+# Fewer records than this hold too few pairs to estimate a model from; an earlier run's model is reused.
+MIN_TRAINING_RECORDS = 200
+CLUSTER_KEY_PREFIX = "V"
+
+
+class LinkageRefused(ValueError):
+    """The registry cannot be linked as it is; the message says why and what to do."""
+
+
+def code_version() -> str:
+    return f"amparo {version('amparo')}, splink {version('splink')}, duckdb {version('duckdb')}"
+
+
+def _decisions(person_ids: set[int] | None = None) -> list[Decision]:
+    rows = selectors.decisions()
+    if person_ids is not None:
+        rows = [row for row in rows if row[0] in person_ids and row[1] in person_ids]
+    return [Decision(first, second, verdict) for first, second, verdict in rows]
+
+
+def _check_linkable(records: pl.DataFrame) -> None:
+    if records.is_empty():
+        raise LinkageRefused(_("The registry holds no victims' records: there is nothing to link. "
+                               "Import the sources' cases first (amparo import)."))
+    identifying = ("given_names", "surnames", "birth_date", "identity_number")
+    if records.select(pl.all_horizontal(pl.col(c).is_null() for c in identifying).all()).item():
+        raise LinkageRefused(
+            _("None of the %(count)d victims' records has a name, a birth date or an identity number: there is "
+              "nothing to link them by. Import the sources' files with their identifying columns.")
+            % {"count": records.height})
+
+
+def _model_to_use(records: pl.DataFrame, retrain: bool) -> tuple[dict | None, bool]:
+    """(model, trained): None to train on the records, else the last run's model."""
+    previous = selectors.latest_run()
+    if retrain and records.height >= MIN_TRAINING_RECORDS:
+        return None, True
+    if previous is None:
+        raise LinkageRefused(
+            _("%(count)d victims' records are too few to learn from: at least %(minimum)d are needed, and no "
+              "earlier run has a model to reuse.") % {"count": records.height, "minimum": MIN_TRAINING_RECORDS})
+    return previous.model, False
+
+
+def _keys(clusters: pl.DataFrame, cases: pl.DataFrame) -> pl.DataFrame:
+    """(person_id, cluster_key): a cluster is named after the smallest case id among its victims' cases,
+    which no later run or import changes unless that case itself leaves the cluster."""
+    first_case = cases.group_by("person_id").agg(pl.col("case_id").min())
+    return (clusters.join(first_case, left_on="unique_id", right_on="person_id")
+            .with_columns(cluster_key=pl.lit(CLUSTER_KEY_PREFIX) + pl.col("case_id").min().over("cluster_id")
+                          .cast(pl.String))
+            .select(person_id="unique_id", cluster_key="cluster_key"))
+
+
+def _evidence(row: dict, labels: dict[str, dict[int, str]]) -> dict:
+    return {name: {"comparison": comparisons.DESCRIPTIONS.get(name, name), "level": levels[row[f"gamma_{name}"]],
+                   "weight": round(row[f"mw_{name}"] + row.get(f"mw_tf_adj_{name}", 0.0), 2)}
+            for name, levels in labels.items()}
+
+
+def _store_pairs(run: LinkageRun, pairs: pl.DataFrame, thresholds: Thresholds, *, replace: bool = True) -> int:
+    labels = engine.level_labels(run.model)
+    rows, to_review = [], 0
+    for row in pairs.iter_rows(named=True):
+        first, second = sorted((row["unique_id_l"], row["unique_id_r"]))
+        uncertain = row["match_probability"] < thresholds.link
+        to_review += uncertain
+        rows.append(ScoredPair(run=run, first_id=first, second_id=second, match_probability=row["match_probability"],
+                               match_weight=row["match_weight"], evidence=_evidence(row, labels) if uncertain else None))
+    if replace:
+        ScoredPair.objects.all().delete()
+    ScoredPair.objects.bulk_create(rows, batch_size=5000)
+    return to_review
+
+
+def _store_clusters(run: LinkageRun, keys: pl.DataFrame, person_ids: set[int] | None = None) -> None:
+    memberships = ClusterMembership.objects.all()
+    if person_ids is not None:
+        memberships = memberships.filter(person_id__in=person_ids)
+    memberships.delete()
+    ClusterMembership.objects.bulk_create(
+        [ClusterMembership(person_id=person, cluster_key=key, run=run) for person, key in keys.iter_rows()],
+        batch_size=5000,
+    )
+
+
+def linkage_run(*, user=None, thresholds: Thresholds = DEFAULT_THRESHOLDS, retrain: bool = True) -> LinkageRun:
+    """Link every victim's records in the registry and replace the clusters; decisions are kept and obeyed.
+
+    Trains a model on the records (unless `retrain` is False or they are too few, when the last run's
+    model is reused). Raises LinkageRefused when there is nothing to link.
+    """
+    started = time.perf_counter()
+    records = selectors.victim_records()
+    _check_linkable(records)
+    model, trained = _model_to_use(records, retrain)
+    try:
+        linked = link(records, thresholds=thresholds, decisions=_decisions(), model=model)
+    except (SplinkException, ValueError) as problem:
+        raise LinkageRefused(_("The linkage model could not be estimated from these %(count)d records (%(problem)s).")
+                             % {"count": records.height, "problem": problem}) from None
+    keys = _keys(linked.clusters, selectors.victim_cases())
+    links = linked.pairs.filter(pl.col("match_probability") >= thresholds.link).height
+    with transaction.atomic():
+        run = LinkageRun.objects.create(
+            started_by=user if user is not None and user.is_authenticated else None, model=linked.model,
+            link_threshold=thresholds.link, review_threshold=thresholds.review, code_version=code_version(),
+            trained=trained, records=records.height, sources=records["source"].n_unique(),
+            candidate_pairs=linked.candidate_pairs, links=links, clusters=keys["cluster_key"].n_unique(),
+        )
+        run.review_pairs = _store_pairs(run, linked.pairs, thresholds)
+        _store_clusters(run, keys)
+        run.seconds = round(time.perf_counter() - started, 2)
+        run.finished_at = timezone.now()
+        run.save()
+        audit_record(user=user, action=AuditAction.CREATE, obj=run, details=run_figures(run))
+    return run
+
+
+def linkage_link_new(*, user=None) -> LinkageRun:
+    """Link the victims no run has linked yet (a new import) to the clusters as they are, with the last
+    run's model and thresholds, scoring only the pairs a new record is in. Raises LinkageRefused when no
+    run exists yet or nothing is new."""
+    started = time.perf_counter()
+    previous = selectors.latest_run()
+    if previous is None:
+        raise LinkageRefused(_("No linkage has run yet: link the whole registry first (amparo link)."))
+    keys = selectors.cluster_keys()
+    records = selectors.victim_records()
+    is_new = ~pl.col("unique_id").is_in(list(keys))
+    new = records.filter(is_new)
+    if new.is_empty():
+        raise LinkageRefused(_("Every victim's record is already linked: there is nothing new to link."))
+    clusters = pl.DataFrame({"unique_id": list(keys), "cluster_id": list(keys.values())},
+                            schema={"unique_id": pl.Int64, "cluster_id": pl.String})
+    thresholds = Thresholds(link=previous.link_threshold, review=previous.review_threshold)
+    linked = link_new(records.filter(~is_new), clusters, new, model=previous.model, thresholds=thresholds,
+                      decisions=_decisions())
+    affected = set(linked.clusters["unique_id"].to_list())
+    found = _keys(linked.clusters, selectors.victim_cases(affected))
+    with transaction.atomic():
+        run = LinkageRun.objects.create(
+            started_by=user if user is not None and user.is_authenticated else None, model=previous.model,
+            link_threshold=thresholds.link, review_threshold=thresholds.review, code_version=code_version(),
+            trained=False, new_records_only=True, records=new.height, sources=new["source"].n_unique(),
+            candidate_pairs=linked.pairs.height,
+            links=linked.pairs.filter(pl.col("match_probability") >= thresholds.link).height,
+        )
+        run.review_pairs = _store_pairs(run, linked.pairs, thresholds, replace=False)
+        _store_clusters(run, found, affected)
+        run.clusters = ClusterMembership.objects.values("cluster_key").distinct().count()
+        run.seconds = round(time.perf_counter() - started, 2)
+        run.finished_at = timezone.now()
+        run.save()
+        audit_record(user=user, action=AuditAction.CREATE, obj=run, details=run_figures(run))
+    return run
+
+
+def run_figures(run: LinkageRun) -> dict:
+    return {name: getattr(run, name) for name in ("records", "sources", "candidate_pairs", "links", "clusters",
+                                                  "review_pairs", "seconds", "link_threshold", "review_threshold")}
+
+
+def _recluster(run: LinkageRun, person_ids: set[int]) -> None:
+    """Cluster again the victims of the clusters a decision touched, from the stored pairs and every
+    decision, without decrypting anything."""
+    pairs = pl.DataFrame(
+        list(ScoredPair.objects.filter(first_id__in=person_ids, second_id__in=person_ids)
+             .values_list("first_id", "second_id", "match_weight", "match_probability")),
+        schema={"unique_id_l": pl.Int64, "unique_id_r": pl.Int64, "match_weight": pl.Float64,
+                "match_probability": pl.Float64}, orient="row")
+    ids = pl.Series("unique_id", sorted(person_ids), dtype=pl.Int64)
+    clusters = cluster(ids, pairs, threshold=run.link_threshold, decisions=_decisions(person_ids))
+    _store_clusters(run, _keys(clusters, selectors.victim_cases(person_ids)), person_ids)
+
+
+def pair_decide(*, user, first_id: int, second_id: int, verdict: str, request=None) -> PairDecision:
+    """Record that two victims' records are the same person or different people, and apply it to the
+    clusters now; every later run obeys it. A new verdict on the same pair replaces the old one."""
+    require_reviewer(user, (first_id, second_id))
+    if verdict not in Verdict.values:
+        raise ValueError(f"verdict {verdict!r}: expected one of {', '.join(Verdict.values)}")
+    if first_id == second_id:
+        raise ValueError("a decision is about two different records")
+    first_id, second_id = sorted((first_id, second_id))
+    with transaction.atomic():
+        decision, _created = PairDecision.objects.update_or_create(
+            first_id=first_id, second_id=second_id, defaults={"verdict": verdict, "decided_by": user})
+        audit_record(user=user, action=AuditAction.APPROVE if verdict == Verdict.SAME_PERSON else AuditAction.REFUSE,
+                     obj=decision, details={"first": first_id, "second": second_id, "verdict": verdict},
+                     request=request)
+        run = selectors.latest_run()
+        if run is not None:
+            keys = selectors.cluster_keys()
+            touched = {keys.get(first_id), keys.get(second_id)} - {None}
+            members = set(ClusterMembership.objects.filter(cluster_key__in=touched).values_list("person_id", flat=True))
+            _recluster(run, members | {first_id, second_id})
+    return decision
