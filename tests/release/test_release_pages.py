@@ -65,7 +65,7 @@ def test_a_form_that_is_not_a_number_is_refused(registry_2010, data_manager):
 def test_other_roles_neither_see_nor_make_nor_approve_releases(registry_2010, personas, other_administrator, role):
     release = services.release_create(user=other_administrator, year=YEAR)
     client = logged_in_client(personas[role])
-    assert client.get(reverse("release-list")).status_code == 404
+    assert client.get(reverse("release-list")).status_code == 403  # a page of the navigation: refused, as the others
     assert client.get(reverse("release-detail", args=[release.pk])).status_code == 404
     assert client.get(reverse("release-file", args=[release.pk, "microdata.csv"])).status_code == 404
     assert _make(client).status_code == 404

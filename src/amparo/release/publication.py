@@ -133,11 +133,12 @@ def release_sentences(release: Release) -> list[str]:
     """The report's sentences, from the release's noisy counts, and how far those counts may be from the truth."""
     total = release.tables["total"]
     family = next(r["count"] for r in _table(release, "family_facilitated")["rows"] if r["family_facilitated"] == "yes")
-    headline = Headline(year=release.year, unit=release.unit, total=total, family_facilitated=family,
+    headline = Headline(unit=release.unit, total=total, family_facilitated=family,
                         family_facilitated_share=family / total if total else None, family_facilitated_ci=None,
-                        top_departments=(), organised_network_yes=None, organised_network_known=None)
+                        top_departments=(), organised_network_yes=None, organised_network_known=None,
+                        departments=department_table(release))
     lang = _lang()
-    sentences = annual_sentences(release.year, department_table(release), headline)
+    sentences = annual_sentences(release.year, headline)
     sentences.append(gettext(
         "Every figure carries random noise that protects the children it counts: the total is within "
         "%(total_bound)s cases of the true count, and each other count within %(bound)s cases, with 95%% probability."

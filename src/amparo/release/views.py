@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from amparo.accounts.access import may
+from amparo.accounts.access import may, require
 from amparo.accounts.roles import Capability
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
@@ -45,6 +45,7 @@ def _list_page(request, form, status=200):
 @login_required
 @require_GET
 def release_list_view(request):
+    require(request.user, Capability.RELEASE)
     return _list_page(request, ReleaseForm())
 
 
