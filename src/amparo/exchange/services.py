@@ -27,8 +27,9 @@ from amparo.core.text import fold
 from amparo.exchange import formats, storage
 from amparo.exchange.domain import problems as P
 from amparo.exchange.domain.cases_frame import fingerprint_text, normalise_cases
-from amparo.exchange.domain.readers import ROW, ReadError, read_table
+from amparo.exchange.domain.readers import ROW, ReadError
 from amparo.exchange.models import CaseProvenance, ImportBatch, OriginalRowBlock, QuarantinedRow
+from amparo.exchange.reading import table_read
 from amparo.registry.models import Case, Organisation
 
 Progress = Callable[[str], None]
@@ -149,7 +150,7 @@ class FileImport:
         data, self.data = self.data, b""  # the file is read once; hold no second copy while storing
         sha256 = hashlib.sha256(data).hexdigest()
         try:
-            table = read_table(data, self.sheet)
+            table = table_read(data, file_name=self.file_name, sheet=self.sheet)
             fmt = formats.detect(table.header) if self.format_name == "auto" else formats.get(self.format_name)
             amparo_frame = fmt.to_amparo(table, formats.ImportContext(sha256))
         except (ReadError, formats.FormatError) as error:

@@ -117,7 +117,7 @@ def _sheets(draw):
         for row, columns in by_row.items())
     return hostile.with_sheet_xml(data, lambda sheet: re.sub(rb"<sheetData\s*/>|<sheetData>.*</sheetData>",
                                                              f"<sheetData>{xml}</sheetData>".encode(), sheet,
-                                                             flags=re.S).replace(b'<dimension ref="A1"/>', b""))
+                                                             flags=re.DOTALL).replace(b'<dimension ref="A1"/>', b""))
 
 
 def _letters(number: int) -> str:
