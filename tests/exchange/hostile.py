@@ -129,7 +129,7 @@ def csv_files(draw) -> bytes:
     and encoding; sometimes cut short or with bytes flipped."""
     delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
     ending = draw(st.sampled_from(["\n", "\r\n", "\r"]))
-    header = draw(st.lists(_NAMES, min_size=1, max_size=8))
+    header = draw(st.lists(_NAMES, min_size=1, max_size=8) | st.lists(_NAMES, max_size=6).map(HEADER.__add__))
     rows = draw(st.lists(st.lists(_CELLS, max_size=10), max_size=8))
     quote = draw(st.booleans())
 
@@ -151,9 +151,12 @@ _JSON_VALUES = st.recursive(
 def json_files(draw) -> bytes:
     """Lists of cases (or {"cases": ...}) with any keys and values, nested perpetrators and events, lists deep
     or long, numbers of any size; sometimes cut short."""
-    case = st.dictionaries(_NAMES, st.one_of(_JSON_VALUES, st.lists(st.dictionaries(
+    values = st.one_of(_JSON_VALUES, st.lists(st.dictionaries(
         st.sampled_from(["hte_Type", "relationship", "hte_Country", "prs_Gender", "x"]), _JSON_VALUES, max_size=3),
-        max_size=5)), max_size=8)
+        max_size=5))
+    case = st.dictionaries(_NAMES, values, max_size=8) | st.fixed_dictionaries(
+        {"source_record_id": _CELLS, "registration_date": _CELLS},
+        optional={"perpetrators": values, "events": values, "age": _JSON_VALUES, "prs_Gender": _CELLS})
     cases = draw(st.lists(st.one_of(case, _JSON_VALUES), max_size=6))
     payload = draw(st.sampled_from([cases, {"cases": cases}, {"records": cases}, cases[:1]]))
     text = json.dumps(payload, ensure_ascii=draw(st.booleans()))
@@ -168,8 +171,10 @@ def json_files(draw) -> bytes:
 def xlsx_files(draw) -> bytes:
     """Workbooks with any cells, some far away, and sheets rewritten to declare another size, drop cell
     references, or end early."""
-    rows = draw(st.lists(st.lists(st.one_of(st.text(max_size=15), st.integers(-10**6, 10**6), _AWKWARD
-                                            .filter(lambda c: len(c) < 1000)), max_size=6), max_size=6))
+    cells = st.one_of(st.text(max_size=15), st.integers(-10**6, 10**6), _AWKWARD.filter(lambda c: len(c) < 1000))
+    rows = draw(st.lists(st.lists(cells, max_size=6), max_size=6))
+    if draw(st.booleans()):
+        rows = [HEADER, *rows]
     far = draw(st.one_of(st.none(), st.tuples(st.integers(0, 1048575), st.integers(0, 16383), st.just("x"))))
     data = workbook([[str(c).replace("\x00", "") if isinstance(c, str) else c for c in row] for row in rows], far)
     change = draw(st.sampled_from(["none", "dimension", "no references", "cut"]))
