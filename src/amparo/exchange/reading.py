@@ -2,27 +2,29 @@
 
 A spreadsheet parser that cannot get the memory it asks for aborts the process it runs in (Rust's allocator does
 not raise): in the web server, that process serves every user. So the file is parsed in a child process whose
-address space (RLIMIT_AS) is limited and whose time is counted; the table comes back as Arrow IPC, and a child
-that dies or runs out of time refuses that one import, naming the file. Children are forked from a server
-process that loaded the readers once (multiprocessing's forkserver): starting one takes milliseconds, and none
-inherits the web server's threads, database connections or memory.
+address space (RLIMIT_AS) is limited and whose time is counted; a child that dies or runs out of time refuses
+that one import, naming the file. The file goes to the child, and the table comes back as Arrow IPC, in memory
+files (Linux's memfd: never on disk, written once and mapped rather than copied through a pipe). Children are
+forked from a server process that loaded Django and the readers once (multiprocessing's forkserver): starting
+one takes milliseconds, and none inherits the web server's threads, database connections or memory. As with
+any multiprocessing server, a script that imports must guard its main module (`if __name__ == "__main__":`).
 """
 
 from __future__ import annotations
 
-import io
 import math
 import multiprocessing
 import os
 import resource
 import signal
+from multiprocessing import reduction
 
 import polars as pl
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from amparo.exchange.domain.limits import MB, Limits, ReadError, check_file_size
-from amparo.exchange.domain.readers import Table, read_table
+from amparo.exchange.domain.readers import ROW, Table, read_table
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 # The main module too: a child would otherwise run it again, which the forkserver has already done.
@@ -52,14 +54,15 @@ def table_read(data: bytes, *, file_name: str, sheet: str | None = None) -> Tabl
     reader.start()
     theirs.close()
     try:
-        ours.send_bytes(data)
+        _send_in_memory_file(ours, data)
         if not ours.poll(seconds):
             raise ReadError(_("Reading the file %(file)s took more than the %(seconds)s seconds an import may take "
                               "to read a file."), shown)
         outcome, *details = ours.recv()
         if outcome == "table":
             header, kind, ragged_rows = details
-            return Table(header, pl.read_ipc(ours.recv_bytes()), kind, ragged_rows)
+            frame = _frame_received(ours).with_columns(pl.col(ROW).set_sorted())  # the child sorted it
+            return Table(header, frame, kind, ragged_rows)
         if outcome == "refused":
             raise ReadError(*details)
         if outcome == "memory":
@@ -80,6 +83,27 @@ def table_read(data: bytes, *, file_name: str, sheet: str | None = None) -> Tabl
         reader.close()
 
 
+def _send_in_memory_file(connection, content: bytes) -> None:
+    """Hand `content` over as a file in memory (never on disk): a pipe copies it piece by piece, a memory file
+    is written once and mapped by whoever reads it."""
+    descriptor = os.memfd_create("amparo-import", os.MFD_CLOEXEC)
+    try:
+        with open(descriptor, "wb", closefd=False) as handle:
+            handle.write(content)
+        reduction.send_handle(connection, descriptor, None)
+    finally:
+        os.close(descriptor)
+
+
+def _frame_received(connection) -> pl.DataFrame:
+    """The frame the child wrote as Arrow IPC into a memory file, mapped rather than copied."""
+    descriptor = reduction.recv_handle(connection)
+    try:
+        return pl.read_ipc(f"/proc/self/fd/{descriptor}", memory_map=True)
+    finally:
+        os.close(descriptor)
+
+
 def _memory_refusal(shown: dict) -> ReadError:
     """A parser out of memory either raises MemoryError or aborts (Rust); an abort is taken to be that too."""
     return ReadError(_("Reading the file %(file)s needed more than the %(memory)s MB of memory an import may use "
@@ -98,11 +122,16 @@ def _read_in_child(connection, sheet: str | None, limits: Limits, memory: int, s
     cpu = math.ceil(seconds) * (os.cpu_count() or 1) + 10
     resource.setrlimit(resource.RLIMIT_CPU, (cpu if hard == resource.RLIM_INFINITY else min(cpu, hard), hard))
     try:
-        table = read_table(connection.recv_bytes(), sheet, limits)
-        ipc = io.BytesIO()
-        table.frame.write_ipc(ipc, compression="uncompressed")
+        with open(reduction.recv_handle(connection), "rb") as received:
+            received.seek(0)  # the descriptor shares its offset with the parent's, which wrote it
+            data = received.read()
+        table = read_table(data, sheet, limits)
+        del data
+        descriptor = os.memfd_create("amparo-table", os.MFD_CLOEXEC)
+        with open(descriptor, "wb", closefd=False) as handle:
+            table.frame.write_ipc(handle, compression="uncompressed")
         connection.send(("table", table.header, table.kind, table.ragged_rows))
-        connection.send_bytes(ipc.getbuffer())
+        reduction.send_handle(connection, descriptor, None)
     except ReadError as error:
         params = {key: value if isinstance(value, (int, float, str)) else str(value)
                   for key, value in (error.params or {}).items()}

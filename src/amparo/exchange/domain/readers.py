@@ -142,7 +142,6 @@ def _frame_from_rows(header: list[str], rows: list[list[str]], first_row: int = 
 
 
 _FIRST_LINE = re.compile(r"[^\r\n]*")
-_BLANK_LINE_OR_LONE_CR = re.compile(r"\n\r?\n|\r(?!\n)")
 
 
 def read_csv_text(text: str, utf8: bytes | None = None, limits: Limits | None = None) -> Table:
@@ -180,7 +179,7 @@ def _read_csv_columnar(text: str, utf8: bytes | None, header: list[str], delimit
     """Polars' reader for large, regular files; None when the file needs the careful row-by-row path
     (blank lines, lines ended by a lone CR, or rows longer than the header), so that row numbers stay those a
     spreadsheet shows."""
-    if _BLANK_LINE_OR_LONE_CR.search(text):
+    if "\n\n" in text or "\n\r\n" in text or text.count("\r") != text.count("\r\n"):
         return None
     try:
         frame = pl.read_csv(
@@ -364,11 +363,14 @@ def _check_cell_lengths(table: Table, limits: Limits) -> None:
     """Refuse the first cell (or column name) longer than the limit, naming its row and column."""
     for name in table.header:
         check_cell_length(len(name), limits, 1, name)
-    longest = table.frame.select(pl.col(table.header).str.len_chars().max()).row(0) if table.header else ()
-    for name, length in zip(table.header, longest):
-        if length is not None and length > limits.cell_characters:
-            row = table.frame.filter(pl.col(name).str.len_chars() > limits.cell_characters)[ROW][0]
-            check_cell_length(length, limits, row, name)
+    # A cell holds no more characters than bytes, and its bytes are counted already: characters are counted
+    # only in a column holding a cell of more bytes than the limit.
+    longest = table.frame.select(pl.col(table.header).str.len_bytes().max()).row(0) if table.header else ()
+    for name, size in zip(table.header, longest):
+        if size is not None and size > limits.cell_characters:
+            too_long = table.frame.filter(pl.col(name).str.len_chars() > limits.cell_characters)
+            if too_long.height:
+                check_cell_length(len(too_long[name][0]), limits, too_long[ROW][0], name)
     for row, cells in table.ragged_rows:
         for number, cell in enumerate(cells, start=1):
             check_cell_length(len(cell), limits, row, f"column_{number}")
