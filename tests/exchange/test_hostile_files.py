@@ -174,3 +174,16 @@ def test_the_command_refuses_a_file_whose_parser_aborts_and_exits_cleanly(tmp_pa
     with sqlite3.connect(tmp_path / "amparo.sqlite3") as database:
         for table in ("exchange_importbatch", "exchange_quarantinedrow", "registry_case"):
             assert database.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+
+
+def test_the_command_refuses_a_file_over_the_size_limit_before_anything_else(tmp_path, settings):
+    """Before reading the file into memory, and before looking up or creating its source."""
+    from django.core.management import CommandError, call_command
+
+    settings.IMPORT_MAX_FILE_MB = 1
+    path = tmp_path / "big.csv"
+    with path.open("wb") as handle:
+        handle.truncate(3 * 2**20)  # sparse: three megabytes that were never written
+    with pytest.raises(CommandError, match=r"The file is 3\.0 MB; an import reads files of at most 1\.0 MB"):
+        call_command("import", str(path), "--source", "Nobody Knows", "--source-type", "NGO")
+    assert not Organisation.objects.exists() and _stored() == (0, 0, 0, 0, 0)
