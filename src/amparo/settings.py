@@ -174,6 +174,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Uploads in memory, never spooled in clear to the temporary directory (amparo.exchange.uploads).
+FILE_UPLOAD_HANDLERS = ["amparo.exchange.uploads.InMemoryUpload"]
 
 # Safe defaults: sessions end with the browser and after 30 idle minutes.
 SESSION_COOKIE_AGE = 30 * 60

@@ -4,9 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from amparo.accounts.access import may_see_identities
 from amparo.exchange import formats
 from amparo.exchange.exports import export_refusal
+from amparo.exchange.uploads import MAX_UPLOAD_BYTES
 from amparo.registry.models import Organisation
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
