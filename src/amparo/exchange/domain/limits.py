@@ -117,8 +117,10 @@ _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\b[^>]*?\bref="([^"]*)"')
 _REFERENCE = re.compile(rb"([A-Za-z]*)([0-9]*)")
 _ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
 _R_ATTRIBUTE = re.compile(rb'\br="([^"]*)"')
-_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:row|c)[\s/>]")
-_AFTER_NAME = (b" ", b">", b"/", b"\t", b"\n", b"\r")
+# A cell or row whose reference is not its first attribute, or a cell or row named with a prefix (`<x:c>`):
+# three searches, since one pattern with the three alternatives is ten times slower.
+_IRREGULAR = (re.compile(rb'<c(?![ ]r="|[\w.:-])'), re.compile(rb'<row(?![ ]r="|[\w.:-])'),
+              re.compile(rb":(?:c|row)[\s/>]"))
 
 
 def _column_number(letters: bytes) -> int:
@@ -167,7 +169,7 @@ def _beyond(rows: int, columns: int) -> re.Pattern:
     """Cell references past row `rows` or column `columns` (a superset: row digits with leading zeros too)."""
     letters = _after(_column_letters(columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     digits = _after(str(rows) if rows else "", "0123456789")
-    return re.compile(rf'<c r="(?={letters}[0-9]|[A-Za-z]*{digits}")([A-Za-z]*[0-9]*)"'.encode(), re.IGNORECASE)
+    return re.compile(rf'<c r="(?:{letters}[0-9]+|[A-Za-z]*{digits})"'.encode(), re.IGNORECASE)
 
 
 class _SheetExtent:
@@ -209,12 +211,10 @@ class _SheetExtent:
             if found:
                 self.declared = found.group(1)
             self._in_header = not found and b"sheetData" not in text
-        cells = sum(text.count(b"<c" + after) for after in _AFTER_NAME)
-        rows = sum(text.count(b"<row" + after) for after in _AFTER_NAME)
-        if text.count(b'<c r="') == cells and text.count(b'<row r="') == rows and not _PREFIXED.search(text):
-            self._measure_referenced(text)
-        else:
+        if any(pattern.search(text) for pattern in _IRREGULAR):
             self._measure_each(text)
+        else:
+            self._measure_referenced(text)
 
     def _note(self, row: int, column: int) -> None:
         self.rows, self.columns = max(self.rows, row), max(self.columns, column)
@@ -230,7 +230,7 @@ class _SheetExtent:
                 self._note(*position)
                 self._row, self._column = position
         for match in _beyond(self.rows, self.columns).finditer(text):
-            position = _reference(match.group(1))
+            position = _reference(match.group()[6:-1])
             if position is not None:
                 self._note(*position)
         last_row = text.rfind(b'<row r="')
