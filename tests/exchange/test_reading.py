@@ -56,3 +56,15 @@ def test_a_refusal_comes_back_in_the_language_of_whoever_asked():
             table_read(b"\x00\x01binary", file_name="x.bin")
         assert str(refusal.value) == "El archivo no es CSV, XLSX ni JSON (parece un archivo binario)."
     assert "neither CSV, XLSX nor JSON" in str(refusal.value)
+
+
+def test_every_limit_is_documented_with_its_default():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    defaults = re.findall(r'env_int\("(AMPARO_IMPORT_\w+)", ([\d_]+)', (root / "src/amparo/settings.py").read_text())
+    documented = (root / "docs/import-format.md").read_text(encoding="utf-8")
+    assert len(defaults) == 10
+    for name, default in defaults:
+        assert f"| `{name}` | {int(default):,} |" in documented
