@@ -105,8 +105,8 @@ TRICKY = {
                             "holds 140000 characters"),
     "a column named __row": (b"source_record_id,registration_date,__row\nA-1,2024-01-01,7\n", "__row is reserved"),
     "JSON nested 1,000 deep": (nested_json(1000), "levels deep"),
-    "JSON integer of 5,000 digits": (b'[{"source_record_id": ' + b"9" * 5000 + b', "registration_date": "2024-01-01"}]',
-                                     "read"),
+    "JSON integer of 5,000 digits": (b'[{"source_record_id": "A-1", "registration_date": "2024-01-01", "age": '
+                                     + b"9" * 5000 + b"}]", "read"),
     "UTF-16 (Excel's Unicode text)": ("source_record_id\tregistration_date\r\nA-1\t2024-01-01\r\n".encode("utf-16"),
                                       "read"),
     "UTF-32": ("source_record_id,registration_date\nA-1,2024-01-01\n".encode("utf-32"), "read"),

@@ -96,6 +96,13 @@ def test_prefixed_and_lower_case_names_are_read_as_the_spreadsheet_reader_reads_
     assert "(cell XFD9)" in _refused(data)
 
 
+def test_a_reference_of_thousands_of_digits_is_a_row_past_the_limit():
+    far = '<row r="3"><c r="A' + "9" * 5000 + '" t="inlineStr"><is><t>x</t></is></c></row>'
+    data = hostile.with_sheet_xml(hostile.workbook([hostile.HEADER]),
+                                  lambda xml: xml.replace(b"</sheetData>", far.encode() + b"</sheetData>"))
+    assert "reaches cell B1000000000000000000: 1000000000000000000 rows by 2 columns" in _refused(data)
+
+
 def with_dimension(data: bytes, reference: str) -> bytes:
     return hostile.with_sheet_xml(data, lambda xml: re.sub(rb'<dimension ref="[^"]*"/>',
                                                            f'<dimension ref="{reference}"/>'.encode(), xml))

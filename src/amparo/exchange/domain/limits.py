@@ -142,13 +142,18 @@ def _cell_name(row: int, column: int) -> str:
     return f"{_column_letters(column)}{row}"
 
 
+def _number(digits: bytes) -> int:
+    """A row number; past 18 digits (int() refuses over 4,300), 10**18, which is past any limit anyway."""
+    return int(digits) if len(digits.lstrip(b"0")) <= 18 else 10**18
+
+
 def _reference(text: bytes) -> tuple[int, int] | None:
     """(row, column), 1-based, of a cell reference such as `XFD1048576`; a part left out is 0; None if not one."""
     match = _REFERENCE.fullmatch(text)
     if match is None or not text:
         return None
     letters, digits = match.groups()
-    return (int(digits) if digits else 0), _column_number(letters)
+    return (_number(digits) if digits else 0), _column_number(letters[:14])
 
 
 def _after(text: str, alphabet: str) -> str:
@@ -236,7 +241,7 @@ class _SheetExtent:
         last_row = text.rfind(b'<row r="')
         if last_row > last:
             digits = text[last_row + 8:text.find(b'"', last_row + 8)]
-            self._row, self._column = (int(digits) if digits.isdigit() else self._row + 1), 0
+            self._row, self._column = (_number(digits) if digits.isdigit() else self._row + 1), 0
 
     def _measure_each(self, text: bytes) -> None:
         """Cells without a reference, references not first, or prefixed names: element by element."""
