@@ -24,11 +24,11 @@ class InMemoryUpload(FileUploadHandler):
         self.content = io.BytesIO()
 
     def receive_data_chunk(self, raw_data, start):
+        """Keeps the chunk and passes nothing on (returns None): no other handler, and no disk, sees it."""
         if start + len(raw_data) <= MAX_UPLOAD_BYTES:
             self.content.write(raw_data)
         elif self.content.tell():
             self.content = io.BytesIO()  # too large: what was kept goes now, the size is still counted
-        return None
 
     def file_complete(self, file_size):
         self.content.seek(0)
