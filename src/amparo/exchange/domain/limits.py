@@ -17,6 +17,7 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
+import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 MB = 1024 * 1024
@@ -278,21 +279,20 @@ def _check_sheet(part: str, rows: int, columns: int, limits: Limits, declared: s
 
 # --- JSON --------------------------------------------------------------------------------------------------------
 
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_SPACE = re.compile(r"\s+")
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_JSON_STRING = r'(?s)"(?:[^"\\]|\\.)*"'
 _INNERMOST = re.compile(r"\[\]|\{\}")
 
 
 def check_json(text: str, limits: Limits) -> None:
     """Refuse a JSON text with more keys than cells allowed, or nested deeper than the limit, before parsing it:
-    its strings are blanked out, then its keys counted and its brackets peeled, innermost pair first."""
-    skeleton = _SPACE.sub("", _JSON_STRING.sub('""', text))
-    keys = skeleton.count('"":')
+    its strings are blanked out, then its keys counted and its brackets peeled, innermost pair first. (Polars'
+    regular expressions, which run in a fraction of the time Python's take on a large text.)"""
+    skeleton = pl.Series([text]).str.replace_all(_JSON_STRING, '""').str.replace_all(r"\s+", "")
+    keys = skeleton.str.count_matches('"":', literal=True)[0]
     if keys > limits.cells:
         raise ReadError(_("The JSON file holds %(keys)s keys, one cell each; an import reads at most %(limit)s "
                           "cells."), {"keys": keys, "limit": limits.cells})
-    brackets = _NOT_BRACKET.sub("", skeleton)
+    brackets = skeleton.str.replace_all(r"[^\[\]{}]+", "")[0]
     del skeleton
     if re.search(rf"[\[{{]{{{limits.nesting + 1}}}", brackets) or _deeper_than(brackets, limits.nesting):
         raise nesting_error(limits.nesting)
