@@ -224,7 +224,7 @@ IMPORT_MAX_NESTING = env_int("AMPARO_IMPORT_MAX_NESTING", 32, minimum=1)  # of J
 IMPORT_MAX_PERPETRATORS = env_int("AMPARO_IMPORT_MAX_PERPETRATORS", 100, minimum=1)  # of one case
 IMPORT_MAX_EVENTS = env_int("AMPARO_IMPORT_MAX_EVENTS", 100, minimum=1)  # of one case
 # A file is parsed in a process of its own (amparo.exchange.reading), with this much address space and time.
-IMPORT_READER_MEMORY_MB = env_int("AMPARO_IMPORT_READER_MEMORY_MB", 4096, minimum=512)
+IMPORT_READER_MEMORY_MB = env_int("AMPARO_IMPORT_READER_MEMORY_MB", 4096, minimum=1024)
 IMPORT_READER_SECONDS = env_int("AMPARO_IMPORT_READER_SECONDS", 600, minimum=1)
 
 LOGGING = {
