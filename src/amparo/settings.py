@@ -9,6 +9,8 @@ AMPARO_SUPPRESSION_THRESHOLD  smallest count shown to roles without identity acc
 AMPARO_HTTPS          "True" behind an HTTPS reverse proxy: secure cookies, HSTS, redirect (default False)
 AMPARO_BEHIND_PROXY   "True" to take the client address from X-Forwarded-For (default: AMPARO_HTTPS)
 AMPARO_RELEASE_EPSILON_PER_YEAR  privacy budget all releases of one year may spend together (default 10)
+AMPARO_IMPORT_MAX_FILE_MB, _MAX_UNCOMPRESSED_MB, _MAX_CELLS, _MAX_COLUMNS, _MAX_CELL_CHARACTERS, _MAX_NESTING,
+_MAX_PERPETRATORS, _MAX_EVENTS, _READER_MEMORY_MB, _READER_SECONDS   what an import reads (defaults below)
 """
 
 import os
@@ -188,6 +190,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Uploads in memory, never spooled in clear to the temporary directory (amparo.exchange.uploads).
+FILE_UPLOAD_HANDLERS = ["amparo.exchange.uploads.InMemoryUpload"]
 
 # Safe defaults: sessions end with the browser and after 30 idle minutes.
 SESSION_COOKIE_AGE = 30 * 60
@@ -228,6 +232,19 @@ STATS_SUPPRESSION_THRESHOLD = env_int("AMPARO_SUPPRESSION_THRESHOLD", 5, minimum
 # Epsilon all releases of one year may spend together: each release's tables and synthetic data add to it
 # (docs/publication.md says why 10).
 RELEASE_EPSILON_PER_YEAR = env_float("AMPARO_RELEASE_EPSILON_PER_YEAR", 10.0, above=0.0)
+
+# What an import reads of a file (amparo.exchange.domain.limits): a file past a limit is refused, naming it.
+IMPORT_MAX_FILE_MB = env_int("AMPARO_IMPORT_MAX_FILE_MB", 500, minimum=1)
+IMPORT_MAX_UNCOMPRESSED_MB = env_int("AMPARO_IMPORT_MAX_UNCOMPRESSED_MB", 1024, minimum=1)  # an XLSX unzipped
+IMPORT_MAX_CELLS = env_int("AMPARO_IMPORT_MAX_CELLS", 50_000_000, minimum=1)
+IMPORT_MAX_COLUMNS = env_int("AMPARO_IMPORT_MAX_COLUMNS", 1000, minimum=1)
+IMPORT_MAX_CELL_CHARACTERS = env_int("AMPARO_IMPORT_MAX_CELL_CHARACTERS", 32767, minimum=1)  # as in Excel
+IMPORT_MAX_NESTING = env_int("AMPARO_IMPORT_MAX_NESTING", 32, minimum=1)  # of JSON lists and objects
+IMPORT_MAX_PERPETRATORS = env_int("AMPARO_IMPORT_MAX_PERPETRATORS", 100, minimum=1)  # of one case
+IMPORT_MAX_EVENTS = env_int("AMPARO_IMPORT_MAX_EVENTS", 100, minimum=1)  # of one case
+# A file is parsed in a process of its own (amparo.exchange.reading), with this much address space and time.
+IMPORT_READER_MEMORY_MB = env_int("AMPARO_IMPORT_READER_MEMORY_MB", 4096, minimum=1024)
+IMPORT_READER_SECONDS = env_int("AMPARO_IMPORT_READER_SECONDS", 600, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -269,3 +269,12 @@ def test_a_file_of_several_parts_reports_each_part_as_it_is_stored(source, monke
     other = Organisation.objects.create(name="Otra ONG", org_type="NGO")
     job = services.FileImport(data=samples.AMPARO_CSV.encode("utf-8"), file_name="casos.csv", source=other)
     assert not [m for m in job.stages() if "of 4 new cases" in str(m)]
+
+
+def test_a_place_cell_holding_a_separator_character_is_quarantined_not_a_crash(source):
+    """Any character may stand in a cell: a unit separator inside an ubigeo is a bad place, nothing more."""
+    data = ("source_record_id,registration_date,exploitation_ubigeo,exploitation_country\n"
+            "S-1,2024-01-02,15\x1f01,PE\nS-2,2024-01-03,150101,PE\n").encode()
+    batch = file_import(data=data, file_name="places.csv", source=source)
+    assert (batch.created, batch.rejected) == (1, 1)
+    assert QuarantinedRow.objects.filter(batch=batch).count() == 1

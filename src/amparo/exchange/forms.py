@@ -5,9 +5,8 @@ from amparo.accounts.access import may
 from amparo.accounts.roles import Capability
 from amparo.exchange import formats
 from amparo.exchange.exports import export_refusal
+from amparo.exchange.uploads import MAX_UPLOAD_BYTES
 from amparo.registry.models import Organisation
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 class ImportForm(forms.Form):

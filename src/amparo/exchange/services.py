@@ -27,10 +27,12 @@ from amparo.core.sql_frames import read_frame
 from amparo.core.text import fold
 from amparo.exchange import formats
 from amparo.exchange.domain import problems as P
+from amparo.exchange.domain.case_counts import check_case_parts
 from amparo.exchange.domain.fingerprint import fingerprint_text
 from amparo.exchange.domain.normalisation import normalise_cases
-from amparo.exchange.domain.readers import ROW, ReadError, read_table
+from amparo.exchange.domain.readers import ROW, ReadError
 from amparo.exchange.models import CaseProvenance, ImportBatch, OriginalRowBlock, QuarantinedRow
+from amparo.exchange.reading import import_limits, table_read
 from amparo.registry import bulk
 from amparo.registry import services as registry
 from amparo.registry.models import Case, Organisation
@@ -153,9 +155,10 @@ class FileImport:
         data, self.data = self.data, b""  # the file is read once; hold no second copy while storing
         sha256 = hashlib.sha256(data).hexdigest()
         try:
-            table = read_table(data, self.sheet)
+            table = table_read(data, file_name=self.file_name, sheet=self.sheet)
             fmt = formats.detect(table.header) if self.format_name == "auto" else formats.get(self.format_name)
             amparo_frame = fmt.to_amparo(table, formats.ImportContext(sha256))
+            check_case_parts(amparo_frame, import_limits(), fmt.source_columns(table.header))
         except (ReadError, formats.FormatError) as error:
             raise ImportRefused(str(error)) from error
         total = table.frame.height + len(table.ragged_rows)

@@ -74,8 +74,9 @@ def _events_of_type(raw: pl.DataFrame, bad: Collector, dates: pl.Series, prefix:
         bad.where(aligned_to(values, counts), f"{prefix}_{c}", raw[f"{prefix}_{c}"], P.PER_EVENT, {"count": counts})
     each = each_place(lists, counts, {ROW: raw[ROW], "n": counts, "cell": raw[f"{prefix}_country"]})
     each = each.with_columns([pl.col(c).fill_null("") for c in lists if c != "date"])
-    key = each.select(pl.concat_str(["ubigeo", "department", "country"], separator="\x1f"))["ubigeo"]
-    places = map_distinct(key, lambda k: _event_place(prefix, *k.split("\x1f")), _PLACE)
+    # A struct, not joined text: a cell may hold any character, a separator included.
+    key = each.select(pl.struct("ubigeo", "department", "country").alias("place"))["place"]
+    places = map_distinct(key, lambda k: _event_place(prefix, k["ubigeo"], k["department"], k["country"]), _PLACE)
     failed = places.struct.field("reason") != ""
     for row, place in zip(each[ROW].filter(failed).to_list(), places.filter(failed).to_list()):
         params = (("ubigeo", place["ubigeo_given"]),) if place["reason"] == P.PLACE_MISMATCH else ()

@@ -88,7 +88,9 @@ def parse_age(value: str) -> int | None:
     text = (value or "").strip()
     if text.endswith(".0"):
         text = text[:-2]
-    if not text.isdigit():
+    # isdecimal, not isdigit: int() refuses a superscript "²"; and a number of thousands of digits is no age
+    # (int() refuses one of over 4,300).
+    if not text.isdecimal() or len(text.lstrip("0")) > 3:
         return None
     age = int(text)
     return age if 0 <= age <= 120 else None

@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from amparo.exchange import formats
+from amparo.exchange.domain.limits import ReadError, check_file_size
 from amparo.exchange.permissions import AccountRefused, exchange_account
+from amparo.exchange.reading import import_limits
 from amparo.exchange.rejections import problem_lines
 from amparo.exchange.services import ImportRefused, file_import, organisation_find
 
@@ -33,12 +35,13 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:
+            check_file_size(path.stat().st_size, import_limits())  # before the file is read into memory
             user = exchange_account(options["user"]) if options["user"] else None
             source = organisation_find(options["source"], create_as=options["source_type"])
             batch = file_import(data=path.read_bytes(), file_name=path.name, source=source, user=user,
                                 format_name=options["format"], dry_run=options["dry_run"], sheet=options["sheet"],
                                 progress=lambda message: self.stderr.write(str(message)))
-        except (AccountRefused, ImportRefused) as error:
+        except (AccountRefused, ImportRefused, ReadError) as error:
             raise CommandError(str(error)) from None
         for line in problem_lines(batch):
             self.stdout.write(_("row %(row)s, column %(column)s, value %(value)r: expected %(expected)s") % line)
