@@ -13,7 +13,8 @@ from amparo.registry.models import CaseCode
 from amparo.registry.case_filter import CaseFilter
 from amparo.registry.selectors import case_detail, case_list
 from amparo.web.forms import CaseListForm
-from amparo.web.presentation import code_labels, place_name, relationship_label
+from amparo.core.geography import place_name
+from amparo.web.presentation import code_labels, relationship_label
 
 PAGE_SIZE = 25
 
