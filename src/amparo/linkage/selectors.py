@@ -8,7 +8,7 @@ from django.db.models import Exists, F, OuterRef
 
 from amparo.registry.access import cases_visible_to, identity_for
 from amparo.linkage.domain.records import RECORD_SCHEMA
-from amparo.linkage.models import ClusterMembership, LinkageRun, PairDecision, ScoredPair
+from amparo.linkage.models import ClusterMembership, ClusterRevision, LinkageRun, PairDecision, ScoredPair
 from amparo.registry.models import Case, PersonIdentity
 
 UNKNOWN_SEX = "NonSpecifiedUnknown"
@@ -64,6 +64,19 @@ def decisions() -> list[tuple[int, int, str]]:
 def cluster_keys() -> dict[int, str]:
     """{person id: cluster key} as the last run and the decisions since left them."""
     return dict(ClusterMembership.objects.values_list("person_id", "cluster_key"))
+
+
+def clusters_revision() -> str:
+    """The token of the clusters' current revision: it changes with every run and decision ("" before any)."""
+    return ClusterRevision.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def linked_victims() -> pl.DataFrame:
+    """{person_id, victim}: for each linked person, the smallest person id of their cluster, so that one
+    integer names one linked victim; a person no run has linked is not listed (and is a victim on their own)."""
+    memberships = pl.DataFrame(list(ClusterMembership.objects.values_list("person_id", "cluster_key")),
+                               schema={"person_id": pl.Int64, "cluster_key": pl.String}, orient="row")
+    return memberships.select("person_id", victim=pl.col("person_id").min().over("cluster_key"))
 
 
 def review_queue():

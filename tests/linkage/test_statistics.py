@@ -1,0 +1,41 @@
+"""The statistics' "victims" count the people linkage found: before a run, the records; after `amparo link`
+and after each review decision, the linked victims, as the clusters file and the synthetic truth count them."""
+
+import io
+import json
+
+import polars as pl
+import pytest
+from django.core.management import call_command
+
+from amparo.linkage.models import ClusterMembership
+from amparo.linkage.services import pair_decide
+from amparo.registry.models import Case
+
+
+def _victims_by_year() -> int:
+    out = io.StringIO()
+    call_command("stats", "--by", "year", "--unit", "victims", "--format", "json", stdout=out)
+    return sum(row["victims"] for row in json.loads(out.getvalue()))
+
+
+@pytest.mark.django_db
+def test_victims_count_linked_people_after_a_run_and_a_decision(registered_sources, previous_run, data_manager,
+                                                                 tmp_path):
+    cases = len(registered_sources)
+    true_people = len(set(registered_sources.values()))
+    assert true_people < cases  # the sources hold the same children
+    assert _victims_by_year() == cases  # unlinked: one victim per record
+
+    path = tmp_path / "clusters.csv"
+    call_command("link", "--reuse-model", "--clusters-out", str(path), stdout=io.StringIO())
+    linked = pl.read_csv(path, infer_schema=False)["victim"].n_unique()
+    assert _victims_by_year() == linked
+    assert abs(linked - true_people) <= 0.02 * true_people
+
+    keys = dict(ClusterMembership.objects.values_list("person_id", "cluster_key"))
+    first, last = min(keys), max(keys)  # the first and last victims registered: two linked victims
+    assert keys[first] != keys[last]
+    pair_decide(user=data_manager, first_id=first, second_id=last, verdict="accept")
+    assert _victims_by_year() == linked - 1
+    assert Case.objects.count() == cases
