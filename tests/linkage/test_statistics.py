@@ -8,8 +8,9 @@ import polars as pl
 import pytest
 from django.core.management import call_command
 
-from amparo.linkage.models import ClusterMembership
+from amparo.linkage.models import ClusterMembership, LinkageRun
 from amparo.linkage.services import pair_decide
+from amparo.reports.annual import build_annual_report
 from amparo.registry.models import Case
 
 
@@ -39,3 +40,29 @@ def test_victims_count_linked_people_after_a_run_and_a_decision(registered_sourc
     pair_decide(user=data_manager, first_id=first, second_id=last, verdict="accept")
     assert _victims_by_year() == linked - 1
     assert Case.objects.count() == cases
+
+
+def _stats_table() -> str:
+    out = io.StringIO()
+    call_command("stats", "--by", "year", "--unit", "victims", "--lang", "en", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_before_a_run_victims_say_they_are_unlinked_records_and_after_it_the_report_says_how_linked(
+        registered_sources, previous_run):
+    previous_run.delete()
+    before = build_annual_report(year=2010, lang="en", suppress=False, unit="victims")
+    assert before.unit_label == "victims (unlinked records: no linkage run yet)"
+    assert any("each victim counted here is one unlinked record" in note for note in before.notes)
+    assert not any("linked across" in sentence for sentence in before.sentences)
+    assert "each victim counted is one unlinked record" in _stats_table()
+
+    call_command("link", stdout=io.StringIO())
+    people = len(set(ClusterMembership.objects.values_list("cluster_key", flat=True)))
+    after = build_annual_report(year=2010, lang="en", suppress=False, unit="victims")
+    assert after.unit_label == "victims (unique persons)"
+    assert "unlinked record" not in _stats_table()
+    linked_on = LinkageRun.objects.latest("id").finished_at
+    expected = f"{len(registered_sources):,} reports of {people:,} victims, linked across 4 sources on "
+    assert [s for s in after.sentences if s.startswith(expected) and s.endswith(f" {linked_on.year}.")]

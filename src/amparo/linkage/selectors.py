@@ -79,6 +79,12 @@ def linked_victims() -> pl.DataFrame:
     return memberships.select("person_id", victim=pl.col("person_id").min().over("cluster_key"))
 
 
+def linked_sources() -> int:
+    """How many sources the cases whose victims a run has linked come from."""
+    return (Case.objects.filter(victim__linkage_cluster__isnull=False).order_by()
+            .values("source_organisation_id").distinct().count())
+
+
 def review_queue():
     """The scored pairs of the last run of the whole registry, and of the runs that linked new records since,
     that are in their run's uncertain band and that nobody has decided yet, least certain first."""
