@@ -85,6 +85,16 @@ def linked_sources() -> int:
             .values("source_organisation_id").distinct().count())
 
 
+def other_reports(user, case: Case):
+    """The other cases of the same victim (the same person, or a person linked to it) that the user may see,
+    with their sources, oldest first."""
+    key = ClusterMembership.objects.filter(person_id=case.victim_id).values_list("cluster_key", flat=True).first()
+    people = (ClusterMembership.objects.filter(cluster_key=key).values("person_id") if key is not None
+              else [case.victim_id])
+    return (cases_visible_to(user).filter(victim_id__in=people).exclude(pk=case.pk)
+            .select_related("source_organisation").order_by("registration_date", "id"))
+
+
 def review_queue():
     """The scored pairs of the last run of the whole registry, and of the runs that linked new records since,
     that are in their run's uncertain band and that nobody has decided yet, least certain first."""
