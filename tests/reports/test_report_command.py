@@ -148,7 +148,8 @@ def test_help_describes_the_options():
 
 def test_the_unit_of_count_is_stated_and_can_be_victims(registry):
     report = json.loads(_report("--year", "2011", "--format", "json", "--lang", "en", "--no-suppress", "--unit", "victims"))
-    assert report["unit"] == "victims" and report["unit_label"] == "victims (unique persons)"
+    assert report["unit"] == "victims"  # no linkage run: the label says the records are unlinked
+    assert report["unit_label"] == "victims (unlinked records: no linkage run yet)"
     assert all(t["unit"] == "victims" for t in report["tables"])
     # 2011: Y01, Y02, Y03 are three reports of three persons (Y01's victim was also reported in 2010 as L01).
     assert {f["key"]: f["value"] for f in report["figures"]}["total"] == 3

@@ -261,13 +261,13 @@ def test_years_without_cases(registry):
 
 
 def test_the_registry_is_read_once_then_only_its_revision_is_checked(registry, django_assert_num_queries):
-    engine.count_by("department", Y2010)  # reads the snapshot: cases, exploitation types, perpetrators
-    with django_assert_num_queries(3):  # the revision token, once per aggregate, nothing else
+    engine.count_by("department", Y2010)  # reads the snapshot: cases, linked victims, exploitation types, perpetrators
+    with django_assert_num_queries(6):  # the registry's and the clusters' revision tokens, once per aggregate
         engine.count_by("exploitation", Y2010)
         engine.crosstab("department", "sex", Y2010)
         engine.crosstab("exploitation", "relationship_group", Y2010)
     registry_services.registry_changed()
-    with django_assert_num_queries(4):  # the token and the three frames, after a change
+    with django_assert_num_queries(6):  # the two tokens, the three frames and the linked victims, after a change
         engine.count_by("department", Y2010)
 
 

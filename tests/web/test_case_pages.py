@@ -154,3 +154,41 @@ def test_pages_are_translated(client, ngo, cases):
     assert "Family-facilitated" in client.get(reverse("case-list")).content.decode()
     client.post(reverse("set_language"), {"language": "es", "next": "/"})
     assert "Facilitado por familiares" in client.get(reverse("case-list")).content.decode()
+
+
+def _linked_police_report(cases):
+    """A police report of N-1's victim, linked to it by a linkage run; N-2 stays a victim of its own."""
+    from amparo.linkage.models import ClusterMembership, LinkageRun
+
+    police = Organisation.objects.create(name="Policía Nacional", org_type="LawEnforcement")
+    [report] = cases_register(records=[CaseRecord("P-7", date(2010, 7, 1), victim=PersonRecord("Feminine", "PE"),
+                                                  events=[EventRecord("Exploitation", "170101")])], source=police)
+    run = LinkageRun.objects.create(model={}, link_threshold=0.9, review_threshold=0.5, code_version="test")
+    ClusterMembership.objects.bulk_create([
+        ClusterMembership(person_id=cases[0].victim_id, cluster_key=f"V{cases[0].pk}", run=run),
+        ClusterMembership(person_id=report.victim_id, cluster_key=f"V{cases[0].pk}", run=run),
+        ClusterMembership(person_id=cases[1].victim_id, cluster_key=f"V{cases[1].pk}", run=run),
+    ])
+    return report
+
+
+def test_the_detail_page_lists_the_other_reports_of_the_same_victim_and_their_sources(client, ngo, cases):
+    report = _linked_police_report(cases)
+    _login(client, ngo, "data_manager")
+    body = client.get(reverse("case-detail", args=[cases[0].pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Other reports of this victim" in body
+    assert "Policía Nacional" in body and reverse("case-detail", args=[report.pk]) in body and ">P-7<" in body
+    assert ">N-2<" not in body
+    body = client.get(reverse("case-detail", args=[report.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "ONG Esperanza" in body and ">N-1<" in body
+    body = client.get(reverse("case-detail", args=[cases[1].pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Other reports of this victim" not in body
+
+
+def test_other_reports_outside_the_users_scope_are_not_shown(client, ngo, cases):
+    report = _linked_police_report(cases)
+    _login(client, ngo, "supervisor")  # the NGO's own cases only
+    body = client.get(reverse("case-detail", args=[cases[0].pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Other reports of this victim" not in body
+    assert "P-7" not in body and "Policía Nacional" not in body
+    assert reverse("case-detail", args=[report.pk]) not in body

@@ -124,6 +124,18 @@ def place(ubigeo: str | int) -> Place:
     return _places()[normalise_ubigeo(ubigeo)]
 
 
+def place_name(ubigeo: str) -> str:
+    """'Miraflores (Lima, Lima)' for a district; the department's name for a department."""
+    if not ubigeo:
+        return ""
+    try:
+        found = place(ubigeo)
+    except UnknownPlace:
+        return ubigeo
+    parents = [place(ubigeo[:n]).name for n in (4, 2) if len(ubigeo) > n]
+    return f"{found.name} ({', '.join(parents)})" if parents else found.name
+
+
 @cache
 def _department_index() -> dict[str, str]:
     index = {fold(p.name): p.ubigeo for p in departments()}

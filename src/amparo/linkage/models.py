@@ -61,6 +61,13 @@ class ClusterMembership(models.Model):
         verbose_name_plural = _("cluster memberships")
 
 
+class ClusterRevision(models.Model):
+    """A single row whose token changes, in the same transaction, with every change of the clusters, so the
+    statistics (which count linked victims) know when to read them again without reading them."""
+
+    token = models.CharField(max_length=32)
+
+
 class Verdict(models.TextChoices):
     SAME_PERSON = ACCEPT, _("Same person")
     DIFFERENT_PEOPLE = REJECT, _("Different people")

@@ -8,7 +8,7 @@ from django.db.models import Exists, F, OuterRef
 
 from amparo.registry.access import cases_visible_to, identity_for
 from amparo.linkage.domain.records import RECORD_SCHEMA
-from amparo.linkage.models import ClusterMembership, LinkageRun, PairDecision, ScoredPair
+from amparo.linkage.models import ClusterMembership, ClusterRevision, LinkageRun, PairDecision, ScoredPair
 from amparo.registry.models import Case, PersonIdentity
 
 UNKNOWN_SEX = "NonSpecifiedUnknown"
@@ -64,6 +64,35 @@ def decisions() -> list[tuple[int, int, str]]:
 def cluster_keys() -> dict[int, str]:
     """{person id: cluster key} as the last run and the decisions since left them."""
     return dict(ClusterMembership.objects.values_list("person_id", "cluster_key"))
+
+
+def clusters_revision() -> str:
+    """The token of the clusters' current revision: it changes with every run and decision ("" before any)."""
+    return ClusterRevision.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def linked_victims() -> pl.DataFrame:
+    """{person_id, victim}: for each linked person, the smallest person id of their cluster, so that one
+    integer names one linked victim; a person no run has linked is not listed (and is a victim on their own)."""
+    memberships = pl.DataFrame(list(ClusterMembership.objects.values_list("person_id", "cluster_key")),
+                               schema={"person_id": pl.Int64, "cluster_key": pl.String}, orient="row")
+    return memberships.select("person_id", victim=pl.col("person_id").min().over("cluster_key"))
+
+
+def linked_sources() -> int:
+    """How many sources the cases whose victims a run has linked come from."""
+    return (Case.objects.filter(victim__linkage_cluster__isnull=False).order_by()
+            .values("source_organisation_id").distinct().count())
+
+
+def other_reports(user, case: Case):
+    """The other cases of the same victim (the same person, or a person linked to it) that the user may see,
+    with their sources, oldest first."""
+    key = ClusterMembership.objects.filter(person_id=case.victim_id).values_list("cluster_key", flat=True).first()
+    people = (ClusterMembership.objects.filter(cluster_key=key).values("person_id") if key is not None
+              else [case.victim_id])
+    return (cases_visible_to(user).filter(victim_id__in=people).exclude(pk=case.pk)
+            .select_related("source_organisation").order_by("registration_date", "id"))
 
 
 def review_queue():

@@ -7,6 +7,7 @@ linkage engine, which keeps them in memory too (linkage.domain.engine).
 
 import time
 from importlib.metadata import version
+from uuid import uuid4
 
 import polars as pl
 from django.db import transaction
@@ -20,7 +21,7 @@ from amparo.linkage import selectors
 from amparo.linkage.domain import comparisons, engine
 from amparo.linkage.domain.clusters import Decision, cluster
 from amparo.linkage.domain.linking import DEFAULT_THRESHOLDS, Thresholds, link, link_new
-from amparo.linkage.models import ClusterMembership, LinkageRun, PairDecision, ScoredPair, Verdict
+from amparo.linkage.models import ClusterMembership, ClusterRevision, LinkageRun, PairDecision, ScoredPair, Verdict
 from amparo.linkage.permissions import require_reviewer
 
 # Fewer records than this hold too few pairs to estimate a model from; an earlier run's model is reused.
@@ -99,6 +100,8 @@ def _store_pairs(run: LinkageRun, pairs: pl.DataFrame, thresholds: Thresholds, *
 
 
 def _store_clusters(run: LinkageRun, keys: pl.DataFrame, person_ids: set[int] | None = None) -> None:
+    """Replace the memberships (of `person_ids`, or all) and change the clusters' revision, in the caller's
+    transaction: the one writer of clusters, so the statistics reload whenever they change."""
     memberships = ClusterMembership.objects.all()
     if person_ids is not None:
         memberships = memberships.filter(person_id__in=person_ids)
@@ -107,6 +110,8 @@ def _store_clusters(run: LinkageRun, keys: pl.DataFrame, person_ids: set[int] | 
         [ClusterMembership(person_id=person, cluster_key=key, run=run) for person, key in keys.iter_rows()],
         batch_size=5000,
     )
+    if not ClusterRevision.objects.filter(pk=1).update(token=uuid4().hex):
+        ClusterRevision.objects.create(pk=1, token=uuid4().hex)
 
 
 def linkage_run(*, user=None, thresholds: Thresholds = DEFAULT_THRESHOLDS, retrain: bool = True) -> LinkageRun:

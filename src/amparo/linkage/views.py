@@ -9,7 +9,7 @@ from amparo.linkage import selectors
 from amparo.linkage.models import Verdict
 from amparo.linkage.permissions import may_review
 from amparo.linkage.services import pair_decide
-from amparo.web.presentation import place_name
+from amparo.core.geography import place_name
 
 PAIRS_PER_PAGE = 10
 

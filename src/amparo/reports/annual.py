@@ -9,10 +9,11 @@ from dataclasses import replace
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from amparo.linkage.selectors import latest_run, linked_sources
 from amparo.reports.domain.choropleth import Department
 from amparo.reports.domain.presentation import AnnualReport, Figure
 from amparo.reports.maps import department_maps
-from amparo.reports.sentences import annual_sentences
+from amparo.reports.sentences import annual_sentences, linkage_sentence
 from amparo.reports.tables import hidden_text, report_crosstab, report_table, suppression_note, unit_label
 from amparo.reports.trend import trend
 from amparo.stats import engine
@@ -84,10 +85,21 @@ def build_annual_report(*, year: int, lang: str, suppress: bool | int = True, un
         by_year = trend(base, unit, suppress=suppress, until=year)
         report_tables.append(by_year.table)
         notes = [suppression_note(threshold)] if threshold else []
-        notes.append(gettext(
-            "Each case is one report by one source; the same victim reported by two sources counts twice "
-            "until their records are linked."
-        ) if unit == "cases" else gettext("Victims are unique persons, after linking the reports of the same person."))
+        linkage = latest_run()
+        sentences = annual_sentences(year, headline)
+        if unit == "cases":
+            notes.append(gettext(
+                "Each case is one report by one source; the same victim reported by two sources counts twice "
+                "until their records are linked."))
+        elif linkage is None:
+            notes.append(gettext(
+                "No linkage run has found yet which reports are the same person: each victim counted here is "
+                "one unlinked record, and a victim reported by two sources counts twice."))
+        else:
+            notes.append(gettext("Victims are unique persons, after linking the reports of the same person."))
+            if headline.total:
+                sentences.append(linkage_sentence(engine.case_count(base), headline.total, linked_sources(),
+                                                  timezone.localdate(linkage.finished_at)))
         synthetic = engine.case_count(replace(base, synthetic=True)) > 0
         if synthetic:
             notes.append(gettext("This report was computed from SYNTHETIC data. No real person is described."))
@@ -97,7 +109,7 @@ def build_annual_report(*, year: int, lang: str, suppress: bool | int = True, un
             title=gettext("Human trafficking in Peru: cases registered in %(year)s") % {"year": year},
             unit=unit,
             unit_label=unit_label(unit),
-            sentences=tuple(annual_sentences(year, headline)),
+            sentences=tuple(sentences),
             figures=_figures(headline, unit),
             tables=tuple(report_tables),
             maps=department_maps(tables["department"], tables["lima_area"], boundaries),

@@ -6,6 +6,9 @@ seguido de Cusco (14 %), Madre de Dios, Loreto y Ucayali. En Lima, 110 de los
 control are left out of the sentences rather than hinted at.
 """
 
+from datetime import date
+
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, ngettext
 
 from amparo.reports.domain.numbers import format_int, format_percent, join_names
@@ -120,6 +123,18 @@ def national_sentences(headline: Headline) -> list[str]:
             "An organised network was involved in %(yes)s of the %(known)s cases where this is known (%(share)s)."
         ) % {"yes": format_int(yes, lang), "known": format_int(known, lang), "share": format_percent(yes / known, lang)})
     return sentences
+
+
+def linkage_sentence(reports: int, victims: int, sources: int, linked_on: date) -> str:
+    """«N reports of M victims, linked across K sources on DATE.»"""
+    lang = _lang()
+    values = {"reports": format_int(reports, lang), "victims": format_int(victims, lang),
+              "sources": format_int(sources, lang), "date": date_format(linked_on, "DATE_FORMAT")}
+    return ngettext(
+        "%(reports)s report of %(victims)s victims, linked across %(sources)s sources on %(date)s.",
+        "%(reports)s reports of %(victims)s victims, linked across %(sources)s sources on %(date)s.",
+        reports,
+    ) % values
 
 
 def annual_sentences(year: int, headline: Headline) -> list[str]:

@@ -2,6 +2,7 @@
 
 from django.utils.translation import get_language, gettext, gettext_lazy as _
 
+from amparo.linkage.selectors import latest_run
 from amparo.reports.domain.charts import Bar, bar_chart
 from amparo.reports.domain.numbers import format_int, format_percent
 from amparo.reports.domain.presentation import Column, ReportTable
@@ -9,10 +10,14 @@ from amparo.stats.engine import CrossTable, Table
 from amparo.stats.dimensions import dimension
 
 UNIT_LABELS = {"cases": _("cases (reports)"), "victims": _("victims (unique persons)")}
+UNLINKED_VICTIMS = _("victims (unlinked records: no linkage run yet)")
 TOTAL_KEY = "total"
 
 
 def unit_label(unit: str) -> str:
+    """The unit's name; "victims" before any linkage run says that it counts records, not people."""
+    if unit == "victims" and latest_run() is None:
+        return str(UNLINKED_VICTIMS)
     return str(UNIT_LABELS[unit])
 
 

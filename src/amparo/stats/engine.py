@@ -14,7 +14,8 @@ count is a Polars group-by over the registry's in-memory snapshot
 (amparo.stats.snapshot), reloaded whenever the registry changes; Python only
 labels, orders, computes shares and intervals, and applies disclosure
 control. ``unit`` is "cases" (reports, one per source record) or "victims"
-(distinct persons). ``suppress`` is False, True (the threshold of settings.STATS_SUPPRESSION_THRESHOLD,
+(linked victims: the people the last linkage run found, each unlinked record counted on its own;
+before any run, distinct records). ``suppress`` is False, True (the threshold of settings.STATS_SUPPRESSION_THRESHOLD,
 default 5) or a threshold.
 """
 
@@ -63,7 +64,7 @@ def _measures(unit: str) -> tuple[pl.Expr, pl.Expr]:
     """The count and the family-facilitated count of a group of (case, key) rows, each case once per group."""
     if unit == "cases":
         return pl.len(), pl.col("family_facilitated").sum()
-    victims = pl.col("victim_id")
+    victims = pl.col("victim")
     return victims.n_unique(), victims.filter(pl.col("family_facilitated")).n_unique()
 
 
@@ -96,7 +97,7 @@ def _grouped(current: snapshot.Snapshot, filters: CaseFilter | None, dims: list[
         groups = (base.group_by(columns).agg(pl.len().alias("n"), pl.col("family_facilitated").sum().alias("ff"))
                   .with_columns(**single).group_by(keys).agg(pl.col("n").sum(), pl.col("ff").sum()))
     else:
-        frame = base.select("id", "victim_id", "family_facilitated", *(f"k{i}" for i in multi[:1]), **single)
+        frame = base.select("id", "victim", "family_facilitated", *(f"k{i}" for i in multi[:1]), **single)
         for i in multi[1:]:
             pairs = dims[i].distinct_pairs(current).filter(pl.col("id").is_in(frame["id"].unique().implode()))
             frame = frame.join(pairs.rename({"key": f"k{i}"}), on="id", how="left").with_columns(

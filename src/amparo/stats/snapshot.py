@@ -6,7 +6,10 @@ cases (see docs/benchmarks.md); reading the few statistical columns once and
 aggregating in memory costs milliseconds per table. The snapshot is shared by
 the threads of a process and reloaded whenever the registry's revision token
 (registry.services.registry_changed, written in the same transaction as every
-change) differs from the one it was read at, so no figure is ever stale.
+change) or the linked victims' one (linkage.models.ClusterRevision, written with
+every change of the clusters) differs from the one it was read at, so no figure
+is ever stale. Linkage keeps its own token because only the registry writes the
+registry's tables.
 
 It holds no identifying field, only codes, places, ages and ids; still, those
 can single a child out, so the copy kept on disk for other processes (the
@@ -31,6 +34,7 @@ from django.db.models import CharField, F, Func
 from amparo.core import crypto
 from amparo.core.datadir import data_dir
 from amparo.core.sql_frames import read_frame
+from amparo.linkage.selectors import clusters_revision, linked_victims
 from amparo.registry.models import Case, CaseCode, Perpetrator
 from amparo.registry.selectors import registry_revision
 
@@ -72,12 +76,14 @@ class RegistrationYear(Func):
 class Snapshot:
     """The registry's statistical content.
 
-    ``cases``: one row per case (columns of CASE_COLUMNS; year as text; flags as booleans).
+    ``cases``: one row per case (columns of CASE_COLUMNS, with ``victim``, the linked victim: the smallest
+    person id of its victim's cluster in the linkage, or its own victim's when no run linked it; year as
+    text; flags as booleans).
     ``exploitation``: (id, code) per type of exploitation recorded for a case.
     ``relationships``: (id, code) per relationship to the victim of a case's perpetrators (two
     perpetrators who are parents give one pair: the statistics count cases, not perpetrators).
     All three are sorted by case id; the pairs are distinct. ``revision`` is the registry's revision token
-    (registry.models.RegistryRevision) they were read at.
+    (registry.models.RegistryRevision) they were read at, and the clusters' (after a colon) once linked.
     """
 
     cases: pl.DataFrame
@@ -109,6 +115,8 @@ def load(revision: str = "") -> Snapshot:
             "organised_network", "trafficking_status", "source_organisation_id", "is_synthetic"),
         CASE_COLUMNS,
     ).with_columns(pl.col("family_facilitated", "is_synthetic").cast(pl.Boolean))
+    cases = (cases.join(linked_victims().rename({"person_id": "victim_id"}), on="victim_id", how="left")
+             .with_columns(victim=pl.coalesce("victim", "victim_id")))
     exploitation = _frame(
         CaseCode.objects.order_by().filter(field=CaseCode.Field.EXPLOITATION).values_list("case_id", "code"),
         CODE_COLUMNS,
@@ -178,6 +186,8 @@ def current() -> Snapshot:
         return _pinned.snapshot
     database = str(connection.settings_dict["NAME"])
     token = registry_revision()
+    if token and (linkage := clusters_revision()):
+        token = f"{token}:{linkage}"
     with _lock:
         kept = _cached.get(database)
         if kept is not None and kept[0] == token:

@@ -8,12 +8,14 @@ from amparo.accounts.access import may, require
 from amparo.accounts.roles import Capability, Scope
 from amparo.core import codelists
 from amparo.core.countries import country_name
+from amparo.linkage.selectors import other_reports
 from amparo.registry.access import case_for, identity_for
 from amparo.registry.models import CaseCode
 from amparo.registry.case_filter import CaseFilter
 from amparo.registry.selectors import case_detail, case_list
 from amparo.web.forms import CaseListForm
-from amparo.web.presentation import code_labels, place_name, relationship_label
+from amparo.core.geography import place_name
+from amparo.web.presentation import code_labels, relationship_label
 
 PAGE_SIZE = 25
 
@@ -55,6 +57,7 @@ def case_detail_view(request, pk: int):
         "may_edit": may(request.user, Capability.REGISTER),
         "may_care": may(request.user, Capability.CARE),
         "identity": identity_for(request.user, case, request),
+        "other_reports": other_reports(request.user, case),
         "place": place_name(case.district_code or case.province_code or case.department_code),
         "citizenship": country_name(case.victim.citizenship),
         "exploitation": code_labels(CaseCode.Field.EXPLOITATION, codes.get(CaseCode.Field.EXPLOITATION, [])),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from amparo.core import geography
 from amparo.stats import engine
+from amparo.linkage.selectors import latest_run
 from amparo.stats.presentation import render_terminal, table_records
 
 _YEAR = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
@@ -89,4 +90,7 @@ class Command(BaseCommand):
         )
         if options["format"] == "json":
             return json.dumps(table_records(table), ensure_ascii=False, indent=2)
+        if options["unit"] == "victims" and latest_run() is None:
+            return render_terminal(table) + "\n" + _(
+                "No linkage run yet (amparo link): each victim counted is one unlinked record.")
         return render_terminal(table)
