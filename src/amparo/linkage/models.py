@@ -20,8 +20,8 @@ from amparo.registry.models import Person
 class LinkageRun(models.Model):
     """One linkage of the whole registry: its model and thresholds, so it can be reproduced, and its figures."""
 
-    started_at = models.DateTimeField(_("started"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    started_at = models.DateTimeField(pgettext_lazy("linkage run", "started"), auto_now_add=True)
+    finished_at = models.DateTimeField(pgettext_lazy("linkage run", "finished"), null=True, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("started by"))
     model = models.JSONField(_("model"), help_text=_("The Splink model: settings and trained parameters."))

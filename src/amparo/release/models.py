@@ -8,6 +8,7 @@ once, by an administrator who did not create the release.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 IMMUTABLE = "a release is immutable: make a new one"
 SELF_APPROVAL = "a release is approved by an administrator who did not create it"
@@ -22,7 +23,7 @@ class Release(models.Model):
     code_version = models.CharField(_("code version"), max_length=80)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("release", "created"), auto_now_add=True)
     summary = models.JSONField(_("release.json"))
     tables = models.JSONField(_("tables.json"))
     microdata_csv = models.TextField(_("microdata.csv"))
