@@ -10,11 +10,16 @@ def parse_sized(parser: argparse.ArgumentParser, argv: list[str] | None, sizes: 
 
     `full` is the input docs/benchmarks.md reports on; `tiny` checks in seconds that the benchmark still runs
     (tests/test_benchmarks.py runs every benchmark so)."""
-    given = "; ".join(f"{name}: " + ", ".join(f"--{option.replace('_', '-')} {value}"
-                                              for option, value in defaults.items())
-                      for name, defaults in sizes.items())
-    parser.add_argument("--size", choices=list(sizes), default="full",
-                        help=f"the input to measure ({given}); options given explicitly win")
+    given = "; ".join(
+        f"{name}: " + ", ".join(f"--{option.replace('_', '-')} {value}" for option, value in defaults.items())
+        for name, defaults in sizes.items()
+    )
+    parser.add_argument(
+        "--size",
+        choices=list(sizes),
+        default="full",
+        help=f"the input to measure ({given}); options given explicitly win",
+    )
     size = parser.parse_known_args(argv)[0].size
     parser.set_defaults(**sizes[size])
     return parser.parse_args(argv)

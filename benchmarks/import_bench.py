@@ -41,16 +41,44 @@ TARGET_ROWS_PER_SECOND = 100_000
 TARGET_RATIO = 3.0
 TARGET_PEAK_MB = 2048
 # What the import writes, parents first, as the floor copies it (same columns in both databases).
-STORED_TABLES = ("registry_organisation", "registry_person", "registry_personidentity", "registry_case",
-                 "registry_casecode", "registry_perpetrator", "registry_traffickingevent", "exchange_importbatch",
-                 "exchange_originalrowblock", "exchange_caseprovenance")
+STORED_TABLES = (
+    "registry_organisation",
+    "registry_person",
+    "registry_personidentity",
+    "registry_case",
+    "registry_casecode",
+    "registry_perpetrator",
+    "registry_traffickingevent",
+    "exchange_importbatch",
+    "exchange_originalrowblock",
+    "exchange_caseprovenance",
+)
 
 GENDERS = ["Mujer", "F", "Femenino", "Feminine", "Hombre", "M", "Masculino", "Masculine", "no especificado"]
-EXPLOITATION = ["Explotación sexual", "SexualExploitation", "trabajo forzoso", "ForcedLabour",
-                "SexualExploitation;ForcedLabour", "mendicidad", "Servitude", ""]
+EXPLOITATION = [
+    "Explotación sexual",
+    "SexualExploitation",
+    "trabajo forzoso",
+    "ForcedLabour",
+    "SexualExploitation;ForcedLabour",
+    "mendicidad",
+    "Servitude",
+    "",
+]
 CONTROL = ["falsas promesas", "DebtBondage", "FalsePromises;PhysicalAbuse", "amenazas", "", ""]
-RELATIONSHIPS = ["madre", "padre", "tío", "parent", "uncle_aunt", "pareja", "amigo", "employer", "stranger",
-                 "unknown", ""]
+RELATIONSHIPS = [
+    "madre",
+    "padre",
+    "tío",
+    "parent",
+    "uncle_aunt",
+    "pareja",
+    "amigo",
+    "employer",
+    "stranger",
+    "unknown",
+    "",
+]
 NETWORK = ["no", "si", "desconocido", "yes", "unknown", ""]
 COUNTRIES = ["PE", "Perú", "PER", "VE", "Venezuela", "CO", ""]
 
@@ -68,19 +96,21 @@ def write_case_file(path: Path, rows: int, seed: int = 2010) -> None:
 
     exploitation = [rng.choice(lima) if rng.random() < 0.45 else rng.choice(districts) for _ in range(rows)]
     dates = pl.date_range(pl.date(2015, 1, 1), pl.date(2025, 12, 31), eager=True).dt.strftime("%d/%m/%Y").to_list()
-    frame = pl.DataFrame({
-        "source_record_id": [f"BENCH-{i}" for i in range(rows)],
-        "registration_date": pick(dates),
-        "prs_Gender": pick(GENDERS),
-        "age": [str(rng.randint(3, 60)) for _ in range(rows)],
-        "prs_Citizenship": pick(COUNTRIES),
-        "vic_TypeOfExploitation": pick(EXPLOITATION),
-        "vic_MethodsOfControl": pick(CONTROL),
-        "exploitation_ubigeo": [code.lstrip("0") for code in exploitation],  # as a spreadsheet leaves it
-        "recruitment_ubigeo": pick(districts),
-        "recruiter_relationship": pick(RELATIONSHIPS),
-        "organised_network": pick(NETWORK),
-    })
+    frame = pl.DataFrame(
+        {
+            "source_record_id": [f"BENCH-{i}" for i in range(rows)],
+            "registration_date": pick(dates),
+            "prs_Gender": pick(GENDERS),
+            "age": [str(rng.randint(3, 60)) for _ in range(rows)],
+            "prs_Citizenship": pick(COUNTRIES),
+            "vic_TypeOfExploitation": pick(EXPLOITATION),
+            "vic_MethodsOfControl": pick(CONTROL),
+            "exploitation_ubigeo": [code.lstrip("0") for code in exploitation],  # as a spreadsheet leaves it
+            "recruitment_ubigeo": pick(districts),
+            "recruiter_relationship": pick(RELATIONSHIPS),
+            "organised_network": pick(NETWORK),
+        }
+    )
     frame.write_csv(path)
 
 
@@ -96,12 +126,21 @@ def child_import(path: Path, data_dir: Path) -> dict:
     source = Organisation.objects.create(name="Benchmark", org_type="NGO", is_synthetic=True)
     stages = []
     start = time.perf_counter()
-    batch = file_import(data=path.read_bytes(), file_name=path.name, source=source,
-                        progress=lambda message: stages.append(round(time.perf_counter() - start, 1)))
+    batch = file_import(
+        data=path.read_bytes(),
+        file_name=path.name,
+        source=source,
+        progress=lambda message: stages.append(round(time.perf_counter() - start, 1)),
+    )
     seconds = time.perf_counter() - start
     assert batch.created + batch.rejected == batch.rows == Case.objects.count() + batch.rejected
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "created": batch.created, "rejected": batch.rejected,
-            "stages": stages}
+    return {
+        "seconds": seconds,
+        "peak_mb": _peak_mb(),
+        "created": batch.created,
+        "rejected": batch.rejected,
+        "stages": stages,
+    }
 
 
 def stage_seconds(stages: list[float]) -> tuple[float, float, float]:
@@ -141,15 +180,20 @@ def child_floor(imported: Path, data_dir: Path) -> dict:
     target.execute("ATTACH DATABASE ? AS imported", (str(imported / "amparo.sqlite3"),))
     start = time.perf_counter()
     target.execute("BEGIN")
-    rows = sum(target.execute(f"INSERT INTO main.{table} SELECT * FROM imported.{table}").rowcount
-               for table in STORED_TABLES)
+    rows = sum(
+        target.execute(f"INSERT INTO main.{table} SELECT * FROM imported.{table}").rowcount for table in STORED_TABLES
+    )
     target.execute("COMMIT")
     return {"seconds": time.perf_counter() - start, "rows": rows, "peak_mb": _peak_mb()}
 
 
 def _run_child(kind: str, path: Path, data_dir: Path) -> dict:
-    output = subprocess.run([sys.executable, "-m", "benchmarks.import_bench", "--child", kind, str(path), str(data_dir)],
-                            check=True, capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-m", "benchmarks.import_bench", "--child", kind, str(path), str(data_dir)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -184,19 +228,27 @@ def main(argv: list[str]) -> int:
 
     rate = args.rows / imported["seconds"]
     ratio = imported["seconds"] / limit["seconds"]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"SQLite {sqlite3.sqlite_version}, load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    )
     print(f"rows: {args.rows:,} ({imported['created']:,} stored, {imported['rejected']:,} rejected)")
-    print(f"import: {imported['seconds']:.1f} s, {rate:,.0f} rows/s (target {TARGET_ROWS_PER_SECOND:,}), "
-          f"peak memory {imported['peak_mb']:,.0f} MB (target < {TARGET_PEAK_MB:,})")
+    print(
+        f"import: {imported['seconds']:.1f} s, {rate:,.0f} rows/s (target {TARGET_ROWS_PER_SECOND:,}), "
+        f"peak memory {imported['peak_mb']:,.0f} MB (target < {TARGET_PEAK_MB:,})"
+    )
     read, check, store = stage_seconds(imported["stages"])
     print(f"  of which: read {read:.1f} s, validate and normalise {check:.1f} s, store {store:.1f} s")
-    print(f"plain limit (csv + sqlite3.executemany, no validation): {limit['seconds']:.1f} s, "
-          f"{args.rows / limit['seconds']:,.0f} rows/s, peak memory {limit['peak_mb']:,.0f} MB")
+    print(
+        f"plain limit (csv + sqlite3.executemany, no validation): {limit['seconds']:.1f} s, "
+        f"{args.rows / limit['seconds']:,.0f} rows/s, peak memory {limit['peak_mb']:,.0f} MB"
+    )
     print(f"ratio import / limit: {ratio:.1f}x (target <= {TARGET_RATIO:.0f}x)")
-    print(f"schema floor (the {floor['rows']:,} rows stored, copied by INSERT ... SELECT, indexes in place): "
-          f"{floor['seconds']:.1f} s, {args.rows / floor['seconds']:,.0f} cases/s; "
-          f"ratio import / floor: {imported['seconds'] / floor['seconds']:.1f}x")
+    print(
+        f"schema floor (the {floor['rows']:,} rows stored, copied by INSERT ... SELECT, indexes in place): "
+        f"{floor['seconds']:.1f} s, {args.rows / floor['seconds']:,.0f} cases/s; "
+        f"ratio import / floor: {imported['seconds'] / floor['seconds']:.1f}x"
+    )
     return 0
 
 

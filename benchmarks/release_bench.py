@@ -111,8 +111,9 @@ def run_anjana(python: str, table: pl.DataFrame, hierarchies: list[kanonymity.Hi
                 level: [hierarchy.at(v, level).label or "*" for v in values] for level in range(hierarchy.heights)
             }
         spec_path.write_text(json.dumps(spec))
-        finished = subprocess.run([python, "-c", ANJANA_SCRIPT, str(data_path), str(spec_path)],
-                                  capture_output=True, text=True)
+        finished = subprocess.run(
+            [python, "-c", ANJANA_SCRIPT, str(data_path), str(spec_path)], capture_output=True, text=True
+        )
     if finished.returncode != 0:
         print(f"# anjana failed: {finished.stderr.strip().splitlines()[-1:]}")
         return None
@@ -133,11 +134,25 @@ def six_columns(table: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, list[str]]
     """The synthesiser's six columns: exploitation as one column (its types joined), with public domains."""
     codes = codelists.EXPLOITATION_TYPE.values
     profiles = ["none", *codes, *("+".join(pair) for pair in itertools.combinations(codes, 2))]
-    real = synthetic.synthetic_columns(table).with_columns(
-        pl.concat_list(pl.when(pl.col(c) == "1").then(pl.lit(c.removeprefix("exploitation_"))).otherwise(None)
-                       for c in EXPLOITATION_COLUMNS).list.drop_nulls().list.join("+").alias("exploitation")
-    ).with_columns(pl.when(pl.col("exploitation") == "").then(pl.lit("none")).otherwise(pl.col("exploitation"))
-                   .alias("exploitation")).select(QUASI_IDENTIFIERS)
+    real = (
+        synthetic.synthetic_columns(table)
+        .with_columns(
+            pl.concat_list(
+                pl.when(pl.col(c) == "1").then(pl.lit(c.removeprefix("exploitation_"))).otherwise(None)
+                for c in EXPLOITATION_COLUMNS
+            )
+            .list.drop_nulls()
+            .list.join("+")
+            .alias("exploitation")
+        )
+        .with_columns(
+            pl.when(pl.col("exploitation") == "")
+            .then(pl.lit("none"))
+            .otherwise(pl.col("exploitation"))
+            .alias("exploitation")
+        )
+        .select(QUASI_IDENTIFIERS)
+    )
     domains = {c: synthetic.release_domains([])[c] for c in QUASI_IDENTIFIERS[:-1]} | {"exploitation": profiles}
     return real, domains
 
@@ -160,7 +175,9 @@ def run_pac_synth(real: pl.DataFrame) -> tuple[float, pl.DataFrame] | None:
 
 
 def errors_line(name: str, seconds: float, errors: dict) -> str:
-    parts = [f"{way}-way {e.mean_absolute_error:.1f}/cell TVD {e.total_variation_distance:.3f}" for way, e in errors.items()]
+    parts = [
+        f"{way}-way {e.mean_absolute_error:.1f}/cell TVD {e.total_variation_distance:.3f}" for way, e in errors.items()
+    ]
     return f"{name:<34} {seconds:7.2f} s   " + "   ".join(parts)
 
 
@@ -171,8 +188,9 @@ def table_coverage(table: pl.DataFrame, releases: int) -> dict[str, float]:
     for measurement in dp_tables.MEASUREMENTS[1:]:
         values = pl.Series(dp_tables._key_column(keyed, measurement)).value_counts()
         counted = dict(zip(values[:, 0].to_list(), values["count"].to_list()))
-        truth[measurement.slug] = np.array([counted.get(dp_tables.SEPARATOR.join(cell), 0)
-                                            for cell in dp_tables._cells(measurement, keys)])
+        truth[measurement.slug] = np.array(
+            [counted.get(dp_tables.SEPARATOR.join(cell), 0) for cell in dp_tables._cells(measurement, keys)]
+        )
     within: dict[str, list[bool]] = {}
     for _ in range(releases):
         released = dp_tables.dp_tables(table, EPSILON_TABLES)
@@ -199,9 +217,11 @@ def main(argv: list[str]) -> int:
     by_column = {h.column: h for h in microdata.hierarchies(1)}
     hierarchies = [by_column[c] for c in QUASI_IDENTIFIERS]
     seconds, result = timed(lambda: kanonymity.anonymise(quasi, hierarchies, K), options.runs)
-    print(f"lattice search         {seconds:7.3f} s   {result.nodes_evaluated} of {result.lattice_size} nodes evaluated; "
-          f"age: {result.levels['age_band']}; suppressed {result.suppressed} ({100 * result.suppressed_share:.1f}%); "
-          f"loss {result.loss:.4f}")
+    print(
+        f"lattice search         {seconds:7.3f} s   {result.nodes_evaluated} of {result.lattice_size} nodes evaluated; "
+        f"age: {result.levels['age_band']}; suppressed {result.suppressed} ({100 * result.suppressed_share:.1f}%); "
+        f"loss {result.loss:.4f}"
+    )
     print(f"  levels: {result.levels}")
     scan_seconds, (scan_loss, scan_node) = timed(lambda: full_scan(quasi, hierarchies, K), 1)
     same = "the same node" if scan_node == result.node else f"node {scan_node}"
@@ -209,8 +229,10 @@ def main(argv: list[str]) -> int:
     python = anjana_interpreter(options.anjana_python)
     anjana = run_anjana(python, quasi, hierarchies) if python else None
     if anjana:
-        print(f"anjana (greedy)        {anjana['seconds']:7.3f} s   {anjana['rows']} rows kept; "
-              f"age values: {anjana['age_values'][:8]}")
+        print(
+            f"anjana (greedy)        {anjana['seconds']:7.3f} s   {anjana['rows']} rows kept; "
+            f"age values: {anjana['age_values'][:8]}"
+        )
     else:
         print(f"anjana                 not installed here (anchor: {ANCHORS['anjana_seconds']} s, 20-year age bands)")
 
@@ -222,13 +244,17 @@ def main(argv: list[str]) -> int:
     if pac:
         print(errors_line("pac-synth", pac[0], synthetic.marginal_errors(real, pac[1])))
     else:
-        print(f"pac-synth not installed here (anchor: {ANCHORS['pac_synth_seconds']} s, 2-way "
-              f"{ANCHORS['pac_synth_two_way_error']}/cell, TVD {ANCHORS['pac_synth_tvd']})")
+        print(
+            f"pac-synth not installed here (anchor: {ANCHORS['pac_synth_seconds']} s, 2-way "
+            f"{ANCHORS['pac_synth_two_way_error']}/cell, TVD {ANCHORS['pac_synth_tvd']})"
+        )
 
     year = table["year"].mode().sort()[0]
     one_year = table.filter(pl.col("year") == year)
-    print(f"\n## DP tables, epsilon {EPSILON_TABLES:g}, {options.releases} releases of {year} "
-          f"({one_year.height:,} cases): share of counts within the stated 95% bound")
+    print(
+        f"\n## DP tables, epsilon {EPSILON_TABLES:g}, {options.releases} releases of {year} "
+        f"({one_year.height:,} cases): share of counts within the stated 95% bound"
+    )
     for slug, share in table_coverage(one_year, options.releases).items():
         print(f"{slug:<32} {share:6.3f}")
     return 0

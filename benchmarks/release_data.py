@@ -29,20 +29,30 @@ def _scale_for(rows: int, first_year: int, last_year: int) -> float:
 
 def synthetic_case_table(rows: int, seed: int = 2010, first_year: int = 2011, last_year: int = 2025) -> pl.DataFrame:
     """`rows` synthetic cases drawn at random from the generator's years, as a release case table."""
-    options = SynthOptions(seed=seed, first_year=first_year, last_year=last_year,
-                           scale=_scale_for(rows, first_year, last_year))
+    options = SynthOptions(
+        seed=seed, first_year=first_year, last_year=last_year, scale=_scale_for(rows, first_year, last_year)
+    )
     drawn = random.Random(seed).sample(generate(options), rows)
     cases, exploitation, relationships = [], [], []
     for number, synthetic in enumerate(drawn):
         record = synthetic.record
         department, _, _ = case_place(record.events)
-        cases.append({
-            "id": number, "year": str(synthetic.year), "department_code": department,
-            "age": record.age_when_trafficked, "gender": record.victim.gender,
-            "citizenship": record.victim.citizenship, "family_facilitated": family_facilitated(record.perpetrators),
-        })
+        cases.append(
+            {
+                "id": number,
+                "year": str(synthetic.year),
+                "department_code": department,
+                "age": record.age_when_trafficked,
+                "gender": record.victim.gender,
+                "citizenship": record.victim.citizenship,
+                "family_facilitated": family_facilitated(record.perpetrators),
+            }
+        )
         exploitation += [{"id": number, "code": code} for code in record.exploitation_types]
         relationships += [{"id": number, "code": p.relationship} for p in record.perpetrators]
     schema = {"id": pl.Int64, "code": pl.String}
-    return case_table(pl.DataFrame(cases), pl.DataFrame(exploitation, schema=schema),
-                      pl.DataFrame(relationships, schema=schema).unique())
+    return case_table(
+        pl.DataFrame(cases),
+        pl.DataFrame(exploitation, schema=schema),
+        pl.DataFrame(relationships, schema=schema).unique(),
+    )

@@ -40,10 +40,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.report_bench", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, help="cases in the registry")
     parser.add_argument("--runs", type=int, help="timed runs of the report, after one warm-up")
-    parser.add_argument("--skip-naive", action="store_true", help="leave out the naive way (minutes on a million cases)")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="keep the filled database in DIR and reuse it when it is already there "
-                             "(the statistics benchmark's --keep directory will do)")
+    parser.add_argument(
+        "--skip-naive", action="store_true", help="leave out the naive way (minutes on a million cases)"
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the filled database in DIR and reuse it when it is already there "
+        "(the statistics benchmark's --keep directory will do)",
+    )
     options = parse_sized(parser, argv, SIZES)
 
     with tempfile.TemporaryDirectory(prefix="amparo-bench-") as tmp:
@@ -85,27 +91,41 @@ def main(argv: list[str] | None = None) -> int:
 
         plain_s = statistics.median(_timed(plain, options.runs))
         html_p50, html_max = statistics.median(html), max(html)
-        print(f"# report {YEAR}: {len(built.tables)} tables, {len(built.maps) + len(built.charts)} maps and trend charts, "
-              f"{sum(1 for t in built.tables if t.chart)} bar charts")
+        print(
+            f"# report {YEAR}: {len(built.tables)} tables, {len(built.maps) + len(built.charts)} maps and trend charts, "
+            f"{sum(1 for t in built.tables if t.chart)} bar charts"
+        )
         print(f"{'what':<58} {'seconds':>9} {'vs report':>10}")
-        print(f"{'full annual report, HTML (median of ' + str(options.runs) + ')':<58} {html_p50:>9.2f} {'1.00x':>10}"
-              f"  {'ok' if html_max < TARGET_S else 'SLOW'} (max {html_max:.2f} s; target {TARGET_S:.0f} s)")
-        print(f"{'  same, in a new process (snapshot from its sealed copy)':<58} {statistics.median(copied):>9.2f} "
-              f"{statistics.median(copied) / html_p50:>9.2f}x  {'ok' if max(copied) < TARGET_S else 'SLOW'}")
-        print(f"{'  same, right after a change (snapshot from the database)':<58} {changed[0]:>9.2f} "
-              f"{changed[0] / html_p50:>9.2f}x")
-        print(f"{'full annual report, XLSX (median)':<58} {statistics.median(xlsx):>9.2f} "
-              f"{statistics.median(xlsx) / html_p50:>9.2f}x")
-        print(f"{'plain limit: one SQL GROUP BY per one-way table + trend':<58} {plain_s:>9.2f} "
-              f"{plain_s / html_p50:>9.2f}x")
+        print(
+            f"{'full annual report, HTML (median of ' + str(options.runs) + ')':<58} {html_p50:>9.2f} {'1.00x':>10}"
+            f"  {'ok' if html_max < TARGET_S else 'SLOW'} (max {html_max:.2f} s; target {TARGET_S:.0f} s)"
+        )
+        print(
+            f"{'  same, in a new process (snapshot from its sealed copy)':<58} {statistics.median(copied):>9.2f} "
+            f"{statistics.median(copied) / html_p50:>9.2f}x  {'ok' if max(copied) < TARGET_S else 'SLOW'}"
+        )
+        print(
+            f"{'  same, right after a change (snapshot from the database)':<58} {changed[0]:>9.2f} "
+            f"{changed[0] / html_p50:>9.2f}x"
+        )
+        print(
+            f"{'full annual report, XLSX (median)':<58} {statistics.median(xlsx):>9.2f} "
+            f"{statistics.median(xlsx) / html_p50:>9.2f}x"
+        )
+        print(
+            f"{'plain limit: one SQL GROUP BY per one-way table + trend':<58} {plain_s:>9.2f} "
+            f"{plain_s / html_p50:>9.2f}x"
+        )
         if not options.skip_naive:
             start = time.perf_counter()
             for name in REPORT_DIMENSIONS:
                 naive_count(name, YEAR)
             naive_count("year", None)
             naive_s = time.perf_counter() - start
-            print(f"{'naive: ORM objects in Python, one-way tables + trend only':<58} {naive_s:>9.2f} "
-                  f"{naive_s / html_p50:>9.2f}x")
+            print(
+                f"{'naive: ORM objects in Python, one-way tables + trend only':<58} {naive_s:>9.2f} "
+                f"{naive_s / html_p50:>9.2f}x"
+            )
         print(f"# load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 

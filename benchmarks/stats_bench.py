@@ -30,13 +30,44 @@ YEAR = 2020
 TARGET_MS = 200.0
 
 DEPARTMENT_WEIGHTS = {
-    "15": 40, "08": 10, "17": 7, "16": 7, "25": 5, "21": 5, "04": 4, "12": 3, "07": 3, "22": 2, "13": 2,
-    "14": 2, "20": 2, "11": 1, "02": 1, "06": 1, "10": 1, "05": 1, "03": 1, "09": 1, "18": 1, "19": 1,
-    "23": 1, "24": 1, "01": 1,
+    "15": 40,
+    "08": 10,
+    "17": 7,
+    "16": 7,
+    "25": 5,
+    "21": 5,
+    "04": 4,
+    "12": 3,
+    "07": 3,
+    "22": 2,
+    "13": 2,
+    "14": 2,
+    "20": 2,
+    "11": 1,
+    "02": 1,
+    "06": 1,
+    "10": 1,
+    "05": 1,
+    "03": 1,
+    "09": 1,
+    "18": 1,
+    "19": 1,
+    "23": 1,
+    "24": 1,
+    "01": 1,
 }
 RELATIONSHIP_WEIGHTS = {
-    "parent": 24, "step_parent": 6, "sibling": 6, "grandparent": 3, "uncle_aunt": 8, "other_relative": 6,
-    "intimate_partner": 9, "friend_acquaintance": 14, "employer": 10, "stranger": 8, "unknown": 6,
+    "parent": 24,
+    "step_parent": 6,
+    "sibling": 6,
+    "grandparent": 3,
+    "uncle_aunt": 8,
+    "other_relative": 6,
+    "intimate_partner": 9,
+    "friend_acquaintance": 14,
+    "employer": 10,
+    "stranger": 8,
+    "unknown": 6,
 }
 RELATIVES = {"parent", "step_parent", "sibling", "grandparent", "uncle_aunt", "other_relative"}
 
@@ -85,21 +116,27 @@ def fill(database: Path, n: int, seed: int = 2010) -> None:
     from amparo.core import geography
 
     rng = random.Random(seed)
-    districts_of = {d.ubigeo: [p.ubigeo for p in geography.districts() if p.ubigeo.startswith(d.ubigeo)]
-                    for d in geography.departments()}
+    districts_of = {
+        d.ubigeo: [p.ubigeo for p in geography.districts() if p.ubigeo.startswith(d.ubigeo)]
+        for d in geography.departments()
+    }
     lima_metropolitana = [p.ubigeo for p in geography.districts(geography.LIMA_METROPOLITANA)]
     years = list(range(2010, 2026))
     year_of = _weighted(rng, {y: 1 + (y - 2010) for y in years}, n)
     departments = _weighted(rng, DEPARTMENT_WEIGHTS, n)
     db = sqlite3.connect(database)
     db.execute("PRAGMA synchronous=OFF")
-    db.execute("INSERT INTO registry_organisation (name, org_type, country, is_synthetic) VALUES "
-               "('Police', 'LawEnforcement', 'PE', 1), ('Prosecutors', 'CentralGovernmentOrganisation', 'PE', 1), "
-               "('Shelter', 'NGO', 'PE', 1), ('Hotline', 'CentralGovernmentOrganisation', 'PE', 1)")
+    db.execute(
+        "INSERT INTO registry_organisation (name, org_type, country, is_synthetic) VALUES "
+        "('Police', 'LawEnforcement', 'PE', 1), ('Prosecutors', 'CentralGovernmentOrganisation', 'PE', 1), "
+        "('Shelter', 'NGO', 'PE', 1), ('Hotline', 'CentralGovernmentOrganisation', 'PE', 1)"
+    )
     genders = _weighted(rng, {"Feminine": 80, "Masculine": 17, "NonConforming": 1, "": 2}, n)
     citizenships = _weighted(rng, {"PE": 90, "VE": 7, "BO": 1, "CO": 1, "": 1}, n)
-    db.executemany("INSERT INTO registry_person (id, gender, citizenship, is_synthetic) VALUES (?, ?, ?, 1)",
-                   zip(range(1, n + 1), genders, citizenships))
+    db.executemany(
+        "INSERT INTO registry_person (id, gender, citizenship, is_synthetic) VALUES (?, ?, ?, 1)",
+        zip(range(1, n + 1), genders, citizenships),
+    )
     cases, codes, perpetrators = [], [], []
     now = "2026-01-01 00:00:00"
     for i in range(1, n + 1):
@@ -118,27 +155,55 @@ def fill(database: Path, n: int, seed: int = 2010) -> None:
         for relationship in relationships:
             perpetrators.append((relationship, int(household), "[]", i))
         exploitation = rng.choices(
-            [("SexualExploitation",), ("ForcedLabour",), ("SexualExploitation", "ForcedLabour"), (),
-             ("ChildLabour",), ("ForcedBegging",)], [55, 30, 6, 4, 3, 2])[0]
+            [
+                ("SexualExploitation",),
+                ("ForcedLabour",),
+                ("SexualExploitation", "ForcedLabour"),
+                (),
+                ("ChildLabour",),
+                ("ForcedBegging",),
+            ],
+            [55, 30, 6, 4, 3, 2],
+        )[0]
         codes.extend(("vic_TypeOfExploitation", code, i) for code in exploitation)
         registered = date(year_of[i - 1], 1, 1) + timedelta(days=rng.randrange(365))
         # A victim reported by two sources: about 5% of cases reuse an earlier person.
         victim = rng.randint(1, i) if i > 1 and rng.random() < 0.05 else i
-        cases.append((
-            i, f"S{i}", registered.isoformat(), "Active",
-            rng.choice(["ActualVictimOfTrafficking", "PossibleVictimOfTrafficking"]), "", "", age,
-            rng.choices(["no", "yes", "unknown"], [70, 10, 20])[0], "", *place, int(family), 1, now, now, 1,
-            1 + i % 4, victim,
-        ))
+        cases.append(
+            (
+                i,
+                f"S{i}",
+                registered.isoformat(),
+                "Active",
+                rng.choice(["ActualVictimOfTrafficking", "PossibleVictimOfTrafficking"]),
+                "",
+                "",
+                age,
+                rng.choices(["no", "yes", "unknown"], [70, 10, 20])[0],
+                "",
+                *place,
+                int(family),
+                1,
+                now,
+                now,
+                1,
+                1 + i % 4,
+                victim,
+            )
+        )
     db.executemany(
         "INSERT INTO registry_case (id, source_record_id, registration_date, status, trafficking_status, "
         "trafficking_status_decision_org, forced_labour_industry, age_when_trafficked, organised_network, "
         "legal_article, department_code, province_code, district_code, family_facilitated, is_synthetic, "
         "created_at, updated_at, version, source_organisation_id, victim_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cases)
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        cases,
+    )
     db.executemany("INSERT INTO registry_casecode (field, code, case_id) VALUES (?, ?, ?)", codes)
-    db.executemany("INSERT INTO registry_perpetrator (relationship, lives_in_household, roles, case_id) "
-                   "VALUES (?, ?, ?, ?)", perpetrators)
+    db.executemany(
+        "INSERT INTO registry_perpetrator (relationship, lives_in_household, roles, case_id) VALUES (?, ?, ?, ?)",
+        perpetrators,
+    )
     db.commit()
     db.execute("ANALYZE")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -147,8 +212,11 @@ def fill(database: Path, n: int, seed: int = 2010) -> None:
 
 def _band_sql(bands) -> str:
     whens = " ".join(
-        f"WHEN c.age_when_trafficked >= {b.lower}" + ("" if b.upper is None else f" AND c.age_when_trafficked <= {b.upper}")
-        + f" THEN '{b.label}'" for b in bands)
+        f"WHEN c.age_when_trafficked >= {b.lower}"
+        + ("" if b.upper is None else f" AND c.age_when_trafficked <= {b.upper}")
+        + f" THEN '{b.label}'"
+        for b in bands
+    )
     return f"CASE {whens} ELSE 'unknown' END"
 
 
@@ -159,28 +227,48 @@ def plain_sql() -> dict[str, str]:
     groups = {}
     for r in codelists.RELATIONSHIPS:
         groups.setdefault(r.group, []).append(f"'{r.code}'")
-    relationship_group = "CASE " + " ".join(
-        f"WHEN pp.relationship IN ({', '.join(codes)}) THEN '{g}'" for g, codes in groups.items()) + " ELSE 'unknown' END"
+    relationship_group = (
+        "CASE "
+        + " ".join(f"WHEN pp.relationship IN ({', '.join(codes)}) THEN '{g}'" for g, codes in groups.items())
+        + " ELSE 'unknown' END"
+    )
     simple = "SELECT {key}, COUNT(*), SUM(c.family_facilitated) FROM registry_case c {join} {where} GROUP BY 1"
-    distinct = ("SELECT {key}, COUNT(DISTINCT c.id), COUNT(DISTINCT CASE WHEN c.family_facilitated THEN c.id END) "
-                "FROM registry_case c {join} {where} GROUP BY 1")
+    distinct = (
+        "SELECT {key}, COUNT(DISTINCT c.id), COUNT(DISTINCT CASE WHEN c.family_facilitated THEN c.id END) "
+        "FROM registry_case c {join} {where} GROUP BY 1"
+    )
     person = "JOIN registry_person p ON p.id = c.victim_id"
     perpetrator = "LEFT JOIN registry_perpetrator pp ON pp.case_id = c.id"
     queries = {
         "year": (simple, "substr(c.registration_date, 1, 4)", ""),
         "department": (simple, "c.department_code", ""),
-        "lima_area": (simple, "CASE WHEN c.department_code = '07' THEN 'callao' WHEN c.province_code = '1501' "
-                              "THEN 'metropolitana' WHEN c.department_code = '15' THEN 'provincias' "
-                              "WHEN c.department_code = '' THEN 'unknown' ELSE 'rest_of_peru' END", ""),
+        "lima_area": (
+            simple,
+            (
+                "CASE WHEN c.department_code = '07' THEN 'callao' WHEN c.province_code = '1501' "
+                "THEN 'metropolitana' WHEN c.department_code = '15' THEN 'provincias' "
+                "WHEN c.department_code = '' THEN 'unknown' ELSE 'rest_of_peru' END"
+            ),
+            "",
+        ),
         "province": (simple, "c.province_code", ""),
         "district": (simple, "c.district_code", ""),
-        "exploitation": (distinct, "COALESCE(cc.code, 'unknown')",
-                         "LEFT JOIN registry_casecode cc ON cc.case_id = c.id AND cc.field = 'vic_TypeOfExploitation'"),
+        "exploitation": (
+            distinct,
+            "COALESCE(cc.code, 'unknown')",
+            "LEFT JOIN registry_casecode cc ON cc.case_id = c.id AND cc.field = 'vic_TypeOfExploitation'",
+        ),
         "sex": (simple, "p.gender", person),
         "age_group": (simple, _band_sql(age_bands.PERU_BANDS), ""),
         "age_broad": (simple, _band_sql(age_bands.CTDC_AGE_BROAD), ""),
-        "minor": (simple, "CASE WHEN c.age_when_trafficked < 18 THEN 'minor' WHEN c.age_when_trafficked >= 18 "
-                          "THEN 'adult' ELSE 'unknown' END", ""),
+        "minor": (
+            simple,
+            (
+                "CASE WHEN c.age_when_trafficked < 18 THEN 'minor' WHEN c.age_when_trafficked >= 18 "
+                "THEN 'adult' ELSE 'unknown' END"
+            ),
+            "",
+        ),
         "citizenship": (simple, "p.citizenship", person),
         "recruiter_relationship": (distinct, "COALESCE(pp.relationship, 'unknown')", perpetrator),
         "relationship_group": (distinct, relationship_group, perpetrator),
@@ -189,7 +277,9 @@ def plain_sql() -> dict[str, str]:
         "trafficking_status": (simple, "c.trafficking_status", ""),
         "source": (simple, "c.source_organisation_id", ""),
     }
-    return {name: template.format(key=key, join=join, where="{where}") for name, (template, key, join) in queries.items()}
+    return {
+        name: template.format(key=key, join=join, where="{where}") for name, (template, key, join) in queries.items()
+    }
 
 
 def _naive_key(name: str):
@@ -273,22 +363,40 @@ def _timed(function, runs: int) -> tuple[float, float, object]:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    memory_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")), 0)
-    return (f"{os.cpu_count()} CPUs ({cpu}), {memory_kb / 1024 / 1024:.0f} GiB RAM, Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    memory_kb = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {memory_kb / 1024 / 1024:.0f} GiB RAM, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.stats_bench", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, help="cases in the registry")
     parser.add_argument("--runs", type=int, help="timed runs per aggregate, after one warm-up")
-    parser.add_argument("--naive-all-years", action="store_true",
-                        help="also time the naive way over all years (minutes on a million cases)")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="keep the filled database in DIR and reuse it when it is already there")
+    parser.add_argument(
+        "--naive-all-years",
+        action="store_true",
+        help="also time the naive way over all years (minutes on a million cases)",
+    )
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="keep the filled database in DIR and reuse it when it is already there"
+    )
     parser.add_argument("--only", nargs="+", metavar="DIMENSION", help="time only these dimensions")
     options = parse_sized(parser, argv, SIZES)
 
@@ -299,20 +407,29 @@ def main(argv: list[str] | None = None) -> int:
         from amparo.stats import engine
 
         from_database, from_copy = snapshot_load_times()
-        print(f"# statistics snapshot read from the database in {from_database:.2f} s, "
-              f"from its sealed copy in {from_copy:.2f} s")
+        print(
+            f"# statistics snapshot read from the database in {from_database:.2f} s, "
+            f"from its sealed copy in {from_copy:.2f} s"
+        )
         sql = plain_sql()
-        print(f"{'aggregate':<36} {'engine p95 ms':>13} {'(CPU ms)':>9} {'plain SQL ms':>12} {'(CPU ms)':>9} "
-              f"{'engine/plain':>12} {'naive ms':>10} {'naive/engine':>12}  target")
+        print(
+            f"{'aggregate':<36} {'engine p95 ms':>13} {'(CPU ms)':>9} {'plain SQL ms':>12} {'(CPU ms)':>9} "
+            f"{'engine/plain':>12} {'naive ms':>10} {'naive/engine':>12}  target"
+        )
         slow = []
         for scope, year in ((f"{YEAR}", YEAR), ("all years", None)):
             filters = engine.CaseFilter(years=(year,)) if year else None
-            where = (f"WHERE c.registration_date >= '{year}-01-01' AND c.registration_date < '{year + 1}-01-01'"
-                     if year else "")
+            where = (
+                f"WHERE c.registration_date >= '{year}-01-01' AND c.registration_date < '{year + 1}-01-01'"
+                if year
+                else ""
+            )
             for name in options.only or engine.DIMENSIONS:
-                engine_ms, engine_cpu, table = _timed(lambda: engine.count_by(name, filters), options.runs)
+                engine_ms, engine_cpu, table = _timed(
+                    lambda name=name, filters=filters: engine.count_by(name, filters), options.runs
+                )
 
-                def plain():
+                def plain(name=name, where=where):
                     with connection.cursor() as cursor:
                         cursor.execute(sql[name].format(where=where))
                         return cursor.fetchall()
@@ -331,10 +448,15 @@ def main(argv: list[str] | None = None) -> int:
                 verdict = "ok" if engine_ms < TARGET_MS else ("ok on CPU" if engine_cpu < TARGET_MS else "SLOW")
                 if engine_ms >= TARGET_MS:
                     slow.append(f"{name} ({scope})")
-                print(f"{name + ' (' + scope + ')':<36} {engine_ms:>13.1f} {engine_cpu:>9.1f} {plain_ms:>12.1f} "
-                      f"{plain_cpu:>9.1f} {engine_ms / plain_ms:>11.2f}x {naive_text:>10} {ratio_text:>12}  {verdict}",
-                      flush=True)
-        print(f"# {len(slow)} aggregates over {TARGET_MS:.0f} ms p95 wall-clock" + (": " + ", ".join(slow) if slow else ""))
+                print(
+                    f"{name + ' (' + scope + ')':<36} {engine_ms:>13.1f} {engine_cpu:>9.1f} {plain_ms:>12.1f} "
+                    f"{plain_cpu:>9.1f} {engine_ms / plain_ms:>11.2f}x {naive_text:>10} {ratio_text:>12}  {verdict}",
+                    flush=True,
+                )
+        print(
+            f"# {len(slow)} aggregates over {TARGET_MS:.0f} ms p95 wall-clock"
+            + (": " + ", ".join(slow) if slow else "")
+        )
         print(f"# load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 

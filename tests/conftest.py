@@ -4,8 +4,18 @@ import pytest
 from django.utils import translation
 
 from tests.personas import (  # noqa: F401  (shared personas, see tests/personas.py)
-    administrator, analyst, case_worker, client_as, data_manager, organisation, outsider, outsider_organisation,
-    personas, registrar, supervisor, victim_case,
+    administrator,
+    analyst,
+    case_worker,
+    client_as,
+    data_manager,
+    organisation,
+    outsider,
+    outsider_organisation,
+    personas,
+    registrar,
+    supervisor,
+    victim_case,
 )
 
 

@@ -52,8 +52,9 @@ def _password_hash() -> str:
 
 def make_user(username: str, role: str, organisation, **extra):
     """A user who can log in with PASSWORD."""
-    return get_user_model().objects.create(username=username, password=_password_hash(), role=role,
-                                           organisation=organisation, **extra)
+    return get_user_model().objects.create(
+        username=username, password=_password_hash(), role=role, organisation=organisation, **extra
+    )
 
 
 def verified_device(user) -> TOTPDevice:

@@ -32,14 +32,19 @@ ALLOWED_DJANGO = {"django.utils.translation"}
 @pytest.mark.parametrize("path", DOMAIN_MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_domain_code_does_not_import_django(path):
     django_imports = {
-        name for name in _imported_modules(path)
+        name
+        for name in _imported_modules(path)
         if (name == "django" or name.startswith("django.")) and name not in ALLOWED_DJANGO
     }
-    assert not django_imports, f"{path.relative_to(PACKAGE)} imports {sorted(django_imports)}: keep Django out of domain/"
+    assert not django_imports, (
+        f"{path.relative_to(PACKAGE)} imports {sorted(django_imports)}: keep Django out of domain/"
+    )
 
 
 def test_no_grab_bag_modules():
-    grab_bags = [p.relative_to(PACKAGE) for p in PACKAGE.rglob("*.py") if p.stem in {"utils", "helpers", "misc", "common"}]
+    grab_bags = [
+        p.relative_to(PACKAGE) for p in PACKAGE.rglob("*.py") if p.stem in {"utils", "helpers", "misc", "common"}
+    ]
     assert not grab_bags, f"name modules for their concept, not {grab_bags}"
 
 
@@ -68,7 +73,7 @@ def import_cycle(graph: dict[str, set[str]]) -> list[str]:
         state[app] = "open"
         for other in sorted(graph.get(app, ())):
             if state.get(other) == "open":
-                return path[path.index(other):] + [other]
+                return path[path.index(other) :] + [other]
             if other not in state and (cycle := visit(other, [*path, other])):
                 return cycle
         state[app] = "done"
@@ -109,8 +114,22 @@ def test_no_import_cycle_between_apps():
 REGISTRY_MODELS_MODULE = "amparo.registry.models"
 WRITE_METHODS = {"create", "bulk_create", "get_or_create", "update_or_create", "update", "delete", "bulk_update"}
 INSTANCE_WRITES = {"save", "delete"}
-QUERYSET_METHODS = {"all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "only", "defer",
-                    "distinct", "select_for_update", "annotate", "using", "none", "reverse"}
+QUERYSET_METHODS = {
+    "all",
+    "filter",
+    "exclude",
+    "order_by",
+    "select_related",
+    "prefetch_related",
+    "only",
+    "defer",
+    "distinct",
+    "select_for_update",
+    "annotate",
+    "using",
+    "none",
+    "reverse",
+}
 INSTANCE_GETTERS = {"get", "first", "last", "earliest", "latest", "create"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}
 GENERIC_MANAGERS = {"_base_manager", "_default_manager"}
@@ -223,8 +242,12 @@ class _RegistryWrites(ast.NodeVisitor):
                 if isinstance(node, ast.Assign):
                     value = node.value
                     for target in node.targets:
-                        if isinstance(target, ast.Tuple) and isinstance(value, ast.Call) and isinstance(
-                                value.func, ast.Attribute) and value.func.attr in ("get_or_create", "update_or_create"):
+                        if (
+                            isinstance(target, ast.Tuple)
+                            and isinstance(value, ast.Call)
+                            and isinstance(value.func, ast.Attribute)
+                            and value.func.attr in ("get_or_create", "update_or_create")
+                        ):
                             owner = self.kind(value.func.value, env)
                             if owner and target.elts:
                                 self._bind(target.elts[0], ("instance", owner[1]), env)
@@ -258,8 +281,12 @@ class _RegistryWrites(ast.NodeVisitor):
                 self.found.append((node.lineno, f"{receiver[1]}: .{method}()"))
             elif receiver and receiver[0] == "instance" and method in INSTANCE_WRITES:
                 self.found.append((node.lineno, f"{receiver[1]} instance: .{method}()"))
-            elif (receiver is None and method in WRITE_METHODS and isinstance(node.func.value, ast.Attribute)
-                  and node.func.value.attr in GENERIC_MANAGERS):
+            elif (
+                receiver is None
+                and method in WRITE_METHODS
+                and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr in GENERIC_MANAGERS
+            ):
                 self.found.append((node.lineno, f"any model: ._base_manager.{method}()"))
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
@@ -271,8 +298,12 @@ class _RegistryWrites(ast.NodeVisitor):
             self.found.append((node.lineno, f"SQL: {node.value[:60]}"))
         if isinstance(node, ast.JoinedStr):
             text = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
-            tables = [self.kind(inner, env) for part in node.values if isinstance(part, ast.FormattedValue)
-                      for inner in ast.walk(part.value)]
+            tables = [
+                self.kind(inner, env)
+                for part in node.values
+                if isinstance(part, ast.FormattedValue)
+                for inner in ast.walk(part.value)
+            ]
             if SQL_WRITE.search(text) and any(t and t[0] in ("class", "table") for t in tables):
                 self.found.append((node.lineno, f"SQL on a registry table: {text[:60]}"))
 
@@ -304,7 +335,7 @@ WRITES = {
     "forward relation": "def f(case: Case):\n    case.victim.save()",
     "new object": "def f(case):\n    row = Perpetrator(case=case)\n    row.save()",
     "listed object": "def f(case: Case, i):\n    rows = list(case.perpetrators.all())\n"
-                     "    row = rows[i] if i < len(rows) else Perpetrator(case=case)\n    row.save()",
+    "    row = rows[i] if i < len(rows) else Perpetrator(case=case)\n    row.save()",
     "SQL": "cursor.execute(\"UPDATE registry_case SET status = 'Closed'\")",
     "SQL on a model's table": "cursor.execute(f'DELETE FROM {table_of(CaseCode)} WHERE id = 1')",
     "SQL on a table name": "table = Case._meta.db_table\ncursor.execute(f'INSERT INTO {table} (id) VALUES (1)')",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from amparo.registry import bulk
 from amparo.exchange.services import file_import
+from amparo.registry import bulk
 from amparo.registry.models import Organisation
 from benchmarks import import_bench
 
@@ -20,20 +20,27 @@ BENCHMARKS = sorted(path.stem for path in (ROOT / "benchmarks").glob("*_bench.py
 NUMBER = r"[\d,]+\.\d+"
 PRINTS = {
     "import_bench": {
-        "figures": [rf"^import: {NUMBER} s, [\d,]+ rows/s",
-                    rf"^  of which: read {NUMBER} s, validate and normalise {NUMBER} s, store {NUMBER} s"],
-        "baselines": [rf"^plain limit \(.*\): {NUMBER} s, [\d,]+ rows/s",
-                      rf"^ratio import / limit: {NUMBER}x",
-                      (rf"^schema floor \(the [\d,]+ rows stored.*\): {NUMBER} s, .*"
-                       rf"ratio import / floor: {NUMBER}x")],
+        "figures": [
+            rf"^import: {NUMBER} s, [\d,]+ rows/s",
+            rf"^  of which: read {NUMBER} s, validate and normalise {NUMBER} s, store {NUMBER} s",
+        ],
+        "baselines": [
+            rf"^plain limit \(.*\): {NUMBER} s, [\d,]+ rows/s",
+            rf"^ratio import / limit: {NUMBER}x",
+            (
+                rf"^schema floor \(the [\d,]+ rows stored.*\): {NUMBER} s, .*"
+                rf"ratio import / floor: {NUMBER}x"
+            ),
+        ],
     },
     "report_bench": {
-        "figures": [rf"^full annual report, HTML .* {NUMBER} +1\.00x",
-                    rf"^  same, in a new process .* {NUMBER} +{NUMBER}x",
-                    rf"^  same, right after a change .* {NUMBER} +{NUMBER}x",
-                    rf"^full annual report, XLSX .* {NUMBER} +{NUMBER}x"],
-        "baselines": [rf"^plain limit: .* {NUMBER} +{NUMBER}x",
-                      rf"^naive: .* {NUMBER} +{NUMBER}x"],
+        "figures": [
+            rf"^full annual report, HTML .* {NUMBER} +1\.00x",
+            rf"^  same, in a new process .* {NUMBER} +{NUMBER}x",
+            rf"^  same, right after a change .* {NUMBER} +{NUMBER}x",
+            rf"^full annual report, XLSX .* {NUMBER} +{NUMBER}x",
+        ],
+        "baselines": [rf"^plain limit: .* {NUMBER} +{NUMBER}x", rf"^naive: .* {NUMBER} +{NUMBER}x"],
     },
     "linkage_bench": {
         "figures": [r"^  amparo +precision \d\.\d+ +recall \d\.\d+ +F1 \d\.\d+ +people \d+ for \d+"],
@@ -41,21 +48,29 @@ PRINTS = {
         "baselines": [r"^  generic +precision \d\.\d+ +recall \d\.\d+ +F1 \d\.\d+ +people \d+ for \d+"],
     },
     "release_bench": {
-        "figures": [rf"^lattice search +{NUMBER} s +\d+ of \d+ nodes evaluated",
-                    rf"^Amparo \(tree of noisy marginals\) +{NUMBER} s +1-way {NUMBER}/cell",
-                    rf"^department +{NUMBER}$"],
+        "figures": [
+            rf"^lattice search +{NUMBER} s +\d+ of \d+ nodes evaluated",
+            rf"^Amparo \(tree of noisy marginals\) +{NUMBER} s +1-way {NUMBER}/cell",
+            rf"^department +{NUMBER}$",
+        ],
         # the full lattice scan always; anjana and pac-synth where installed, or their anchors
-        "baselines": [rf"^full scan \(baseline\) +{NUMBER} s +every node",
-                      rf"^(anjana \(greedy\) +{NUMBER} s|anjana +not installed here \(anchor: {NUMBER} s)",
-                      rf"^(pac-synth +{NUMBER} s|pac-synth not installed here \(anchor: {NUMBER} s)"],
+        "baselines": [
+            rf"^full scan \(baseline\) +{NUMBER} s +every node",
+            rf"^(anjana \(greedy\) +{NUMBER} s|anjana +not installed here \(anchor: {NUMBER} s)",
+            rf"^(pac-synth +{NUMBER} s|pac-synth not installed here \(anchor: {NUMBER} s)",
+        ],
     },
     "stats_bench": {
-        "figures": [rf"^# statistics snapshot read from the database in {NUMBER} s, from its sealed copy in {NUMBER} s",
-                    rf"^department \(2020\) +{NUMBER} +{NUMBER} ",
-                    rf"^exploitation \(all years\) +{NUMBER} +{NUMBER} "],
+        "figures": [
+            rf"^# statistics snapshot read from the database in {NUMBER} s, from its sealed copy in {NUMBER} s",
+            rf"^department \(2020\) +{NUMBER} +{NUMBER} ",
+            rf"^exploitation \(all years\) +{NUMBER} +{NUMBER} ",
+        ],
         # plain SQL (wall-clock, CPU), engine / plain, then the naive way (one year only)
-        "baselines": [rf"^department \(2020\)( +{NUMBER}){{4}} +{NUMBER}x +[\d,]+ +[\d,]+x",
-                      rf"^exploitation \(all years\)( +{NUMBER}){{4}} +{NUMBER}x"],
+        "baselines": [
+            rf"^department \(2020\)( +{NUMBER}){{4}} +{NUMBER}x +[\d,]+ +[\d,]+x",
+            rf"^exploitation \(all years\)( +{NUMBER}){{4}} +{NUMBER}x",
+        ],
     },
 }
 
@@ -68,8 +83,12 @@ def test_the_import_benchmark_splits_an_import_stored_in_parts(tmp_path, monkeyp
     monkeypatch.setattr(bulk, "CHUNK", 10)
     source = Organisation.objects.create(name="Benchmark", org_type="NGO", is_synthetic=True)
     clock, reported_at = itertools.count(), []
-    file_import(data=path.read_bytes(), file_name=path.name, source=source,
-                progress=lambda message: reported_at.append(next(clock)))
+    file_import(
+        data=path.read_bytes(),
+        file_name=path.name,
+        source=source,
+        progress=lambda message: reported_at.append(next(clock)),
+    )
     assert len(reported_at) == 2 + 4 + 1  # read, checked, four parts of at most 10 rows, the end
 
     assert import_bench.stage_seconds(reported_at) == (0, 1 - 0, 6 - 1)
@@ -83,10 +102,16 @@ def test_every_benchmark_says_what_it_prints():
 def test_the_benchmark_runs_on_a_tiny_input(name):
     expected = PRINTS.get(name, {})
     assert expected.get("figures") and expected.get("baselines"), f"say in PRINTS what {name} prints"
-    result = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", "--size", "tiny"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{name}", "--size", "tiny"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     for kind in ("figures", "baselines"):
         for pattern in expected[kind]:
             assert re.search(pattern, result.stdout, re.MULTILINE), (
-                f"{name}: no line of {kind} /{pattern}/ in\n{result.stdout}")
+                f"{name}: no line of {kind} /{pattern}/ in\n{result.stdout}"
+            )

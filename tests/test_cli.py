@@ -6,8 +6,13 @@ import sys
 
 def _amparo(tmp_path, *args):
     env = {"AMPARO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "LANG": "en_US.UTF-8"}
-    return subprocess.run([sys.executable, "-c", "from amparo.cli import main; main()", *args],
-                          capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", "from amparo.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_the_embedded_database_is_created_on_first_use(tmp_path):
@@ -26,9 +31,18 @@ def test_every_subcommand_has_help(tmp_path):
 
 
 def test_an_unreachable_database_is_named_without_a_traceback(tmp_path):
-    env = {"AMPARO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "LANG": "en_US.UTF-8",
-           "AMPARO_DATABASE_URL": "postgresql://nobody@127.0.0.1:9/nothing"}
-    result = subprocess.run([sys.executable, "-c", "from amparo.cli import main; main()", "stats", "--year", "2010"],
-                            capture_output=True, text=True, env=env, timeout=120)
+    env = {
+        "AMPARO_DATA_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "LANG": "en_US.UTF-8",
+        "AMPARO_DATABASE_URL": "postgresql://nobody@127.0.0.1:9/nothing",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "from amparo.cli import main; main()", "stats", "--year", "2010"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode != 0
     assert "Cannot reach the database" in result.stderr and "Traceback" not in result.stderr

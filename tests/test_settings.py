@@ -23,4 +23,9 @@ def test_a_server_database_must_be_postgresql():
         settings._database("mysql://somewhere/amparo")
     parsed = settings._database("postgresql://amparo:s%40cret@db.example:5433/registry")
     assert (parsed["USER"], parsed["PASSWORD"], parsed["HOST"], parsed["PORT"], parsed["NAME"]) == (
-        "amparo", "s@cret", "db.example", 5433, "registry")
+        "amparo",
+        "s@cret",
+        "db.example",
+        5433,
+        "registry",
+    )

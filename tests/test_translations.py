@@ -26,8 +26,19 @@ def _name(path: Path) -> str:
 
 def test_every_app_ships_a_spanish_catalogue():
     assert {_name(path) for path in CATALOGUES} >= {
-        "locale", "accounts", "audit", "casework", "exchange", "linkage", "registry", "release", "reports", "stats", "synth",
-        "web"}
+        "locale",
+        "accounts",
+        "audit",
+        "casework",
+        "exchange",
+        "linkage",
+        "registry",
+        "release",
+        "reports",
+        "stats",
+        "synth",
+        "web",
+    }
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=_name)

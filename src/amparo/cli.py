@@ -37,9 +37,25 @@ def _console_language() -> str | None:
 
 
 # Commands that manage the schema themselves, or need no database.
-_SCHEMA_FREE = {"migrate", "makemigrations", "sqlmigrate", "showmigrations", "help", "version", "check",
-                "makemessages", "compilemessages", "shell", "dbshell", "squashmigrations", "flush", "demo",
-                "collectstatic", "findstatic", "serve"}
+_SCHEMA_FREE = {
+    "migrate",
+    "makemigrations",
+    "sqlmigrate",
+    "showmigrations",
+    "help",
+    "version",
+    "check",
+    "makemessages",
+    "compilemessages",
+    "shell",
+    "dbshell",
+    "squashmigrations",
+    "flush",
+    "demo",
+    "collectstatic",
+    "findstatic",
+    "serve",
+}
 
 
 def _ensure_schema(command: str) -> None:
@@ -47,7 +63,6 @@ def _ensure_schema(command: str) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
-
     from django.db.utils import OperationalError
 
     if command in _SCHEMA_FREE:

@@ -17,8 +17,18 @@ EXPECTED = {
     Role.SUPERVISOR: {C.CASES, C.IDENTITIES, C.REGISTER, C.CARE, C.APPROVE, C.CASEWORK_STATISTICS},
     Role.DATA_MANAGER: {C.CASES, C.IDENTITIES, C.REGISTER, C.CASEWORK_STATISTICS, C.EXCHANGE, C.LINK, C.RELEASE},
     Role.ANALYST: {C.CASEWORK_STATISTICS},
-    Role.ADMINISTRATOR: {C.CASES, C.IDENTITIES, C.REGISTER, C.CARE, C.CASEWORK_STATISTICS, C.EXCHANGE, C.LINK,
-                         C.RELEASE, C.PUBLISH, C.AUDIT},
+    Role.ADMINISTRATOR: {
+        C.CASES,
+        C.IDENTITIES,
+        C.REGISTER,
+        C.CARE,
+        C.CASEWORK_STATISTICS,
+        C.EXCHANGE,
+        C.LINK,
+        C.RELEASE,
+        C.PUBLISH,
+        C.AUDIT,
+    },
 }
 
 
@@ -44,11 +54,17 @@ def test_require_refuses_what_the_role_may_not_do(analyst, data_manager):
         require(analyst, C.EXCHANGE)
 
 
-@pytest.mark.parametrize("role, exact", [
-    (Role.REGISTRAR, False), (Role.CASE_WORKER, False), (Role.SUPERVISOR, False),  # scope narrower than the registry
-    (Role.DATA_MANAGER, True), (Role.ADMINISTRATOR, True),
-    (Role.ANALYST, False),  # may see no identity
-])
+@pytest.mark.parametrize(
+    "role, exact",
+    [
+        (Role.REGISTRAR, False),
+        (Role.CASE_WORKER, False),
+        (Role.SUPERVISOR, False),  # scope narrower than the registry
+        (Role.DATA_MANAGER, True),
+        (Role.ADMINISTRATOR, True),
+        (Role.ANALYST, False),  # may see no identity
+    ],
+)
 def test_exact_statistics_of_the_whole_registry_only_for_identity_roles_that_see_every_case(role, exact, personas):
     assert statistics_suppressed_for(personas[role]) is not exact
 

@@ -23,7 +23,7 @@ def rfc6238(secret_base32: str, at: float | None = None, step: int = 30, digits:
     counter = int((time.time() if at is None else at) // step)
     digest = hmac.new(secret, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    code = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 10 ** digits
+    code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**digits
     return str(code).zfill(digits)
 
 
@@ -84,7 +84,9 @@ def test_a_wrong_code_is_refused_and_audited(administrator):
 
 def test_the_secret_stays_the_same_until_confirmed(administrator):
     client = logged_in_client(administrator, verify=False)
-    assert _secret_shown(client.get(reverse("two-factor-setup"))) == _secret_shown(client.get(reverse("two-factor-setup")))
+    assert _secret_shown(client.get(reverse("two-factor-setup"))) == _secret_shown(
+        client.get(reverse("two-factor-setup"))
+    )
 
 
 def test_an_administrator_with_a_device_must_verify_at_each_login(administrator):

@@ -28,27 +28,47 @@ pytestmark = pytest.mark.django_db
 
 # Invented, each one found nowhere else in Amparo.
 REGISTERED = {
-    "victim_first_name": "Wayrasumaq", "victim_surnames": "Qhapaqkuna Ninawillka", "victim_dni": "70418263",
-    "victim_birthdate": "2009-11-23", "perpetrator_first_name": "Tiburcia", "perpetrator_surnames": "Yawarpuma",
-    "perpetrator_dni": "40817362", "perpetrator_birthdate": "1978-06-14",
+    "victim_first_name": "Wayrasumaq",
+    "victim_surnames": "Qhapaqkuna Ninawillka",
+    "victim_dni": "70418263",
+    "victim_birthdate": "2009-11-23",
+    "perpetrator_first_name": "Tiburcia",
+    "perpetrator_surnames": "Yawarpuma",
+    "perpetrator_dni": "40817362",
+    "perpetrator_birthdate": "1978-06-14",
     "description": "La llevaron a Mazuko desde Ocongate",
 }
 EDITED = {
-    "victim_first_name": "Killapaqari", "victim_surnames": "Antawaylla Sumaqkuna", "victim_dni": "70526184",
-    "victim_birthdate": "2009-12-02", "perpetrator_first_name": "Eulogia", "perpetrator_surnames": "Chuqimarka",
-    "perpetrator_dni": "40926451", "perpetrator_birthdate": "1977-01-30",
+    "victim_first_name": "Killapaqari",
+    "victim_surnames": "Antawaylla Sumaqkuna",
+    "victim_dni": "70526184",
+    "victim_birthdate": "2009-12-02",
+    "perpetrator_first_name": "Eulogia",
+    "perpetrator_surnames": "Chuqimarka",
+    "perpetrator_dni": "40926451",
+    "perpetrator_birthdate": "1977-01-30",
     "description": "Su madrina la vendió en Huepetuhe",
 }
 UNTOUCHED_BY_ANY_FORM = {"address": "Jirón Qorichaska 417, Quillabamba", "phone": "984512376"}
 CASEWORK = {
-    "summary": "La abuela Saturnina protege a la niña", "rationale": "Volver con la tía Florentina",
-    "caregiver_first_name": "Florentina", "caregiver_surnames": "Pumaqhawa", "caregiver_dni": "42751836",
-    "approval": "Visita de Ulpiano: hogar seguro", "visit_notes": "Escolarizada en Paucartambo por Teodomira",
+    "summary": "La abuela Saturnina protege a la niña",
+    "rationale": "Volver con la tía Florentina",
+    "caregiver_first_name": "Florentina",
+    "caregiver_surnames": "Pumaqhawa",
+    "caregiver_dni": "42751836",
+    "approval": "Visita de Ulpiano: hogar seguro",
+    "visit_notes": "Escolarizada en Paucartambo por Teodomira",
     "referral_notes": "Escuela de padres con Hermelinda",
 }
-IMPORTED = {"first_name": "Chaskawarmi", "surnames": "Illariy Qispe", "dni": "71639428",
-            "description": "Trabajaba en el fundo de Evaristo", "perpetrator_first_name": "Gumercindo",
-            "perpetrator_dni": "43918275", "rejected_first_name": "Sisapaqari"}
+IMPORTED = {
+    "first_name": "Chaskawarmi",
+    "surnames": "Illariy Qispe",
+    "dni": "71639428",
+    "description": "Trabajaba en el fundo de Evaristo",
+    "perpetrator_first_name": "Gumercindo",
+    "perpetrator_dni": "43918275",
+    "rejected_first_name": "Sisapaqari",
+}
 IMPORT_CSV = (
     "source_record_id,registration_date,prs_Gender,age,prs_FirstName,prs_SecondName,prs_IdentityNumber,"
     "exploitation_ubigeo,exploitation_description,recruiter_relationship,perpetrator_prs_FirstName,"
@@ -57,21 +77,32 @@ IMPORT_CSV = (
     f"{IMPORTED['description']},padre,{IMPORTED['perpetrator_first_name']},{IMPORTED['perpetrator_dni']}\n"
     f"IMP-2,2024-06-02,X,200,{IMPORTED['rejected_first_name']},,,999999,,alien,,\n"
 )
-SECRETS = [*REGISTERED.values(), *EDITED.values(), *UNTOUCHED_BY_ANY_FORM.values(), *CASEWORK.values(),
-           *IMPORTED.values()]
+SECRETS = [
+    *REGISTERED.values(),
+    *EDITED.values(),
+    *UNTOUCHED_BY_ANY_FORM.values(),
+    *CASEWORK.values(),
+    *IMPORTED.values(),
+]
 
 
 def _person(values: dict, who: str, **extra) -> PersonRecord:
-    return PersonRecord(first_name=values[f"{who}_first_name"], second_name=values[f"{who}_surnames"],
-                        identity_number=values[f"{who}_dni"], birthdate=date.fromisoformat(values[f"{who}_birthdate"]),
-                        **extra)
+    return PersonRecord(
+        first_name=values[f"{who}_first_name"],
+        second_name=values[f"{who}_surnames"],
+        identity_number=values[f"{who}_dni"],
+        birthdate=date.fromisoformat(values[f"{who}_birthdate"]),
+        **extra,
+    )
 
 
 def _case(values: dict) -> CaseRecord:
     return CaseRecord(
-        source_record_id="SEALED-1", registration_date=date(2024, 2, 1),
+        source_record_id="SEALED-1",
+        registration_date=date(2024, 2, 1),
         victim=_person(values, "victim", gender="Feminine", citizenship="PE"),
-        exploitation_types=["ForcedLabour"], age_when_trafficked=14,
+        exploitation_types=["ForcedLabour"],
+        age_when_trafficked=14,
         perpetrators=[PerpetratorRecord("parent", True, ["RecruiterOrIntermediary"], _person(values, "perpetrator"))],
         events=[EventRecord("Exploitation", "170101", date=date(2024, 1, 10), description=values["description"])],
     )
@@ -85,22 +116,39 @@ def _every_audited_write(case_worker, supervisor, data_manager, organisation):
     with pytest.raises(EditConflict):
         case_update(case=case, record=replace(stale, status="Closed"), expected_version=1, user=supervisor)
 
-    care_services.family_assessment_record(case=case, user=case_worker, assessed_on=date(2024, 3, 1), risk="low",
-                                           summary=CASEWORK["summary"])
-    caregiver = PersonRecord(first_name=CASEWORK["caregiver_first_name"], second_name=CASEWORK["caregiver_surnames"],
-                             identity_number=CASEWORK["caregiver_dni"])
-    plan = care_services.plan_propose(case=case, user=case_worker, destination_type="kinship",
-                                      caregiver=caregiver, rationale=CASEWORK["rationale"])
+    care_services.family_assessment_record(
+        case=case, user=case_worker, assessed_on=date(2024, 3, 1), risk="low", summary=CASEWORK["summary"]
+    )
+    caregiver = PersonRecord(
+        first_name=CASEWORK["caregiver_first_name"],
+        second_name=CASEWORK["caregiver_surnames"],
+        identity_number=CASEWORK["caregiver_dni"],
+    )
+    plan = care_services.plan_propose(
+        case=case, user=case_worker, destination_type="kinship", caregiver=caregiver, rationale=CASEWORK["rationale"]
+    )
     care_services.plan_decide(plan=plan, approver=supervisor, assessment=CASEWORK["approval"], approve=True)
-    arrangement = care_services.care_arrangement_start(case=case, user=case_worker, arrangement_type="kinship",
-                                                       started_on=date(2024, 4, 1), plan=plan)
+    arrangement = care_services.care_arrangement_start(
+        case=case, user=case_worker, arrangement_type="kinship", started_on=date(2024, 4, 1), plan=plan
+    )
     visit = arrangement.visits.order_by("due_on").first()
-    care_services.follow_up_record(visit=visit, user=case_worker, visited_on=date(2024, 5, 2), outcome="stable",
-                                   notes=CASEWORK["visit_notes"])
-    care_services.follow_up_record(visit=visit, user=case_worker, visited_on=date(2024, 5, 3), outcome="stable",
-                                   notes=CASEWORK["visit_notes"] + " (corregido)")
-    referral = care_services.referral_create(case=case, user=case_worker, programme="parent_education",
-                                             referred_on=date(2024, 5, 2), notes=CASEWORK["referral_notes"])
+    care_services.follow_up_record(
+        visit=visit, user=case_worker, visited_on=date(2024, 5, 2), outcome="stable", notes=CASEWORK["visit_notes"]
+    )
+    care_services.follow_up_record(
+        visit=visit,
+        user=case_worker,
+        visited_on=date(2024, 5, 3),
+        outcome="stable",
+        notes=CASEWORK["visit_notes"] + " (corregido)",
+    )
+    referral = care_services.referral_create(
+        case=case,
+        user=case_worker,
+        programme="parent_education",
+        referred_on=date(2024, 5, 2),
+        notes=CASEWORK["referral_notes"],
+    )
     care_services.referral_set_status(referral=referral, user=case_worker, status="enrolled")
 
     identity_for(case_worker, case)

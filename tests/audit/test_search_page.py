@@ -36,13 +36,16 @@ def test_an_administrator_sees_every_event(admin_client, events):
     assert response.status_code == 200 and _rows(response) == 5
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"username": "persona_reg"}, 2),
-    ({"action": "export"}, 1),
-    ({"username": "intruder", "action": "login_failed"}, 1),
-    ({"object_type": "registry.case"}, 1),
-    ({"action": "key_rotation"}, 0),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"username": "persona_reg"}, 2),
+        ({"action": "export"}, 1),
+        ({"username": "intruder", "action": "login_failed"}, 1),
+        ({"object_type": "registry.case"}, 1),
+        ({"action": "key_rotation"}, 0),
+    ],
+)
 def test_the_filters_narrow_the_events(admin_client, events, query, expected):
     assert _rows(admin_client.get(URL, query)) == expected
 

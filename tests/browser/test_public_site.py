@@ -15,8 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEAR = 2010
 
 
-def test_a_visitor_reads_and_downloads_a_published_year_in_both_languages(live_server, browser, data_manager,
-                                                                          administrator, tmp_path):
+def test_a_visitor_reads_and_downloads_a_published_year_in_both_languages(
+    live_server, browser, data_manager, administrator, tmp_path
+):
     synth_load(cases=generate(SynthOptions(first_year=YEAR, last_year=YEAR)))
     release = services.release_create(user=data_manager, year=YEAR)
     services.release_approve(release=release, user=administrator)
@@ -63,8 +64,11 @@ def test_a_visitor_reads_and_downloads_a_published_year_in_both_languages(live_s
     page.click(f"#published-years a[href='/public/{YEAR}/']")
     page.wait_for_url(f"**/public/{YEAR}/")
     assert page.locator("h1").inner_text() == f"Human trafficking in {YEAR}"
-    assert page.locator("#sentences p").first.inner_text().startswith(
-        f"In {YEAR}, {total} cases of human trafficking were registered")
+    assert (
+        page.locator("#sentences p")
+        .first.inner_text()
+        .startswith(f"In {YEAR}, {total} cases of human trafficking were registered")
+    )
     assert page.locator("#table-department h2").inner_text() == "Cases by department"
 
     with page.expect_download() as download_info:

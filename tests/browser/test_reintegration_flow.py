@@ -10,6 +10,7 @@ from tests.personas import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 def _log_out(page):
     page.click("form[action='/logout/'] button[type=submit]")
     page.wait_for_url("**/login/**")
@@ -59,8 +60,11 @@ def test_a_family_return_is_blocked_until_a_supervisor_approves(live_server, bro
 
     # A supervisor, who is not the case worker, approves a documented safety assessment.
     log_in(page, live_server.url, "flow_supervisor", f"/cases/{case.pk}/care/")
-    page.fill("form[action$='/decision/'] textarea", "Home visit: the mother left the household under a protection order; "
-                                "the father and the school were interviewed.")
+    page.fill(
+        "form[action$='/decision/'] textarea",
+        "Home visit: the mother left the household under a protection order; "
+        "the father and the school were interviewed.",
+    )
     page.check("form[action$='/decision/'] input[type=radio][value=approve]")
     page.click("form[action$='/decision/'] button[type=submit]")
     page.wait_for_url(care_url)

@@ -13,11 +13,19 @@ MOTHER_DNI = "41234567"
 
 def family_record(source_record_id="FAM-1") -> CaseRecord:
     return CaseRecord(
-        source_record_id=source_record_id, registration_date=date(2024, 2, 1),
+        source_record_id=source_record_id,
+        registration_date=date(2024, 2, 1),
         victim=PersonRecord("Feminine", "PE", "Chaska", "Inquill Prueba", date(2011, 5, 4), "79990001"),
-        exploitation_types=["SexualExploitation"], age_when_trafficked=12,
-        perpetrators=[PerpetratorRecord("parent", True, ["RecruiterOrIntermediary"],
-                                        PersonRecord(first_name="Madre", second_name="Prueba", identity_number=MOTHER_DNI))],
+        exploitation_types=["SexualExploitation"],
+        age_when_trafficked=12,
+        perpetrators=[
+            PerpetratorRecord(
+                "parent",
+                True,
+                ["RecruiterOrIntermediary"],
+                PersonRecord(first_name="Madre", second_name="Prueba", identity_number=MOTHER_DNI),
+            )
+        ],
         events=[EventRecord("Exploitation", "150132", date=date(2024, 1, 10))],
     )
 
@@ -30,8 +38,11 @@ def family_case(organisation, case_worker):
 @pytest.fixture
 def other_case(organisation, case_worker):
     record = CaseRecord(
-        source_record_id="EMP-1", registration_date=date(2024, 2, 1), victim=PersonRecord("Masculine", "PE"),
-        exploitation_types=["ForcedLabour"], perpetrators=[PerpetratorRecord("employer", False)],
+        source_record_id="EMP-1",
+        registration_date=date(2024, 2, 1),
+        victim=PersonRecord("Masculine", "PE"),
+        exploitation_types=["ForcedLabour"],
+        perpetrators=[PerpetratorRecord("employer", False)],
         events=[EventRecord("Exploitation", "170101")],
     )
     return case_register(record=record, source=organisation, owner=case_worker)

@@ -32,12 +32,18 @@ def test_each_casework_action_writes_its_event(case_worker, supervisor):
     with pytest.raises(EditConflict):
         case_update(case=case, record=opened, expected_version=1, user=supervisor)
     assert _last() == ("refuse", "registry.Case")
-    care_services.family_assessment_record(case=case, user=case_worker, assessed_on=date(2024, 3, 1), risk="high",
-                                           summary="The mother still lives at home.")
+    care_services.family_assessment_record(
+        case=case,
+        user=case_worker,
+        assessed_on=date(2024, 3, 1),
+        risk="high",
+        summary="The mother still lives at home.",
+    )
     assert _last() == ("create", "casework.FamilyAssessment")
     with pytest.raises(ReintegrationRefused):
-        care_services.plan_propose(case=case, user=case_worker, destination_type="parents",
-                                   caregiver=PersonRecord(identity_number=MOTHER_DNI))
+        care_services.plan_propose(
+            case=case, user=case_worker, destination_type="parents", caregiver=PersonRecord(identity_number=MOTHER_DNI)
+        )
     assert _last() == ("refuse", "registry.Case")
     plan = care_services.plan_propose(case=case, user=case_worker, destination_type="parents")
     assert _last() == ("create", "casework.ReintegrationPlan")
@@ -48,14 +54,17 @@ def test_each_casework_action_writes_its_event(case_worker, supervisor):
     assert _last() == ("refuse", "casework.ReintegrationPlan")
     care_services.plan_decide(plan=plan, approver=supervisor, assessment="Safe after the second visit.", approve=True)
     assert _last() == ("approve", "casework.ReintegrationPlan")
-    arrangement = care_services.care_arrangement_start(case=case, user=case_worker, arrangement_type="parents",
-                                                       started_on=date(2024, 3, 1), plan=plan)
+    arrangement = care_services.care_arrangement_start(
+        case=case, user=case_worker, arrangement_type="parents", started_on=date(2024, 3, 1), plan=plan
+    )
     assert _last() == ("create", "casework.CareArrangement")
-    care_services.follow_up_record(visit=arrangement.visits.first(), user=case_worker, visited_on=date(2024, 4, 1),
-                                   outcome="stable")
+    care_services.follow_up_record(
+        visit=arrangement.visits.first(), user=case_worker, visited_on=date(2024, 4, 1), outcome="stable"
+    )
     assert _last() == ("change", "casework.FollowUpVisit")
-    referral = care_services.referral_create(case=case, user=case_worker, programme="family_strengthening",
-                                             referred_on=date(2024, 4, 1))
+    referral = care_services.referral_create(
+        case=case, user=case_worker, programme="family_strengthening", referred_on=date(2024, 4, 1)
+    )
     assert _last() == ("create", "casework.Referral")
     care_services.referral_set_status(referral=referral, user=case_worker, status="completed")
     assert _last() == ("change", "casework.Referral")
@@ -83,7 +92,8 @@ def test_saving_an_unchanged_case_logs_no_change(organisation, case_worker):
     as_the_form_sends_it = case_record_of(case, with_identities=True)
     person = as_the_form_sends_it.perpetrators[0].person
     as_the_form_sends_it.perpetrators[0].person = PersonRecord(
-        first_name=person.first_name, second_name=person.second_name, identity_number=person.identity_number)
+        first_name=person.first_name, second_name=person.second_name, identity_number=person.identity_number
+    )
     case_update(case=case, record=as_the_form_sends_it, expected_version=1, user=case_worker)
     event = AuditEvent.objects.get(action="change", object_id=str(case.pk))
     assert event.details["changed"] == {}

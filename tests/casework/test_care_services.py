@@ -15,7 +15,6 @@ from amparo.core import crypto
 from amparo.registry.models import Perpetrator, Person, PersonIdentity
 from amparo.registry.records import PersonRecord
 from amparo.registry.services import case_refresh_derived
-
 from tests.personas import make_user
 
 from .conftest import MOTHER_DNI
@@ -40,8 +39,14 @@ def test_it_holds_a_family_return_for_a_family_facilitated_case(family_case, cas
     plan = _propose(family_case, case_worker)
     assert plan.status == ReintegrationPlan.Status.AWAITING_APPROVAL
     with pytest.raises(ReintegrationRefused) as refused:
-        care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="kinship",
-                                             started_on=date(2024, 3, 1), plan=None, caregiver=GRANDMOTHER)
+        care_services.care_arrangement_start(
+            case=family_case,
+            user=case_worker,
+            arrangement_type="kinship",
+            started_on=date(2024, 3, 1),
+            plan=None,
+            caregiver=GRANDMOTHER,
+        )
     assert refused.value.reason == Reason.FAMILY_RETURN_NEEDS_APPROVAL
     assert not CareArrangement.objects.exists()
     assert _events("refuse", family_case).count() == 1
@@ -60,11 +65,16 @@ def test_a_supervisor_approval_unblocks_the_plan_and_placement_schedules_visits(
     care_services.plan_decide(plan=plan, approver=supervisor, assessment=ASSESSMENT, approve=True)
     plan.refresh_from_db()
     assert plan.status == ReintegrationPlan.Status.READY
-    arrangement = care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="kinship",
-                                                       started_on=date(2024, 1, 31), plan=plan)
+    arrangement = care_services.care_arrangement_start(
+        case=family_case, user=case_worker, arrangement_type="kinship", started_on=date(2024, 1, 31), plan=plan
+    )
     assert arrangement.arrangement_type == "kinship" and arrangement.caregiver_id == plan.caregiver_id
     assert list(FollowUpVisit.objects.filter(arrangement=arrangement).values_list("months_after", "due_on")) == [
-        (1, date(2024, 2, 29)), (3, date(2024, 4, 30)), (6, date(2024, 7, 31)), (12, date(2025, 1, 31))]
+        (1, date(2024, 2, 29)),
+        (3, date(2024, 4, 30)),
+        (6, date(2024, 7, 31)),
+        (12, date(2025, 1, 31)),
+    ]
     plan.refresh_from_db()
     assert plan.status == ReintegrationPlan.Status.PLACED
     assert _events("approve", plan).count() == 1
@@ -117,8 +127,9 @@ def test_a_forged_approval_row_by_the_case_worker_does_not_unblock_placement(fam
     SafetyApproval.objects.create(plan=plan, approver=case_worker, assessment=ASSESSMENT, approved=True)
     ReintegrationPlan.objects.filter(pk=plan.pk).update(status=ReintegrationPlan.Status.READY)
     with pytest.raises(ReintegrationRefused) as refused:
-        care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="kinship",
-                                             started_on=date(2024, 3, 1), plan=plan)
+        care_services.care_arrangement_start(
+            case=family_case, user=case_worker, arrangement_type="kinship", started_on=date(2024, 3, 1), plan=plan
+        )
     assert refused.value.reason == Reason.FAMILY_RETURN_NEEDS_APPROVAL
     assert not CareArrangement.objects.exists()
 
@@ -128,8 +139,13 @@ def test_a_placement_cannot_swap_the_destination_of_an_approved_plan(family_case
     plan = _propose(family_case, case_worker, "kinship")
     care_services.plan_decide(plan=plan, approver=supervisor, assessment=ASSESSMENT, approve=True)
     arrangement = care_services.care_arrangement_start(
-        case=family_case, user=case_worker, arrangement_type="parents", started_on=date(2024, 3, 1), plan=plan,
-        caregiver=PersonRecord(identity_number=MOTHER_DNI))
+        case=family_case,
+        user=case_worker,
+        arrangement_type="parents",
+        started_on=date(2024, 3, 1),
+        plan=plan,
+        caregiver=PersonRecord(identity_number=MOTHER_DNI),
+    )
     assert arrangement.arrangement_type == "kinship"
     assert arrangement.caregiver_id == plan.caregiver_id
 
@@ -137,7 +153,9 @@ def test_a_placement_cannot_swap_the_destination_of_an_approved_plan(family_case
 @pytest.mark.parametrize("destination", ["parents", "foster_family"])
 def test_the_perpetrator_can_never_be_proposed_as_caregiver(family_case, case_worker, destination):
     with pytest.raises(ReintegrationRefused) as refused:
-        _propose(family_case, case_worker, destination, PersonRecord(first_name="Otra", identity_number=f" {MOTHER_DNI} "))
+        _propose(
+            family_case, case_worker, destination, PersonRecord(first_name="Otra", identity_number=f" {MOTHER_DNI} ")
+        )
     assert refused.value.reason == Reason.CAREGIVER_IS_PERPETRATOR
     assert not ReintegrationPlan.objects.exists()
     assert _events("refuse", family_case).count() == 1
@@ -146,22 +164,32 @@ def test_the_perpetrator_can_never_be_proposed_as_caregiver(family_case, case_wo
 def test_the_perpetrator_person_row_can_never_be_placed_as_caregiver(family_case, case_worker):
     mother = Perpetrator.objects.get(case=family_case).person
     with pytest.raises(ReintegrationRefused):
-        care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="foster_family",
-                                             started_on=date(2024, 3, 1), caregiver=mother)
+        care_services.care_arrangement_start(
+            case=family_case,
+            user=case_worker,
+            arrangement_type="foster_family",
+            started_on=date(2024, 3, 1),
+            caregiver=mother,
+        )
 
 
 def test_a_caregiver_recorded_as_perpetrator_after_approval_cannot_be_approved_or_placed(
-        family_case, case_worker, supervisor, second_supervisor):
+    family_case, case_worker, supervisor, second_supervisor
+):
     plan = _propose(family_case, case_worker)
     care_services.plan_decide(plan=plan, approver=supervisor, assessment=ASSESSMENT, approve=True)
     # The grandmother turns out to have taken part: she is recorded as a perpetrator with her DNI.
     person = Person.objects.create()
-    PersonIdentity.objects.create(person=person, identity_number=GRANDMOTHER.identity_number,
-                                  identity_number_hash=crypto.lookup_hash(GRANDMOTHER.identity_number))
+    PersonIdentity.objects.create(
+        person=person,
+        identity_number=GRANDMOTHER.identity_number,
+        identity_number_hash=crypto.lookup_hash(GRANDMOTHER.identity_number),
+    )
     Perpetrator.objects.create(case=family_case, person=person, relationship="grandparent")
     with pytest.raises(ReintegrationRefused) as refused:
-        care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="kinship",
-                                             started_on=date(2024, 3, 1), plan=plan)
+        care_services.care_arrangement_start(
+            case=family_case, user=case_worker, arrangement_type="kinship", started_on=date(2024, 3, 1), plan=plan
+        )
     assert refused.value.reason == Reason.CAREGIVER_IS_PERPETRATOR
     with pytest.raises(ReintegrationRefused) as refused:
         care_services.plan_decide(plan=plan, approver=second_supervisor, assessment=ASSESSMENT, approve=True)
@@ -174,16 +202,19 @@ def test_a_refusal_keeps_the_plan_from_placement(family_case, case_worker, super
     plan.refresh_from_db()
     assert plan.status == ReintegrationPlan.Status.REFUSED
     with pytest.raises(ReintegrationRefused):
-        care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="kinship",
-                                             started_on=date(2024, 3, 1), plan=plan)
+        care_services.care_arrangement_start(
+            case=family_case, user=case_worker, arrangement_type="kinship", started_on=date(2024, 3, 1), plan=plan
+        )
     assert _events("refuse", plan).count() == 1
 
 
 def test_a_new_placement_ends_the_current_one(family_case, case_worker):
-    first = care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="residential_care",
-                                                 started_on=date(2024, 2, 1))
-    second = care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="foster_family",
-                                                  started_on=date(2024, 5, 1))
+    first = care_services.care_arrangement_start(
+        case=family_case, user=case_worker, arrangement_type="residential_care", started_on=date(2024, 2, 1)
+    )
+    second = care_services.care_arrangement_start(
+        case=family_case, user=case_worker, arrangement_type="foster_family", started_on=date(2024, 5, 1)
+    )
     first.refresh_from_db()
     assert first.ended_on == date(2024, 5, 1) and second.ended_on is None
 
@@ -196,27 +227,36 @@ def test_services_refuse_users_outside_the_case_scope(family_case, outsider, per
 
 
 def test_visits_and_referrals_are_recorded_and_audited(family_case, case_worker):
-    arrangement = care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="foster_family",
-                                                       started_on=date(2024, 2, 1))
+    arrangement = care_services.care_arrangement_start(
+        case=family_case, user=case_worker, arrangement_type="foster_family", started_on=date(2024, 2, 1)
+    )
     visit = arrangement.visits.first()
     care_services.follow_up_record(visit=visit, user=case_worker, visited_on=date(2024, 3, 2), outcome="stable")
-    referral = care_services.referral_create(case=family_case, user=case_worker, programme="parent_education",
-                                             referred_on=date(2024, 3, 2))
+    referral = care_services.referral_create(
+        case=family_case, user=case_worker, programme="parent_education", referred_on=date(2024, 3, 2)
+    )
     care_services.referral_set_status(referral=referral, user=case_worker, status="enrolled")
     assert _events("change", visit).get().details["changed"]["outcome"] == {"old": "", "new": "stable"}
     assert _events("create", referral).count() == 1
     assert _events("change", referral).get().details["changed"]["status"] == {"old": "referred", "new": "enrolled"}
-    assessment = care_services.family_assessment_record(case=family_case, user=case_worker, assessed_on=date(2024, 2, 2),
-                                                        risk="high", summary="The mother still lives at home.")
+    assessment = care_services.family_assessment_record(
+        case=family_case,
+        user=case_worker,
+        assessed_on=date(2024, 2, 2),
+        risk="high",
+        summary="The mother still lives at home.",
+    )
     assert _events("create", assessment).count() == 1
 
 
 def test_a_placement_cannot_start_before_the_current_one(family_case, case_worker):
-    care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="residential_care",
-                                         started_on=date(2024, 5, 1))
+    care_services.care_arrangement_start(
+        case=family_case, user=case_worker, arrangement_type="residential_care", started_on=date(2024, 5, 1)
+    )
     with pytest.raises(ReintegrationRefused):
-        care_services.care_arrangement_start(case=family_case, user=case_worker, arrangement_type="foster_family",
-                                             started_on=date(2024, 4, 1))
+        care_services.care_arrangement_start(
+            case=family_case, user=case_worker, arrangement_type="foster_family", started_on=date(2024, 4, 1)
+        )
     assert CareArrangement.objects.count() == 1
 
 
@@ -234,12 +274,14 @@ def test_a_ready_plan_held_by_a_later_family_perpetrator_can_be_approved(other_c
     Perpetrator.objects.create(case=other_case, relationship="sibling")
     case_refresh_derived(other_case)
     with pytest.raises(ReintegrationRefused) as refused:
-        care_services.care_arrangement_start(case=other_case, user=case_worker, arrangement_type="parents",
-                                             started_on=date(2024, 3, 1), plan=plan)
+        care_services.care_arrangement_start(
+            case=other_case, user=case_worker, arrangement_type="parents", started_on=date(2024, 3, 1), plan=plan
+        )
     assert refused.value.reason == Reason.FAMILY_RETURN_NEEDS_APPROVAL
     care_services.plan_decide(plan=plan, approver=supervisor, assessment=ASSESSMENT, approve=True)
-    care_services.care_arrangement_start(case=other_case, user=case_worker, arrangement_type="parents",
-                                         started_on=date(2024, 3, 1), plan=plan)
+    care_services.care_arrangement_start(
+        case=other_case, user=case_worker, arrangement_type="parents", started_on=date(2024, 3, 1), plan=plan
+    )
     assert CareArrangement.objects.filter(case=other_case).count() == 1
 
 

@@ -14,19 +14,37 @@ REGISTERING_ROLES = ["registrar", "case_worker", "supervisor", "data_manager", "
 
 def _post_data(**overrides):
     data = {
-        "source_record_id": "WEB-1", "registration_date": "2024-03-01", "status": "Active",
-        "trafficking_status": "PossibleVictimOfTrafficking", "organised_network": "unknown",
-        "exploitation_types": ["SexualExploitation"], "gender": "Feminine", "citizenship": "pe",
-        "first_name": "Sumaq", "second_name": "Prueba Web", "identity_number": "71112222",
-        "perpetrators-TOTAL_FORMS": "2", "perpetrators-INITIAL_FORMS": "0",
-        "perpetrators-MIN_NUM_FORMS": "0", "perpetrators-MAX_NUM_FORMS": "1000",
-        "perpetrators-0-relationship": "parent", "perpetrators-0-lives_in_household": "on",
-        "perpetrators-0-roles": ["RecruiterOrIntermediary"], "perpetrators-0-identity_number": "43334444",
-        "events-TOTAL_FORMS": "3", "events-INITIAL_FORMS": "0", "events-MIN_NUM_FORMS": "0",
+        "source_record_id": "WEB-1",
+        "registration_date": "2024-03-01",
+        "status": "Active",
+        "trafficking_status": "PossibleVictimOfTrafficking",
+        "organised_network": "unknown",
+        "exploitation_types": ["SexualExploitation"],
+        "gender": "Feminine",
+        "citizenship": "pe",
+        "first_name": "Sumaq",
+        "second_name": "Prueba Web",
+        "identity_number": "71112222",
+        "perpetrators-TOTAL_FORMS": "2",
+        "perpetrators-INITIAL_FORMS": "0",
+        "perpetrators-MIN_NUM_FORMS": "0",
+        "perpetrators-MAX_NUM_FORMS": "1000",
+        "perpetrators-0-relationship": "parent",
+        "perpetrators-0-lives_in_household": "on",
+        "perpetrators-0-roles": ["RecruiterOrIntermediary"],
+        "perpetrators-0-identity_number": "43334444",
+        "events-TOTAL_FORMS": "3",
+        "events-INITIAL_FORMS": "0",
+        "events-MIN_NUM_FORMS": "0",
         "events-MAX_NUM_FORMS": "1000",
-        "events-0-event_type": "Exploitation", "events-0-country": "PE", "events-0-department": "15",
-        "events-0-province": "1501", "events-0-district": "150132", "events-0-date": "2024-02-01",
-        "events-1-country": "PE", "events-2-country": "PE",
+        "events-0-event_type": "Exploitation",
+        "events-0-country": "PE",
+        "events-0-department": "15",
+        "events-0-province": "1501",
+        "events-0-district": "150132",
+        "events-0-date": "2024-02-01",
+        "events-1-country": "PE",
+        "events-2-country": "PE",
     }
     data.update(overrides)
     return data
@@ -66,8 +84,11 @@ def test_an_event_s_description_is_stored_and_kept_by_an_edit(case_worker, clien
     assert case.events.get().description == "Llevada a un bar de Lima"
     edit = reverse("case-edit", args=[case.pk])
     assert "Llevada a un bar de Lima" in client_as(case_worker).get(edit).content.decode()
-    data = _post_data(version="1", status="FollowUp", **{"events-INITIAL_FORMS": "1", "events-0-description":
-                                                          "Llevada a un bar de Lima"})
+    data = _post_data(
+        version="1",
+        status="FollowUp",
+        **{"events-INITIAL_FORMS": "1", "events-0-description": "Llevada a un bar de Lima"},
+    )
     assert client_as(case_worker).post(edit, data).status_code == 302
     assert case.events.get().description == "Llevada a un bar de Lima"
 
@@ -85,8 +106,9 @@ def test_it_shows_problems_next_to_the_field(case_worker, client_as):
 
 
 def test_a_foreign_event_needs_no_ubigeo_but_a_country(case_worker, client_as):
-    data = _post_data(**{"events-0-department": "", "events-0-province": "", "events-0-district": "",
-                         "events-0-country": "XX"})
+    data = _post_data(
+        **{"events-0-department": "", "events-0-province": "", "events-0-district": "", "events-0-country": "XX"}
+    )
     response = client_as(case_worker).post(reverse("case-create"), data)
     assert response.status_code == 400 and 'id="id_events-0-country_errors"' in response.content.decode()
     data["events-0-country"] = "cl"
@@ -116,10 +138,18 @@ def test_edit_pages_of_cases_outside_the_scope_are_not_found(victim_case, outsid
 
 def _edit_data(case, **overrides):
     """What the edit page posts back for the persona case (one stored perpetrator, two stored events)."""
-    return _post_data(**{
-        "source_record_id": case.source_record_id, "perpetrators-INITIAL_FORMS": "1", "events-INITIAL_FORMS": "2",
-        "events-1-event_type": "Recruitment", "events-1-department": "25", "events-1-province": "2501",
-        "events-1-district": "250101", **overrides})
+    return _post_data(
+        **{
+            "source_record_id": case.source_record_id,
+            "perpetrators-INITIAL_FORMS": "1",
+            "events-INITIAL_FORMS": "2",
+            "events-1-event_type": "Recruitment",
+            "events-1-department": "25",
+            "events-1-province": "2501",
+            "events-1-district": "250101",
+            **overrides,
+        }
+    )
 
 
 def test_a_stale_edit_is_refused_shown_and_kept(victim_case, registrar, supervisor, client_as):
@@ -145,37 +175,51 @@ def test_a_perpetrator_marked_for_deletion_is_removed(victim_case, registrar, cl
     assert not case.perpetrators.exists() and not case.family_facilitated
 
 
-@pytest.mark.parametrize("role, links", [
-    ("supervisor", {"case-edit", "casework-case"}),
-    ("registrar", {"case-edit"}),
-    ("data_manager", {"case-edit"}),
-])
+@pytest.mark.parametrize(
+    "role, links",
+    [
+        ("supervisor", {"case-edit", "casework-case"}),
+        ("registrar", {"case-edit"}),
+        ("data_manager", {"case-edit"}),
+    ],
+)
 def test_the_case_actions_offer_what_the_role_may_do(victim_case, personas, client_as, role, links):
     html = client_as(personas[role]).get(reverse("case-detail", args=[victim_case.pk])).content.decode()
-    urls = {"case-edit": reverse("case-edit", args=[victim_case.pk]),
-            "casework-case": reverse("casework-case", args=[victim_case.pk])}
+    urls = {
+        "case-edit": reverse("case-edit", args=[victim_case.pk]),
+        "casework-case": reverse("casework-case", args=[victim_case.pk]),
+    }
     assert {name for name, url in urls.items() if f'href="{url}"' in html} == links
 
 
-@pytest.mark.parametrize("role, expected", [
-    ("registrar", 200),      # owns the case
-    ("case_worker", 404),    # own scope, and the case is not theirs
-    ("supervisor", 200), ("data_manager", 200), ("administrator", 200),
-    ("analyst", 403),        # sees all cases, edits none
-])
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("registrar", 200),  # owns the case
+        ("case_worker", 404),  # own scope, and the case is not theirs
+        ("supervisor", 200),
+        ("data_manager", 200),
+        ("administrator", 200),
+        ("analyst", 403),  # sees all cases, edits none
+    ],
+)
 def test_the_edit_page_by_role(victim_case, personas, client_as, role, expected):
     assert client_as(personas[role]).get(reverse("case-edit", args=[victim_case.pk])).status_code == expected
 
 
-def test_a_kept_conflict_can_be_read_back_beside_the_current_case(victim_case, registrar, supervisor, outsider,
-                                                                  client_as):
+def test_a_kept_conflict_can_be_read_back_beside_the_current_case(
+    victim_case, registrar, supervisor, outsider, client_as
+):
     url = reverse("case-edit", args=[victim_case.pk])
     client_as(registrar).post(url, _edit_data(victim_case, version="1", status="FollowUp"))
-    client_as(supervisor).post(url, _edit_data(victim_case, version="1", legal_article="CP-129-B",
-                                                identity_number="70000001"))
+    client_as(supervisor).post(
+        url, _edit_data(victim_case, version="1", legal_article="CP-129-B", identity_number="70000001")
+    )
     conflict = victim_case.edit_conflicts.get()
-    assert f'href="{reverse("casework-conflict", args=[victim_case.pk, conflict.pk])}"' in \
-        client_as(supervisor).get(url).content.decode()
+    assert (
+        f'href="{reverse("casework-conflict", args=[victim_case.pk, conflict.pk])}"'
+        in client_as(supervisor).get(url).content.decode()
+    )
     page = client_as(supervisor).get(reverse("casework-conflict", args=[victim_case.pk, conflict.pk]))
     differences = page.context["differences"]
     assert differences["legal_article"] == {"old": "", "new": "CP-129-B"}
@@ -186,20 +230,29 @@ def test_a_kept_conflict_can_be_read_back_beside_the_current_case(victim_case, r
 
 def test_an_unchanged_identity_does_not_show_as_a_conflict_difference(victim_case, registrar, supervisor, client_as):
     url = reverse("case-edit", args=[victim_case.pk])
-    same_identity = {"first_name": VICTIM_FIRST_NAME, "second_name": VICTIM_SURNAME, "identity_number": VICTIM_DNI,
-                     "birthdate": VICTIM_BIRTHDATE.isoformat()}
+    same_identity = {
+        "first_name": VICTIM_FIRST_NAME,
+        "second_name": VICTIM_SURNAME,
+        "identity_number": VICTIM_DNI,
+        "birthdate": VICTIM_BIRTHDATE.isoformat(),
+    }
     client_as(registrar).post(url, _edit_data(victim_case, version="1", status="FollowUp", **same_identity))
     client_as(supervisor).post(url, _edit_data(victim_case, version="1", legal_article="CP-129-B", **same_identity))
     conflict = victim_case.edit_conflicts.get()
-    differences = client_as(supervisor).get(reverse("casework-conflict", args=[victim_case.pk, conflict.pk])).context[
-        "differences"]
+    differences = (
+        client_as(supervisor)
+        .get(reverse("casework-conflict", args=[victim_case.pk, conflict.pk]))
+        .context["differences"]
+    )
     assert not any(name.startswith("victim.") for name in differences)
 
 
-@pytest.mark.parametrize("prefix, new_field", [("perpetrators", "perpetrators-2-relationship"),
-                                               ("events", "events-3-event_type")])
-def test_another_blank_row_can_be_added_without_javascript_and_nothing_is_saved(case_worker, client_as, prefix,
-                                                                                 new_field):
+@pytest.mark.parametrize(
+    "prefix, new_field", [("perpetrators", "perpetrators-2-relationship"), ("events", "events-3-event_type")]
+)
+def test_another_blank_row_can_be_added_without_javascript_and_nothing_is_saved(
+    case_worker, client_as, prefix, new_field
+):
     data = _post_data(add_row=prefix, source_record_id="")  # an incomplete form: no errors shown yet
     response = client_as(case_worker).post(reverse("case-create"), data)
     html = response.content.decode()
@@ -213,8 +266,9 @@ def test_another_blank_row_can_be_added_without_javascript_and_nothing_is_saved(
 
 def test_adding_a_row_to_an_edit_keeps_the_case_as_it_was(victim_case, registrar, client_as):
     url = reverse("case-edit", args=[victim_case.pk])
-    response = client_as(registrar).post(url, _edit_data(victim_case, version="1", status="FollowUp",
-                                                         add_row="perpetrators"))
+    response = client_as(registrar).post(
+        url, _edit_data(victim_case, version="1", status="FollowUp", add_row="perpetrators")
+    )
     assert response.status_code == 200
     victim_case.refresh_from_db()
     assert (victim_case.status, victim_case.version) != ("FollowUp", 2)

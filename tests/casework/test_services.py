@@ -42,10 +42,13 @@ def test_it_refuses_a_source_record_id_already_used_by_the_organisation(registra
 
 def test_an_edit_updates_the_case_bumps_the_version_and_audits_old_and_new_values(family_case, case_worker):
     record = case_record_of(family_case, with_identities=True)
-    edited = replace(record, status="FollowUp",
-                     perpetrators=[replace(record.perpetrators[0], relationship="stranger", lives_in_household=False)],
-                     events=[EventRecord("Exploitation", "080101")],
-                     victim=replace(record.victim, identity_number="79990002"))
+    edited = replace(
+        record,
+        status="FollowUp",
+        perpetrators=[replace(record.perpetrators[0], relationship="stranger", lives_in_household=False)],
+        events=[EventRecord("Exploitation", "080101")],
+        victim=replace(record.victim, identity_number="79990002"),
+    )
     case = case_update(case=family_case, record=edited, expected_version=1, user=case_worker)
     assert (case.version, case.status, case.family_facilitated, case.district_code) == (2, "FollowUp", False, "080101")
     assert PersonIdentity.objects.get(person=case.victim).identity_number == "79990002"
@@ -61,7 +64,9 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_kept(family_case, cas
     opened = case_record_of(family_case, with_identities=True)
     case_update(case=family_case, record=replace(opened, status="FollowUp"), expected_version=1, user=case_worker)
     with pytest.raises(EditConflict) as conflict:
-        case_update(case=family_case, record=replace(opened, legal_article="CP-129-A"), expected_version=1, user=supervisor)
+        case_update(
+            case=family_case, record=replace(opened, legal_article="CP-129-A"), expected_version=1, user=supervisor
+        )
     stored = Case.objects.get(pk=family_case.pk)
     assert (stored.status, stored.legal_article, stored.version) == ("FollowUp", "", 2)
     kept = CaseEditConflict.objects.get(pk=conflict.value.conflict.pk)

@@ -12,18 +12,33 @@ def _htcds_values() -> dict[str, list[str]]:
     with STANDARDS.open(encoding="utf-8") as handle:
         rows = csv.DictReader(handle, delimiter="\t")
         return {
-            row["Field Name including Prefix"]: [v.strip() for v in row["Value Names (if picklist)"].split("|") if v.strip()]
+            row["Field Name including Prefix"]: [
+                v.strip() for v in row["Value Names (if picklist)"].split("|") if v.strip()
+            ]
             for row in rows
             if row["Field Name including Prefix"]
         }
 
 
-@pytest.mark.parametrize("codelist", [
-    codelists.GENDER, codelists.TRAFFICKING_STATUS, codelists.TRAFFICKING_STATUS_DECISION_ORG,
-    codelists.CASE_STATUS, codelists.EXPLOITATION_TYPE, codelists.SEX_EXPLOITATION_TYPE,
-    codelists.RECRUITMENT_METHOD, codelists.FORCED_LABOUR_INDUSTRY, codelists.METHODS_OF_CONTROL, codelists.ORGANISATION_TYPE, codelists.ROLE_IN_PROCESS, codelists.EVENT_TYPE,
-    codelists.HTCDS_RELATIONSHIP_TO_TRAFFICKER,
-], ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "codelist",
+    [
+        codelists.GENDER,
+        codelists.TRAFFICKING_STATUS,
+        codelists.TRAFFICKING_STATUS_DECISION_ORG,
+        codelists.CASE_STATUS,
+        codelists.EXPLOITATION_TYPE,
+        codelists.SEX_EXPLOITATION_TYPE,
+        codelists.RECRUITMENT_METHOD,
+        codelists.FORCED_LABOUR_INDUSTRY,
+        codelists.METHODS_OF_CONTROL,
+        codelists.ORGANISATION_TYPE,
+        codelists.ROLE_IN_PROCESS,
+        codelists.EVENT_TYPE,
+        codelists.HTCDS_RELATIONSHIP_TO_TRAFFICKER,
+    ],
+    ids=lambda c: c.name,
+)
 def test_htcds_codelists_hold_every_value_of_the_standard(codelist):
     standard = _htcds_values()[codelist.name]
     assert set(standard) <= set(codelist.values)
@@ -40,19 +55,22 @@ def test_codes_are_unique_within_each_codelist():
         assert len(set(codelist.values)) == len(codelist.values), codelist.name
 
 
-@pytest.mark.parametrize("code,htcds,ctdc,group", [
-    ("parent", "Familial", "Family", "family"),
-    ("step_parent", "Familial", "Family", "family"),
-    ("sibling", "Familial", "Family", "family"),
-    ("grandparent", "Familial", "Family", "family"),
-    ("uncle_aunt", "Familial", "Family", "family"),
-    ("other_relative", "Familial", "Family", "family"),
-    ("intimate_partner", "Acquainted", "IntimatePartner", "partner"),
-    ("friend_acquaintance", "Acquainted", "Friend", "acquaintance"),
-    ("employer", "Acquainted", "Other", "acquaintance"),
-    ("stranger", "Unaquainted", "Other", "other"),
-    ("unknown", None, "Unknown", "unknown"),
-])
+@pytest.mark.parametrize(
+    "code,htcds,ctdc,group",
+    [
+        ("parent", "Familial", "Family", "family"),
+        ("step_parent", "Familial", "Family", "family"),
+        ("sibling", "Familial", "Family", "family"),
+        ("grandparent", "Familial", "Family", "family"),
+        ("uncle_aunt", "Familial", "Family", "family"),
+        ("other_relative", "Familial", "Family", "family"),
+        ("intimate_partner", "Acquainted", "IntimatePartner", "partner"),
+        ("friend_acquaintance", "Acquainted", "Friend", "acquaintance"),
+        ("employer", "Acquainted", "Other", "acquaintance"),
+        ("stranger", "Unaquainted", "Other", "other"),
+        ("unknown", None, "Unknown", "unknown"),
+    ],
+)
 def test_detailed_relationship_maps_to_htcds_ctdc_and_group(code, htcds, ctdc, group):
     relationship = codelists.RELATIONSHIP_BY_CODE[code]
     assert (relationship.htcds, relationship.ctdc, relationship.group) == (htcds, ctdc, group)
@@ -63,13 +81,16 @@ def test_htcds_relationship_values_are_in_the_htcds_codelist():
         assert relationship.htcds is None or relationship.htcds in codelists.HTCDS_RELATIONSHIP_TO_TRAFFICKER
 
 
-@pytest.mark.parametrize("relationships,household,expected", [
-    (["parent"], [False], True),
-    (["uncle_aunt", "stranger"], [False, False], True),
-    (["stranger"], [True], True),  # a household member who is not a relative
-    (["friend_acquaintance", "employer"], [False, False], False),
-    (["intimate_partner"], [False], False),
-    ([], [], False),
-])
+@pytest.mark.parametrize(
+    "relationships,household,expected",
+    [
+        (["parent"], [False], True),
+        (["uncle_aunt", "stranger"], [False, False], True),
+        (["stranger"], [True], True),  # a household member who is not a relative
+        (["friend_acquaintance", "employer"], [False, False], False),
+        (["intimate_partner"], [False], False),
+        ([], [], False),
+    ],
+)
 def test_family_facilitated_means_a_relative_or_a_household_member(relationships, household, expected):
     assert codelists.is_family_facilitated(relationships, household) is expected

@@ -14,14 +14,33 @@ def test_department_names_match_without_regard_to_accents_or_case(name):
     assert geography.find_department(name).ubigeo == "08"
 
 
-@pytest.mark.parametrize("name,code", [("Áncash", "02"), ("ANCASH", "02"), ("Junin", "12"), ("MADRE DE DIOS", "17"),
-                                       ("San Martin", "22"), ("Callao", "07"), ("El Callao", "07")])
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("Áncash", "02"),
+        ("ANCASH", "02"),
+        ("Junin", "12"),
+        ("MADRE DE DIOS", "17"),
+        ("San Martin", "22"),
+        ("Callao", "07"),
+        ("El Callao", "07"),
+    ],
+)
 def test_departments_with_accents(name, code):
     assert geography.find_department(name).ubigeo == code
 
 
-@pytest.mark.parametrize("raw,code", [("10101", "010101"), ("010101", "010101"), (10101, "010101"),
-                                      ("101", "0101"), ("8", "08"), ("150101.0", "150101")])
+@pytest.mark.parametrize(
+    "raw,code",
+    [
+        ("10101", "010101"),
+        ("010101", "010101"),
+        (10101, "010101"),
+        ("101", "0101"),
+        ("8", "08"),
+        ("150101.0", "150101"),
+    ],
+)
 def test_ubigeo_that_lost_its_leading_zero_is_restored(raw, code):
     assert geography.normalise_ubigeo(raw) == code
 

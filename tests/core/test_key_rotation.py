@@ -43,8 +43,14 @@ def _raw_identity_columns() -> list[tuple[str, str]]:
 
 def test_sealed_fields_are_found_in_every_app():
     found = {model._meta.label: names for model, names in encrypted_fields().items()}
-    assert found["registry.PersonIdentity"] == ["first_name", "second_name", "birthdate", "identity_number",
-                                                "address", "phone"]
+    assert found["registry.PersonIdentity"] == [
+        "first_name",
+        "second_name",
+        "birthdate",
+        "identity_number",
+        "address",
+        "phone",
+    ]
     assert found["exchange.OriginalRowBlock"] == ["rows_sealed"]
 
 
@@ -69,8 +75,10 @@ def test_drop_old_removes_the_old_key_after_resealing(identities):
     assert [kid for kid, _ in crypto.KeyRing.parse(key_file.read_text()).keys] == ["k2"]
     assert key_file.stat().st_mode & 0o777 == 0o600
     crypto.key_ring.cache_clear()
-    assert list(PersonIdentity.objects.order_by("person_id").values_list("first_name", flat=True)) == \
-        identities["first_names"]
+    assert (
+        list(PersonIdentity.objects.order_by("person_id").values_list("first_name", flat=True))
+        == identities["first_names"]
+    )
     assert values_sealed_with(("k1",)) == 0
 
 
@@ -114,7 +122,7 @@ def test_rotation_reseals_the_original_rows_of_imported_cases(own_keys, organisa
     crypto.key_ring.cache_clear()
     with connection.cursor() as cursor:
         cursor.execute("SELECT rows_sealed FROM exchange_originalrowblock")
-        assert {crypto.sealed_key_id(value) for value, in cursor.fetchall()} == {"k2"}
+        assert {crypto.sealed_key_id(value) for (value,) in cursor.fetchall()} == {"k2"}
     provenance = CaseProvenance.objects.get(case__source_record_id="ONG-1")
     assert provenance.original["dni"] == "73918264"
     assert values_sealed_with(("k1",)) == 0

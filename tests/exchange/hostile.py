@@ -47,9 +47,10 @@ def with_sheet_xml(data: bytes, change) -> bytes:
 
 def declared_dimension_xlsx(reference: str = "A1:XFD1048576") -> bytes:
     """Two rows of cells, but a sheet that says it spans `reference`."""
-    return with_sheet_xml(workbook([HEADER, ["A-1", "2024-01-01"]]),
-                          lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{reference}"/>'.encode(),
-                                             xml))
+    return with_sheet_xml(
+        workbook([HEADER, ["A-1", "2024-01-01"]]),
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{reference}"/>'.encode(), xml),
+    )
 
 
 def zip_bomb_xlsx(rows: int, columns: int = 50, text: str = "x" * 200) -> bytes:
@@ -69,7 +70,9 @@ def zip_bomb_xlsx(rows: int, columns: int = 50, text: str = "x" * 200) -> bytes:
             with out.open(SHEET, "w", force_zip64=True) as sheet:
                 sheet.write(head + b"<sheetData>")
                 for row in range(1, rows + 1):
-                    cells = "".join(f'<c r="{letter}{row}" t="inlineStr"><is><t>{text}</t></is></c>' for letter in letters)
+                    cells = "".join(
+                        f'<c r="{letter}{row}" t="inlineStr"><is><t>{text}</t></is></c>' for letter in letters
+                    )
                     sheet.write(f'<row r="{row}">{cells}</row>'.encode())
                 sheet.write(b"</sheetData>" + tail)
     return buffer.getvalue()
@@ -90,8 +93,12 @@ def perpetrators_csv(count: int) -> bytes:
 
 
 def nested_json(depth: int) -> bytes:
-    return b'[{"source_record_id": "A-1", "registration_date": "2024-01-01", "notes": ' + b"[" * depth + \
-        b"]" * depth + b"}]"
+    return (
+        b'[{"source_record_id": "A-1", "registration_date": "2024-01-01", "notes": '
+        + b"[" * depth
+        + b"]" * depth
+        + b"}]"
+    )
 
 
 # Each was an uncaught exception (a traceback on the command line, half a page on the web) or a refusal of a
@@ -99,27 +106,60 @@ def nested_json(depth: int) -> bytes:
 TRICKY = {
     "bare CR in the header": (b"source_record_id,registration_date\rx\nA-1,2024-01-01\n", "read"),
     "CR line endings": (b"source_record_id,registration_date\rA-1,2024-01-01\rA-2,2024-01-02\r", "read"),
-    "cell over 128 KiB": (b"source_record_id,registration_date,prs_FirstName\n\nA-1,2024-01-01," + b"x" * 140_000
-                          + b"\n", "holds 140000 characters"),
-    "header over 128 KiB": (b"source_record_id,registration_date," + b"h" * 140_000 + b"\nA-1,2024-01-01,x\n",
-                            "holds 140000 characters"),
+    "cell over 128 KiB": (
+        b"source_record_id,registration_date,prs_FirstName\n\nA-1,2024-01-01," + b"x" * 140_000 + b"\n",
+        "holds 140000 characters",
+    ),
+    "header over 128 KiB": (
+        b"source_record_id,registration_date," + b"h" * 140_000 + b"\nA-1,2024-01-01,x\n",
+        "holds 140000 characters",
+    ),
     "a column named __row": (b"source_record_id,registration_date,__row\nA-1,2024-01-01,7\n", "__row is reserved"),
     "JSON nested 1,000 deep": (nested_json(1000), "levels deep"),
-    "JSON integer of 5,000 digits": (b'[{"source_record_id": "A-1", "registration_date": "2024-01-01", "age": '
-                                     + b"9" * 5000 + b"}]", "read"),
-    "UTF-16 (Excel's Unicode text)": ("source_record_id\tregistration_date\r\nA-1\t2024-01-01\r\n".encode("utf-16"),
-                                      "read"),
+    "JSON integer of 5,000 digits": (
+        b'[{"source_record_id": "A-1", "registration_date": "2024-01-01", "age": ' + b"9" * 5000 + b"}]",
+        "read",
+    ),
+    "UTF-16 (Excel's Unicode text)": (
+        "source_record_id\tregistration_date\r\nA-1\t2024-01-01\r\n".encode("utf-16"),
+        "read",
+    ),
     "UTF-32": ("source_record_id,registration_date\nA-1,2024-01-01\n".encode("utf-32"), "read"),
 }
 
 
 # --- hypothesis strategies -----------------------------------------------------------------------------------
 
-_NAMES = st.one_of(st.sampled_from([*COLUMN_NAMES, "__row", "__fingerprint", "", " ", "id", "edad", "Age"]),
-                   st.text(max_size=12))
-_AWKWARD = st.sampled_from(["", " ", '"', '""', ",", ";", "\t", "\r", "\n", "\r\n", "\x00", "\ufeff", "\\", "\\;",
-                            ";;;", "2024-01-01", "31/02/2024", "0001-01-01", "F", "parent;uncle_aunt", "150101",
-                            "9" * 5000, "x" * 70_000])
+_NAMES = st.one_of(
+    st.sampled_from([*COLUMN_NAMES, "__row", "__fingerprint", "", " ", "id", "edad", "Age"]), st.text(max_size=12)
+)
+_AWKWARD = st.sampled_from(
+    [
+        "",
+        " ",
+        '"',
+        '""',
+        ",",
+        ";",
+        "\t",
+        "\r",
+        "\n",
+        "\r\n",
+        "\x00",
+        "\ufeff",
+        "\\",
+        "\\;",
+        ";;;",
+        "2024-01-01",
+        "31/02/2024",
+        "0001-01-01",
+        "F",
+        "parent;uncle_aunt",
+        "150101",
+        "9" * 5000,
+        "x" * 70_000,
+    ]
+)
 _CELLS = st.one_of(st.text(max_size=20), _AWKWARD)
 
 
@@ -144,19 +184,29 @@ def csv_files(draw) -> bytes:
 _JSON_VALUES = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), _CELLS),
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_NAMES, inner, max_size=4)),
-    max_leaves=20)
+    max_leaves=20,
+)
 
 
 @st.composite
 def json_files(draw) -> bytes:
     """Lists of cases (or {"cases": ...}) with any keys and values, nested perpetrators and events, lists deep
     or long, numbers of any size; sometimes cut short."""
-    values = st.one_of(_JSON_VALUES, st.lists(st.dictionaries(
-        st.sampled_from(["hte_Type", "relationship", "hte_Country", "prs_Gender", "x"]), _JSON_VALUES, max_size=3),
-        max_size=5))
+    values = st.one_of(
+        _JSON_VALUES,
+        st.lists(
+            st.dictionaries(
+                st.sampled_from(["hte_Type", "relationship", "hte_Country", "prs_Gender", "x"]),
+                _JSON_VALUES,
+                max_size=3,
+            ),
+            max_size=5,
+        ),
+    )
     case = st.dictionaries(_NAMES, values, max_size=8) | st.fixed_dictionaries(
         {"source_record_id": _CELLS, "registration_date": _CELLS},
-        optional={"perpetrators": values, "events": values, "age": _JSON_VALUES, "prs_Gender": _CELLS})
+        optional={"perpetrators": values, "events": values, "age": _JSON_VALUES, "prs_Gender": _CELLS},
+    )
     cases = draw(st.lists(st.one_of(case, _JSON_VALUES), max_size=6))
     payload = draw(st.sampled_from([cases, {"cases": cases}, {"records": cases}, cases[:1]]))
     text = json.dumps(payload, ensure_ascii=draw(st.booleans()))
@@ -171,7 +221,7 @@ def json_files(draw) -> bytes:
 def xlsx_files(draw) -> bytes:
     """Workbooks with any cells, some far away, and sheets rewritten to declare another size, drop cell
     references, or end early."""
-    cells = st.one_of(st.text(max_size=15), st.integers(-10**6, 10**6), _AWKWARD.filter(lambda c: len(c) < 1000))
+    cells = st.one_of(st.text(max_size=15), st.integers(-(10**6), 10**6), _AWKWARD.filter(lambda c: len(c) < 1000))
     rows = draw(st.lists(st.lists(cells, max_size=6), max_size=6))
     if draw(st.booleans()):
         rows = [HEADER, *rows]
@@ -180,12 +230,13 @@ def xlsx_files(draw) -> bytes:
     change = draw(st.sampled_from(["none", "dimension", "no references", "cut"]))
     if change == "dimension":
         reference = draw(st.sampled_from(["A1:XFD1048576", "A1:B2", "1:49", "A1", "ZZZZ9", "garbage"]))
-        data = with_sheet_xml(data, lambda xml: re.sub(rb'<dimension ref="[^"]*"/>',
-                                                       f'<dimension ref="{reference}"/>'.encode(), xml))
+        data = with_sheet_xml(
+            data, lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{reference}"/>'.encode(), xml)
+        )
     elif change == "no references":
         data = with_sheet_xml(data, lambda xml: re.sub(rb' r="[A-Z]+[0-9]+"', b"", xml))
     elif change == "cut":
-        data = with_sheet_xml(data, lambda xml: xml[:draw(st.integers(0, len(xml)))])
+        data = with_sheet_xml(data, lambda xml: xml[: draw(st.integers(0, len(xml)))])
     return _damaged(draw, data)
 
 
@@ -193,7 +244,7 @@ def _damaged(draw, data: bytes) -> bytes:
     """Mostly as made; sometimes cut short or with a few bytes changed."""
     damage = draw(st.sampled_from(["none", "none", "none", "cut", "flip"]))
     if damage == "cut" and data:
-        return data[:draw(st.integers(0, len(data) - 1))]
+        return data[: draw(st.integers(0, len(data) - 1))]
     if damage == "flip" and data:
         changed = bytearray(data)
         for _ in range(draw(st.integers(1, 4))):

@@ -13,8 +13,15 @@ ONG-5,02/01/2024,F,,,,,1701,Madre de Dios,,,,,,
 """
 AMPARO_VALID_IDS = ["ONG-1", "ONG-2", "ONG-4", "ONG-5"]
 AMPARO_BAD_ROW = 4
-AMPARO_BAD_COLUMNS = {"sexo", "edad", "nacionalidad", "vic_TypeOfExploitation", "exploitation_ubigeo",
-                      "recruiter_relationship", "organised_network"}
+AMPARO_BAD_COLUMNS = {
+    "sexo",
+    "edad",
+    "nacionalidad",
+    "vic_TypeOfExploitation",
+    "exploitation_ubigeo",
+    "recruiter_relationship",
+    "organised_network",
+}
 
 # Amparo case file with what a case entered by hand can hold: several events of a type, transit, descriptions
 # (one with an escaped ';'), the events' order, perpetrators with their household, roles and person.
@@ -43,10 +50,25 @@ H-3;2024-02-03;NonSpecifiedUnknown;;;;;;Acquainted;;PE;PE-LMA
 CTDC_SYNTHETIC_ROWS = [
     # yearOfRegistration, gender, ageBroad, citizenship, CountryOfExploitation, isForcedLabour, isSexualExploit,
     # meansFalsePromises, recruiterRelationFamily
-    {"yearOfRegistration": "2021", "gender": "Woman", "ageBroad": "09--17", "citizenship": "PER",
-     "CountryOfExploitation": "PER", "isSexualExploit": "1", "meansFalsePromises": "1", "recruiterRelationFamily": "1"},
-    {"yearOfRegistration": "2022", "gender": "Man", "ageBroad": "30--38", "citizenship": "VEN",
-     "CountryOfExploitation": "PER", "isForcedLabour": "1", "typeOfLabourAgriculture": "1"},
+    {
+        "yearOfRegistration": "2021",
+        "gender": "Woman",
+        "ageBroad": "09--17",
+        "citizenship": "PER",
+        "CountryOfExploitation": "PER",
+        "isSexualExploit": "1",
+        "meansFalsePromises": "1",
+        "recruiterRelationFamily": "1",
+    },
+    {
+        "yearOfRegistration": "2022",
+        "gender": "Man",
+        "ageBroad": "30--38",
+        "citizenship": "VEN",
+        "CountryOfExploitation": "PER",
+        "isForcedLabour": "1",
+        "typeOfLabourAgriculture": "1",
+    },
 ]
 
 TODAY = date(2026, 1, 1)

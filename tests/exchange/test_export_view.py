@@ -22,11 +22,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def registry(organisation, outsider_organisation):
     """Three cases of `organisation` (one of 2023) and two of the outsider organisation: counted by hand."""
-    cases_register(records=[victim_record("OWN-1"), victim_record("OWN-2"),
-                            CaseRecord("OWN-2023", date(2023, 8, 1), PersonRecord("Masculine", "VE"))],
-                   source=organisation)
-    cases_register(records=[CaseRecord(f"OTHER-{n}", date(2024, 1, n), PersonRecord("Feminine", "BO"))
-                            for n in (1, 2)], source=outsider_organisation)
+    cases_register(
+        records=[
+            victim_record("OWN-1"),
+            victim_record("OWN-2"),
+            CaseRecord("OWN-2023", date(2023, 8, 1), PersonRecord("Masculine", "VE")),
+        ],
+        source=organisation,
+    )
+    cases_register(
+        records=[CaseRecord(f"OTHER-{n}", date(2024, 1, n), PersonRecord("Feminine", "BO")) for n in (1, 2)],
+        source=outsider_organisation,
+    )
 
 
 def _export(client, **fields):
@@ -61,8 +68,14 @@ def test_a_data_manager_downloads_every_case_without_identities(client_as, data_
 
 
 def test_filters_and_identities_on_request_are_honoured_and_audited(client_as, data_manager, organisation, registry):
-    response = _export(client_as(data_manager), year="2024", source=str(organisation.pk), include_identities="on",
-                       kind="json", format="htcds")
+    response = _export(
+        client_as(data_manager),
+        year="2024",
+        source=str(organisation.pk),
+        include_identities="on",
+        kind="json",
+        format="htcds",
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     cases = json.loads(response.content)["records"]
     assert len(cases) == 2  # OWN-1 and OWN-2: the 2024 cases of this source
@@ -77,13 +90,17 @@ def test_a_data_manager_with_an_organisation_scope_exports_only_that_organisatio
     assert sorted(rows["source_record_id"]) == ["OWN-1", "OWN-2", "OWN-2023"]
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"format": "ctdc-legacy", "kind": "json"}, "is written as csv, xlsx, not json"),
-    ({"format": "ctdc-synthetic", "include_identities": "on"}, "CTDC files never contain identifying data"),
-    ({"year": "20x4"}, "Enter a whole number"),
-])
-def test_an_export_that_cannot_be_made_is_explained_and_writes_nothing(client_as, data_manager, registry, fields,
-                                                                       message):
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"format": "ctdc-legacy", "kind": "json"}, "is written as csv, xlsx, not json"),
+        ({"format": "ctdc-synthetic", "include_identities": "on"}, "CTDC files never contain identifying data"),
+        ({"year": "20x4"}, "Enter a whole number"),
+    ],
+)
+def test_an_export_that_cannot_be_made_is_explained_and_writes_nothing(
+    client_as, data_manager, registry, fields, message
+):
     response = _export(client_as(data_manager), **fields)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     assert message in response.content.decode()
@@ -107,7 +124,9 @@ def test_the_command_exports_identities_only_on_behalf_of_an_account_that_may_se
     assert not out.exists()
 
     manager = personas[Role.DATA_MANAGER]
-    assert "Wrote 5 cases" in _command("--format", "amparo", "--include-identities", "--user", manager.username, str(out))
+    assert "Wrote 5 cases" in _command(
+        "--format", "amparo", "--include-identities", "--user", manager.username, str(out)
+    )
     assert VICTIM_DNI.encode() in out.read_bytes()
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert (event.user, event.details["identities"]) == (manager, True)

@@ -21,10 +21,17 @@ def cases():
     source = Organisation.objects.create(name="ONG", org_type="NGO")
     records = [
         victim_record("V-1"),  # SexualExploitation, uncle_aunt in household, age 15, PE, Lima
-        CaseRecord("=HYPERLINK(\"http://x\")", date(2023, 2, 1), PersonRecord("Masculine", "VE"),
-                   age_when_trafficked=30, exploitation_types=["ForcedLabour", "SexualExploitation"],
-                   control_methods=["DebtBondage", "PhysicalAbuse"], forced_labour_industry="B_MiningAndQuarrying",
-                   perpetrators=[PerpetratorRecord("employer")], events=[EventRecord("Exploitation", "", "CL")]),
+        CaseRecord(
+            '=HYPERLINK("http://x")',
+            date(2023, 2, 1),
+            PersonRecord("Masculine", "VE"),
+            age_when_trafficked=30,
+            exploitation_types=["ForcedLabour", "SexualExploitation"],
+            control_methods=["DebtBondage", "PhysicalAbuse"],
+            forced_labour_industry="B_MiningAndQuarrying",
+            perpetrators=[PerpetratorRecord("employer")],
+            events=[EventRecord("Exploitation", "", "CL")],
+        ),
         CaseRecord("-99", date(2023, 3, 1), PersonRecord("NonSpecifiedUnknown")),
     ]
     return cases_register(records=records, source=source)
@@ -54,19 +61,24 @@ def test_a_role_that_may_not_see_identities_cannot_export_them(cases, analyst):
 
 def test_cells_a_spreadsheet_would_run_are_neutralised_but_numbers_are_not(cases):
     rows = _csv(cases_export(format_name="amparo", kind="csv")[0])
-    assert set(rows["source_record_id"]) == {"V-1", "'=HYPERLINK(\"http://x\")", "-99"}
+    assert set(rows["source_record_id"]) == {"V-1", '\'=HYPERLINK("http://x")', "-99"}
 
 
 def test_the_legacy_ctdc_file_follows_its_coding_rules(cases):
-    rows = {r["yearOfRegistration"] + r["gender"]: r for r in _csv(cases_export(format_name="ctdc-legacy", kind="csv")[0])
-            .iter_rows(named=True)}
+    rows = {
+        r["yearOfRegistration"] + r["gender"]: r
+        for r in _csv(cases_export(format_name="ctdc-legacy", kind="csv")[0]).iter_rows(named=True)
+    }
     victim, labourer, unknown = rows["2024Female"], rows["2023Male"], rows["2023Unknown"]
     assert (victim["ageBroad"], victim["majorityStatusAtExploit"], victim["citizenship"]) == ("9--17", "Minor", "PE")
     assert victim["meansOfControlDebtBondage"] == "-99"  # no means recorded: missing in the whole group
     assert (victim["recruiterRelationFamily"], victim["recruiterRelationOther"]) == ("1", "0")
     assert victim["RecruiterRelationship"] == "Family/Relative"
-    assert (labourer["meansOfControlDebtBondage"], labourer["meansOfControlPhysicalAbuse"],
-            labourer["meansOfControlThreats"]) == ("1", "1", "0")
+    assert (
+        labourer["meansOfControlDebtBondage"],
+        labourer["meansOfControlPhysicalAbuse"],
+        labourer["meansOfControlThreats"],
+    ) == ("1", "1", "0")
     assert (labourer["isSexAndLabour"], labourer["typeOfLabourMiningOrDrilling"]) == ("1", "1")
     assert (labourer["recruiterRelationOther"], labourer["CountryOfExploitation"]) == ("1", "CL")
     assert (unknown["ageBroad"], unknown["citizenship"], unknown["isForcedLabour"]) == ("-99", "-99", "-99")
@@ -78,7 +90,10 @@ def test_the_synthetic_ctdc_file_merges_flags_and_uses_alpha_3(cases):
     labourer = rows.filter(pl.col("gender") == "Man").row(0, named=True)
     assert (labourer["citizenship"], labourer["CountryOfExploitation"]) == ("VEN", "CHL")
     assert (labourer["meansDebtBondageEarnings"], labourer["meansAbusePsyPhySex"], labourer["meansThreats"]) == (
-        "1", "1", None)
+        "1",
+        "1",
+        None,
+    )
     victim = rows.filter(pl.col("gender") == "Woman").row(0, named=True)
     assert (victim["ageBroad"], victim["recruiterRelationFamily"]) == ("09--17", "1")
 

@@ -43,8 +43,9 @@ def source():
 
 
 def _stored() -> tuple[int, ...]:
-    return tuple(model.objects.count() for model in (ImportBatch, QuarantinedRow, OriginalRowBlock, CaseProvenance,
-                                                     Case))
+    return tuple(
+        model.objects.count() for model in (ImportBatch, QuarantinedRow, OriginalRowBlock, CaseProvenance, Case)
+    )
 
 
 def _import(data: bytes, source, *, dry_run: bool = False):
@@ -64,12 +65,23 @@ HOSTILE = {
     "last cell XFD30001": (lambda: hostile.far_cell_xlsx(30000, 16383), "16384 columns"),
     "declared A1:XFD1048576": (hostile.declared_dimension_xlsx, "declares its size as A1:XFD1048576"),
     "zip bomb": (lambda: hostile.zip_bomb_xlsx(rows=5000), "an import reads at most 200000 cells"),
-    "100,000 perpetrators in one cell": (lambda: hostile.perpetrators_csv(100_000),
-                                         "the cell holds 699999 characters; an import reads cells of at most 32767"),
+    "100,000 perpetrators in one cell": (
+        lambda: hostile.perpetrators_csv(100_000),
+        "the cell holds 699999 characters; an import reads cells of at most 32767",
+    ),
     "101 perpetrators": (lambda: hostile.perpetrators_csv(101), "the case has 101 perpetrators"),
-    "101 nested perpetrators": (lambda: json.dumps([{
-        "source_record_id": "N-1", "registration_date": "2024-01-01",
-        "perpetrators": [{"relationship": "parent"}] * 101}]).encode(), "the case has 101 perpetrators"),
+    "101 nested perpetrators": (
+        lambda: json.dumps(
+            [
+                {
+                    "source_record_id": "N-1",
+                    "registration_date": "2024-01-01",
+                    "perpetrators": [{"relationship": "parent"}] * 101,
+                }
+            ]
+        ).encode(),
+        "the case has 101 perpetrators",
+    ),
     "JSON nested 1,000 deep": (lambda: hostile.nested_json(1000), "more than 32 levels deep"),
 }
 
@@ -100,8 +112,9 @@ def test_a_zip_bomb_is_refused_on_what_it_unzips_to(source, settings):
 
 
 @pytest.mark.parametrize("lifted", [False, True], ids=["by the limits", "by the reader's memory"])
-def test_the_upload_page_refuses_a_hostile_file_and_goes_on_serving(client_as, data_manager, organisation, settings,
-                                                                     lifted):
+def test_the_upload_page_refuses_a_hostile_file_and_goes_on_serving(
+    client_as, data_manager, organisation, settings, lifted
+):
     """With the limits lifted, the spreadsheet reader asks for 512 GiB and aborts: in the web server's own
     process, as it was, that ended this test run."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -109,8 +122,11 @@ def test_the_upload_page_refuses_a_hostile_file_and_goes_on_serving(client_as, d
     if lifted:
         settings.IMPORT_MAX_COLUMNS, settings.IMPORT_MAX_CELLS = 20_000, 10**12
     client = client_as(data_manager)
-    upload = {"file": SimpleUploadedFile("casos.xlsx", hostile.far_cell_xlsx()), "source": organisation.pk,
-              "format": "auto"}
+    upload = {
+        "file": SimpleUploadedFile("casos.xlsx", hostile.far_cell_xlsx()),
+        "source": organisation.pk,
+        "format": "auto",
+    }
     response = client.post(reverse("exchange:import"), upload, HTTP_ACCEPT_LANGUAGE="en")
     page = b"".join(response.streaming_content).decode()
     expected = f"casos.xlsx needed more than the {MEMORY_MB} MB of memory" if lifted else "16384 columns"
@@ -119,9 +135,12 @@ def test_the_upload_page_refuses_a_hostile_file_and_goes_on_serving(client_as, d
     assert client.get(reverse("exchange:import")).status_code == 200
 
 
-_FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
-                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                        HealthCheck.data_too_large])
+_FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _imported_or_refused(source, data: bytes, dry_run: bool) -> None:
@@ -154,8 +173,9 @@ def test_fuzzed_xlsx_is_imported_or_refused(source, data, dry_run):
 def _command(args: list[str], env: dict) -> tuple[int, str, int]:
     """Run `amparo ARGS`: (exit code, standard error, the most memory it held in MB)."""
     amparo = Path(sys.executable).parent / "amparo"
-    process = subprocess.Popen([str(amparo), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True)
+    process = subprocess.Popen(
+        [str(amparo), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     stderr = process.stderr.read()
     _pid, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -172,8 +192,11 @@ def test_the_command_refuses_a_file_whose_parser_aborts_and_exits_cleanly(tmp_pa
     import_args = ["import", str(path), "--source", "ONG", "--source-type", "NGO"]
     code, stderr, _memory = _command(import_args, env)
     assert code == 1 and "16384 columns" in stderr and "Traceback" not in stderr
-    lifted = env | {"AMPARO_IMPORT_MAX_COLUMNS": "20000", "AMPARO_IMPORT_MAX_CELLS": str(10**12),
-                    "AMPARO_IMPORT_READER_MEMORY_MB": "1024"}
+    lifted = env | {
+        "AMPARO_IMPORT_MAX_COLUMNS": "20000",
+        "AMPARO_IMPORT_MAX_CELLS": str(10**12),
+        "AMPARO_IMPORT_READER_MEMORY_MB": "1024",
+    }
     code, stderr, memory = _command(import_args, lifted)
     assert code == 1 and "casos.xlsx needed more than the 1024 MB of memory" in stderr
     assert "Traceback" not in stderr and "memory allocation" not in stderr and "backtrace" not in stderr

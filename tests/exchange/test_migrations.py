@@ -26,11 +26,17 @@ def test_original_rows_sealed_one_by_one_move_into_blocks(organisation, monkeypa
     old = _migrate(BEFORE)
     try:
         batch = old.get_model("exchange", "ImportBatch").objects.create(
-            source_id=organisation.pk, file_name="old.csv", sha256="0" * 64, format="amparo")
+            source_id=organisation.pk, file_name="old.csv", sha256="0" * 64, format="amparo"
+        )
         for row, case in enumerate(cases, start=2):
             old.get_model("exchange", "CaseProvenance").objects.create(
-                case_id=case.pk, batch=batch, row_number=row, action="created", content_hash="h",
-                original_sealed=f'{{"id": "{case.source_record_id}", "dni": "7391826{row}"}}')
+                case_id=case.pk,
+                batch=batch,
+                row_number=row,
+                action="created",
+                content_hash="h",
+                original_sealed=f'{{"id": "{case.source_record_id}", "dni": "7391826{row}"}}',
+            )
     finally:
         _migrate(latest)
     originals = [p.original for p in CaseProvenance.objects.order_by("row_number")]

@@ -14,8 +14,12 @@ from tests.exchange import hostile, samples
 FILES = {
     "csv": samples.AMPARO_CSV.encode() + b"\nA-9,2024-01-01,F,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,x,y\n",
     "xlsx": hostile.workbook([["id", "edad", "sexo"], ["1", 15, "F"], [2, "", "M"], [], [3, 40.5, "F", "", "extra"]]),
-    "json": json.dumps([{"source_record_id": "N-1", "perpetrators": [{"relationship": "parent"}]},
-                        {"source_record_id": "N-2", "age": 12}]).encode(),
+    "json": json.dumps(
+        [
+            {"source_record_id": "N-1", "perpetrators": [{"relationship": "parent"}]},
+            {"source_record_id": "N-2", "age": 12},
+        ]
+    ).encode(),
 }
 
 
@@ -29,8 +33,10 @@ def test_a_file_read_in_its_own_process_is_the_table_read_here(kind):
 def test_a_parser_that_aborts_refuses_the_file_and_the_caller_goes_on(settings):
     settings.IMPORT_MAX_COLUMNS, settings.IMPORT_MAX_CELLS = 20_000, 10**12  # let the spreadsheet reader try
     settings.IMPORT_READER_MEMORY_MB = 1024
-    with pytest.raises(ReadError, match="Reading the file far.xlsx needed more than the 1024 MB of memory an "
-                                        "import may use to read a file"):
+    with pytest.raises(
+        ReadError,
+        match="Reading the file far.xlsx needed more than the 1024 MB of memory an import may use to read a file",
+    ):
         table_read(hostile.far_cell_xlsx(), file_name="far.xlsx")
     assert len(table_read(FILES["csv"], file_name="next.csv").ragged_rows) == 1
 

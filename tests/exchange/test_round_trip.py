@@ -19,8 +19,14 @@ from tests.exchange import samples
 
 pytestmark = pytest.mark.django_db
 
-FORMATS = [("amparo", "csv"), ("amparo", "xlsx"), ("amparo", "json"),
-           ("htcds", "csv"), ("htcds", "xlsx"), ("htcds", "json")]
+FORMATS = [
+    ("amparo", "csv"),
+    ("amparo", "xlsx"),
+    ("amparo", "json"),
+    ("htcds", "csv"),
+    ("htcds", "xlsx"),
+    ("htcds", "json"),
+]
 EVERY_FORMAT = [(name, kind) for name, fmt in formats.FORMATS.items() for kind in fmt.KINDS]
 PERPETRATOR_NAME, PERPETRATOR_DNI = "Eustaquia", "40506070"
 
@@ -40,7 +46,12 @@ def test_export_then_import_into_an_empty_registry_gives_the_same_cases(fmt, kin
     content, count = cases_export(format_name=fmt, kind=kind, include_identities=True)
     _empty_registry()
     batch = file_import(data=content, file_name=f"export.{kind}", source=source)
-    assert (batch.format, batch.created, batch.rejected, count) == (fmt, len(samples.AMPARO_VALID_IDS), 0, before.height)
+    assert (batch.format, batch.created, batch.rejected, count) == (
+        fmt,
+        len(samples.AMPARO_VALID_IDS),
+        0,
+        before.height,
+    )
     assert cases_frame(include_identities=True).drop("case_id").to_dicts() == before.to_dicts()
 
 
@@ -58,17 +69,23 @@ def test_every_registered_format_reads_back_every_case_it_writes(fmt, kind):
 
 def _hand_entered_cases() -> list[CaseRecord]:
     """Cases as the case form and registry services take them, with all they can hold."""
-    named = PersonRecord(first_name=PERPETRATOR_NAME, second_name="Quispe; de la Cruz",
-                         identity_number=PERPETRATOR_DNI)
+    named = PersonRecord(first_name=PERPETRATOR_NAME, second_name="Quispe; de la Cruz", identity_number=PERPETRATOR_DNI)
     described = PersonRecord(gender="Masculine", citizenship="BO", birthdate=date(1979, 8, 30))
     return [
         CaseRecord(
-            "MANO-1", date(2024, 7, 1),
+            "MANO-1",
+            date(2024, 7, 1),
             PersonRecord("Feminine", "PE", "Zoila", "Huamán Rojas", date(2009, 2, 14), "71234567"),
-            status="FollowUp", trafficking_status="ActualVictimOfTrafficking", trafficking_status_decision_org="Police",
-            age_when_trafficked=14, organised_network="yes", legal_article="CP-129-A",
-            exploitation_types=["SexualExploitation", "ForcedLabour"], control_methods=["DebtBondage", "FalsePromises"],
-            recruitment_methods=["ThroughFamilyOrFamilyEvents"], sex_exploitation_types=["Prostitution"],
+            status="FollowUp",
+            trafficking_status="ActualVictimOfTrafficking",
+            trafficking_status_decision_org="Police",
+            age_when_trafficked=14,
+            organised_network="yes",
+            legal_article="CP-129-A",
+            exploitation_types=["SexualExploitation", "ForcedLabour"],
+            control_methods=["DebtBondage", "FalsePromises"],
+            recruitment_methods=["ThroughFamilyOrFamilyEvents"],
+            sex_exploitation_types=["Prostitution"],
             forced_labour_industry="B_MiningAndQuarrying",
             perpetrators=[
                 PerpetratorRecord("uncle_aunt", True, ["RecruiterOrIntermediary", "SoldIndividual"], named),
@@ -83,10 +100,17 @@ def _hand_entered_cases() -> list[CaseRecord]:
                 EventRecord("Exploitation", "", "CL", date(2024, 4, 3), "Mina en Antofagasta"),
             ],
         ),
-        CaseRecord("MANO-2", date(2024, 7, 2), PersonRecord("Masculine"), age_when_trafficked=16,
-                   perpetrators=[PerpetratorRecord("friend_acquaintance", False, ["Transporter"]),
-                                 PerpetratorRecord("stranger", False, [], PersonRecord(gender="Feminine"))],
-                   events=[EventRecord("Exploitation", "", "PE", None, "En algún lugar del Perú")]),
+        CaseRecord(
+            "MANO-2",
+            date(2024, 7, 2),
+            PersonRecord("Masculine"),
+            age_when_trafficked=16,
+            perpetrators=[
+                PerpetratorRecord("friend_acquaintance", False, ["Transporter"]),
+                PerpetratorRecord("stranger", False, [], PersonRecord(gender="Feminine")),
+            ],
+            events=[EventRecord("Exploitation", "", "PE", None, "En algún lugar del Perú")],
+        ),
         CaseRecord("MANO-3", date(2024, 7, 3)),
     ]
 
@@ -95,27 +119,50 @@ def _registry(*, identities: bool = True) -> dict[str, list]:
     """The registry table by table, read through the ORM, rows keyed by their case's source_record_id (and
     their place in the case) instead of ids; without identities, as an export without them leaves it (free-text
     event descriptions, which may name people, included)."""
+
     def person(p: Person | None):
         if p is None:
             return None
         identity = getattr(p, "identity", None) if identities else None
         if identity is None and not (p.gender or p.citizenship):
             return None  # a person of whom only identifying fields were known
-        return (p.gender, p.citizenship, p.is_synthetic, None if identity is None else (
-            identity.first_name, identity.second_name, identity.birthdate, identity.identity_number,
-            identity.identity_number_hash, identity.address, identity.phone))
+        return (
+            p.gender,
+            p.citizenship,
+            p.is_synthetic,
+            None
+            if identity is None
+            else (
+                identity.first_name,
+                identity.second_name,
+                identity.birthdate,
+                identity.identity_number,
+                identity.identity_number_hash,
+                identity.address,
+                identity.phone,
+            ),
+        )
 
     tables = {"cases": [], "victims": [], "codes": [], "perpetrators": [], "events": []}
     for case in Case.objects.select_related("victim").order_by("source_record_id"):
         key = case.source_record_id
-        tables["cases"].append({f.name: getattr(case, f.attname) for f in Case._meta.concrete_fields
-                                if f.name not in ("id", "victim", "created_at", "updated_at")})
+        tables["cases"].append(
+            {
+                f.name: getattr(case, f.attname)
+                for f in Case._meta.concrete_fields
+                if f.name not in ("id", "victim", "created_at", "updated_at")
+            }
+        )
         tables["victims"].append((key, person(case.victim)))
         tables["codes"] += [(key, c.field, c.code) for c in case.coded_values.order_by("id")]
-        tables["perpetrators"] += [(key, i, p.relationship, p.lives_in_household, p.roles, person(p.person))
-                                   for i, p in enumerate(case.perpetrators.select_related("person").order_by("id"))]
-        tables["events"] += [(key, i, e.event_type, e.country, e.ubigeo, e.date, e.description if identities else "")
-                             for i, e in enumerate(case.events.order_by("id"))]
+        tables["perpetrators"] += [
+            (key, i, p.relationship, p.lives_in_household, p.roles, person(p.person))
+            for i, p in enumerate(case.perpetrators.select_related("person").order_by("id"))
+        ]
+        tables["events"] += [
+            (key, i, e.event_type, e.country, e.ubigeo, e.date, e.description if identities else "")
+            for i, e in enumerate(case.events.order_by("id"))
+        ]
     return tables
 
 

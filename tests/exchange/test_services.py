@@ -19,6 +19,7 @@ from amparo.registry import bulk
 from amparo.registry import services as registry_services
 from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, PersonIdentity
 from tests.exchange import samples
+from tests.exchange.samples import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +64,10 @@ def test_the_original_row_is_kept_sealed_with_each_case(source):
     assert provenance.batch == batch and provenance.row_number == 2
     assert provenance.original["dni"] == "73918264"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT rows_sealed FROM exchange_originalrowblock UNION ALL "
-                       "SELECT original_sealed || problems_sealed FROM exchange_quarantinedrow")
+        cursor.execute(
+            "SELECT rows_sealed FROM exchange_originalrowblock UNION ALL "
+            "SELECT original_sealed || problems_sealed FROM exchange_quarantinedrow"
+        )
         stored = " ".join(row[0] for row in cursor.fetchall())
     assert "73918264" not in stored and "Zoilacunda" not in stored and "Narnia" not in stored
     assert len(batch.sha256) == 64 and batch.file_name == "casos.csv"
@@ -128,13 +131,16 @@ def test_a_duplicate_id_in_the_file_is_quarantined_naming_the_first_row(source):
     assert problems[0]["reason"] == "duplicate_id" and problems[0]["params"] == {"first_row": "2"}
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "empty"),
-    ("fecha_registro,sexo\n2024-01-01,F\n", "source_record_id"),
-    ("source_record_id|registration_date\nA|2024-01-01\n", "delimiter"),
-    ("foo,bar\n1,2\n", "not recognised"),
-    ("source_record_id,registration_date\n", "no rows"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty"),
+        ("fecha_registro,sexo\n2024-01-01,F\n", "source_record_id"),
+        ("source_record_id|registration_date\nA|2024-01-01\n", "delimiter"),
+        ("foo,bar\n1,2\n", "not recognised"),
+        ("source_record_id,registration_date\n", "no rows"),
+    ],
+)
 def test_it_refuses_a_file_it_cannot_import(source, text, message):
     with pytest.raises(ImportRefused, match=message):
         _import(source, text)
@@ -191,24 +197,44 @@ def test_nested_perpetrators_and_events_are_stored_and_an_unknown_event_type_qua
     assert (batch.format, batch.created, batch.rejected) == ("htcds", 1, 1)
     case = Case.objects.get(source_record_id="J-1")
     assert [(e.event_type, e.country, e.ubigeo, e.description) for e in case.events.order_by("id")] == [
-        ("Transit", "BO", "", ""), ("Exploitation", "PE", "150101", ""), ("Exploitation", "CL", "", "Mina; Antofagasta")]
+        ("Transit", "BO", "", ""),
+        ("Exploitation", "PE", "150101", ""),
+        ("Exploitation", "CL", "", "Mina; Antofagasta"),
+    ]
     assert [(p.relationship, p.lives_in_household, p.roles) for p in case.perpetrators.all()] == [
-        ("parent", True, ["RecruiterOrIntermediary"])]
-    assert problem_lines(batch) == [{"row": 3, "column": "event_order", "value": "Exploitation;Smuggling",
-                                     "expected": "one of: Recruitment, Transit, Exploitation"}]
+        ("parent", True, ["RecruiterOrIntermediary"])
+    ]
+    assert problem_lines(batch) == [
+        {
+            "row": 3,
+            "column": "event_order",
+            "value": "Exploitation;Smuggling",
+            "expected": "one of: Recruitment, Transit, Exploitation",
+        }
+    ]
 
 
 def test_the_rejection_report_says_how_many_values_a_list_needs_and_hides_identities(source):
-    text = ("source_record_id,registration_date,recruiter_relationship,perpetrator_prs_IdentityNumber,transit_country,"
-            "transit_date\nA,2024-01-01,padre;tío,43334444,,\nB,2024-01-01,,,BO;CL,2024-01-01\n")
+    text = (
+        "source_record_id,registration_date,recruiter_relationship,perpetrator_prs_IdentityNumber,transit_country,"
+        "transit_date\nA,2024-01-01,padre;tío,43334444,,\nB,2024-01-01,,,BO;CL,2024-01-01\n"
+    )
     batch = _import(source, text)
     expected = [
-        {"row": 2, "column": "perpetrator_prs_IdentityNumber", "value": "***",
-         "expected": "one value per perpetrator, separated by ';': 2, as many as the relationships in "
-                     "recruiter_relationship (or nothing)"},
-        {"row": 3, "column": "transit_date", "value": "2024-01-01",
-         "expected": "one value per event, separated by ';': 2, as many as the other columns of these events hold "
-                     "(or nothing)"},
+        {
+            "row": 2,
+            "column": "perpetrator_prs_IdentityNumber",
+            "value": "***",
+            "expected": "one value per perpetrator, separated by ';': 2, as many as the relationships in "
+            "recruiter_relationship (or nothing)",
+        },
+        {
+            "row": 3,
+            "column": "transit_date",
+            "value": "2024-01-01",
+            "expected": "one value per event, separated by ';': 2, as many as the other columns of these events hold "
+            "(or nothing)",
+        },
     ]
     assert problem_lines(batch) == expected
     with translation.override("es"):
@@ -228,14 +254,17 @@ def test_a_changed_row_updates_the_perpetrators_in_place_and_an_older_file_keeps
     older = "source_record_id,registration_date,recruiter_relationship\nF-1,2024-06-01,stranger\n"
     assert _import(source, older).updated == 1
     assert [(p.relationship, p.person_id) for p in case.perpetrators.order_by("id")] == [
-        ("parent", people[0]), ("uncle_aunt", people[1]), ("stranger", None)]
+        ("parent", people[0]),
+        ("uncle_aunt", people[1]),
+        ("stranger", None),
+    ]
 
 
 def test_a_row_that_holds_no_more_than_before_keeps_the_fingerprint_it_had(source):
     """Its text is the one imports made before perpetrators and events were lists (copied from such an import), so
     importing a file again after the change reads its rows as unchanged."""
     table = read_table(samples.AMPARO_CSV.encode())
-    frame = normalise_cases(formats.get("amparo").to_amparo(table, formats.ImportContext("0" * 64))).frame
+    frame = normalise_cases(formats.get("amparo").to_amparo(table, formats.ImportContext("0" * 64)), today=TODAY).frame
     assert fingerprint_text(frame)[0] == (
         '{"source_record_id":"ONG-1","registration_date":"2024-03-15","birthdate":null,"exploitation_date":null,'
         '"recruitment_date":null,"age":15,"citizenship":"PE","first_name":"Zoilacunda",'
@@ -244,7 +273,8 @@ def test_a_row_that_holds_no_more_than_before_keeps_the_fingerprint_it_had(sourc
         '"organised_network":"no","legal_article":"","exploitation_types":["SexualExploitation"],'
         '"sex_exploitation_types":[],"control_methods":["FalsePromises","DebtBondage"],"recruitment_methods":[],'
         '"relationships":["parent"],"in_household":false,"exploitation_ubigeo":"150101","exploitation_country":"PE",'
-        '"recruitment_ubigeo":"080101","recruitment_country":"PE"}')
+        '"recruitment_ubigeo":"080101","recruitment_country":"PE"}'
+    )
     _import(source, samples.AMPARO_FULL_CSV)
     again = _import(source, samples.AMPARO_FULL_CSV)
     assert (again.updated, again.unchanged) == (0, 3)
@@ -263,8 +293,10 @@ def test_a_file_of_several_parts_reports_each_part_as_it_is_stored(source, monke
     assert [m for m in first if " of 4 new" in m] == ["Stored 3 of 4 new cases.", "Stored 4 of 4 new cases."]
     assert Case.objects.count() == 4 and CaseProvenance.objects.count() == 4
     changed = messages(samples.AMPARO_CSV.replace("2024", "2022").replace("2023-12-31", "2022-12-31"))  # every date
-    assert [m for m in changed if " of 4 changed" in m] == ["Updated 3 of 4 changed cases.",
-                                                           "Updated 4 of 4 changed cases."]
+    assert [m for m in changed if " of 4 changed" in m] == [
+        "Updated 3 of 4 changed cases.",
+        "Updated 4 of 4 changed cases.",
+    ]
     monkeypatch.setattr(bulk, "CHUNK", 50_000)
     other = Organisation.objects.create(name="Otra ONG", org_type="NGO")
     job = services.FileImport(data=samples.AMPARO_CSV.encode("utf-8"), file_name="casos.csv", source=other)
@@ -273,8 +305,10 @@ def test_a_file_of_several_parts_reports_each_part_as_it_is_stored(source, monke
 
 def test_a_place_cell_holding_a_separator_character_is_quarantined_not_a_crash(source):
     """Any character may stand in a cell: a unit separator inside an ubigeo is a bad place, nothing more."""
-    data = ("source_record_id,registration_date,exploitation_ubigeo,exploitation_country\n"
-            "S-1,2024-01-02,15\x1f01,PE\nS-2,2024-01-03,150101,PE\n").encode()
+    data = (
+        b"source_record_id,registration_date,exploitation_ubigeo,exploitation_country\n"
+        b"S-1,2024-01-02,15\x1f01,PE\nS-2,2024-01-03,150101,PE\n"
+    )
     batch = file_import(data=data, file_name="places.csv", source=source)
     assert (batch.created, batch.rejected) == (1, 1)
     assert QuarantinedRow.objects.filter(batch=batch).count() == 1

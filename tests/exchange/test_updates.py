@@ -10,20 +10,28 @@ from tests.exchange import samples
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ("source_record_id,registration_date,prs_Gender,age,prs_Citizenship,vic_TypeOfExploitation,"
-          "vic_MethodsOfControl,exploitation_ubigeo,recruitment_ubigeo,recruiter_relationship,organised_network,"
-          "prs_FirstName,prs_SecondName,prs_IdentityNumber\n")
-FIRST = HEADER + """\
+HEADER = (
+    "source_record_id,registration_date,prs_Gender,age,prs_Citizenship,vic_TypeOfExploitation,"
+    "vic_MethodsOfControl,exploitation_ubigeo,recruitment_ubigeo,recruiter_relationship,organised_network,"
+    "prs_FirstName,prs_SecondName,prs_IdentityNumber\n"
+)
+FIRST = (
+    HEADER
+    + """\
 U-1,2024-01-10,Feminine,15,PE,SexualExploitation,FalsePromises;DebtBondage,150101,080101,parent,no,Rosa,Quispe Mamani,73918264
 U-2,2024-02-11,Masculine,30,VE,ForcedLabour,,170101,,employer,yes,,,
 U-3,2024-03-12,Feminine,9,PE,ForcedBegging,,,,uncle_aunt,unknown,,,
 """
+)
 # Every row changes: statistical fields, codes, places, perpetrators; U-1 leaves its identity cells empty.
-SECOND = HEADER + """\
+SECOND = (
+    HEADER
+    + """\
 U-1,2024-01-11,Feminine,16,PE,ForcedLabour;ForcedBegging,PhysicalAbuse,170101,,stranger,yes,,,
 U-2,2024-02-12,Feminine,31,CO,SexualExploitation,DebtBondage,,250101,parent,no,Luis,Torres,40512345
 U-3,2024-03-13,Masculine,10,PE,,,080101,,friend_acquaintance,no,,,
 """
+)
 
 
 def _import(source, text):
@@ -35,9 +43,17 @@ def _content(source) -> dict:
     content = {}
     for case in Case.objects.filter(source_organisation=source).select_related("victim"):
         content[case.source_record_id] = (
-            case.registration_date, case.age_when_trafficked, case.organised_network, case.status,
-            case.trafficking_status, case.department_code, case.province_code, case.district_code,
-            case.family_facilitated, case.victim.gender, case.victim.citizenship,
+            case.registration_date,
+            case.age_when_trafficked,
+            case.organised_network,
+            case.status,
+            case.trafficking_status,
+            case.department_code,
+            case.province_code,
+            case.district_code,
+            case.family_facilitated,
+            case.victim.gender,
+            case.victim.citizenship,
             sorted(case.coded_values.values_list("field", "code")),
             sorted(case.perpetrators.values_list("relationship", "lives_in_household", "person_id")),
             sorted(case.events.values_list("event_type", "country", "ubigeo", "date")),
@@ -59,7 +75,8 @@ def test_an_update_leaves_the_same_content_as_importing_the_new_file_into_an_emp
     assert (batch.created, batch.updated, batch.unchanged) == (0, 3, 0)
     assert _content(updated) == _content(fresh)
     assert dict(Case.objects.filter(source_organisation=updated).values_list("source_record_id", "version")) == {
-        record: version + 1 for record, version in versions.items()}
+        record: version + 1 for record, version in versions.items()
+    }
     assert CaseProvenance.objects.filter(action="updated", batch=batch).count() == 3
 
 
@@ -83,9 +100,10 @@ def test_identifying_fields_a_row_leaves_empty_keep_their_stored_values():
     identity.save()
     _import(source, SECOND)  # U-1's identity cells are empty
     assert _identity(case) == ("Rosa", "Quispe Mamani", "73918264", "Jr. Puno 123", "987654321")
-    renamed = SECOND.replace("U-1,2024-01-11,Feminine,16,PE,ForcedLabour;ForcedBegging,PhysicalAbuse,170101,,stranger,yes,,,",
-                             "U-1,2024-01-11,Feminine,16,PE,ForcedLabour;ForcedBegging,PhysicalAbuse,170101,,stranger,yes,Rosa"
-                             " Elena,,")
+    renamed = SECOND.replace(
+        "U-1,2024-01-11,Feminine,16,PE,ForcedLabour;ForcedBegging,PhysicalAbuse,170101,,stranger,yes,,,",
+        "U-1,2024-01-11,Feminine,16,PE,ForcedLabour;ForcedBegging,PhysicalAbuse,170101,,stranger,yes,Rosa Elena,,",
+    )
     _import(source, renamed)
     assert _identity(case) == ("Rosa Elena", "Quispe Mamani", "73918264", "Jr. Puno 123", "987654321")
     assert PersonIdentity.objects.get(person_id=case.victim_id).identity_number_hash != ""
@@ -100,7 +118,9 @@ def test_a_perpetrator_recorded_in_casework_stays_and_still_makes_the_case_famil
     _import(source, SECOND)  # U-3's imported perpetrator is now a friend
     case.refresh_from_db()
     assert sorted(case.perpetrators.values_list("relationship", "person_id")) == [
-        ("friend_acquaintance", None), ("parent", mother.pk)]
+        ("friend_acquaintance", None),
+        ("parent", mother.pk),
+    ]
     assert case.family_facilitated is True
     assert Case.objects.get(source_record_id="U-1").family_facilitated is False  # only a stranger now
 

@@ -25,8 +25,9 @@ def _post(client, organisation, content: bytes) -> str:
     return b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
 
 
-def test_a_large_upload_is_imported_without_touching_the_disk(client_as, data_manager, organisation, settings,
-                                                              tmp_path):
+def test_a_large_upload_is_imported_without_touching_the_disk(
+    client_as, data_manager, organisation, settings, tmp_path
+):
     content = _large_case_file(20_000)
     assert len(content) > 2.5 * 2**20  # Django would spool it to a temporary file
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "not-there")  # where it would, and could not
@@ -36,8 +37,7 @@ def test_a_large_upload_is_imported_without_touching_the_disk(client_as, data_ma
     assert not (tmp_path / "not-there").exists()
 
 
-def test_an_upload_over_the_limit_is_counted_not_kept_and_refused(client_as, data_manager, organisation,
-                                                                  monkeypatch):
+def test_an_upload_over_the_limit_is_counted_not_kept_and_refused(client_as, data_manager, organisation, monkeypatch):
     monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 2**20)
     monkeypatch.setattr(forms, "MAX_UPLOAD_BYTES", 2**20)
     page = _post(client_as(data_manager), organisation, _large_case_file(12_000))

@@ -25,8 +25,12 @@ def _read(content: bytes, kind: str) -> pl.DataFrame:
 
 
 def _upload(client, organisation, text=samples.AMPARO_CSV, **extra):
-    data = {"file": SimpleUploadedFile("casos.csv", text.encode("utf-8")), "source": organisation.pk,
-            "format": "auto", **extra}
+    data = {
+        "file": SimpleUploadedFile("casos.csv", text.encode("utf-8")),
+        "source": organisation.pk,
+        "format": "auto",
+        **extra,
+    }
     response = client.post(reverse("exchange:import"), data, HTTP_ACCEPT_LANGUAGE="en")
     return response, b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
 

@@ -20,9 +20,12 @@ def trained_model(sources_2010):
     return engine.score(records, threshold=0.9).model
 
 
-ORGANISATIONS = {"police": ("Policía Nacional (sintético)", "CentralGovernmentOrganisation"),
-                 "prosecutor": ("Ministerio Público (sintético)", "CentralGovernmentOrganisation"),
-                 "ngo": ("ONG (sintético)", "NGO"), "hotline": ("Línea 1818 (sintético)", "CentralGovernmentOrganisation")}
+ORGANISATIONS = {
+    "police": ("Policía Nacional (sintético)", "CentralGovernmentOrganisation"),
+    "prosecutor": ("Ministerio Público (sintético)", "CentralGovernmentOrganisation"),
+    "ngo": ("ONG (sintético)", "NGO"),
+    "hotline": ("Línea 1818 (sintético)", "CentralGovernmentOrganisation"),
+}
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +58,9 @@ def previous_run(db, trained_model):
 
     from amparo.linkage.models import LinkageRun
 
-    return LinkageRun.objects.create(model=trained_model, link_threshold=0.9, review_threshold=0.5,
-                                     code_version="test", finished_at=timezone.now())
+    return LinkageRun.objects.create(
+        model=trained_model, link_threshold=0.9, review_threshold=0.5, code_version="test", finished_at=timezone.now()
+    )
 
 
 def anonymous_case(number: int):
@@ -65,6 +69,10 @@ def anonymous_case(number: int):
 
     from amparo.registry.records import CaseRecord, EventRecord, PersonRecord
 
-    return CaseRecord(source_record_id=f"ANON-{number}", registration_date=date(2024, 5, 6),
-                      victim=PersonRecord("Feminine", "PE"), age_when_trafficked=15,
-                      events=[EventRecord("Exploitation", "150101")])
+    return CaseRecord(
+        source_record_id=f"ANON-{number}",
+        registration_date=date(2024, 5, 6),
+        victim=PersonRecord("Feminine", "PE"),
+        age_when_trafficked=15,
+        events=[EventRecord("Exploitation", "150101")],
+    )

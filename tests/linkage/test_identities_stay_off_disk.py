@@ -52,16 +52,31 @@ RUN = textwrap.dedent("""
 def after_a_run(tmp_path_factory):
     data_dir, temporary, working = (tmp_path_factory.mktemp(name) for name in ("data", "tmp", "work"))
     repository = Path(__file__).resolve().parents[2]
-    environment = {**os.environ, "AMPARO_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "amparo.settings",
-                   "PYTHONPATH": os.pathsep.join([str(repository / "src"), str(repository)]), "TMPDIR": str(temporary)}
+    environment = {
+        **os.environ,
+        "AMPARO_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "amparo.settings",
+        "PYTHONPATH": os.pathsep.join([str(repository / "src"), str(repository)]),
+        "TMPDIR": str(temporary),
+    }
     for name in ("AMPARO_DATABASE_URL", "AMPARO_FIELD_KEYS"):
         environment.pop(name, None)
-    result = subprocess.run([sys.executable, "-c", RUN], env=environment, cwd=working, capture_output=True, text=True,
-                            timeout=900, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", RUN],
+        env=environment,
+        cwd=working,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     files = [path for folder in (data_dir, temporary, working) for path in folder.rglob("*") if path.is_file()]
-    return {"stdout": result.stdout, "names": {p.name for p in files},
-            "bytes": b"".join(p.read_bytes() for p in files) + (result.stdout + result.stderr).encode("utf-8")}
+    return {
+        "stdout": result.stdout,
+        "names": {p.name for p in files},
+        "bytes": b"".join(p.read_bytes() for p in files) + (result.stdout + result.stderr).encode("utf-8"),
+    }
 
 
 def test_the_run_linked_the_two_reports_of_the_persona(after_a_run):
@@ -71,8 +86,18 @@ def test_the_run_linked_the_two_reports_of_the_persona(after_a_run):
     assert b"PERSONA-HOTLINE" in after_a_run["bytes"]
 
 
-@pytest.mark.parametrize("value", [VICTIM_FIRST_NAME, *VICTIM_SURNAME.split(), VICTIM_SURNAME.replace(" ", ""),
-                                   VICTIM_DNI, "2008-07-19", "2008-19-07", "19/07/2008"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        VICTIM_FIRST_NAME,
+        *VICTIM_SURNAME.split(),
+        VICTIM_SURNAME.replace(" ", ""),
+        VICTIM_DNI,
+        "2008-07-19",
+        "2008-19-07",
+        "19/07/2008",
+    ],
+)
 def test_no_identifying_value_is_on_disk_or_in_the_log(after_a_run, value):
     for variant in {value, value.upper(), value.lower()}:
         assert variant.encode("utf-8") not in after_a_run["bytes"]

@@ -20,8 +20,12 @@ from tests.linkage.conftest import ORGANISATIONS, anonymous_case
 
 def _key_of_case() -> dict[tuple[str, str], str]:
     keys = dict(ClusterMembership.objects.values_list("person_id", "cluster_key"))
-    return {(name, record_id): keys[person] for name, record_id, person in
-            Case.objects.values_list("source_organisation__name", "source_record_id", "victim_id")}
+    return {
+        (name, record_id): keys[person]
+        for name, record_id, person in Case.objects.values_list(
+            "source_organisation__name", "source_record_id", "victim_id"
+        )
+    }
 
 
 def _raw_rows(table: str) -> list[tuple]:
@@ -120,8 +124,9 @@ def test_only_data_managers_and_administrators_decide(registered_sources, previo
     linkage_run(retrain=False)
     pair = ScoredPair.objects.first()
     with pytest.raises(PermissionDenied):
-        pair_decide(user=request.getfixturevalue(persona), first_id=pair.first_id, second_id=pair.second_id,
-                    verdict="accept")
+        pair_decide(
+            user=request.getfixturevalue(persona), first_id=pair.first_id, second_id=pair.second_id, verdict="accept"
+        )
     assert not PairDecision.objects.exists()
 
 
@@ -178,8 +183,13 @@ def test_linking_new_records_needs_a_run_and_something_new(registered_sources, p
     LinkageRun.objects.all().delete()
     with pytest.raises(LinkageRefused, match="No linkage has run yet"):
         linkage_link_new()
-    LinkageRun.objects.create(model=previous_run.model, link_threshold=0.9, review_threshold=0.5,
-                              code_version="test", finished_at=previous_run.finished_at)
+    LinkageRun.objects.create(
+        model=previous_run.model,
+        link_threshold=0.9,
+        review_threshold=0.5,
+        code_version="test",
+        finished_at=previous_run.finished_at,
+    )
     linkage_run(retrain=False)
     with pytest.raises(LinkageRefused, match="nothing new to link"):
         linkage_link_new()

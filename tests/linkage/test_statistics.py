@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from amparo.linkage.models import ClusterMembership, LinkageRun
 from amparo.linkage.services import pair_decide
-from amparo.reports.annual import build_annual_report
 from amparo.registry.models import Case
+from amparo.reports.annual import build_annual_report
 
 
 def _victims_by_year() -> int:
@@ -21,8 +21,9 @@ def _victims_by_year() -> int:
 
 
 @pytest.mark.django_db
-def test_victims_count_linked_people_after_a_run_and_a_decision(registered_sources, previous_run, data_manager,
-                                                                 tmp_path):
+def test_victims_count_linked_people_after_a_run_and_a_decision(
+    registered_sources, previous_run, data_manager, tmp_path
+):
     cases = len(registered_sources)
     true_people = len(set(registered_sources.values()))
     assert true_people < cases  # the sources hold the same children
@@ -50,7 +51,8 @@ def _stats_table() -> str:
 
 @pytest.mark.django_db
 def test_before_a_run_victims_say_they_are_unlinked_records_and_after_it_the_report_says_how_linked(
-        registered_sources, previous_run):
+    registered_sources, previous_run
+):
     previous_run.delete()
     before = build_annual_report(year=2010, lang="en", suppress=False, unit="victims")
     assert before.unit_label == "victims (unlinked records: no linkage run yet)"

@@ -16,25 +16,26 @@ from amparo.registry.services import (
     cases_register,
 )
 from tests.exchange import samples
+from tests.exchange.samples import TODAY
 from tests.personas import victim_record
 
 pytestmark = pytest.mark.django_db
 
 # Every row of the full sample changed: dates, sex, age, place, perpetrators' relationships, household and roles
 # (each perpetrator's person given again as it was, which both ways of updating keep).
-CHANGED_FULL_CSV = (samples.AMPARO_FULL_CSV
-                    .replace("F-1,2024-06-01,F,15,", "F-1,2024-06-11,F,14,")
-                    .replace("padre;tío,si;no,", "tío;padre,no;si,")
-                    .replace('"RecruiterOrIntermediary,SoldIndividual;Exploiter"',
-                             '"Exploiter;RecruiterOrIntermediary"')
-                    .replace("F-2,2024-06-02,M,16,1501,", "F-2,2024-06-12,F,17,0801,")
-                    .replace(",employer,no,Exploiter,", ",stranger,si,,")
-                    .replace("F-3,2024-06-03,,,", "F-3,2024-06-13,M,9,"))
+CHANGED_FULL_CSV = (
+    samples.AMPARO_FULL_CSV.replace("F-1,2024-06-01,F,15,", "F-1,2024-06-11,F,14,")
+    .replace("padre;tío,si;no,", "tío;padre,no;si,")
+    .replace('"RecruiterOrIntermediary,SoldIndividual;Exploiter"', '"Exploiter;RecruiterOrIntermediary"')
+    .replace("F-2,2024-06-02,M,16,1501,", "F-2,2024-06-12,F,17,0801,")
+    .replace(",employer,no,Exploiter,", ",stranger,si,,")
+    .replace("F-3,2024-06-03,,,", "F-3,2024-06-13,M,9,")
+)
 
 
 def _frame(text: str):
     table = read_table(text.encode())
-    normalised = normalise_cases(formats.get("amparo").to_amparo(table, formats.ImportContext("0" * 64)))
+    normalised = normalise_cases(formats.get("amparo").to_amparo(table, formats.ImportContext("0" * 64)), today=TODAY)
     return normalised.frame
 
 
@@ -43,9 +44,22 @@ def _person(person) -> tuple | None:
     if person is None:
         return None
     identity = getattr(person, "identity", None)
-    return (person.gender, person.citizenship, person.is_synthetic, None if identity is None else (
-        identity.first_name, identity.second_name, identity.birthdate, identity.identity_number,
-        identity.identity_number_hash, identity.address, identity.phone))
+    return (
+        person.gender,
+        person.citizenship,
+        person.is_synthetic,
+        None
+        if identity is None
+        else (
+            identity.first_name,
+            identity.second_name,
+            identity.birthdate,
+            identity.identity_number,
+            identity.identity_number_hash,
+            identity.address,
+            identity.phone,
+        ),
+    )
 
 
 def _snapshot(source) -> dict:
@@ -53,12 +67,17 @@ def _snapshot(source) -> dict:
     out = {}
     for case in Case.objects.filter(source_organisation=source).select_related("victim"):
         out[case.source_record_id] = {
-            "case": {f.name: getattr(case, f.attname) for f in Case._meta.concrete_fields
-                     if f.name not in ("id", "victim", "source_organisation", "created_at", "updated_at")},
+            "case": {
+                f.name: getattr(case, f.attname)
+                for f in Case._meta.concrete_fields
+                if f.name not in ("id", "victim", "source_organisation", "created_at", "updated_at")
+            },
             "victim": _person(case.victim),
             "codes": sorted((c.field, c.code) for c in case.coded_values.all()),
-            "perpetrators": [(p.relationship, p.lives_in_household, tuple(p.roles), _person(p.person))
-                             for p in case.perpetrators.select_related("person").order_by("id")],
+            "perpetrators": [
+                (p.relationship, p.lives_in_household, tuple(p.roles), _person(p.person))
+                for p in case.perpetrators.select_related("person").order_by("id")
+            ],
             "events": [(e.event_type, e.country, e.ubigeo, e.date, e.description) for e in case.events.order_by("id")],
         }
     return out
@@ -73,11 +92,16 @@ def _sources():
     return (Organisation.objects.create(name=name, org_type="NGO") for name in ("Bulk", "Single"))
 
 
-@pytest.mark.parametrize("text, ids", [
-    (samples.AMPARO_CSV + "ONG-6,2024-02-02,F,9,PE,,,150101,,,padre;tío,si,Ana,,\n",
-     samples.AMPARO_VALID_IDS + ["ONG-6"]),
-    (samples.AMPARO_FULL_CSV, samples.AMPARO_FULL_IDS),
-])
+@pytest.mark.parametrize(
+    "text, ids",
+    [
+        (
+            samples.AMPARO_CSV + "ONG-6,2024-02-02,F,9,PE,,,150101,,,padre;tío,si,Ana,,\n",
+            samples.AMPARO_VALID_IDS + ["ONG-6"],
+        ),
+        (samples.AMPARO_FULL_CSV, samples.AMPARO_FULL_IDS),
+    ],
+)
 def test_the_bulk_insert_stores_what_the_single_case_service_stores(text, ids):
     bulk, single = _sources()
     frame = _frame(text)

@@ -78,19 +78,22 @@ def test_the_case_list_lists_the_cases_the_statistics_count(registry, data):
     assert engine.case_count(selection) == len(counted)
 
 
-@pytest.mark.parametrize("selection, expected", [
-    # Hand-counted from tests/stats/cases.py.
-    (CaseFilter(), 15),
-    (CaseFilter(departments=(UNKNOWN,)), 1),  # X01: no place
-    (CaseFilter(provinces=(UNKNOWN,)), 2),  # X01, C03 (a department only)
-    (CaseFilter(districts=(UNKNOWN,)), 4),  # X01, C03, L04 (a province), C02 (a province)
-    (CaseFilter(sexes=(UNKNOWN,)), 1),  # X01
-    (CaseFilter(age_groups=(UNKNOWN,)), 1),  # C03
-    (CaseFilter(exploitation_types=(UNKNOWN,)), 1),  # C03: none recorded
-    (CaseFilter(recruiter_relationships=(UNKNOWN,)), 2),  # C03 (none), M02 ("unknown")
-    (CaseFilter(organised_network=(UNKNOWN,)), 3),  # L03, C03, M02
-    (CaseFilter(years=(2011,), sexes=("Masculine",)), 1),  # Y02
-])
+@pytest.mark.parametrize(
+    "selection, expected",
+    [
+        # Hand-counted from tests/stats/cases.py.
+        (CaseFilter(), 15),
+        (CaseFilter(departments=(UNKNOWN,)), 1),  # X01: no place
+        (CaseFilter(provinces=(UNKNOWN,)), 2),  # X01, C03 (a department only)
+        (CaseFilter(districts=(UNKNOWN,)), 4),  # X01, C03, L04 (a province), C02 (a province)
+        (CaseFilter(sexes=(UNKNOWN,)), 1),  # X01
+        (CaseFilter(age_groups=(UNKNOWN,)), 1),  # C03
+        (CaseFilter(exploitation_types=(UNKNOWN,)), 1),  # C03: none recorded
+        (CaseFilter(recruiter_relationships=(UNKNOWN,)), 2),  # C03 (none), M02 ("unknown")
+        (CaseFilter(organised_network=(UNKNOWN,)), 3),  # L03, C03, M02
+        (CaseFilter(years=(2011,), sexes=("Masculine",)), 1),  # Y02
+    ],
+)
 def test_the_case_list_and_the_statistics_agree_with_a_hand_count(registry, selection, expected):
     _organisations, manager = registry
     assert len(_listed(manager, selection)) == expected == engine.case_count(selection)
@@ -103,19 +106,24 @@ def test_a_filter_goes_to_json_and_back_unchanged(selection):
 
 def test_json_names_only_what_selects():
     assert CaseFilter().to_json() == "{}"
-    assert CaseFilter(years=(2010,), family_facilitated=False).as_dict() == {"years": [2010], "family_facilitated": False}
+    assert CaseFilter(years=(2010,), family_facilitated=False).as_dict() == {
+        "years": [2010],
+        "family_facilitated": False,
+    }
 
 
-@pytest.mark.parametrize("text, message", [
-    ('{"colour": ["red"]}', "unknown filter field 'colour'; expected one of years, departments"),
-    ('{"years": ["2010"]}', "years holds whole numbers, not '2010'"),
-    ('{"years": 2010}', "years must be a list, not 2010"),
-    ('{"districts": ["1501"]}', "districts holds ubigeo codes of 6 digits or 'unknown', not '1501'"),
-    ('{"age_groups": ["teen"]}', "unknown age group 'teen'; expected one of 0-12, 13-17"),
-    ('{"synthetic": "yes"}', "synthetic must be true, false or null, not 'yes'"),
-    ('[2010]', "a case filter is a JSON object, not [2010]"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('{"colour": ["red"]}', "unknown filter field 'colour'; expected one of years, departments"),
+        ('{"years": ["2010"]}', "years holds whole numbers, not '2010'"),
+        ('{"years": 2010}', "years must be a list, not 2010"),
+        ('{"districts": ["1501"]}', "districts holds ubigeo codes of 6 digits or 'unknown', not '1501'"),
+        ('{"age_groups": ["teen"]}', "unknown age group 'teen'; expected one of 0-12, 13-17"),
+        ('{"synthetic": "yes"}', "synthetic must be true, false or null, not 'yes'"),
+        ("[2010]", "a case filter is a JSON object, not [2010]"),
+    ],
+)
 def test_a_bad_filter_is_refused_naming_the_field_and_value(text, message):
     with pytest.raises(CaseFilterError, match=message.replace("(", r"\(").replace("[", r"\[")):
         CaseFilter.from_json(text)
-

@@ -29,16 +29,26 @@ def source():
 
 def test_an_update_replaces_values_codes_perpetrators_and_events_and_bumps_the_version(source):
     case = case_register(record=victim_record("E-1"), source=source)
-    edited = replace(victim_record("E-1"), age_when_trafficked=16, exploitation_types=["ForcedLabour"],
-                     perpetrators=[PerpetratorRecord("employer"), PerpetratorRecord("stranger")],
-                     events=[EventRecord("Exploitation", "080101")])
+    edited = replace(
+        victim_record("E-1"),
+        age_when_trafficked=16,
+        exploitation_types=["ForcedLabour"],
+        perpetrators=[PerpetratorRecord("employer"), PerpetratorRecord("stranger")],
+        events=[EventRecord("Exploitation", "080101")],
+    )
     case = case_update(case=case, record=edited, expected_version=1)
     stored = Case.objects.get(pk=case.pk)
     assert (stored.version, stored.age_when_trafficked, stored.district_code, stored.family_facilitated) == (
-        2, 16, "080101", False)
+        2,
+        16,
+        "080101",
+        False,
+    )
     assert list(CaseCode.objects.filter(case=case).values_list("code", flat=True)) == ["ForcedLabour"]
     assert list(Perpetrator.objects.filter(case=case).order_by("id").values_list("relationship", flat=True)) == [
-        "employer", "stranger"]
+        "employer",
+        "stranger",
+    ]
 
 
 def test_a_stale_version_writes_nothing_and_says_the_current_one(source):
@@ -65,7 +75,11 @@ def test_a_field_of_the_identity_left_empty_is_erased_and_the_look_up_hash_follo
     case_update(case=case, record=edited, expected_version=1)
     identity = PersonIdentity.objects.get(person_id=case.victim_id)
     assert (identity.first_name, identity.second_name, identity.birthdate, identity.identity_number) == (
-        "Rosa", "", "", "40000001")
+        "Rosa",
+        "",
+        "",
+        "40000001",
+    )
     assert identity.identity_number_hash == crypto.lookup_hash("40000001")
 
 
@@ -84,7 +98,10 @@ def test_a_person_registered_alone_has_an_identity_only_when_something_identifie
     named = person_register(person=PersonRecord("Feminine", "pe", "Julia", birthdate=date(1970, 1, 2)))
     unnamed = person_register(person=PersonRecord("Feminine", "PE"))
     assert (named.citizenship, named.identity.birthdate, named.identity.identity_number_hash) == (
-        "PE", "1970-01-02", "")
+        "PE",
+        "1970-01-02",
+        "",
+    )
     assert not PersonIdentity.objects.filter(person=unnamed).exists() and Person.objects.count() == 2
 
 

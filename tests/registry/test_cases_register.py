@@ -16,17 +16,19 @@ def police():
 
 
 def _record(record_id="P-1", **overrides):
-    values = dict(
-        source_record_id=record_id,
-        registration_date=date(2010, 3, 4),
-        victim=PersonRecord("Feminine", "PE", "Rosa", "Quispe Mamani", date(1995, 2, 3), "40123456"),
-        exploitation_types=["SexualExploitation", "ForcedLabour"],
-        control_methods=["DebtBondage"],
-        perpetrators=[PerpetratorRecord("uncle_aunt", False, ["RecruiterOrIntermediary"]),
-                      PerpetratorRecord("stranger", False, ["Exploiter"])],
-        events=[EventRecord("Recruitment", "80101"), EventRecord("Exploitation", "170101", date=date(2010, 2, 1))],
-        age_when_trafficked=15,
-    )
+    values = {
+        "source_record_id": record_id,
+        "registration_date": date(2010, 3, 4),
+        "victim": PersonRecord("Feminine", "PE", "Rosa", "Quispe Mamani", date(1995, 2, 3), "40123456"),
+        "exploitation_types": ["SexualExploitation", "ForcedLabour"],
+        "control_methods": ["DebtBondage"],
+        "perpetrators": [
+            PerpetratorRecord("uncle_aunt", False, ["RecruiterOrIntermediary"]),
+            PerpetratorRecord("stranger", False, ["Exploiter"]),
+        ],
+        "events": [EventRecord("Recruitment", "80101"), EventRecord("Exploitation", "170101", date=date(2010, 2, 1))],
+        "age_when_trafficked": 15,
+    }
     values.update(overrides)
     return CaseRecord(**values)
 
@@ -34,10 +36,14 @@ def _record(record_id="P-1", **overrides):
 def test_it_stores_a_case_with_its_codes_perpetrators_and_events(police):
     case = case_register(record=_record(), source=police)
     assert set(CaseCode.objects.filter(case=case, field="vic_TypeOfExploitation").values_list("code", flat=True)) == {
-        "SexualExploitation", "ForcedLabour"}
+        "SexualExploitation",
+        "ForcedLabour",
+    }
     assert Perpetrator.objects.filter(case=case).count() == 2
     assert list(TraffickingEvent.objects.filter(case=case).order_by("id").values_list("ubigeo", flat=True)) == [
-        "080101", "170101"]
+        "080101",
+        "170101",
+    ]
 
 
 def test_the_case_place_is_the_place_of_exploitation(police):
@@ -69,7 +75,11 @@ def test_identifying_fields_are_sealed_in_the_database(police):
     assert all(value.startswith("enc1:") for value in stored)
     assert "Rosa" not in "".join(stored) and "40123456" not in "".join(stored)
     identity = PersonIdentity.objects.get(person=case.victim)
-    assert (identity.full_name, identity.identity_number, identity.birth_date) == ("Rosa Quispe Mamani", "40123456", date(1995, 2, 3))
+    assert (identity.full_name, identity.identity_number, identity.birth_date) == (
+        "Rosa Quispe Mamani",
+        "40123456",
+        date(1995, 2, 3),
+    )
     assert identity.identity_number_hash == crypto.lookup_hash(" 40123456 ")
 
 
@@ -80,22 +90,29 @@ def test_an_invalid_record_is_refused_before_anything_is_written(police):
     assert Case.objects.count() == 0
 
 
-@pytest.mark.parametrize("overrides,field", [
-    ({"registration_date": date(2999, 1, 1)}, "registration_date"),
-    ({"victim": PersonRecord(gender="Girl")}, "prs_Gender"),
-    ({"victim": PersonRecord(citizenship="XX")}, "prs_Citizenship"),
-    ({"age_when_trafficked": 140}, "vic_AgeWhenTrafficked"),
-    ({"organised_network": "maybe"}, "organised_network"),
-    ({"events": [EventRecord("Exploitation", "999999")]}, "ubigeo"),
-    ({"events": [EventRecord("Exploitation", "150101", country="BO")]}, "hte_Country"),
-    ({"perpetrators": [PerpetratorRecord("cousin")]}, "recruiter_relationship"),
-    ({"source_record_id": " "}, "source_record_id"),
-    ({"perpetrators": [PerpetratorRecord("parent", person=PersonRecord(gender="Aunt"))]}, "perpetrator_prs_Gender"),
-    ({"perpetrators": [PerpetratorRecord("parent", person=PersonRecord(citizenship="Peru"))]},
-     "perpetrator_prs_Citizenship"),
-    ({"perpetrators": [PerpetratorRecord("parent", person=PersonRecord(birthdate=date(2999, 1, 1)))]},
-     "perpetrator_prs_Birthdate"),
-])
+@pytest.mark.parametrize(
+    "overrides,field",
+    [
+        ({"registration_date": date(2999, 1, 1)}, "registration_date"),
+        ({"victim": PersonRecord(gender="Girl")}, "prs_Gender"),
+        ({"victim": PersonRecord(citizenship="XX")}, "prs_Citizenship"),
+        ({"age_when_trafficked": 140}, "vic_AgeWhenTrafficked"),
+        ({"organised_network": "maybe"}, "organised_network"),
+        ({"events": [EventRecord("Exploitation", "999999")]}, "ubigeo"),
+        ({"events": [EventRecord("Exploitation", "150101", country="BO")]}, "hte_Country"),
+        ({"perpetrators": [PerpetratorRecord("cousin")]}, "recruiter_relationship"),
+        ({"source_record_id": " "}, "source_record_id"),
+        ({"perpetrators": [PerpetratorRecord("parent", person=PersonRecord(gender="Aunt"))]}, "perpetrator_prs_Gender"),
+        (
+            {"perpetrators": [PerpetratorRecord("parent", person=PersonRecord(citizenship="Peru"))]},
+            "perpetrator_prs_Citizenship",
+        ),
+        (
+            {"perpetrators": [PerpetratorRecord("parent", person=PersonRecord(birthdate=date(2999, 1, 1)))]},
+            "perpetrator_prs_Birthdate",
+        ),
+    ],
+)
 def test_each_invalid_field_is_named(police, overrides, field):
     with pytest.raises(InvalidCase) as error:
         case_register(record=_record(**overrides), source=police)
@@ -109,7 +126,8 @@ def test_the_same_source_record_cannot_be_stored_twice(police):
     with pytest.raises(InvalidCase) as error:
         case_register(record=_record(" P-9 "), source=police)
     assert [(p.field, p.expected) for p in error.value.problems] == [
-        ("source_record_id", "an identifier not yet used by this organisation")]
+        ("source_record_id", "an identifier not yet used by this organisation")
+    ]
     with pytest.raises(IntegrityError):  # the bulk service leaves it to the database's constraint
         cases_register(records=[_record("P-9")], source=police)
 

@@ -26,10 +26,17 @@ def test_a_description_is_sealed_by_the_registry_service_and_by_the_bulk_import(
     source = Organisation.objects.create(name="ONG", org_type="NGO")
     record = replace(victim_record(), events=[EventRecord("Exploitation", "211101", description=WHAT_HAPPENED)])
     cases_register(records=[record], source=source)
-    file_import(data=("source_record_id,registration_date,exploitation_ubigeo,exploitation_description\n"
-                      f"D-1,2024-01-02,211101,{WHAT_HAPPENED}\n").encode(), file_name="d.csv", source=source)
+    file_import(
+        data=(
+            "source_record_id,registration_date,exploitation_ubigeo,exploitation_description\n"
+            f"D-1,2024-01-02,211101,{WHAT_HAPPENED}\n"
+        ).encode(),
+        file_name="d.csv",
+        source=source,
+    )
     stored = _stored()
     assert len(stored) == 2 and all(WHAT_HAPPENED not in value for value in stored)
     assert [crypto.open_sealed(value) for value in stored] == [WHAT_HAPPENED] * 2
     assert set(TraffickingEvent.objects.exclude(description="").values_list("description", flat=True)) == {
-        WHAT_HAPPENED}
+        WHAT_HAPPENED
+    }

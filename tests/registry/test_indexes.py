@@ -24,8 +24,11 @@ def test_each_lookup_searches_an_index_rather_than_scanning_the_table(lookup):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", [Organisation, Person, PersonIdentity, Case, CaseCode, Perpetrator, TraffickingEvent],
-                         ids=lambda model: model.__name__)
+@pytest.mark.parametrize(
+    "model",
+    [Organisation, Person, PersonIdentity, Case, CaseCode, Perpetrator, TraffickingEvent],
+    ids=lambda model: model.__name__,
+)
 def test_no_index_repeats_the_first_columns_of_another(model):
     """An index whose columns begin another index or unique constraint of the table serves no look-up that one
     does not (the foreign keys' own indexes on a case's source, a code's case and a perpetrator's case did)."""
@@ -33,10 +36,14 @@ def test_no_index_repeats_the_first_columns_of_another(model):
         constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
     covering = {name: tuple(c["columns"]) for name, c in constraints.items() if c["index"] or c["unique"]}
     # PostgreSQL's *_like indexes serve LIKE on text (another operator class), which the others do not.
-    redundant = [(name, other) for name, c in constraints.items()
-                 if c["index"] and not c["unique"] and not name.endswith("_like")
-                 for other, columns in covering.items() if not other.endswith("_like")
-                 if other != name and columns[:len(c["columns"])] == tuple(c["columns"])]
+    redundant = [
+        (name, other)
+        for name, c in constraints.items()
+        if c["index"] and not c["unique"] and not name.endswith("_like")
+        for other, columns in covering.items()
+        if not other.endswith("_like")
+        if other != name and columns[: len(c["columns"])] == tuple(c["columns"])
+    ]
     assert not redundant, redundant
 
 
@@ -48,5 +55,6 @@ def test_the_rows_most_of_which_have_no_owner_or_person_are_left_out_of_those_in
     assert case["case_owner"]["columns"] == ["owner_id"]
     assert perpetrator["perpetrator_person"]["columns"] == ["person_id"]
     assert not any(c["index"] and c["columns"] == ["owner_id"] for name, c in case.items() if name != "case_owner")
-    assert not any(c["index"] and c["columns"] == ["person_id"] for name, c in perpetrator.items()
-                   if name != "perpetrator_person")
+    assert not any(
+        c["index"] and c["columns"] == ["person_id"] for name, c in perpetrator.items() if name != "perpetrator_person"
+    )

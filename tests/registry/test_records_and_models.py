@@ -5,8 +5,16 @@ from amparo.registry.models import Case, CaseCode, PersonIdentity
 from amparo.registry.records import CASE_SCALARS, CODE_LISTS
 
 # Case columns no record carries: derived by the registry, or kept by it.
-NOT_FROM_RECORDS = {"department_code", "province_code", "district_code", "family_facilitated", "is_synthetic",
-                    "created_at", "updated_at", "version"}
+NOT_FROM_RECORDS = {
+    "department_code",
+    "province_code",
+    "district_code",
+    "family_facilitated",
+    "is_synthetic",
+    "created_at",
+    "updated_at",
+    "version",
+}
 
 
 def test_a_case_record_s_own_values_are_exactly_the_case_s_plain_columns():

@@ -22,13 +22,24 @@ def _true_counts(case_table) -> dict[str, pd.Series]:
     frame["age_group"] = frame["age"].map(lambda a: age_bands.band_for(None if pd.isna(a) else int(a)))
     frame["family_facilitated"] = np.where(frame["family_facilitated"] == 1, "yes", "no")
     frame["citizenship"] = frame["citizenship"].where(
-        frame["citizenship"].isin([*dp_tables.COUNTED_CITIZENSHIPS, "unknown"]), "other")
+        frame["citizenship"].isin([*dp_tables.COUNTED_CITIZENSHIPS, "unknown"]), "other"
+    )
     flags = [c for c in frame.columns if c.startswith("exploitation_")]
     frame["exploitation"] = frame[flags].apply(
-        lambda row: [c.removeprefix("exploitation_") for c in flags if row[c] == 1][:3] or ["unknown"], axis=1)
+        lambda row: [c.removeprefix("exploitation_") for c in flags if row[c] == 1][:3] or ["unknown"], axis=1
+    )
     pairs = frame.explode("exploitation")
-    counts = {name: frame.groupby(name).size() for name in
-              ("department", "sex", "age_group", "citizenship", "family_facilitated", "recruiter_relationship_group")}
+    counts = {
+        name: frame.groupby(name).size()
+        for name in (
+            "department",
+            "sex",
+            "age_group",
+            "citizenship",
+            "family_facilitated",
+            "recruiter_relationship_group",
+        )
+    }
     counts["exploitation"] = pairs.groupby("exploitation").size()
     counts["department_relationship"] = frame.groupby(["department", "recruiter_relationship_group"]).size()
     counts["department_exploitation"] = pairs.groupby(["department", "exploitation"]).size()
@@ -73,8 +84,9 @@ def test_the_published_rows_carry_their_keys_and_bound(small_table):
     published = table.as_dict()
     assert published["dimensions"] == ["department", "exploitation"] and published["error_bound_95"] > 0
     lima = [r for r in published["rows"] if (r["department"], r["exploitation"]) == ("15", "SexualExploitation")]
-    assert lima == [{"department": "15", "exploitation": "SexualExploitation",
-                     "count": table.count("15", "SexualExploitation")}]
+    assert lima == [
+        {"department": "15", "exploitation": "SexualExploitation", "count": table.count("15", "SexualExploitation")}
+    ]
     assert len(published["rows"]) == 26 * 12
 
 

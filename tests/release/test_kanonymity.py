@@ -39,23 +39,32 @@ def test_the_written_file_keeps_the_codes_at_the_chosen_levels(case_table, tmp_p
     assert set(written["family_facilitated"]) <= {"0", "1", ""}
     exploitation = [c for c in written.columns if c.startswith("exploitation_")]
     assert len(exploitation) == 11 and set(written[exploitation].stack()) <= {"0", "1", ""}
-    expected_ages = {"10-year band": {"0-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60+", "unknown"},
-                     "20-year band": {"0-19", "20-39", "40-59", "60+", "unknown"}}
+    expected_ages = {
+        "10-year band": {"0-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60+", "unknown"},
+        "20-year band": {"0-19", "20-39", "40-59", "60+", "unknown"},
+    }
     if result.levels["age_band"] in expected_ages:
         assert set(written["age_band"]) <= expected_ages[result.levels["age_band"]]
 
 
 def _independent_loss(frame: pd.DataFrame, hierarchies: list[Hierarchy], node, k: int):
     """Suppressed rows and mean weighted loss of a node, recounted with pandas."""
-    generalised = pd.DataFrame({
-        h.column: frame[h.column].map({v: h.at(v, level).label for v in frame[h.column].unique()})
-        for h, level in zip(hierarchies, node)
-    })
+    generalised = pd.DataFrame(
+        {
+            h.column: frame[h.column].map({v: h.at(v, level).label for v in frame[h.column].unique()})
+            for h, level in zip(hierarchies, node)
+        }
+    )
     sizes = generalised.groupby(list(generalised.columns))[generalised.columns[0]].transform("size")
     small = sizes < k
     total_weight = sum(h.weight for h in hierarchies)
-    row_loss = sum(h.weight * frame[h.column].map({v: h.loss(v, level) for v in frame[h.column].unique()})
-                   for h, level in zip(hierarchies, node)) / total_weight
+    row_loss = (
+        sum(
+            h.weight * frame[h.column].map({v: h.loss(v, level) for v in frame[h.column].unique()})
+            for h, level in zip(hierarchies, node)
+        )
+        / total_weight
+    )
     return int(small.sum()), float(row_loss.where(~small, 1.0).mean())
 
 
@@ -98,8 +107,9 @@ def test_rare_rows_are_suppressed_within_the_limit_and_left_out():
     assert strict.levels == {"sex": "suppressed"} and strict.frame["sex"].to_list() == [""] * 100
 
 
-@pytest.mark.parametrize("k,message", [(0, "k must be at least 1, not 0"),
-                                       (101, "k = 101 is larger than the 100 rows to publish")])
+@pytest.mark.parametrize(
+    "k,message", [(0, "k must be at least 1, not 0"), (101, "k = 101 is larger than the 100 rows to publish")]
+)
 def test_bad_k_is_refused_with_a_clear_message(k, message):
     table = pl.DataFrame({"sex": ["Feminine"] * 100})
     with pytest.raises(AnonymisationError, match=message):
@@ -108,19 +118,24 @@ def test_bad_k_is_refused_with_a_clear_message(k, message):
 
 def test_a_column_without_hierarchy_is_refused():
     with pytest.raises(AnonymisationError, match="one hierarchy per column"):
-        anonymise(pl.DataFrame({"sex": ["x"], "other": ["y"]}), [h for h in microdata.hierarchies(1) if h.column == "sex"], 1)
+        anonymise(
+            pl.DataFrame({"sex": ["x"], "other": ["y"]}), [h for h in microdata.hierarchies(1) if h.column == "sex"], 1
+        )
 
 
-@pytest.mark.parametrize("column,value,labels", [
-    ("age_band", "14", ["14", "10-14", "10-19", "0-19", ""]),
-    ("age_band", "72", ["72", "60+", "60+", "60+", ""]),
-    ("age_band", "unknown", ["unknown", "unknown", "unknown", "unknown", ""]),
-    ("department", "08", ["08", "south", ""]),
-    ("department", "07", ["07", "lima_callao", ""]),
-    ("citizenship", "VE", ["VE", "foreign", ""]),
-    ("citizenship", "PE", ["PE", "PE", ""]),
-    ("sex", "Feminine", ["Feminine", ""]),
-])
+@pytest.mark.parametrize(
+    "column,value,labels",
+    [
+        ("age_band", "14", ["14", "10-14", "10-19", "0-19", ""]),
+        ("age_band", "72", ["72", "60+", "60+", "60+", ""]),
+        ("age_band", "unknown", ["unknown", "unknown", "unknown", "unknown", ""]),
+        ("department", "08", ["08", "south", ""]),
+        ("department", "07", ["07", "lima_callao", ""]),
+        ("citizenship", "VE", ["VE", "foreign", ""]),
+        ("citizenship", "PE", ["PE", "PE", ""]),
+        ("sex", "Feminine", ["Feminine", ""]),
+    ],
+)
 def test_hierarchy_labels(column, value, labels):
     hierarchy = next(h for h in microdata.hierarchies(1) if h.column == column)
     assert [hierarchy.at(value, level).label for level in range(hierarchy.heights)] == labels
@@ -146,6 +161,16 @@ def test_losses_are_between_zero_and_one_and_grow_with_the_level(case_table):
 
 
 def test_a_suppressed_share_is_reported():
-    result = kanonymity.Anonymisation(pl.DataFrame(), 5, (0,), {}, rows=200, suppressed=3, loss=0.1,
-                                      generalisation_loss=0.1, nodes_evaluated=1, lattice_size=2)
+    result = kanonymity.Anonymisation(
+        pl.DataFrame(),
+        5,
+        (0,),
+        {},
+        rows=200,
+        suppressed=3,
+        loss=0.1,
+        generalisation_loss=0.1,
+        nodes_evaluated=1,
+        lattice_size=2,
+    )
     assert result.suppressed_share == 0.015

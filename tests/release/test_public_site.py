@@ -53,7 +53,8 @@ def test_an_unapproved_release_is_never_shown(registry_2010, data_manager, clien
 
 
 def test_the_latest_approved_release_of_a_year_is_shown_and_a_newer_unapproved_one_is_not(
-        approved, data_manager, administrator, settings):
+    approved, data_manager, administrator, settings
+):
     settings.RELEASE_EPSILON_PER_YEAR = 20.0
     newer = services.release_create(user=data_manager, year=YEAR, epsilon_tables=1.0, epsilon_synthetic=1.0)
     page = _page(_english(), f"/public/{YEAR}/")
@@ -70,7 +71,7 @@ def test_the_year_page_shows_the_release_figures_with_their_error_bounds(approve
     assert f"In {YEAR}, {tables['total']:,} cases of human trafficking were registered" in page
     by_slug = {t["slug"]: t for t in tables["tables"]}
     sex = by_slug["sex"]
-    section = page[page.index('id="table-sex"'):page.index('id="table-age_group"')]
+    section = page[page.index('id="table-sex"') : page.index('id="table-age_group"')]
     assert f"within {sex['error_bound_95']} cases of the true count" in section
     printed = re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', section)
     labels = {"Feminine": "Female", "Masculine": "Male"}
@@ -120,8 +121,9 @@ def test_every_file_of_the_release_is_downloadable(approved, client):
     assert json.loads(client.get(f"/public/{YEAR}/tables.json").content) == approved.tables
     assert client.get(f"/public/{YEAR}/microdata.csv").content.decode() == approved.microdata_csv
     assert client.get(f"/public/{YEAR}/synthetic.csv").content.decode() == approved.synthetic_csv
-    workbook = pd.read_excel(io.BytesIO(client.get(f"/public/{YEAR}/tables.xlsx").content), sheet_name=None,
-                             engine="calamine")
+    workbook = pd.read_excel(
+        io.BytesIO(client.get(f"/public/{YEAR}/tables.xlsx").content), sheet_name=None, engine="calamine"
+    )
     department = workbook["department"]
     assert int(department.iloc[2:, 1].astype(int).sum()) == approved.tables["total"]
     assert client.get(f"/public/{YEAR}/secrets.txt").status_code == 404
@@ -131,10 +133,15 @@ def test_every_file_of_the_release_is_downloadable(approved, client):
 def test_the_methods_page_states_how_and_with_what_accuracy(approved):
     page = _page(_english(), "/public/methods/")
     accuracy = approved.accuracy["microdata"]
-    for phrase in ("What is protected", "differential privacy", "at least k cases",
-                   f"{YEAR} (release {approved.pk})", "Age: 20-year bands",
-                   f"{accuracy['rows_published']} records, each sharing its values with at least 5",
-                   f"the total within {approved.tables['total_error_bound_95']} cases"):
+    for phrase in (
+        "What is protected",
+        "differential privacy",
+        "at least k cases",
+        f"{YEAR} (release {approved.pk})",
+        "Age: 20-year bands",
+        f"{accuracy['rows_published']} records, each sharing its values with at least 5",
+        f"the total within {approved.tables['total_error_bound_95']} cases",
+    ):
         assert phrase in page, phrase
 
 
@@ -163,8 +170,9 @@ def test_the_public_pages_are_open_carry_the_security_headers_and_switch_languag
     refused = client.post("/i18n/setlang/", {"language": "en", "next": f"/public/{YEAR}/"})
     assert refused.status_code == 403  # the language switch is a form with a CSRF token, like the rest of the site
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    switched = client.post("/i18n/setlang/", {"language": "en", "next": f"/public/{YEAR}/",
-                                              "csrfmiddlewaretoken": token})
+    switched = client.post(
+        "/i18n/setlang/", {"language": "en", "next": f"/public/{YEAR}/", "csrfmiddlewaretoken": token}
+    )
     assert switched.status_code == 302 and switched["Location"] == f"/public/{YEAR}/"
     assert "Cases by department" in client.get(f"/public/{YEAR}/").content.decode()
 

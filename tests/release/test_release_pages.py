@@ -41,13 +41,19 @@ def test_a_data_manager_makes_a_release_from_the_form(registry_2010, data_manage
     assert 'class="release-awaiting"' in listing and "Awaiting approval" in listing
 
 
-@pytest.mark.parametrize("changes,message", [
-    ({"year": 2011}, "No cases are registered in 2011: there is nothing to release."),
-    ({"k": 300}, "k = 300 is larger than the 253 cases of 2010."),
-    ({"epsilon_tables": 0}, "--epsilon-tables must be a number greater than 0, not 0.0."),
-    ({"epsilon_synthetic": -1}, "--epsilon-synthetic must be a number greater than 0, not -1.0."),
-    ({"epsilon_tables": 5, "epsilon_synthetic": 6}, "have spent epsilon 0 of the 10 allowed; this one would spend 11"),
-])
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"year": 2011}, "No cases are registered in 2011: there is nothing to release."),
+        ({"k": 300}, "k = 300 is larger than the 253 cases of 2010."),
+        ({"epsilon_tables": 0}, "--epsilon-tables must be a number greater than 0, not 0.0."),
+        ({"epsilon_synthetic": -1}, "--epsilon-synthetic must be a number greater than 0, not -1.0."),
+        (
+            {"epsilon_tables": 5, "epsilon_synthetic": 6},
+            "have spent epsilon 0 of the 10 allowed; this one would spend 11",
+        ),
+    ],
+)
 def test_refusals_are_shown_as_clear_messages(registry_2010, data_manager, changes, message):
     response = _make(logged_in_client(data_manager), **changes)
     assert response.status_code == 400
@@ -75,8 +81,11 @@ def test_other_roles_neither_see_nor_make_nor_approve_releases(registry_2010, pe
 
 def test_anonymous_visitors_are_sent_to_log_in(registry_2010, client, administrator):
     release = services.release_create(user=administrator, year=YEAR)
-    for response in (client.get(reverse("release-list")), _make(client),
-                     client.post(reverse("release-approve", args=[release.pk]))):
+    for response in (
+        client.get(reverse("release-list")),
+        _make(client),
+        client.post(reverse("release-approve", args=[release.pk])),
+    ):
         assert response.status_code == 302 and response["Location"].startswith("/login/")
     assert Release.objects.count() == 1 and not ReleaseApproval.objects.exists()
 
@@ -102,8 +111,10 @@ def test_a_data_manager_cannot_approve_even_someone_elses_release(registry_2010,
 def test_another_administrator_approves_once(registry_2010, data_manager, administrator, other_administrator):
     release = services.release_create(user=data_manager, year=YEAR)
     client = logged_in_client(administrator)
-    assert f'action="/releases/{release.pk}/approve/"' in client.get(
-        reverse("release-detail", args=[release.pk])).content.decode()
+    assert (
+        f'action="/releases/{release.pk}/approve/"'
+        in client.get(reverse("release-detail", args=[release.pk])).content.decode()
+    )
     page = _approve(client, release).content.decode()
     assert "is approved and published" in page
     assert ReleaseApproval.objects.get(release=release).approved_by == administrator

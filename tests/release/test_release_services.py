@@ -22,7 +22,8 @@ def test_the_command_writes_the_five_files_with_k_anonymous_microdata(registry_2
     call_command("release", "--year", str(YEAR), "--out", str(out), "--k", "5", "--user", data_manager.username)
 
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["release.json", "tables.json", "tables.xlsx", "microdata.csv", "synthetic.csv"])
+        ["release.json", "tables.json", "tables.xlsx", "microdata.csv", "synthetic.csv"]
+    )
     summary = json.loads((out / "release.json").read_text())
     assert summary["year"] == YEAR and summary["unit"] == "cases" and summary["approved"] is False
     assert summary["parameters"]["k"] == 5
@@ -93,8 +94,11 @@ def test_bypassing_the_service_cannot_self_approve_or_change_a_release(registry_
         release.delete()
     with pytest.raises((DatabaseError, IntegrityError), match="immutable"), transaction.atomic():
         Release.objects.filter(pk=release.pk).update(epsilon_spent=0.1)
-    with (pytest.raises((DatabaseError, IntegrityError), match="immutable"), transaction.atomic(),
-          connection.cursor() as cursor):
+    with (
+        pytest.raises((DatabaseError, IntegrityError), match="immutable"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE release_release SET year = 2011")
     assert Release.objects.get().year == YEAR
 
@@ -108,14 +112,20 @@ def test_the_command_approves_for_another_administrator(registry_2010, administr
     assert ReleaseApproval.objects.filter(release=release).exists()
 
 
-@pytest.mark.parametrize("arguments,message", [
-    (["--year", "2011"], "No cases are registered in 2011: there is nothing to release."),
-    (["--year", "2010", "--k", "300"], "k = 300 is larger than the 253 cases of 2010."),
-    (["--year", "2010", "--k", "1"], "k must be a whole number of at least 2, not 1."),
-    (["--year", "2010", "--epsilon-tables", "0"], "--epsilon-tables must be a number greater than 0, not 0.0."),
-    (["--year", "2010", "--epsilon-synthetic", "-1"], "--epsilon-synthetic must be a number greater than 0, not -1.0."),
-    (["--year", "2010", "--epsilon-tables", "nan"], "--epsilon-tables must be a number greater than 0, not nan."),
-])
+@pytest.mark.parametrize(
+    "arguments,message",
+    [
+        (["--year", "2011"], "No cases are registered in 2011: there is nothing to release."),
+        (["--year", "2010", "--k", "300"], "k = 300 is larger than the 253 cases of 2010."),
+        (["--year", "2010", "--k", "1"], "k must be a whole number of at least 2, not 1."),
+        (["--year", "2010", "--epsilon-tables", "0"], "--epsilon-tables must be a number greater than 0, not 0.0."),
+        (
+            ["--year", "2010", "--epsilon-synthetic", "-1"],
+            "--epsilon-synthetic must be a number greater than 0, not -1.0.",
+        ),
+        (["--year", "2010", "--epsilon-tables", "nan"], "--epsilon-tables must be a number greater than 0, not nan."),
+    ],
+)
 def test_bad_input_is_refused_with_a_clear_message(registry_2010, data_manager, tmp_path, arguments, message):
     with pytest.raises(CommandError) as refused:
         call_command("release", *arguments, "--out", str(tmp_path / "r"), "--user", data_manager.username)

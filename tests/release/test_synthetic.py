@@ -36,11 +36,13 @@ def test_the_budget_spent_is_the_one_asked_for(case_table, years):
 
 def test_the_tree_keeps_dependent_columns_together():
     # b copies a; c is independent noise: the tree must join a and b.
-    frame = pl.DataFrame({
-        "a": [str(i % 4) for i in range(4000)],
-        "b": [str(i % 4) for i in range(4000)],
-        "c": [str((i * 7919) % 3) for i in range(4000)],
-    })
+    frame = pl.DataFrame(
+        {
+            "a": [str(i % 4) for i in range(4000)],
+            "b": [str(i % 4) for i in range(4000)],
+            "c": [str((i * 7919) % 3) for i in range(4000)],
+        }
+    )
     domains = {"a": ["0", "1", "2", "3"], "b": ["0", "1", "2", "3"], "c": ["0", "1", "2"]}
     result = synthetic.synthesise(frame, domains, epsilon=3.0, seed=1)
     assert {"a", "b"} in [set(edge) for edge in result.tree]
@@ -52,8 +54,13 @@ def _pandas_marginal_error(real: pd.DataFrame, fake: pd.DataFrame, way: int) -> 
     errors = []
     for subset in itertools.combinations(real.columns, way):
         subset = list(subset)
-        joined = real.groupby(subset).size().to_frame("real").join(
-            fake.groupby(subset).size().to_frame("fake"), how="outer").fillna(0)
+        joined = (
+            real.groupby(subset)
+            .size()
+            .to_frame("real")
+            .join(fake.groupby(subset).size().to_frame("fake"), how="outer")
+            .fillna(0)
+        )
         errors.append((joined["real"] - joined["fake"]).abs().mean())
     return sum(errors) / len(errors)
 
@@ -61,11 +68,13 @@ def _pandas_marginal_error(real: pd.DataFrame, fake: pd.DataFrame, way: int) -> 
 def test_marginal_errors_agree_with_an_independent_pandas_count(case_table):
     real = synthetic.synthetic_columns(case_table).select("sex", "department", "age_band", "family_facilitated")
     fake = real.sample(fraction=1.0, shuffle=True, seed=1).with_columns(
-        pl.col("department").shift(1).fill_null("15"))  # same rows, departments moved one row down
+        pl.col("department").shift(1).fill_null("15")
+    )  # same rows, departments moved one row down
     errors = synthetic.marginal_errors(real, fake)
     for way in (1, 2, 3):
         assert errors[way].mean_absolute_error == pytest.approx(
-            _pandas_marginal_error(real.to_pandas(), fake.to_pandas(), way))
+            _pandas_marginal_error(real.to_pandas(), fake.to_pandas(), way)
+        )
     assert errors[1].mean_absolute_error < errors[2].mean_absolute_error
 
 
@@ -73,8 +82,9 @@ def test_the_tree_carries_dependence_that_independent_columns_lose(case_table, y
     real = synthetic.synthetic_columns(case_table)
     synthesis, errors = synthetic.synthetic_microdata(case_table, 4.0, years, seed=5)
     # The same synthetic columns, each shuffled on its own: the same one-way counts, no dependence.
-    independent = pl.DataFrame({c: synthesis.frame[c].sample(fraction=1.0, shuffle=True, seed=i)
-                                for i, c in enumerate(real.columns)})
+    independent = pl.DataFrame(
+        {c: synthesis.frame[c].sample(fraction=1.0, shuffle=True, seed=i) for i, c in enumerate(real.columns)}
+    )
     baseline = synthetic.marginal_errors(real, independent, ways=(2,))
     assert errors[2].total_variation_distance < baseline[2].total_variation_distance
 

@@ -8,13 +8,40 @@ department on a grid, with the same properties (NOMBDEP, FIRST_IDDP) and Puno in
 import json
 from pathlib import Path
 
-PERU = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "peru-geojson"
-        / "peru_departamental_simple.geojson")
+PERU = (
+    Path(__file__).resolve().parents[2]
+    / ".."
+    / "shared"
+    / "data"
+    / "peru-geojson"
+    / "peru_departamental_simple.geojson"
+)
 DEPARTMENTS = {
-    "01": "AMAZONAS", "02": "ANCASH", "03": "APURIMAC", "04": "AREQUIPA", "05": "AYACUCHO", "06": "CAJAMARCA",
-    "07": "CALLAO", "08": "CUSCO", "09": "HUANCAVELICA", "10": "HUANUCO", "11": "ICA", "12": "JUNIN",
-    "13": "LA LIBERTAD", "14": "LAMBAYEQUE", "15": "LIMA", "16": "LORETO", "17": "MADRE DE DIOS", "18": "MOQUEGUA",
-    "19": "PASCO", "20": "PIURA", "21": "PUNO", "22": "SAN MARTIN", "23": "TACNA", "24": "TUMBES", "25": "UCAYALI",
+    "01": "AMAZONAS",
+    "02": "ANCASH",
+    "03": "APURIMAC",
+    "04": "AREQUIPA",
+    "05": "AYACUCHO",
+    "06": "CAJAMARCA",
+    "07": "CALLAO",
+    "08": "CUSCO",
+    "09": "HUANCAVELICA",
+    "10": "HUANUCO",
+    "11": "ICA",
+    "12": "JUNIN",
+    "13": "LA LIBERTAD",
+    "14": "LAMBAYEQUE",
+    "15": "LIMA",
+    "16": "LORETO",
+    "17": "MADRE DE DIOS",
+    "18": "MOQUEGUA",
+    "19": "PASCO",
+    "20": "PIURA",
+    "21": "PUNO",
+    "22": "SAN MARTIN",
+    "23": "TACNA",
+    "24": "TUMBES",
+    "25": "UCAYALI",
 }
 IN_TWO_PARTS = "21"
 
@@ -25,8 +52,11 @@ def _ring(x: float, y: float, side: float) -> list[list[float]]:
 
 def square_feature(code: str, name: str, x: float = 0.0, y: float = 0.0) -> dict:
     """A department drawn as the unit square whose south-west corner is (x, y) (longitude, latitude)."""
-    return {"type": "Feature", "properties": {"FIRST_IDDP": code, "NOMBDEP": name},
-            "geometry": {"type": "Polygon", "coordinates": [_ring(x, y, 1.0)]}}
+    return {
+        "type": "Feature",
+        "properties": {"FIRST_IDDP": code, "NOMBDEP": name},
+        "geometry": {"type": "Polygon", "coordinates": [_ring(x, y, 1.0)]},
+    }
 
 
 def grid_geojson() -> dict:
@@ -36,8 +66,10 @@ def grid_geojson() -> dict:
         feature = square_feature(code, name, -81.0 + 2 * (number % 5), -3.0 - 3 * (number // 5))
         if code == IN_TWO_PARTS:
             x, y = feature["geometry"]["coordinates"][0][0]
-            feature["geometry"] = {"type": "MultiPolygon", "coordinates": [[_ring(x, y, 1.0)],
-                                                                           [_ring(x + 1.2, y + 0.2, 0.3)]]}
+            feature["geometry"] = {
+                "type": "MultiPolygon",
+                "coordinates": [[_ring(x, y, 1.0)], [_ring(x + 1.2, y + 0.2, 0.3)]],
+            }
         features.append(feature)
     return {"type": "FeatureCollection", "features": features}
 

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 
 from tests.reports.boundaries import PERU, write_grid
@@ -16,7 +18,7 @@ def synthetic_csv(db, tmp_path):
     from django.core.management import call_command
 
     out = tmp_path / "synthetic"
-    call_command("synth", "--years", "2010-2012", "--out", str(out), "--load", stdout=open("/dev/null", "w"))
+    call_command("synth", "--years", "2010-2012", "--out", str(out), "--load", stdout=io.StringIO())
     return out
 
 

@@ -25,7 +25,9 @@ def synthetic_cases(folder: Path) -> pd.DataFrame:
     events["precision"] = -events.ubigeo.str.len()
     best = events.sort_values(["source_record_id", "priority", "precision"]).groupby("source_record_id").first()
 
-    perpetrators["family"] = perpetrators.recruiter_relationship.isin(RELATIVES) | (perpetrators.lives_in_household == "true")
+    perpetrators["family"] = perpetrators.recruiter_relationship.isin(RELATIVES) | (
+        perpetrators.lives_in_household == "true"
+    )
     family = perpetrators.groupby("source_record_id").family.any()
 
     frame = cases.set_index("source_record_id")

@@ -111,7 +111,9 @@ def test_every_table_downloads_as_csv_and_xlsx_with_the_figures(cases, data_mana
         response = client.get(reverse("dashboard-table", args=[name, "xlsx"]) + "?year=2010")
         assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
         CalamineWorkbook.from_filelike(io.BytesIO(response.content))
-    book = CalamineWorkbook.from_filelike(io.BytesIO(client.get(reverse("dashboard-table", args=["sex", "xlsx"]) + "?year=2010").content))
+    book = CalamineWorkbook.from_filelike(
+        io.BytesIO(client.get(reverse("dashboard-table", args=["sex", "xlsx"]) + "?year=2010").content)
+    )
     rows = book.get_sheet_by_name("sex").to_python()
     female = next(r for r in rows if r[0] == "Femenino")
     assert female[1] == (year.prs_Gender == "Feminine").sum()
@@ -125,14 +127,21 @@ def test_analysts_get_suppressed_tables_and_data_managers_do_not(cases, analyst,
     assert len(small), "the synthetic 2010 has departments with fewer than 5 cases"
     code = small.index[0]
     as_analyst = _csv(client_as(analyst).get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010"))
-    as_data_manager = _csv(client_as(data_manager).get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010"))
+    as_data_manager = _csv(
+        client_as(data_manager).get(reverse("dashboard-table", args=["place", "csv"]) + "?year=2010")
+    )
     assert as_analyst[code][1] == "reservado"
     assert as_data_manager[code][1] == str(small[code])
     analyst_page = client_as(analyst).get(reverse("dashboard") + "?year=2010").content.decode()
     data_manager_page = client_as(data_manager).get(reverse("dashboard") + "?year=2010").content.decode()
     assert 'class="stats-suppression"' in analyst_page and "Los conteos de 1 a 4 se reservan" in analyst_page
     assert 'class="stats-suppression"' not in data_manager_page
-    assert client_as(analyst).get(reverse("api-stats-count", args=["department"]) + "?year=2010").json()["suppression_threshold"] == 5
+    assert (
+        client_as(analyst)
+        .get(reverse("api-stats-count", args=["department"]) + "?year=2010")
+        .json()["suppression_threshold"]
+        == 5
+    )
 
 
 def test_hot_spots_rank_districts_by_family_facilitated_cases(cases, data_manager, analyst, client_as):
@@ -143,7 +152,7 @@ def test_hot_spots_rank_districts_by_family_facilitated_cases(cases, data_manage
     assert [int(v[3]) for v in rows.values()] == sorted(expected.values, reverse=True)
     html = client_as(analyst).get(reverse("dashboard-hotspots") + "?year=2010").content.decode()
     assert "Focos de casos facilitados por familiares" in html and 'class="stats-suppression"' in html
-    first = re.search(r'<tbody>\s*<tr[^>]*>(.*?)</tr>', html, re.S).group(1)
+    first = re.search(r"<tbody>\s*<tr[^>]*>(.*?)</tr>", html, re.S).group(1)
     cells = re.findall(r'<td class="([^"]*)">', first)  # province, department: text; then the counts and shares
     assert [c.strip() for c in cells[:2]] == ["", ""] and all("num" in c for c in cells[2:]) and len(cells) == 7
 
@@ -157,7 +166,9 @@ def test_the_json_api_gives_the_same_statistics(cases, data_manager, client_as):
     exploitation = client.get(reverse("api-stats-count", args=["exploitation"]) + "?year=2010").json()
     exploded = year.vic_TypeOfExploitation.replace("", "unknown").str.split(";").explode().value_counts().to_dict()
     assert {r["key"]: r["count"] for r in exploitation["rows"] if r["key"] != "total"} == exploded
-    crosstab = client.get(reverse("api-stats-crosstab", args=["department", "family_facilitated"]) + "?year=2010").json()
+    crosstab = client.get(
+        reverse("api-stats-crosstab", args=["department", "family_facilitated"]) + "?year=2010"
+    ).json()
     lima = next(r for r in crosstab["rows"] if r["key"] == "15")
     assert lima["c:yes"] == year[(year.department == "15") & year.family_facilitated].shape[0]
     assert client.get(reverse("api-stats-count", args=["colour"])).status_code == 404
@@ -168,10 +179,13 @@ def test_the_api_trend_counts_every_year_of_the_filters_cases(cases, data_manage
     trend = client_as(data_manager).get(reverse("api-stats-trend") + "?year=2010&sex=Masculine").json()
     boys = cases[cases.prs_Gender == "Masculine"]
     assert {r["key"]: r["count"] for r in trend["rows"] if r["key"] != "total"} == {
-        str(year): n for year, n in boys.year.value_counts().items()}
+        str(year): n for year, n in boys.year.value_counts().items()
+    }
 
 
-def test_the_report_downloads_in_every_format_and_analysts_only_get_it_suppressed(synthetic_csv, analyst, data_manager, client_as):
+def test_the_report_downloads_in_every_format_and_analysts_only_get_it_suppressed(
+    synthetic_csv, analyst, data_manager, client_as
+):
     url = reverse("report-download")
     for fmt in ("html", "xlsx", "json", "md"):
         response = client_as(data_manager).get(url + f"?year=2010&lang=en&format={fmt}")
@@ -201,7 +215,9 @@ def test_every_download_is_written_to_the_audit_log(cases, analyst, client_as):
     client = client_as(analyst)
     client.get(reverse("dashboard-table", args=["sex", "csv"]) + "?year=2010")
     client.get(reverse("report-download") + "?year=2010&format=json")
-    events = list(AuditEvent.objects.filter(user=analyst, action="export").order_by("id").values_list("details", flat=True))
+    events = list(
+        AuditEvent.objects.filter(user=analyst, action="export").order_by("id").values_list("details", flat=True)
+    )
     assert [e.get("table") or e.get("report") for e in events] == ["sex", 2010]
     assert all(e["suppressed"] for e in events)
 
@@ -210,8 +226,10 @@ def test_each_hot_spot_leads_to_the_cases_it_counts(cases, data_manager, client_
     """From a district of the hot spots (with the dashboard's filters) to the case list of its family-facilitated
     cases: as many as pandas counts in the generated CSV, for a filter on years and on sex too."""
     client = client_as(data_manager)
-    for query, chosen in (("?year=2010", (cases.year == 2010)),
-                          ("?year=2011&year=2012&sex=Feminine", cases.year.isin([2011, 2012]) & (cases.prs_Gender == "Feminine"))):
+    for query, chosen in (
+        ("?year=2010", (cases.year == 2010)),
+        ("?year=2011&year=2012&sex=Feminine", cases.year.isin([2011, 2012]) & (cases.prs_Gender == "Feminine")),
+    ):
         html = client.get(reverse("dashboard-hotspots") + query).content.decode()
         links = re.findall(r'<th scope="row"><a href="([^"]+)">', html)
         assert links and all(link.startswith(reverse("case-list")) for link in links)

@@ -37,7 +37,8 @@ def _last_export() -> dict:
 
 
 def test_the_report_records_its_filter_and_revision_in_every_format_and_in_the_audit_log(
-        registry, supervisor, client_as):
+    registry, supervisor, client_as
+):
     client, token = client_as(supervisor), _token()
     expected = {"filters": {"years": [2010]}, "registry_revision": token}
     url = reverse("report-download") + "?year=2010&lang=en&format="
@@ -52,8 +53,10 @@ def test_the_report_records_its_filter_and_revision_in_every_format_and_in_the_a
 
 def test_a_dashboard_download_records_its_filter_and_revision(registry, supervisor, client_as):
     client, token = client_as(supervisor), _token()
-    expected = {"filters": {"years": [2010], "sexes": ["Feminine"], "family_facilitated": True},
-                "registry_revision": token}
+    expected = {
+        "filters": {"years": [2010], "sexes": ["Feminine"], "family_facilitated": True},
+        "registry_revision": token,
+    }
 
     def url(fmt):
         return reverse("dashboard-table", args=["age-group", fmt]) + "?year=2010&sex=Feminine&family=yes"
@@ -68,8 +71,10 @@ def test_an_export_records_its_filter_and_revision(registry):
     police, token = registry["police"], _token()
     content, count = cases_export(format_name="amparo", kind="json", year=2010, source_id=police.pk)
     data = json.loads(content)
-    assert data["provenance"] == {"filters": {"years": [2010], "source_organisation_ids": [police.pk]},
-                                  "registry_revision": token}
+    assert data["provenance"] == {
+        "filters": {"years": [2010], "source_organisation_ids": [police.pk]},
+        "registry_revision": token,
+    }
     assert len(data["records"]) == count == 7  # L01, L02, L05, L06, C01, M01, M02
     assert {k: _last_export()[k] for k in data["provenance"]} == data["provenance"]
     xlsx, _count = cases_export(format_name="ctdc-legacy", kind="xlsx")
@@ -82,13 +87,16 @@ def test_a_scoped_export_says_whose_scope_it_covers(registry):
     assert json.loads(content)["provenance"]["scope"] == Scope.ORGANISATION and count == 9  # the police's cases
 
 
-def test_the_revision_changes_with_the_registry_and_a_report_keeps_the_one_it_was_computed_from(registry, supervisor,
-                                                                                             client_as):
+def test_the_revision_changes_with_the_registry_and_a_report_keeps_the_one_it_was_computed_from(
+    registry, supervisor, client_as
+):
     before = _token()
     with engine.at_one_revision() as revision:
         first = engine.case_count(CaseFilter(years=(2010,)))
-        case_register(record=CaseRecord("LATE-1", date(2010, 9, 1), victim=PersonRecord("Feminine", "PE")),
-                      source=registry["police"])
+        case_register(
+            record=CaseRecord("LATE-1", date(2010, 9, 1), victim=PersonRecord("Feminine", "PE")),
+            source=registry["police"],
+        )
         assert engine.case_count(CaseFilter(years=(2010,))) == first  # the pinned revision's figures
     assert revision == before != _token()
     assert engine.case_count(CaseFilter(years=(2010,))) == first + 1
@@ -99,9 +107,14 @@ def test_the_revision_changes_with_the_registry_and_a_report_keeps_the_one_it_wa
 def test_an_export_read_while_the_registry_changed_is_read_again(registry, monkeypatch):
     """A write between the export's reads would leave its file between two revisions: it is read again."""
     read = exchange_selectors.cases_frame
-    writes = iter([lambda: case_register(record=CaseRecord("MID-1", date(2010, 9, 1),
-                                                           victim=PersonRecord("Feminine", "PE")),
-                                         source=registry["police"])])
+    writes = iter(
+        [
+            lambda: case_register(
+                record=CaseRecord("MID-1", date(2010, 9, 1), victim=PersonRecord("Feminine", "PE")),
+                source=registry["police"],
+            )
+        ]
+    )
 
     def read_during_a_write(**selection):
         frame = read(**selection)

@@ -10,6 +10,7 @@ from tests.personas import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 @pytest.fixture
 def synthetic_2010(transactional_db):
     call_command("synth", "--years", "2010", stdout=io.StringIO())
@@ -38,12 +39,17 @@ def test_the_html_report_shows_its_charts_and_maps_in_a_browser(synthetic_2010, 
     page.close()
 
 
-def test_the_dashboard_works_in_a_browser_under_the_content_security_policy(synthetic_2010, live_server, browser, organisation):
+def test_the_dashboard_works_in_a_browser_under_the_content_security_policy(
+    synthetic_2010, live_server, browser, organisation
+):
     make_user("browser_analyst", "analyst", organisation)
     page = browser.new_page()
     page.set_default_timeout(15000)
     violations = []
-    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     log_in(page, live_server.url, "browser_analyst", "/")
     assert page.locator("#figure-total .value").inner_text() == "253"
     assert _visible_svgs(page, "svg.tile-map") == 2

@@ -36,16 +36,25 @@ def test_every_figure_of_the_json_report_matches_pandas_over_the_synthetic_csv(s
     assert all(f["definition"] for f in report["figures"])
 
     departments = _rows(report, "department")
-    expected = year[year.department != ""].groupby("department").agg(n=("year", "size"), ff=("family_facilitated", "sum"))
+    expected = (
+        year[year.department != ""].groupby("department").agg(n=("year", "size"), ff=("family_facilitated", "sum"))
+    )
     assert {k: r["count"] for k, r in departments.items() if k not in ("total", "unknown")} == expected.n.to_dict()
-    assert {k: r["family_facilitated"] for k, r in departments.items() if k not in ("total", "unknown")} == expected.ff.to_dict()
+    assert {
+        k: r["family_facilitated"] for k, r in departments.items() if k not in ("total", "unknown")
+    } == expected.ff.to_dict()
     assert departments["15"]["share"] == pytest.approx(expected.n["15"] / len(year))
     assert departments["total"]["count"] == len(year)
 
     sexes = _rows(report, "sex")
-    assert {k: r["count"] for k, r in sexes.items() if k != "total"} == year.prs_Gender.replace("", "unknown").value_counts().to_dict()
+    assert {k: r["count"] for k, r in sexes.items() if k != "total"} == year.prs_Gender.replace(
+        "", "unknown"
+    ).value_counts().to_dict()
 
-    bands = {b.label: ((year.age >= b.lower) & (year.age <= (b.upper if b.upper is not None else 200))).sum() for b in PERU_BANDS}
+    bands = {
+        b.label: ((year.age >= b.lower) & (year.age <= (b.upper if b.upper is not None else 200))).sum()
+        for b in PERU_BANDS
+    }
     ages = _rows(report, "age-group")
     assert {k: ages[k]["count"] for k in bands if k in ages} == {k: v for k, v in bands.items() if v}
 
@@ -55,7 +64,9 @@ def test_every_figure_of_the_json_report_matches_pandas_over_the_synthetic_csv(s
     assert areas["provincias"]["count"] == (lima.province != "1501").sum()
 
     trend = _rows(report, "trend")
-    assert {k: r["count"] for k, r in trend.items() if k != "total"} == {str(y): n for y, n in cases.year.value_counts().items()}
+    assert {k: r["count"] for k, r in trend.items() if k != "total"} == {
+        str(y): n for y, n in cases.year.value_counts().items()
+    }
     columns = next(t for t in report["tables"] if t["slug"] == "department")["columns"]
     assert all(c["definition"] for c in columns if c["kind"] != "text")
 
@@ -81,9 +92,17 @@ def test_the_html_report_is_one_self_contained_file_with_charts_and_maps(synthet
     out = tmp_path / "report.html"
     _report("--year", "2010", "--format", "html", "--lang", "es", "--out", str(out))
     html = out.read_text("utf-8")
-    assert html.count('class="map tile-map"') == 2 and 'class="chart bar-chart"' in html and 'class="chart line-chart"' in html
+    assert (
+        html.count('class="map tile-map"') == 2
+        and 'class="chart bar-chart"' in html
+        and 'class="chart line-chart"' in html
+    )
     assert "<style>" in html and "@media print" in html
-    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
+    assert (
+        "<script" not in html
+        and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+        and "https://" not in html
+    )
 
 
 def test_boundaries_give_a_choropleth(synthetic_csv, boundary_file, tmp_path):
@@ -111,13 +130,19 @@ def test_an_empty_year_gives_a_clear_report_not_an_error(synthetic_csv):
     assert "No se registraron casos en 2031." in _report("--year", "2031", "--format", "html", "--lang", "es")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--year", "dos mil diez"], "--year debe ser un año como 2010, no 'dos mil diez'"),
-    (["--year", "1850"], "--year debe estar entre 1900 y 2100, no 1850"),
-    (["--year", "2010", "--boundaries", "/nonexistent/peru.geojson"], "boundary file /nonexistent/peru.geojson does not exist"),
-    (["--year", "2010", "--format", "pdf"], "invalid choice: 'pdf'"),
-    (["--year", "2010", "--lang", "fr"], "invalid choice: 'fr'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--year", "dos mil diez"], "--year debe ser un año como 2010, no 'dos mil diez'"),
+        (["--year", "1850"], "--year debe estar entre 1900 y 2100, no 1850"),
+        (
+            ["--year", "2010", "--boundaries", "/nonexistent/peru.geojson"],
+            "boundary file /nonexistent/peru.geojson does not exist",
+        ),
+        (["--year", "2010", "--format", "pdf"], "invalid choice: 'pdf'"),
+        (["--year", "2010", "--lang", "fr"], "invalid choice: 'fr'"),
+    ],
+)
 def test_it_refuses_bad_input_with_a_clear_message(db, args, message):
     with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
         _report(*args)
@@ -126,14 +151,30 @@ def test_it_refuses_bad_input_with_a_clear_message(db, args, message):
 def test_its_messages_follow_the_language(db):
     from django.utils import translation
 
-    with translation.override("en"), pytest.raises(CommandError, match="--year must be between 1900 and 2100, not 1850"):
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="--year must be between 1900 and 2100, not 1850"),
+    ):
         _report("--year", "1850")
 
 
 def test_it_refuses_geojson_without_the_department_properties(db, tmp_path):
     wrong = tmp_path / "wrong.geojson"
-    wrong.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"NAME": "Lima"}, "geometry": {"type": "Polygon", "coordinates": []}}]}), "utf-8")
+    wrong.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"NAME": "Lima"},
+                        "geometry": {"type": "Polygon", "coordinates": []},
+                    }
+                ],
+            }
+        ),
+        "utf-8",
+    )
     with pytest.raises(CommandError, match="feature 1 lacks the property FIRST_IDDP"):
         _report("--year", "2010", "--boundaries", str(wrong))
 
@@ -147,7 +188,9 @@ def test_help_describes_the_options():
 
 
 def test_the_unit_of_count_is_stated_and_can_be_victims(registry):
-    report = json.loads(_report("--year", "2011", "--format", "json", "--lang", "en", "--no-suppress", "--unit", "victims"))
+    report = json.loads(
+        _report("--year", "2011", "--format", "json", "--lang", "en", "--no-suppress", "--unit", "victims")
+    )
     assert report["unit"] == "victims"  # no linkage run: the label says the records are unlinked
     assert report["unit_label"] == "victims (unlinked records: no linkage run yet)"
     assert all(t["unit"] == "victims" for t in report["tables"])
@@ -168,14 +211,29 @@ def test_crosstabs_and_relationship_groups_match_pandas(synthetic_csv):
     family = exploded[exploded.family_facilitated & (exploded.department != "")]
     expected = family.groupby(["department", "code"]).size()
     table = _rows(report, "family-department-exploitation")
-    got = {(k, c[2:]): v for k, row in table.items() if k not in ("total", "unknown")
-           for c, v in row.items() if c.startswith("c:") and v}
-    assert got == {key: n for key, n in expected.items()}
+    got = {
+        (k, c[2:]): v
+        for k, row in table.items()
+        if k not in ("total", "unknown")
+        for c, v in row.items()
+        if c.startswith("c:") and v
+    }
+    assert got == dict(expected.items())
     assert table["total"]["total"] == year.family_facilitated.sum()
 
-    groups = {"parent": "family", "step_parent": "family", "sibling": "family", "grandparent": "family",
-              "uncle_aunt": "family", "other_relative": "family", "intimate_partner": "partner",
-              "friend_acquaintance": "acquaintance", "employer": "acquaintance", "stranger": "other", "unknown": "unknown"}
+    groups = {
+        "parent": "family",
+        "step_parent": "family",
+        "sibling": "family",
+        "grandparent": "family",
+        "uncle_aunt": "family",
+        "other_relative": "family",
+        "intimate_partner": "partner",
+        "friend_acquaintance": "acquaintance",
+        "employer": "acquaintance",
+        "stranger": "other",
+        "unknown": "unknown",
+    }
     perpetrators = pd.read_csv(synthetic_csv / "perpetrators.csv", dtype=str, keep_default_na=False)
     perpetrators = perpetrators[perpetrators.source_record_id.isin(year.source_record_id)]
     pairs = set(zip(perpetrators.source_record_id, perpetrators.recruiter_relationship.map(groups)))

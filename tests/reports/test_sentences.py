@@ -7,20 +7,38 @@ from amparo.reports.sentences import annual_sentences, family_sentences, opening
 from amparo.stats import engine
 from amparo.stats.domain.tables import build_table
 
-SEED_ES = ("En 2010 se registraron 253 casos de trata de personas; 120 (47 %) en Lima, seguido de Cusco (14 %), "
-           "Madre de Dios, Loreto y Ucayali.")
+SEED_ES = (
+    "En 2010 se registraron 253 casos de trata de personas; 120 (47 %) en Lima, seguido de Cusco (14 %), "
+    "Madre de Dios, Loreto y Ucayali."
+)
 SEED_ES_FAMILY = "En Lima, 110 de los 120 casos fueron facilitados por familiares."
-SEED_EN = ("In 2010, 253 cases of human trafficking were registered; 120 (47%) in Lima, followed by Cusco (14%), "
-           "Madre de Dios, Loreto and Ucayali.")
+SEED_EN = (
+    "In 2010, 253 cases of human trafficking were registered; 120 (47%) in Lima, followed by Cusco (14%), "
+    "Madre de Dios, Loreto and Ucayali."
+)
 SEED_EN_FAMILY = "In Lima, 110 of the 120 cases were facilitated by family members."
 
 
 def _departments(counts: dict[str, tuple[int, int]], threshold=None):
-    names = {"15": "Lima", "08": "Cusco", "17": "Madre de Dios", "16": "Loreto", "25": "Ucayali", "11": "Ica",
-             "21": "Puno", "unknown": "Unknown"}
-    return build_table(dimension="department", unit="cases", counts=counts, labels=names,
-                       total=sum(c for c, _ in counts.values()),
-                       family_facilitated_total=sum(f for _, f in counts.values()), threshold=threshold)
+    names = {
+        "15": "Lima",
+        "08": "Cusco",
+        "17": "Madre de Dios",
+        "16": "Loreto",
+        "25": "Ucayali",
+        "11": "Ica",
+        "21": "Puno",
+        "unknown": "Unknown",
+    }
+    return build_table(
+        dimension="department",
+        unit="cases",
+        counts=counts,
+        labels=names,
+        total=sum(c for c, _ in counts.values()),
+        family_facilitated_total=sum(f for _, f in counts.values()),
+        threshold=threshold,
+    )
 
 
 def _sentences(year, lang, **kwargs):
@@ -52,8 +70,10 @@ def test_the_hand_made_registry_names_fewer_than_five_departments(registry):
     # 2010: 12 cases; Lima 5 (3 family-facilitated: L01 parent, L02 uncle, L03 parent), Cusco 3, Madre de Dios 2,
     # Callao 1, one case without a place. 6 family-facilitated of 12; networks: yes L05, L06 of 9 known.
     assert _sentences(2010, "en") == [
-        "In 2010, 12 cases of human trafficking were registered; 5 (42%) in Lima, followed by Cusco (25%), "
-        "Madre de Dios and Callao.",
+        (
+            "In 2010, 12 cases of human trafficking were registered; 5 (42%) in Lima, followed by Cusco (25%), "
+            "Madre de Dios and Callao."
+        ),
         "In Lima, 3 of the 5 cases were facilitated by family members.",
         "Nationally, 6 of the 12 cases (50%) were facilitated by family members.",
         "An organised network was involved in 2 of the 9 cases where this is known (22%).",
@@ -65,7 +85,8 @@ def test_departments_tied_at_the_top_are_named_together():
     with translation.override("es"):
         assert opening_sentence(2015, table) == (
             "En 2015 se registraron 23 casos de trata de personas; 10 (43 %) en cada uno de estos departamentos: "
-            "Cusco y Lima, seguido de Madre de Dios (13 %).")
+            "Cusco y Lima, seguido de Madre de Dios (13 %)."
+        )
         assert family_sentences(2015, table) == [
             "En Cusco, ninguno de los 10 casos fue facilitado por familiares.",
             "En Lima, 4 de los 10 casos fueron facilitados por familiares.",
@@ -73,14 +94,19 @@ def test_departments_tied_at_the_top_are_named_together():
 
 
 def test_a_tie_at_the_fifth_place_names_every_tied_department_and_spanish_writes_e_before_i():
-    table = _departments({"15": (30, 30), "08": (20, 1), "17": (9, 0), "16": (8, 0), "25": (5, 0), "11": (5, 0), "21": (4, 0)})
+    table = _departments(
+        {"15": (30, 30), "08": (20, 1), "17": (9, 0), "16": (8, 0), "25": (5, 0), "11": (5, 0), "21": (4, 0)}
+    )
     with translation.override("es"):
         # Ica (11) and Ucayali (25) tie for fifth: both are named, in code order as in the tables.
         assert opening_sentence(2016, table) == (
             "En 2016 se registraron 81 casos de trata de personas; 30 (37 %) en Lima, seguido de Cusco (25 %), "
-            "Madre de Dios, Loreto, Ica y Ucayali.")
+            "Madre de Dios, Loreto, Ica y Ucayali."
+        )
         assert family_sentences(2016, table) == ["En Lima, los 30 casos fueron facilitados por familiares."]
-        fifth_ica = _departments({"15": (30, 30), "08": (20, 1), "17": (9, 0), "16": (8, 0), "11": (5, 0), "21": (4, 0)})
+        fifth_ica = _departments(
+            {"15": (30, 30), "08": (20, 1), "17": (9, 0), "16": (8, 0), "11": (5, 0), "21": (4, 0)}
+        )
         assert opening_sentence(2016, fifth_ica).endswith("Madre de Dios, Loreto e Ica.")
     with translation.override("en"):
         assert family_sentences(2016, table) == ["In Lima, all 30 cases were facilitated by family members."]

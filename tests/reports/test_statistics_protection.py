@@ -45,11 +45,13 @@ def test_an_analyst_cannot_read_a_hidden_count_off_the_case_list_or_a_case(cases
 
 
 @pytest.mark.parametrize("role", ["registrar", "case_worker", "supervisor"])
-def test_a_scope_narrower_than_the_registry_gets_the_whole_registrys_figures_protected(cases, personas, client_as,
-                                                                                      role):
+def test_a_scope_narrower_than_the_registry_gets_the_whole_registrys_figures_protected(
+    cases, personas, client_as, role
+):
     department, _ = _small_department(cases)
-    response = client_as(personas[role]).get(reverse("api-stats-count", args=["district"])
-                                             + f"?year=2010&department={department}")
+    response = client_as(personas[role]).get(
+        reverse("api-stats-count", args=["district"]) + f"?year=2010&department={department}"
+    )
     rows = response.json()["rows"]
     assert response.json()["suppression_threshold"] == 5
     assert not [row for row in rows if row["count"] is not None and 0 < row["count"] < 5]
@@ -66,8 +68,9 @@ def _case_links(html: str) -> list[str]:
     return re.findall(rf'href="{re.escape(reverse("case-list"))}\?[^"]*"', html)
 
 
-def test_hot_spot_districts_link_to_cases_only_for_users_who_may_list_them(cases, analyst, data_manager, registrar,
-                                                                          client_as):
+def test_hot_spot_districts_link_to_cases_only_for_users_who_may_list_them(
+    cases, analyst, data_manager, registrar, client_as
+):
     url = reverse("dashboard-hotspots") + "?year=2010"
     assert _case_links(client_as(data_manager).get(url).content.decode())
     assert _case_links(client_as(registrar).get(url).content.decode())  # lists the cases of their own scope

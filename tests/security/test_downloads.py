@@ -50,8 +50,13 @@ def _texts(content: bytes, kind: str) -> list[str]:
         return [cell for row in csv.reader(io.StringIO(content.decode("utf-8"))) for cell in row]
     if kind == "xlsx":
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        return [cell for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()
-                for cell in row if isinstance(cell, str)]
+        return [
+            cell
+            for name in book.sheet_names
+            for row in book.get_sheet_by_name(name).to_python()
+            for cell in row
+            if isinstance(cell, str)
+        ]
     found = []
 
     def walk(value):
@@ -75,33 +80,50 @@ def hostile_registry(db):
     whose rejected row holds one."""
     hostile = Organisation.objects.create(name=HOSTILE_NAME, org_type="NGO")
     records = [
-        CaseRecord(ref, date(2024, 3, day), victim=PersonRecord("Feminine", "PE"), age_when_trafficked=15,
-                   exploitation_types=["SexualExploitation"], perpetrators=[PerpetratorRecord("parent")],
-                   events=[EventRecord("Exploitation", "150101")])
+        CaseRecord(
+            ref,
+            date(2024, 3, day),
+            victim=PersonRecord("Feminine", "PE"),
+            age_when_trafficked=15,
+            exploitation_types=["SexualExploitation"],
+            perpetrators=[PerpetratorRecord("parent")],
+            events=[EventRecord("Exploitation", "150101")],
+        )
         for day, ref in enumerate(["H-1", "H-2", "H-3", "H-4", "H-5", HOSTILE_RECORD], start=1)
     ]
     cases_register(records=records, source=hostile)
-    batch = file_import(data=f"source_record_id,registration_date,prs_Gender\nR-1,2024-01-01,{HOSTILE_CELL}\n"
-                        .encode(), file_name="hostile.csv", source=hostile)
+    batch = file_import(
+        data=f"source_record_id,registration_date,prs_Gender\nR-1,2024-01-01,{HOSTILE_CELL}\n".encode(),
+        file_name="hostile.csv",
+        source=hostile,
+    )
     assert batch.rejected == 1
     return {"organisation": hostile, "batch": batch}
 
 
 def _downloads(batch) -> list[tuple[str, str, dict]]:
     """(url, kind, POST data or None) of every download, in every format."""
-    downloads = [(reverse("dashboard-table", args=[name.replace("_", "-"), fmt]) + "?year=2024", fmt, None)
-                 for name in DOWNLOADABLE for fmt in TABLE_FORMATS]
-    downloads += [(reverse("report-download") + f"?year=2024&lang=en&format={fmt}", fmt, None)
-                  for fmt in FORMATS if fmt not in DOCUMENTS]
-    downloads += [(reverse("exchange:export"), kind, {"format": name, "kind": kind})
-                  for name, fmt in EXCHANGE_FORMATS.items() for kind in fmt.KINDS]
+    downloads = [
+        (reverse("dashboard-table", args=[name.replace("_", "-"), fmt]) + "?year=2024", fmt, None)
+        for name in DOWNLOADABLE
+        for fmt in TABLE_FORMATS
+    ]
+    downloads += [
+        (reverse("report-download") + f"?year=2024&lang=en&format={fmt}", fmt, None)
+        for fmt in FORMATS
+        if fmt not in DOCUMENTS
+    ]
+    downloads += [
+        (reverse("exchange:export"), kind, {"format": name, "kind": kind})
+        for name, fmt in EXCHANGE_FORMATS.items()
+        for kind in fmt.KINDS
+    ]
     downloads += [(reverse("exchange:rejections", args=[batch.pk, kind]), kind, None) for kind in ("csv", "xlsx")]
     downloads += [(reverse("exchange:template", args=[kind]), kind, None) for kind in ("csv", "xlsx")]
     return downloads
 
 
-def test_a_dashboard_csv_writes_an_organisation_named_as_a_formula_as_text(hostile_registry, data_manager,
-                                                                           client_as):
+def test_a_dashboard_csv_writes_an_organisation_named_as_a_formula_as_text(hostile_registry, data_manager, client_as):
     response = client_as(data_manager).get(reverse("dashboard-table", args=["source", "csv"]) + "?year=2024")
     rows = {row[0]: row for row in csv.reader(io.StringIO(response.content.decode()))}
     assert rows[str(hostile_registry["organisation"].pk)][1] == "'" + HOSTILE_NAME
@@ -120,10 +142,17 @@ def test_no_downloaded_file_holds_a_formula(hostile_registry, data_manager, clie
     # The hostile values reach the files (the check above is not vacuous): the source table, the report,
     # the exports that carry record ids, the rejected rows.
     assert carriers == {
-        "amparo-source-2024.csv", "amparo-source-2024.xlsx", "amparo-source-2024.json",
-        "amparo-report-2024-en.xlsx", "amparo-report-2024-en.json",
-        "amparo-amparo-all-years.csv", "amparo-amparo-all-years.xlsx", "amparo-amparo-all-years.json",
-        "amparo-htcds-all-years.csv", "amparo-htcds-all-years.xlsx", "amparo-htcds-all-years.json",
+        "amparo-source-2024.csv",
+        "amparo-source-2024.xlsx",
+        "amparo-source-2024.json",
+        "amparo-report-2024-en.xlsx",
+        "amparo-report-2024-en.json",
+        "amparo-amparo-all-years.csv",
+        "amparo-amparo-all-years.xlsx",
+        "amparo-amparo-all-years.json",
+        "amparo-htcds-all-years.csv",
+        "amparo-htcds-all-years.xlsx",
+        "amparo-htcds-all-years.json",
         f"rejected-rows-batch-{hostile_registry['batch'].pk}.csv",
         f"rejected-rows-batch-{hostile_registry['batch'].pk}.xlsx",
     }

@@ -36,16 +36,24 @@ REGISTER = textwrap.dedent("""
 def database_files(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("amparo-at-rest")
     repository = Path(__file__).resolve().parents[2]
-    environment = {**os.environ, "AMPARO_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "amparo.settings",
-                   "PYTHONPATH": os.pathsep.join([str(repository / "src"), str(repository)])}  # this checkout's code
+    environment = {
+        **os.environ,
+        "AMPARO_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "amparo.settings",
+        "PYTHONPATH": os.pathsep.join([str(repository / "src"), str(repository)]),
+    }  # this checkout's code
     environment.pop("AMPARO_DATABASE_URL", None)
     environment.pop("AMPARO_FIELD_KEYS", None)
-    result = subprocess.run([sys.executable, "-c", REGISTER], env=environment, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", REGISTER], env=environment, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     files = sorted(data_dir.glob("*amparo.sqlite3*"))
-    return {"lookup_matches": int(result.stdout.strip().splitlines()[-1]),
-            "bytes": b"".join(path.read_bytes() for path in files), "names": [p.name for p in files]}
+    return {
+        "lookup_matches": int(result.stdout.strip().splitlines()[-1]),
+        "bytes": b"".join(path.read_bytes() for path in files),
+        "names": [p.name for p in files],
+    }
 
 
 def test_the_files_read_are_the_database(database_files):

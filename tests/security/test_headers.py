@@ -8,8 +8,10 @@ from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                   "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+EXPECTED_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 
 
 def test_the_policy_is_the_strict_one_agreed():

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from amparo.registry.access import victims_with_identity_number
 from amparo.audit.models import AuditAction, AuditEvent
+from amparo.registry.access import victims_with_identity_number
 from tests.personas import VICTIM_DNI
 
 pytestmark = pytest.mark.django_db
@@ -38,14 +38,23 @@ def _hash_look_ups(path: Path) -> set[str]:
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             names = [k.arg or "" for k in node.keywords]
-            names += [key.value for k in node.keywords if k.arg is None and isinstance(k.value, ast.Dict)
-                      for key in k.value.keys if isinstance(key, ast.Constant) and isinstance(key.value, str)]
+            names += [
+                key.value
+                for k in node.keywords
+                if k.arg is None and isinstance(k.value, ast.Dict)
+                for key in k.value.keys
+                if isinstance(key, ast.Constant) and isinstance(key.value, str)
+            ]
             names += [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
             if name in LOOKUPS and any(HASH_FIELD in n for n in names):
                 found.add(f"{path.relative_to(PACKAGE)}:{function}")
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and HASH_FIELD in node.value:
-            if any(word in node.value.upper() for word in SQL_WORDS):
-                found.add(f"{path.relative_to(PACKAGE)}:{function}")
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and HASH_FIELD in node.value
+            and any(word in node.value.upper() for word in SQL_WORDS)
+        ):
+            found.add(f"{path.relative_to(PACKAGE)}:{function}")
         for child in ast.iter_child_nodes(node):
             visit(child, function)
 
@@ -63,11 +72,14 @@ def test_the_audited_search_is_the_only_look_up_of_the_identity_hash():
         if "migrations" not in path.parts:
             found |= _hash_look_ups(path)
     assert found == AUDITED_SEARCHES, (
-        "search by identity number only through registry.access.victims_with_identity_number, which audits it")
+        "search by identity number only through registry.access.victims_with_identity_number, which audits it"
+    )
 
 
 def _searches(user) -> list[dict]:
-    return list(AuditEvent.objects.filter(user=user, action=AuditAction.IDENTITY_SEARCH).values_list("details", flat=True))
+    return list(
+        AuditEvent.objects.filter(user=user, action=AuditAction.IDENTITY_SEARCH).values_list("details", flat=True)
+    )
 
 
 def test_searching_the_case_list_by_identity_number_is_audited(victim_case, data_manager, client_as):

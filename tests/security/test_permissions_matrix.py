@@ -40,8 +40,13 @@ from tests.personas import (
 
 pytestmark = pytest.mark.django_db
 
-SECRETS = [VICTIM_FIRST_NAME, *VICTIM_SURNAME.split(), VICTIM_DNI, VICTIM_BIRTHDATE.isoformat(),
-           VICTIM_BIRTHDATE.strftime("%d/%m/%Y")]
+SECRETS = [
+    VICTIM_FIRST_NAME,
+    *VICTIM_SURNAME.split(),
+    VICTIM_DNI,
+    VICTIM_BIRTHDATE.isoformat(),
+    VICTIM_BIRTHDATE.strftime("%d/%m/%Y"),
+]
 # Whose scope holds the seeded case (owned by the registrar, of the personas' organisation): stated by hand.
 SCOPE_HOLDS_THE_CASE = {"registrar", "supervisor", "data_manager", "analyst", "administrator"}
 LOGIN_PATHS = ("/login/", "/admin/login/")
@@ -62,7 +67,7 @@ def project_urls(case_pk: int) -> list[str]:
         converters = getattr(entry.pattern, "converters", {})
         regex_groups = re.compile(entry.pattern.regex.pattern).groups
         if converters and all(isinstance(c, IntConverter) for c in converters.values()):
-            urls.add(reverse(name, kwargs={key: case_pk for key in converters}))
+            urls.add(reverse(name, kwargs=dict.fromkeys(converters, case_pk)))
         elif not converters and not regex_groups:
             urls.add(reverse(name))
     return sorted(urls)
@@ -128,7 +133,8 @@ def test_the_victim_is_shown_to_the_registrar_who_owns_the_case(registrar, victi
 def test_the_identity_check_covers_the_roles_that_may_not_see_identities(matrix_personas):
     """The control for the walk above: it looks for leaks to at least the analyst, the outsider and anonymous."""
     assert not {"analyst", "outsider", "anonymous", "case_worker"} & {
-        p for p, user in matrix_personas.items() if _receives_the_identity(p, user)}
+        p for p, user in matrix_personas.items() if _receives_the_identity(p, user)
+    }
 
 
 @pytest.mark.parametrize("persona", ["outsider", *ROLES])
@@ -142,16 +148,22 @@ def test_each_page_of_the_navigation_admits_exactly_the_personas_the_table_says(
 
 # Cases of the seeded case's department and year listed for each persona (hand-stated from the scopes: the
 # registrar owns PERSONA-1, the supervisor's organisation holds it, the outsider's organisation the others).
-LISTED = {"registrar": {"PERSONA-1"}, "case_worker": set(), "supervisor": {"PERSONA-1"},
-          "data_manager": {"PERSONA-1", "OUT-1", "OUT-2"}, "administrator": {"PERSONA-1", "OUT-1", "OUT-2"},
-          "outsider": {"OUT-1", "OUT-2"}}
+LISTED = {
+    "registrar": {"PERSONA-1"},
+    "case_worker": set(),
+    "supervisor": {"PERSONA-1"},
+    "data_manager": {"PERSONA-1", "OUT-1", "OUT-2"},
+    "administrator": {"PERSONA-1", "OUT-1", "OUT-2"},
+    "outsider": {"OUT-1", "OUT-2"},
+}
 
 
 @pytest.fixture
 def small_cell(victim_case, outsider, outsider_organisation):
     """The seeded case and two of another organisation in the same department and year: a cell of three."""
-    others = [case_register(record=victim_record(f"OUT-{n}"), source=outsider_organisation, owner=outsider)
-              for n in (1, 2)]
+    others = [
+        case_register(record=victim_record(f"OUT-{n}"), source=outsider_organisation, owner=outsider) for n in (1, 2)
+    ]
     assert {c.department_code for c in others} == {victim_case.department_code}
     return victim_case, others
 

@@ -12,8 +12,9 @@ from amparo.registry.records import CaseRecord, EventRecord, PerpetratorRecord, 
 from amparo.registry.services import cases_register, registry_changed
 
 
-def case_record(ref, year, ubigeo, gender, age, exploitation, relationships, network, status, citizenship="PE",
-          household=False):
+def case_record(
+    ref, year, ubigeo, gender, age, exploitation, relationships, network, status, citizenship="PE", household=False
+):
     return CaseRecord(
         source_record_id=ref,
         registration_date=date(year, 3, 1),

@@ -17,23 +17,55 @@ Y2010 = CaseFilter(years=(2010,))
 EXPECTED_2010 = {
     "year": {"2010": (12, 6)},
     "department": {"15": (5, 3), "08": (3, 1), "17": (2, 1), "07": (1, 0), "unknown": (1, 1)},
-    "lima_area": {"metropolitana": (4, 3), "provincias": (1, 0), "callao": (1, 0), "rest_of_peru": (5, 2),
-                  "unknown": (1, 1)},
+    "lima_area": {
+        "metropolitana": (4, 3),
+        "provincias": (1, 0),
+        "callao": (1, 0),
+        "rest_of_peru": (5, 2),
+        "unknown": (1, 1),
+    },
     "province": {"1501": (4, 3), "1505": (1, 0), "0701": (1, 0), "0801": (2, 1), "1701": (2, 1), "unknown": (2, 1)},
-    "district": {"150101": (2, 2), "150132": (1, 1), "150501": (1, 0), "070101": (1, 0), "080101": (1, 1),
-                 "170101": (2, 1), "unknown": (4, 1)},
+    "district": {
+        "150101": (2, 2),
+        "150132": (1, 1),
+        "150501": (1, 0),
+        "070101": (1, 0),
+        "080101": (1, 1),
+        "170101": (2, 1),
+        "unknown": (4, 1),
+    },
     "exploitation": {"SexualExploitation": (7, 4), "ForcedLabour": (5, 2), "ChildLabour": (1, 1), "unknown": (1, 0)},
     "sex": {"Feminine": (9, 4), "Masculine": (2, 1), "unknown": (1, 1)},
     "age_group": {"0-12": (2, 2), "13-17": (5, 4), "18-24": (2, 0), "25-34": (1, 0), "35+": (1, 0), "unknown": (1, 0)},
-    "age_broad": {"0--8": (1, 1), "9--17": (6, 5), "18--20": (1, 0), "21--23": (1, 0), "30--38": (1, 0),
-                  "39--47": (1, 0), "unknown": (1, 0)},
+    "age_broad": {
+        "0--8": (1, 1),
+        "9--17": (6, 5),
+        "18--20": (1, 0),
+        "21--23": (1, 0),
+        "30--38": (1, 0),
+        "39--47": (1, 0),
+        "unknown": (1, 0),
+    },
     "minor": {"minor": (7, 6), "adult": (4, 0), "unknown": (1, 0)},
     "citizenship": {"PE": (9, 6), "VE": (1, 0), "BO": (1, 0), "unknown": (1, 0)},
-    "recruiter_relationship": {"parent": (2, 2), "uncle_aunt": (1, 1), "friend_acquaintance": (2, 2),
-                               "intimate_partner": (1, 0), "employer": (2, 0), "stranger": (2, 0), "sibling": (1, 1),
-                               "grandparent": (1, 1), "unknown": (2, 0)},
-    "relationship_group": {"family": (5, 5), "acquaintance": (4, 2), "partner": (1, 0), "other": (2, 0),
-                           "unknown": (2, 0)},
+    "recruiter_relationship": {
+        "parent": (2, 2),
+        "uncle_aunt": (1, 1),
+        "friend_acquaintance": (2, 2),
+        "intimate_partner": (1, 0),
+        "employer": (2, 0),
+        "stranger": (2, 0),
+        "sibling": (1, 1),
+        "grandparent": (1, 1),
+        "unknown": (2, 0),
+    },
+    "relationship_group": {
+        "family": (5, 5),
+        "acquaintance": (4, 2),
+        "partner": (1, 0),
+        "other": (2, 0),
+        "unknown": (2, 0),
+    },
     "family_facilitated": {"yes": (6, 6), "no": (6, 0)},
     "organised_network": {"no": (7, 5), "yes": (2, 0), "unknown": (3, 1)},
     "trafficking_status": {"ActualVictimOfTrafficking": (8, 5), "PossibleVictimOfTrafficking": (4, 1)},
@@ -104,28 +136,31 @@ def test_victims_are_distinct_persons(registry):
     assert engine.count_by("department", unit="victims").row("15").count == 5
 
 
-@pytest.mark.parametrize("filters,expected", [
-    (CaseFilter(departments=("15",)), 6),
-    (CaseFilter(years=(2010,), departments=("15", "07")), 6),
-    (CaseFilter(departments=("unknown",)), 1),
-    (CaseFilter(provinces=("1501",)), 5),
-    (CaseFilter(districts=("170101",)), 2),
-    (CaseFilter(exploitation_types=("ForcedLabour",)), 6),
-    (CaseFilter(exploitation_types=("unknown",)), 1),
-    (CaseFilter(exploitation_types=("SexualExploitation", "ForcedLabour")), 13),
-    (CaseFilter(sexes=("Masculine",)), 3),
-    (CaseFilter(sexes=("unknown",)), 1),
-    (CaseFilter(age_groups=("0-12",)), 3),
-    (CaseFilter(age_groups=("13-17", "unknown")), 7),
-    (CaseFilter(recruiter_relationships=("parent",)), 3),
-    (CaseFilter(recruiter_relationships=("unknown",)), 2),
-    (CaseFilter(family_facilitated=True), 8),
-    (CaseFilter(family_facilitated=False, years=(2011,)), 1),
-    (CaseFilter(organised_network=("yes",)), 3),
-    (CaseFilter(years=(2010, 2011)), 15),
-    (CaseFilter(years=(2012,)), 0),
-    (CaseFilter(synthetic=True), 0),
-])
+@pytest.mark.parametrize(
+    "filters,expected",
+    [
+        (CaseFilter(departments=("15",)), 6),
+        (CaseFilter(years=(2010,), departments=("15", "07")), 6),
+        (CaseFilter(departments=("unknown",)), 1),
+        (CaseFilter(provinces=("1501",)), 5),
+        (CaseFilter(districts=("170101",)), 2),
+        (CaseFilter(exploitation_types=("ForcedLabour",)), 6),
+        (CaseFilter(exploitation_types=("unknown",)), 1),
+        (CaseFilter(exploitation_types=("SexualExploitation", "ForcedLabour")), 13),
+        (CaseFilter(sexes=("Masculine",)), 3),
+        (CaseFilter(sexes=("unknown",)), 1),
+        (CaseFilter(age_groups=("0-12",)), 3),
+        (CaseFilter(age_groups=("13-17", "unknown")), 7),
+        (CaseFilter(recruiter_relationships=("parent",)), 3),
+        (CaseFilter(recruiter_relationships=("unknown",)), 2),
+        (CaseFilter(family_facilitated=True), 8),
+        (CaseFilter(family_facilitated=False, years=(2011,)), 1),
+        (CaseFilter(organised_network=("yes",)), 3),
+        (CaseFilter(years=(2010, 2011)), 15),
+        (CaseFilter(years=(2012,)), 0),
+        (CaseFilter(synthetic=True), 0),
+    ],
+)
 def test_filters_select_the_hand_counted_cases(registry, filters, expected):
     assert engine.count_by("year", filters).total == expected
 
@@ -165,7 +200,11 @@ def test_crosstab_counts_two_dimensions_with_database_margins(registry):
     # Margins count cases: Lima has 5 cases though its cells add up to 6 (L02 is both).
     assert table.row_totals == (5, 3, 2, 1, 1)
     assert dict(zip(table.column_keys, table.column_totals)) == {
-        "SexualExploitation": 7, "ForcedLabour": 5, "ChildLabour": 1, "unknown": 1}
+        "SexualExploitation": 7,
+        "ForcedLabour": 5,
+        "ChildLabour": 1,
+        "unknown": 1,
+    }
     assert table.total == 12
 
 
@@ -224,7 +263,11 @@ def test_headline_of_a_year(registry):
     assert (figures.total, figures.family_facilitated) == (12, 6)
     assert figures.family_facilitated_share == pytest.approx(0.5)
     assert [(r.key, r.count, r.family_facilitated) for r in figures.top_departments] == [
-        ("15", 5, 3), ("08", 3, 1), ("17", 2, 1), ("07", 1, 0)]  # the case with no place is not a department
+        ("15", 5, 3),
+        ("08", 3, 1),
+        ("17", 2, 1),
+        ("07", 1, 0),
+    ]  # the case with no place is not a department
     assert [r.key for r in engine.headline(Y2010, top=2).top_departments] == ["15", "08"]
     assert (figures.organised_network_yes, figures.organised_network_known) == (2, 9)
 
@@ -238,7 +281,12 @@ def test_the_headline_leaves_out_hidden_departments(registry):
 def test_count_by_with_suppression_hides_small_departments(registry):
     table = engine.count_by("department", Y2010, suppress=True)
     assert [(r.key, r.count) for r in table.rows] == [
-        ("15", 5), ("07", None), ("08", None), ("17", None), ("unknown", None)]
+        ("15", 5),
+        ("07", None),
+        ("08", None),
+        ("17", None),
+        ("unknown", None),
+    ]
     assert table.total == 12
     assert table.threshold == 5
 
@@ -273,8 +321,9 @@ def test_the_registry_is_read_once_then_only_its_revision_is_checked(registry, d
 
 def test_a_new_case_is_counted_at_once(registry):
     before = engine.count_by("department", Y2010).row("15").count
-    cases_register(records=[case_record("N01", 2010, "150101", F, 14, [SEX], ["parent"], "no", "A")],
-                   source=registry["police"])
+    cases_register(
+        records=[case_record("N01", 2010, "150101", F, 14, [SEX], ["parent"], "no", "A")], source=registry["police"]
+    )
     assert engine.count_by("department", Y2010).row("15").count == before + 1
 
 
@@ -289,8 +338,9 @@ def test_an_edit_through_the_orm_is_counted_at_once(registry):
 def test_a_rolled_back_change_is_not_counted(registry):
     before = engine.count_by("department", Y2010).row("15").count
     with pytest.raises(RuntimeError), transaction.atomic():
-        cases_register(records=[case_record("N01", 2010, "150101", F, 14, [SEX], ["parent"], "no", "A")],
-                       source=registry["police"])
+        cases_register(
+            records=[case_record("N01", 2010, "150101", F, 14, [SEX], ["parent"], "no", "A")], source=registry["police"]
+        )
         assert engine.count_by("department", Y2010).row("15").count == before + 1
         raise RuntimeError("abandon the import")
     assert engine.count_by("department", Y2010).row("15").count == before

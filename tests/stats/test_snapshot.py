@@ -102,7 +102,8 @@ def test_reading_by_parts_gives_what_one_plain_query_gives(registry, monkeypatch
     loaded = snapshot.load()
     cases = sorted(Case.objects.values_list("id", "victim__gender", "age_when_trafficked", "family_facilitated"))
     assert loaded.cases.select("id", pl.col("gender").cast(pl.String), "age", "family_facilitated").rows() == [
-        (i, g, a, f) for i, g, a, f in cases]
+        (i, g, a, f) for i, g, a, f in cases
+    ]
     exploitation = sorted(CaseCode.objects.filter(field=CaseCode.Field.EXPLOITATION).values_list("case_id", "code"))
     assert sorted(loaded.exploitation.with_columns(pl.col("code").cast(pl.String)).rows()) == exploitation
     relationships = sorted(set(Perpetrator.objects.values_list("case_id", "relationship")))

@@ -8,7 +8,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-RELATIVES = {"parent", "step_parent", "sibling", "grandparent", "uncle_aunt", "other_relative"}  # hand-written, on purpose
+RELATIVES = {
+    "parent",
+    "step_parent",
+    "sibling",
+    "grandparent",
+    "uncle_aunt",
+    "other_relative",
+}  # hand-written, on purpose
 
 
 def read(path: Path) -> pl.DataFrame:

@@ -87,10 +87,14 @@ def test_most_cases_have_no_organised_network(cases):
 
 
 def test_adolescent_girls_are_the_largest_group_of_victims(cases):
-    grouped = cases.with_columns(
-        female=pl.col("prs_Gender") == "Feminine",
-        band=pl.col("age").cast(pl.Int64).cut([12, 17], labels=["child", "adolescent", "adult"]).cast(pl.String),
-    ).group_by("female", "band").len()
+    grouped = (
+        cases.with_columns(
+            female=pl.col("prs_Gender") == "Feminine",
+            band=pl.col("age").cast(pl.Int64).cut([12, 17], labels=["child", "adolescent", "adult"]).cast(pl.String),
+        )
+        .group_by("female", "band")
+        .len()
+    )
     sizes = {(female, band): n for female, band, n in grouped.iter_rows()}
     largest = max(sizes, key=sizes.get)
     assert largest == (True, "adolescent")
@@ -108,5 +112,7 @@ def test_the_case_department_is_the_department_of_the_exploitation_event(registr
 
 def test_the_case_file_alone_carries_the_family_flag(cases, perpetrators):
     """The main recruiter of a family-facilitated case is a relative, so an import of cases.csv counts the same."""
-    by_main_recruiter = set(cases.filter(pl.col("recruiter_relationship").is_in(sorted(RELATIVES)))["source_record_id"].to_list())
+    by_main_recruiter = set(
+        cases.filter(pl.col("recruiter_relationship").is_in(sorted(RELATIVES)))["source_record_id"].to_list()
+    )
     assert by_main_recruiter == family_facilitated_ids(perpetrators)

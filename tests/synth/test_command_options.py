@@ -17,7 +17,10 @@ AMPARO = Path(sys.executable).parent / "amparo"
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"years": "2025-2010"}, "--years 2025-2010: expected FIRST-LAST (or one year) with 2010 <= FIRST <= LAST <= 2025"),
+        (
+            {"years": "2025-2010"},
+            "--years 2025-2010: expected FIRST-LAST (or one year) with 2010 <= FIRST <= LAST <= 2025",
+        ),
         ({"years": "abc"}, "--years abc: expected FIRST-LAST"),
         ({"years": "2009-2012"}, "--years 2009-2012: expected FIRST-LAST"),
         ({"years": "2010-2030"}, "--years 2010-2030: expected FIRST-LAST"),
@@ -35,7 +38,10 @@ def test_it_refuses_bad_options(options, message):
 
 
 def test_it_refuses_an_unknown_source(tmp_path):
-    with pytest.raises(CommandError, match="--sources police,army: unknown source 'army', expected some of police, prosecutor, ngo, hotline"):
+    with pytest.raises(
+        CommandError,
+        match="--sources police,army: unknown source 'army', expected some of police, prosecutor, ngo, hotline",
+    ):
         call_command("synth", years="2010", out=str(tmp_path), sources="police,army", stdout=io.StringIO())
 
 

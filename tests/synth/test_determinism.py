@@ -42,6 +42,9 @@ def test_files_do_not_depend_on_python_hash_randomisation(tmp_path, registry_201
     amparo = Path(sys.executable).parent / "amparo"
     subprocess.run(
         [str(amparo), "synth", "--years", "2010", "--out", str(tmp_path / "out"), "--sources", "police,prosecutor,ngo"],
-        check=True, capture_output=True, env=env, timeout=120,
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=120,
     )
     assert _files(tmp_path / "out") == _files(registry_2010)

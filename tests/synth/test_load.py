@@ -36,13 +36,17 @@ def test_110_lima_cases_are_family_facilitated_in_the_database(loaded):
     assert lima.filter(family_facilitated=True).count() == 110
     others = lima.filter(family_facilitated=False)
     assert others.count() == 10
-    suspicious = Perpetrator.objects.filter(case__in=others).filter(Q(relationship__in=RELATIVES) | Q(lives_in_household=True))
+    suspicious = Perpetrator.objects.filter(case__in=others).filter(
+        Q(relationship__in=RELATIVES) | Q(lives_in_household=True)
+    )
     assert not suspicious.exists()
 
 
 def test_the_family_flag_agrees_with_the_perpetrators_stored(loaded):
     with_family = set(
-        Perpetrator.objects.filter(Q(relationship__in=RELATIVES) | Q(lives_in_household=True)).values_list("case_id", flat=True)
+        Perpetrator.objects.filter(Q(relationship__in=RELATIVES) | Q(lives_in_household=True)).values_list(
+            "case_id", flat=True
+        )
     )
     flagged = set(Case.objects.filter(family_facilitated=True).values_list("id", flat=True))
     assert with_family == flagged
@@ -74,7 +78,9 @@ def test_it_refuses_to_load_the_same_cases_twice(loaded):
 
 @pytest.mark.django_db
 def test_multi_source_files_do_not_change_what_is_loaded(tmp_path):
-    call_command("synth", years="2010", out=str(tmp_path), load=True, sources="police,prosecutor,ngo", stdout=io.StringIO())
+    call_command(
+        "synth", years="2010", out=str(tmp_path), load=True, sources="police,prosecutor,ngo", stdout=io.StringIO()
+    )
     assert Case.objects.count() == 253
     assert _by_department()["15"] == 120
     assert (tmp_path / "sources" / "ground_truth.csv").exists()

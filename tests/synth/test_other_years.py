@@ -38,7 +38,9 @@ def test_venezuelan_victims_appear_with_the_migration_of_2017_onwards(cases):
 
 
 def test_peruvian_dni_have_8_digits_and_are_never_shared(cases):
-    dni = cases.filter((pl.col("prs_Citizenship") == "PE") & pl.col("prs_IdentityNumber").is_not_null())["prs_IdentityNumber"]
+    dni = cases.filter((pl.col("prs_Citizenship") == "PE") & pl.col("prs_IdentityNumber").is_not_null())[
+        "prs_IdentityNumber"
+    ]
     assert dni.str.contains(r"^\d{8}$").all()
     assert dni.n_unique() == dni.len()
 
@@ -56,7 +58,9 @@ def test_recruitment_is_at_home_and_exploitation_elsewhere_before_registration(r
     assert (peruvian["recruitment_ubigeo"] != peruvian["exploitation_ubigeo"]).all()
     events = read(registry_all_years / "events.csv").with_columns(pl.col("hte_Date").str.to_date())
     dates = events.pivot(on="hte_Type", index="source_record_id", values="hte_Date", aggregate_function="first")
-    dated = dates.join(cases.select("source_record_id", pl.col("registration_date").str.to_date()), on="source_record_id")
+    dated = dates.join(
+        cases.select("source_record_id", pl.col("registration_date").str.to_date()), on="source_record_id"
+    )
     assert (dated["Recruitment"] <= dated["Exploitation"]).all()
     assert (dated["Exploitation"] <= dated["registration_date"]).all()
     foreign = events.filter((pl.col("hte_Type") == "Recruitment") & (pl.col("hte_Country") != "PE"))

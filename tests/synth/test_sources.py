@@ -77,8 +77,9 @@ def test_names_differ_by_typos_swaps_and_dropped_accents(pairs):
 def test_some_dni_are_missing_or_mistyped(pairs):
     had = pairs.filter(pl.col("prs_IdentityNumber_true").is_not_null())
     missing = had.filter(pl.col("prs_IdentityNumber").is_null())
-    mistyped = had.filter(pl.col("prs_IdentityNumber").is_not_null()
-                          & (pl.col("prs_IdentityNumber") != pl.col("prs_IdentityNumber_true")))
+    mistyped = had.filter(
+        pl.col("prs_IdentityNumber").is_not_null() & (pl.col("prs_IdentityNumber") != pl.col("prs_IdentityNumber_true"))
+    )
     assert missing.height > 0 and mistyped.height > 0
     assert (mistyped["prs_IdentityNumber"].str.len_chars() == mistyped["prs_IdentityNumber_true"].str.len_chars()).all()
 

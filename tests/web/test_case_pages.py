@@ -26,17 +26,29 @@ def ngo():
 def cases(ngo):
     records = [
         CaseRecord(
-            "N-1", date(2010, 6, 1),
+            "N-1",
+            date(2010, 6, 1),
             victim=PersonRecord("Feminine", "PE", VICTIM_NAME, VICTIM_SURNAMES, date(1996, 4, 5), VICTIM_DNI),
-            exploitation_types=["SexualExploitation"], age_when_trafficked=14,
+            exploitation_types=["SexualExploitation"],
+            age_when_trafficked=14,
             perpetrators=[PerpetratorRecord("parent", True, ["SoldIndividual"])],
             events=[EventRecord("Exploitation", "170101", date=date(2010, 1, 3), description=WHAT_HAPPENED)],
         ),
-        CaseRecord("N-2", date(2011, 2, 1), victim=PersonRecord("Masculine", "VE"),
-                   exploitation_types=["ForcedLabour"], perpetrators=[PerpetratorRecord("employer")],
-                   events=[EventRecord("Exploitation", "080101")]),
+        CaseRecord(
+            "N-2",
+            date(2011, 2, 1),
+            victim=PersonRecord("Masculine", "VE"),
+            exploitation_types=["ForcedLabour"],
+            perpetrators=[PerpetratorRecord("employer")],
+            events=[EventRecord("Exploitation", "080101")],
+        ),
     ] + [
-        CaseRecord(f"N-{i}", date(2012, 1, 1), victim=PersonRecord("Feminine", "PE"), events=[EventRecord("Exploitation", "150101")])
+        CaseRecord(
+            f"N-{i}",
+            date(2012, 1, 1),
+            victim=PersonRecord("Feminine", "PE"),
+            events=[EventRecord("Exploitation", "150101")],
+        )
         for i in range(3, 33)
     ]
     return cases_register(records=records, source=ngo)
@@ -72,16 +84,19 @@ def test_the_case_list_filters_by_year_department_and_family(client, ngo, cases)
     assert "N-2<" in body and "N-1<" not in body
 
 
-@pytest.mark.parametrize("query, listed", [
-    ({"year": [2010, 2011]}, {"N-1", "N-2"}),
-    ({"district": "170101"}, {"N-1"}),  # a district, as the hot spots link to it
-    ({"province": "1701"}, {"N-1"}),
-    ({"department": "08"}, {"N-2"}),
-    ({"family": "no", "year": [2010, 2011]}, {"N-2"}),
-    ({"sex": "Masculine"}, {"N-2"}),
-    ({"age_group": "13-17"}, {"N-1"}),
-    ({"age_group": "unknown", "year": [2011]}, {"N-2"}),
-])
+@pytest.mark.parametrize(
+    "query, listed",
+    [
+        ({"year": [2010, 2011]}, {"N-1", "N-2"}),
+        ({"district": "170101"}, {"N-1"}),  # a district, as the hot spots link to it
+        ({"province": "1701"}, {"N-1"}),
+        ({"department": "08"}, {"N-2"}),
+        ({"family": "no", "year": [2010, 2011]}, {"N-2"}),
+        ({"sex": "Masculine"}, {"N-2"}),
+        ({"age_group": "13-17"}, {"N-1"}),
+        ({"age_group": "unknown", "year": [2011]}, {"N-2"}),
+    ],
+)
 def test_the_case_list_takes_the_statistics_filters(client, ngo, cases, query, listed):
     _login(client, ngo, "data_manager")
     body = client.get(reverse("case-list"), query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -161,14 +176,25 @@ def _linked_police_report(cases):
     from amparo.linkage.models import ClusterMembership, LinkageRun
 
     police = Organisation.objects.create(name="Policía Nacional", org_type="LawEnforcement")
-    [report] = cases_register(records=[CaseRecord("P-7", date(2010, 7, 1), victim=PersonRecord("Feminine", "PE"),
-                                                  events=[EventRecord("Exploitation", "170101")])], source=police)
+    [report] = cases_register(
+        records=[
+            CaseRecord(
+                "P-7",
+                date(2010, 7, 1),
+                victim=PersonRecord("Feminine", "PE"),
+                events=[EventRecord("Exploitation", "170101")],
+            )
+        ],
+        source=police,
+    )
     run = LinkageRun.objects.create(model={}, link_threshold=0.9, review_threshold=0.5, code_version="test")
-    ClusterMembership.objects.bulk_create([
-        ClusterMembership(person_id=cases[0].victim_id, cluster_key=f"V{cases[0].pk}", run=run),
-        ClusterMembership(person_id=report.victim_id, cluster_key=f"V{cases[0].pk}", run=run),
-        ClusterMembership(person_id=cases[1].victim_id, cluster_key=f"V{cases[1].pk}", run=run),
-    ])
+    ClusterMembership.objects.bulk_create(
+        [
+            ClusterMembership(person_id=cases[0].victim_id, cluster_key=f"V{cases[0].pk}", run=run),
+            ClusterMembership(person_id=report.victim_id, cluster_key=f"V{cases[0].pk}", run=run),
+            ClusterMembership(person_id=cases[1].victim_id, cluster_key=f"V{cases[1].pk}", run=run),
+        ]
+    )
     return report
 
 

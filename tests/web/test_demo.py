@@ -16,7 +16,9 @@ def synthetic_cases():
     from datetime import date
 
     source = Organisation.objects.create(name="Policía (sintético)", org_type="LawEnforcement", is_synthetic=True)
-    records = [CaseRecord(f"S-{i}", date(2020, 1, 1 + i % 28), victim=PersonRecord("Feminine", "PE")) for i in range(60)]
+    records = [
+        CaseRecord(f"S-{i}", date(2020, 1, 1 + i % 28), victim=PersonRecord("Feminine", "PE")) for i in range(60)
+    ]
     return cases_register(records=records, source=source, is_synthetic=True)
 
 
@@ -102,15 +104,22 @@ def family_cases():
     from amparo.registry.records import PerpetratorRecord
 
     source = Organisation.objects.create(name="Fiscalía (sintético)", org_type="LawEnforcement", is_synthetic=True)
-    records = [CaseRecord(f"F-{i}", date(2025, 1, 1) + timedelta(days=i), victim=PersonRecord("Feminine", "PE"),
-                          perpetrators=[PerpetratorRecord("employer" if i % 5 == 0 else "parent")]) for i in range(50)]
+    records = [
+        CaseRecord(
+            f"F-{i}",
+            date(2025, 1, 1) + timedelta(days=i),
+            victim=PersonRecord("Feminine", "PE"),
+            perpetrators=[PerpetratorRecord("employer" if i % 5 == 0 else "parent")],
+        )
+        for i in range(50)
+    ]
     return cases_register(records=records, source=source, is_synthetic=True)
 
 
 def test_the_demo_shows_the_reintegration_safeguards_at_work(family_cases):
     from datetime import date, timedelta
 
-    from amparo.casework.models import CareArrangement, FollowUpVisit, ReintegrationPlan, Referral, SafetyApproval
+    from amparo.casework.models import CareArrangement, FollowUpVisit, Referral, ReintegrationPlan, SafetyApproval
 
     demo_users_reset()
     today = date(2026, 6, 30)

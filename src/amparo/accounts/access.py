@@ -34,4 +34,3 @@ def statistics_suppressed_for(user, *, within_scope: bool = False) -> bool:
     if not may(user, Capability.IDENTITIES):
         return True
     return not within_scope and user.effective_scope != Scope.ALL
-

@@ -63,8 +63,9 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.REGISTER: frozenset(_EVERY_RECORDING_ROLE),
     Capability.CARE: frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.ADMINISTRATOR}),
     Capability.APPROVE: frozenset({Role.SUPERVISOR}),
-    Capability.CASEWORK_STATISTICS: frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.DATA_MANAGER, Role.ANALYST,
-                                               Role.ADMINISTRATOR}),
+    Capability.CASEWORK_STATISTICS: frozenset(
+        {Role.CASE_WORKER, Role.SUPERVISOR, Role.DATA_MANAGER, Role.ANALYST, Role.ADMINISTRATOR}
+    ),
     Capability.EXCHANGE: frozenset({Role.DATA_MANAGER, Role.ADMINISTRATOR}),
     Capability.LINK: frozenset({Role.DATA_MANAGER, Role.ADMINISTRATOR}),
     Capability.RELEASE: frozenset({Role.DATA_MANAGER, Role.ADMINISTRATOR}),

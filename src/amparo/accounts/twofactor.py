@@ -42,7 +42,7 @@ def pending_device(user) -> TOTPDevice:
 def device_secret(device: TOTPDevice) -> str:
     """The secret in base32, as authenticator apps expect it typed, in groups of four."""
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def device_qr_data_uri(device: TOTPDevice) -> str:

@@ -24,7 +24,9 @@ from amparo.accounts.twofactor import (
 
 def _next_url(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
@@ -44,12 +46,19 @@ def two_factor_setup(request):
             return redirect(_next_url(request))
         second_factor_failed.send(sender=two_factor_setup, request=request, user=request.user, device=device)
         form.add_error("token", _("That code is not valid. Check the time on your phone and try the newest code."))
-    return render(request, "accounts/two_factor_setup.html", {
-        "form": form, "otpauth_uri": device.config_url, "secret": device_secret(device),
-        "qr_data_uri": device_qr_data_uri(device),
-        "next": _next_url(request), "has_confirmed_device": user_has_device(request.user, confirmed=True),
-        "required_by_role": second_factor_required_by_role(request.user),
-    })
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "otpauth_uri": device.config_url,
+            "secret": device_secret(device),
+            "qr_data_uri": device_qr_data_uri(device),
+            "next": _next_url(request),
+            "has_confirmed_device": user_has_device(request.user, confirmed=True),
+            "required_by_role": second_factor_required_by_role(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -28,10 +28,18 @@ class AuditAction(models.TextChoices):
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     # No database constraint and no cascade: removing a user must not rewrite the log (rows stay untouched).
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
-                             null=True, blank=True, related_name="+", verbose_name=_("user"))
-    username = models.CharField(_("user name"), max_length=150, blank=True,
-                                help_text=_("Kept even if the user is removed."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(
+        _("user name"), max_length=150, blank=True, help_text=_("Kept even if the user is removed.")
+    )
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices, db_index=True)
     object_type = models.CharField(_("object type"), max_length=60, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)

@@ -15,10 +15,22 @@ from amparo.core.fields import encrypted_fields
 
 SEALED = "[sealed]"
 # Identifying values never enter the log in clear, whatever model they come from, sealed in it or not.
-IDENTIFYING_FIELDS = frozenset({
-    "first_name", "second_name", "last_name", "full_name", "name", "birthdate", "birth_date",
-    "identity_number", "identity_number_hash", "address", "phone", "email",
-})
+IDENTIFYING_FIELDS = frozenset(
+    {
+        "first_name",
+        "second_name",
+        "last_name",
+        "full_name",
+        "name",
+        "birthdate",
+        "birth_date",
+        "identity_number",
+        "identity_number_hash",
+        "address",
+        "phone",
+        "email",
+    }
+)
 
 
 def client_address(request) -> str | None:
@@ -35,8 +47,9 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def audit_record(*, user, action: str, obj=None, details: dict | None = None, request=None,
-                 username: str = "") -> AuditEvent:
+def audit_record(
+    *, user, action: str, obj=None, details: dict | None = None, request=None, username: str = ""
+) -> AuditEvent:
     """Append one event. `details` must never hold identifying values in clear (names, DNI)."""
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     return AuditEvent.objects.create(
@@ -100,5 +113,10 @@ def audit_change(*, user, obj, before: dict, after: dict, request=None, details:
     `before` and `after` are read back from what is stored, before and after the write, so the log says what
     the write did, not what a form sent.
     """
-    return audit_record(user=user, action=AuditAction.CHANGE, obj=obj, request=request,
-                        details={**(details or {}), "changed": changed_values(before, after)})
+    return audit_record(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=obj,
+        request=request,
+        details={**(details or {}), "changed": changed_values(before, after)},
+    )

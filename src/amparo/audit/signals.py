@@ -25,8 +25,13 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
     """Keep the user name that was tried (an attack leaves a trace); the password never reaches here in clear."""
     attempted = str(credentials.get("username", ""))[:USERNAME_LIMIT]
     locked_out = bool(getattr(request, "axes_locked_out", False))
-    audit_record(user=None, action=AuditAction.LOGIN_FAILED, request=request, username=attempted,
-                 details={"locked_out": locked_out})
+    audit_record(
+        user=None,
+        action=AuditAction.LOGIN_FAILED,
+        request=request,
+        username=attempted,
+        details={"locked_out": locked_out},
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="amparo-audit-logout")

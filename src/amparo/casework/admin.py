@@ -28,6 +28,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-for model in (ReintegrationPlan, SafetyApproval, CareArrangement, FamilyAssessment, FollowUpVisit, Referral,
-              CaseEditConflict):
+for model in (
+    ReintegrationPlan,
+    SafetyApproval,
+    CareArrangement,
+    FamilyAssessment,
+    FollowUpVisit,
+    Referral,
+    CaseEditConflict,
+):
     admin.site.register(model, ReadOnlyAdmin)

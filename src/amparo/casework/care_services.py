@@ -44,16 +44,23 @@ from amparo.registry.services import person_register
 
 REASON_MESSAGES = {
     Reason.CAREGIVER_IS_PERPETRATOR: _(
-        "This person is recorded as a perpetrator in this case and can never be named caregiver, whatever the approval."),
+        "This person is recorded as a perpetrator in this case and can never be named caregiver, whatever the approval."
+    ),
     Reason.CAREGIVER_MAY_BE_PERPETRATOR: _(
         "This person has the full name of a perpetrator in this case and cannot be named caregiver until an "
-        "identity number or a birth date, recorded for both, shows they are different people."),
+        "identity number or a birth date, recorded for both, shows they are different people."
+    ),
     Reason.FAMILY_RETURN_NEEDS_APPROVAL: _(
         "Blocked: a family member facilitated this child's trafficking. Returning the child to the family needs a "
-        "documented safety assessment approved by a supervisor who is not the case worker."),
-    Reason.FAMILY_RETURN_REFUSED: _("A supervisor refused the safety assessment for returning the child to the family."),
+        "documented safety assessment approved by a supervisor who is not the case worker."
+    ),
+    Reason.FAMILY_RETURN_REFUSED: _(
+        "A supervisor refused the safety assessment for returning the child to the family."
+    ),
     Reason.APPROVER_NOT_SUPERVISOR: _("Only a supervisor may approve a safety assessment."),
-    Reason.APPROVER_IS_CASE_WORKER: _("The case worker of this case cannot approve its safety assessment (two-person rule)."),
+    Reason.APPROVER_IS_CASE_WORKER: _(
+        "The case worker of this case cannot approve its safety assessment (two-person rule)."
+    ),
     Reason.APPROVER_PROPOSED_PLAN: _("Whoever proposed the plan cannot approve it (two-person rule)."),
     Reason.ASSESSMENT_MISSING: _("Write the safety assessment before deciding."),
 }
@@ -85,22 +92,36 @@ def _store_caregiver(case: Case, record: PersonRecord) -> Person:
 
 
 def _refuse(user, obj, reason: Reason, request, **details) -> None:
-    audit_record(user=user, action=AuditAction.REFUSE, obj=obj, request=request, details={"reason": str(reason), **details})
+    audit_record(
+        user=user, action=AuditAction.REFUSE, obj=obj, request=request, details={"reason": str(reason), **details}
+    )
     raise ReintegrationRefused(reason)
 
 
-def family_assessment_record(*, case: Case, user, assessed_on: date, risk: str, summary: str, request=None) -> FamilyAssessment:
+def family_assessment_record(
+    *, case: Case, user, assessed_on: date, risk: str, summary: str, request=None
+) -> FamilyAssessment:
     require_case(user, case, Capability.CARE)
     if risk not in codelists.FAMILY_ASSESSMENT_RISK or not summary.strip():
         raise ValueError("a family assessment needs a risk level and a summary")
-    assessment = FamilyAssessment.objects.create(case=case, assessed_on=assessed_on, risk=risk, summary=summary,
-                                                 created_by=user)
-    audit_record(user=user, action=AuditAction.CREATE, obj=assessment, request=request, details={"case": case.pk, "risk": risk})
+    assessment = FamilyAssessment.objects.create(
+        case=case, assessed_on=assessed_on, risk=risk, summary=summary, created_by=user
+    )
+    audit_record(
+        user=user, action=AuditAction.CREATE, obj=assessment, request=request, details={"case": case.pk, "risk": risk}
+    )
     return assessment
 
 
-def plan_propose(*, case: Case, user, destination_type: str, caregiver: Person | PersonRecord | None = None,
-                 rationale: str = "", request=None) -> ReintegrationPlan:
+def plan_propose(
+    *,
+    case: Case,
+    user,
+    destination_type: str,
+    caregiver: Person | PersonRecord | None = None,
+    rationale: str = "",
+    request=None,
+) -> ReintegrationPlan:
     """Record a plan; it is ready at once, held for a supervisor's approval, or refused outright."""
     require_case(user, case, Capability.CARE)
     if destination_type not in codelists.CARE_ARRANGEMENT_TYPE:
@@ -113,11 +134,26 @@ def plan_propose(*, case: Case, user, destination_type: str, caregiver: Person |
     with transaction.atomic():
         if isinstance(caregiver, PersonRecord):
             person = _store_caregiver(case, caregiver)
-        plan = ReintegrationPlan.objects.create(case=case, destination_type=destination_type, caregiver=person,
-                                                rationale=rationale, status=status, proposed_by=user)
-        audit_record(user=user, action=AuditAction.CREATE, obj=plan, request=request,
-                     details={"case": case.pk, "destination": destination_type, "status": status,
-                              "reason": str(decision.reason or "")})
+        plan = ReintegrationPlan.objects.create(
+            case=case,
+            destination_type=destination_type,
+            caregiver=person,
+            rationale=rationale,
+            status=status,
+            proposed_by=user,
+        )
+        audit_record(
+            user=user,
+            action=AuditAction.CREATE,
+            obj=plan,
+            request=request,
+            details={
+                "case": case.pk,
+                "destination": destination_type,
+                "status": status,
+                "reason": str(decision.reason or ""),
+            },
+        )
     return plan
 
 
@@ -138,20 +174,33 @@ def plan_decide(*, plan: ReintegrationPlan, approver, assessment: str, approve: 
         if problem is None and approve:
             problem = caregiver_problem(person_ref(plan.caregiver), facts)
         if problem is None:
-            approval = SafetyApproval.objects.create(plan=plan, approver=approver, assessment=assessment,
-                                                     approved=approve)
+            approval = SafetyApproval.objects.create(
+                plan=plan, approver=approver, assessment=assessment, approved=approve
+            )
             plan.status = ReintegrationPlan.Status.READY if approve else ReintegrationPlan.Status.REFUSED
             plan.save(update_fields=["status"])
-            audit_record(user=approver, action=AuditAction.APPROVE if approve else AuditAction.REFUSE, obj=plan,
-                         request=request, details={"case": plan.case_id, "approval": approval.pk, "approved": approve})
+            audit_record(
+                user=approver,
+                action=AuditAction.APPROVE if approve else AuditAction.REFUSE,
+                obj=plan,
+                request=request,
+                details={"case": plan.case_id, "approval": approval.pk, "approved": approve},
+            )
     if problem is not None:
         _refuse(approver, plan, problem, request, action="plan_decide")
     return approval
 
 
-def care_arrangement_start(*, case: Case, user, arrangement_type: str, started_on: date,
-                           caregiver: Person | PersonRecord | None = None, plan: ReintegrationPlan | None = None,
-                           request=None) -> CareArrangement:
+def care_arrangement_start(
+    *,
+    case: Case,
+    user,
+    arrangement_type: str,
+    started_on: date,
+    caregiver: Person | PersonRecord | None = None,
+    plan: ReintegrationPlan | None = None,
+    request=None,
+) -> CareArrangement:
     """Place the child: end the current arrangement, start this one and schedule its follow-up visits.
 
     The only writer of care arrangements. A family return in a family-facilitated
@@ -168,8 +217,9 @@ def care_arrangement_start(*, case: Case, user, arrangement_type: str, started_o
             arrangement_type, caregiver = plan.destination_type, plan.caregiver
         person, ref = _caregiver(caregiver)
         approvals = plan_approvals(plan) if plan is not None else []
-        decision = placement_decision(case_facts(case), arrangement_type, ref, approvals,
-                                      plan.proposed_by_id if plan is not None else user.pk)
+        decision = placement_decision(
+            case_facts(case), arrangement_type, ref, approvals, plan.proposed_by_id if plan is not None else user.pk
+        )
         if decision.allowed:
             arrangement = _place(case, user, arrangement_type, caregiver, person, plan, started_on, request)
     if not decision.allowed:
@@ -184,30 +234,50 @@ def _place(case, user, arrangement_type, caregiver, person, plan, started_on, re
     if isinstance(caregiver, PersonRecord):
         person = _store_caregiver(case, caregiver)
     CareArrangement.objects.filter(case=case, ended_on=None).update(ended_on=started_on)
-    arrangement = CareArrangement.objects.create(case=case, arrangement_type=arrangement_type, caregiver=person,
-                                                 plan=plan, started_on=started_on, created_by=user)
-    FollowUpVisit.objects.bulk_create([
-        FollowUpVisit(arrangement=arrangement, case=case, months_after=months, due_on=due)
-        for months, due in follow_up_schedule(started_on, follow_up_months())
-    ])
+    arrangement = CareArrangement.objects.create(
+        case=case,
+        arrangement_type=arrangement_type,
+        caregiver=person,
+        plan=plan,
+        started_on=started_on,
+        created_by=user,
+    )
+    FollowUpVisit.objects.bulk_create(
+        [
+            FollowUpVisit(arrangement=arrangement, case=case, months_after=months, due_on=due)
+            for months, due in follow_up_schedule(started_on, follow_up_months())
+        ]
+    )
     if plan is not None:
         plan.status = ReintegrationPlan.Status.PLACED
         plan.save(update_fields=["status"])
-    audit_record(user=user, action=AuditAction.CREATE, obj=arrangement, request=request,
-                 details={"case": case.pk, "arrangement_type": arrangement_type, "plan": plan.pk if plan else None})
+    audit_record(
+        user=user,
+        action=AuditAction.CREATE,
+        obj=arrangement,
+        request=request,
+        details={"case": case.pk, "arrangement_type": arrangement_type, "plan": plan.pk if plan else None},
+    )
     return arrangement
 
 
-def follow_up_record(*, visit: FollowUpVisit, user, visited_on: date, outcome: str, notes: str = "",
-                     request=None) -> FollowUpVisit:
+def follow_up_record(
+    *, visit: FollowUpVisit, user, visited_on: date, outcome: str, notes: str = "", request=None
+) -> FollowUpVisit:
     require_case(user, visit.case, Capability.CARE)
     if outcome not in codelists.FOLLOW_UP_OUTCOME:
         raise ValueError(f"unknown follow-up outcome {outcome!r}")
     before = _visit_values(visit)
     visit.visited_on, visit.outcome, visit.notes, visit.recorded_by = visited_on, outcome, notes, user
     visit.save()
-    audit_change(user=user, obj=visit, before=before, after=_visit_values(visit), request=request,
-                 details={"case": visit.case_id})
+    audit_change(
+        user=user,
+        obj=visit,
+        before=before,
+        after=_visit_values(visit),
+        request=request,
+        details={"case": visit.case_id},
+    )
     return visit
 
 
@@ -219,9 +289,16 @@ def referral_create(*, case: Case, user, programme: str, referred_on: date, note
     require_case(user, case, Capability.CARE)
     if programme not in codelists.REFERRAL_PROGRAMME:
         raise ValueError(f"unknown programme {programme!r}")
-    referral = Referral.objects.create(case=case, programme=programme, referred_on=referred_on, notes=notes, created_by=user)
-    audit_record(user=user, action=AuditAction.CREATE, obj=referral, request=request,
-                 details={"case": case.pk, "programme": programme})
+    referral = Referral.objects.create(
+        case=case, programme=programme, referred_on=referred_on, notes=notes, created_by=user
+    )
+    audit_record(
+        user=user,
+        action=AuditAction.CREATE,
+        obj=referral,
+        request=request,
+        details={"case": case.pk, "programme": programme},
+    )
     return referral
 
 
@@ -231,6 +308,12 @@ def referral_set_status(*, referral: Referral, user, status: str, request=None) 
         raise ValueError(f"unknown referral status {status!r}")
     before, referral.status = {"status": referral.status}, status
     referral.save(update_fields=["status", "updated_at"])
-    audit_change(user=user, obj=referral, before=before, after={"status": status}, request=request,
-                 details={"case": referral.case_id})
+    audit_change(
+        user=user,
+        obj=referral,
+        before=before,
+        after={"status": status},
+        request=request,
+        details={"case": referral.case_id},
+    )
     return referral

@@ -1,10 +1,9 @@
 """A child's care and reintegration pages: thin views over care_services and selectors."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,7 +56,7 @@ def _care_page(request, case, status=200, **forms):
         "arrangements": case.care_arrangements.select_related("plan").order_by("-started_on", "-id"),
         "assessments": case.family_assessments.all(),
         "plans": _plans_with_forms(case, request.user, forms),
-        "visits": case_visits(case, date.today()),
+        "visits": case_visits(case, timezone.localdate()),
         "referrals": case.referrals.all(),
         "assessment_form": forms.get("assessment_form") or AssessmentForm(),
         "plan_form": forms.get("plan_form") or PlanForm(),
@@ -99,8 +98,13 @@ def plan_create_view(request, pk):
         return _care_page(request, case, status=400, plan_form=form)
     try:
         plan = care_services.plan_propose(
-            case=case, user=request.user, destination_type=form.cleaned_data["destination_type"],
-            caregiver=form.caregiver_record(), rationale=form.cleaned_data["rationale"], request=request)
+            case=case,
+            user=request.user,
+            destination_type=form.cleaned_data["destination_type"],
+            caregiver=form.caregiver_record(),
+            rationale=form.cleaned_data["rationale"],
+            request=request,
+        )
     except ReintegrationRefused as error:
         return _refused(request, case, error, plan_form=form)
     if plan.status == ReintegrationPlan.Status.AWAITING_APPROVAL:
@@ -126,12 +130,21 @@ def plan_decide_view(request, plan_id):
         return _care_page(request, case, status=400, approval_form=form, plan_id=plan.pk)
     approve = form.cleaned_data["decision"] == "approve"
     try:
-        care_services.plan_decide(plan=plan, approver=request.user, assessment=form.cleaned_data["assessment"],
-                                  approve=approve, request=request)
+        care_services.plan_decide(
+            plan=plan,
+            approver=request.user,
+            assessment=form.cleaned_data["assessment"],
+            approve=approve,
+            request=request,
+        )
     except ReintegrationRefused as error:
         return _refused(request, case, error, approval_form=form, plan_id=plan.pk)
-    messages.success(request, _("Safety assessment approved: the plan is ready for placement.") if approve
-                     else _("Safety assessment refused: the plan will not be carried out."))
+    messages.success(
+        request,
+        _("Safety assessment approved: the plan is ready for placement.")
+        if approve
+        else _("Safety assessment refused: the plan will not be carried out."),
+    )
     return redirect("casework-case", pk=case.pk)
 
 
@@ -144,8 +157,14 @@ def plan_place_view(request, plan_id):
     if not form.is_valid():
         return _care_page(request, case, status=400, placement_form=form, plan_id=plan.pk)
     try:
-        care_services.care_arrangement_start(case=case, user=request.user, arrangement_type=plan.destination_type,
-                                             started_on=form.cleaned_data["started_on"], plan=plan, request=request)
+        care_services.care_arrangement_start(
+            case=case,
+            user=request.user,
+            arrangement_type=plan.destination_type,
+            started_on=form.cleaned_data["started_on"],
+            plan=plan,
+            request=request,
+        )
     except ReintegrationRefused as error:
         return _refused(request, case, error, placement_form=form, plan_id=plan.pk)
     messages.success(request, _("Placement started; follow-up visits are scheduled."))
@@ -176,8 +195,12 @@ def visit_record_view(request, visit_id):
         care_services.follow_up_record(visit=visit, user=request.user, request=request, **form.cleaned_data)
         messages.success(request, _("Follow-up visit recorded."))
         return redirect("casework-case", pk=case.pk)
-    return render(request, "casework/visit_form.html", {"case": case, "visit": visit, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "casework/visit_form.html",
+        {"case": case, "visit": visit, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -211,7 +234,7 @@ def home_view(request):
     """The case worker's home: overdue and upcoming follow-up visits of the cases in their scope."""
     require(request.user, Capability.CARE)
     cases = cases_visible_to(request.user)
-    overdue, upcoming = visits_for(cases, date.today())
+    overdue, upcoming = visits_for(cases, timezone.localdate())
     return render(request, "casework/home.html", {"overdue": overdue, "upcoming": upcoming})
 
 
@@ -223,8 +246,12 @@ def statistics_view(request):
     protected = statistics_suppressed_for(request.user, within_scope=True)
     threshold = suppression_threshold(protected)
     rates = retrafficking_rates(cases_in_scope(request.user), threshold=threshold)
-    labels = {"by_placement_type": dict(codelists.CARE_ARRANGEMENT_TYPE.choices),
-              "by_family_facilitated": {True: _("Family-facilitated"), False: _("Not family-facilitated")}}
-    tables = {name: [{"label": labels[name].get(row["key"], row["key"]), **row} for row in rows]
-              for name, rows in rates.items()}
+    labels = {
+        "by_placement_type": dict(codelists.CARE_ARRANGEMENT_TYPE.choices),
+        "by_family_facilitated": {True: _("Family-facilitated"), False: _("Not family-facilitated")},
+    }
+    tables = {
+        name: [{"label": labels[name].get(row["key"], row["key"]), **row} for row in rows]
+        for name, rows in rates.items()
+    }
     return render(request, "casework/statistics.html", {"tables": tables, "threshold": threshold})

@@ -42,18 +42,29 @@ def case_page_url(case) -> str:
 def _forms(data, show_identities: bool, initial=None):
     main_initial, perpetrators_initial, events_initial = initial or ({}, [], [])
     form = CaseForm(data, initial=main_initial, show_identities=show_identities)
-    perpetrators = PerpetratorFormSet(data, initial=perpetrators_initial, prefix="perpetrators",
-                                      form_kwargs={"show_identities": show_identities})
+    perpetrators = PerpetratorFormSet(
+        data, initial=perpetrators_initial, prefix="perpetrators", form_kwargs={"show_identities": show_identities}
+    )
     events = EventFormSet(data, initial=events_initial, prefix="events")
     return form, perpetrators, events
 
 
 def _render(request, form, perpetrators, events, *, case=None, conflict=None, status=200, adding_row=False):
     kept = case.edit_conflicts.select_related("user") if case is not None else []
-    return render(request, "casework/case_form.html", {
-        "form": form, "perpetrators": perpetrators, "events": events, "case": case, "conflict": conflict,
-        "kept_conflicts": kept, "adding_row": adding_row,
-    }, status=status)
+    return render(
+        request,
+        "casework/case_form.html",
+        {
+            "form": form,
+            "perpetrators": perpetrators,
+            "events": events,
+            "case": case,
+            "conflict": conflict,
+            "kept_conflicts": kept,
+            "adding_row": adding_row,
+        },
+        status=status,
+    )
 
 
 ROW_PREFIXES = ("perpetrators", "events")
@@ -101,8 +112,9 @@ def case_edit_view(request, pk):
         identity_for(request.user, case, request)  # audits that the form shows the victim's identity
     current = case_record_of(case, with_identities=show_identities)
     if prefix := _adding_row(request):
-        form, perpetrators, events = _forms(_with_another_row(request.POST, prefix), show_identities,
-                                            case_initial(current, case.version))
+        form, perpetrators, events = _forms(
+            _with_another_row(request.POST, prefix), show_identities, case_initial(current, case.version)
+        )
         return _render(request, form, perpetrators, events, case=case, adding_row=True)
     form, perpetrators, events = _forms(request.POST or None, show_identities, case_initial(current, case.version))
     if request.method == "POST" and form.is_valid() and perpetrators.is_valid() and events.is_valid():
@@ -119,8 +131,15 @@ def case_edit_view(request, pk):
             for bound in (form, perpetrators, events):
                 bound.is_valid()
             differences = changed_values(flatten_record(current), flatten_record(record))
-            return _render(request, form, perpetrators, events, case=case, status=409,
-                           conflict={"message": str(error), "id": error.conflict.pk, "differences": differences})
+            return _render(
+                request,
+                form,
+                perpetrators,
+                events,
+                case=case,
+                status=409,
+                conflict={"message": str(error), "id": error.conflict.pk, "differences": differences},
+            )
         else:
             messages.success(request, _("Case saved."))
             return redirect(case_page_url(case))
@@ -150,5 +169,3 @@ def ubigeo_options_view(request):
     elif code.isdigit() and len(code) == 4:
         places = geography.districts(code)
     return HttpResponse(render_to_string("casework/_ubigeo_options.html", {"places": places}, request=request))
-
-

@@ -29,12 +29,14 @@ class ReintegrationPlan(models.Model):
     destination_type = models.CharField(
         _("destination"), max_length=30, choices=codelists.CARE_ARRANGEMENT_TYPE.choices
     )
-    caregiver = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                  verbose_name=_("caregiver"))
+    caregiver = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("caregiver")
+    )
     rationale = EncryptedTextField(_("rationale"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("proposed by"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
     proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
 
     class Meta:
@@ -42,8 +44,9 @@ class ReintegrationPlan(models.Model):
         verbose_name = _("reintegration plan")
         verbose_name_plural = _("reintegration plans")
         constraints = [
-            models.CheckConstraint(condition=Q(destination_type__in=codelists.CARE_ARRANGEMENT_TYPE.values),
-                                   name="plan_destination_valid"),
+            models.CheckConstraint(
+                condition=Q(destination_type__in=codelists.CARE_ARRANGEMENT_TYPE.values), name="plan_destination_valid"
+            ),
         ]
 
 
@@ -51,8 +54,9 @@ class SafetyApproval(models.Model):
     """A supervisor's decision on a plan's documented safety assessment (two-person rule)."""
 
     plan = models.ForeignKey(ReintegrationPlan, on_delete=models.CASCADE, related_name="approvals")
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("approver"))
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("approver")
+    )
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
     assessment = EncryptedTextField(_("safety assessment"))
     approved = models.BooleanField(_("approved"))
@@ -71,10 +75,17 @@ class CareArrangement(models.Model):
     arrangement_type = models.CharField(
         _("care arrangement"), max_length=30, choices=codelists.CARE_ARRANGEMENT_TYPE.choices
     )
-    caregiver = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                  verbose_name=_("caregiver"))
-    plan = models.ForeignKey(ReintegrationPlan, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="arrangements", verbose_name=_("reintegration plan"))
+    caregiver = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("caregiver")
+    )
+    plan = models.ForeignKey(
+        ReintegrationPlan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="arrangements",
+        verbose_name=_("reintegration plan"),
+    )
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -85,10 +96,13 @@ class CareArrangement(models.Model):
         verbose_name = _("care arrangement")
         verbose_name_plural = _("care arrangements")
         constraints = [
-            models.CheckConstraint(condition=Q(arrangement_type__in=codelists.CARE_ARRANGEMENT_TYPE.values),
-                                   name="arrangement_type_valid"),
-            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                                   name="arrangement_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(arrangement_type__in=codelists.CARE_ARRANGEMENT_TYPE.values), name="arrangement_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="arrangement_ends_after_start",
+            ),
         ]
         indexes = [models.Index(fields=["arrangement_type", "case"], name="arrangement_type_case")]
 
@@ -124,10 +138,12 @@ class FollowUpVisit(models.Model):
         verbose_name = _("follow-up visit")
         verbose_name_plural = _("follow-up visits")
         constraints = [
-            models.CheckConstraint(condition=Q(outcome="") | Q(outcome__in=codelists.FOLLOW_UP_OUTCOME.values),
-                                   name="visit_outcome_valid"),
-            models.CheckConstraint(condition=Q(outcome="") | Q(visited_on__isnull=False),
-                                   name="visit_outcome_needs_date"),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=codelists.FOLLOW_UP_OUTCOME.values), name="visit_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(visited_on__isnull=False), name="visit_outcome_needs_date"
+            ),
         ]
 
 
@@ -147,10 +163,12 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         constraints = [
-            models.CheckConstraint(condition=Q(programme__in=codelists.REFERRAL_PROGRAMME.values),
-                                   name="referral_programme_valid"),
-            models.CheckConstraint(condition=Q(status__in=codelists.REFERRAL_STATUS.values),
-                                   name="referral_status_valid"),
+            models.CheckConstraint(
+                condition=Q(programme__in=codelists.REFERRAL_PROGRAMME.values), name="referral_programme_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=codelists.REFERRAL_STATUS.values), name="referral_status_valid"
+            ),
         ]
 
 

@@ -48,13 +48,16 @@ def case_record_of(case: Case, *, with_identities: bool) -> CaseRecord:
         **codes,
         perpetrators=[
             PerpetratorRecord(
-                relationship=p.relationship, lives_in_household=p.lives_in_household, roles=list(p.roles),
+                relationship=p.relationship,
+                lives_in_household=p.lives_in_household,
+                roles=list(p.roles),
                 person=_person_record(p.person, identities.get(p.person_id)) if p.person_id else None,
             )
             for p in case.perpetrators.select_related("person").order_by("id")
         ],
-        events=[EventRecord(e.event_type, e.ubigeo, e.country, e.date, e.description)
-                for e in case.events.order_by("id")],
+        events=[
+            EventRecord(e.event_type, e.ubigeo, e.country, e.date, e.description) for e in case.events.order_by("id")
+        ],
     )
 
 
@@ -102,14 +105,17 @@ def care_plans(case: Case, user) -> list[ReintegrationPlan]:
     and the rule allows the placement now)."""
     facts = case_facts(case)
     user_approves = may(user, Capability.APPROVE)
-    plans = list(case.reintegration_plans.select_related("proposed_by", "caregiver")
-                 .prefetch_related("approvals__approver"))
+    plans = list(
+        case.reintegration_plans.select_related("proposed_by", "caregiver").prefetch_related("approvals__approver")
+    )
     for plan in plans:
-        decision = placement_decision(facts, plan.destination_type, person_ref(plan.caregiver), plan_approvals(plan),
-                                      plan.proposed_by_id)
+        decision = placement_decision(
+            facts, plan.destination_type, person_ref(plan.caregiver), plan_approvals(plan), plan.proposed_by_id
+        )
         plan.awaits_decision = awaits_decision(decision, placed=plan.status == ReintegrationPlan.Status.PLACED)
-        plan.may_decide = plan.awaits_decision and approver_problem(facts, user.pk, user_approves,
-                                                                    plan.proposed_by_id) is None
+        plan.may_decide = (
+            plan.awaits_decision and approver_problem(facts, user.pk, user_approves, plan.proposed_by_id) is None
+        )
         plan.may_be_placed = plan.status == ReintegrationPlan.Status.READY and decision.allowed
     return plans
 
@@ -126,8 +132,11 @@ def visits_for(cases: QuerySet[Case], today: date, upcoming_days: int = 30) -> t
     """(overdue, upcoming) follow-up visits of these cases not yet made: overdue by the one rule
     (domain.follow_ups), upcoming when due within the window."""
     window_end = date.fromordinal(today.toordinal() + upcoming_days)
-    pending = (FollowUpVisit.objects.filter(case__in=cases, visited_on=None, due_on__lte=window_end)
-               .select_related("case", "arrangement").order_by("due_on", "id"))
+    pending = (
+        FollowUpVisit.objects.filter(case__in=cases, visited_on=None, due_on__lte=window_end)
+        .select_related("case", "arrangement")
+        .order_by("due_on", "id")
+    )
     overdue, upcoming = [], []
     for visit in pending:
         (overdue if is_overdue(visit.due_on, visit.visited_on, today) else upcoming).append(visit)
@@ -139,8 +148,9 @@ def _followed_placements(cases: QuerySet[Case]) -> QuerySet[CareArrangement]:
     visits = FollowUpVisit.objects.filter(arrangement=OuterRef("pk"))
     return (
         CareArrangement.objects.filter(case__in=cases)
-        .annotate(followed=Exists(visits.exclude(outcome="")),
-                  retrafficked=Exists(visits.filter(outcome="re_trafficked")))
+        .annotate(
+            followed=Exists(visits.exclude(outcome="")), retrafficked=Exists(visits.filter(outcome="re_trafficked"))
+        )
         .filter(followed=True)
     )
 
@@ -155,9 +165,12 @@ def retrafficking_rates(cases: QuerySet[Case] | None = None, *, threshold: int |
     placements = _followed_placements(cases if cases is not None else Case.objects.all())
 
     def rows(group_by: str) -> list[dict]:
-        grouped = (placements.order_by().values(group_by)
-                   .annotate(placements=Count("id"), retrafficked=Count("id", filter=Q(retrafficked=True)))
-                   .order_by(group_by))
+        grouped = (
+            placements.order_by()
+            .values(group_by)
+            .annotate(placements=Count("id"), retrafficked=Count("id", filter=Q(retrafficked=True)))
+            .order_by(group_by)
+        )
         return [_rate_row(row[group_by], row["placements"], row["retrafficked"], threshold) for row in grouped]
 
     return {"by_placement_type": rows("arrangement_type"), "by_family_facilitated": rows("case__family_facilitated")}
@@ -166,5 +179,10 @@ def retrafficking_rates(cases: QuerySet[Case] | None = None, *, threshold: int |
 def _rate_row(key, placements: int, retrafficked: int, threshold: int | None) -> dict:
     if threshold is not None and rate_is_sensitive(retrafficked, placements, threshold):
         return {"key": key, "placements": None, "retrafficked": None, "rate": None, "hidden": True}
-    return {"key": key, "placements": placements, "retrafficked": retrafficked,
-            "rate": retrafficked / placements if placements else None, "hidden": False}
+    return {
+        "key": key,
+        "placements": placements,
+        "retrafficked": retrafficked,
+        "rate": retrafficked / placements if placements else None,
+        "hidden": False,
+    }

@@ -32,8 +32,10 @@ class EditConflict(Exception):
     def __init__(self, conflict: CaseEditConflict):
         self.conflict = conflict
         super().__init__(
-            _("Someone else saved this case while you were editing it (your version %(expected)s, now %(current)s). "
-              "Your changes were not saved, but they are kept: review them against the current case and save again.")
+            _(
+                "Someone else saved this case while you were editing it (your version %(expected)s, now %(current)s). "
+                "Your changes were not saved, but they are kept: review them against the current case and save again."
+            )
             % {"expected": conflict.expected_version, "current": conflict.current_version}
         )
 
@@ -45,8 +47,13 @@ def case_create(*, record: CaseRecord, user, request=None) -> Case:
         raise InvalidCase([FieldProblem("source_organisation", None, str(NO_ORGANISATION))])
     with transaction.atomic():
         case = registry.case_register(record=record, source=user.organisation, owner=user)
-        audit_record(user=user, action=AuditAction.CREATE, obj=case, request=request,
-                     details={"source": "casework form", "family_facilitated": case.family_facilitated})
+        audit_record(
+            user=user,
+            action=AuditAction.CREATE,
+            obj=case,
+            request=request,
+            details={"source": "casework form", "family_facilitated": case.family_facilitated},
+        )
     return case
 
 
@@ -65,14 +72,32 @@ def case_update(*, case: Case, record: CaseRecord, expected_version: int, user, 
             current = stale.current_version
         else:
             after = case_record_of(Case.objects.select_related("victim").get(pk=case.pk), with_identities=True)
-            audit_change(user=user, obj=case, before=flatten_record(before), after=flatten_record(after),
-                         request=request, details={"version": expected_version + 1})
+            audit_change(
+                user=user,
+                obj=case,
+                before=flatten_record(before),
+                after=flatten_record(after),
+                request=request,
+                details={"version": expected_version + 1},
+            )
             return case
     conflict = CaseEditConflict.objects.create(
-        case=case, user=user, expected_version=expected_version, current_version=current,
+        case=case,
+        user=user,
+        expected_version=expected_version,
+        current_version=current,
         submitted=json.dumps(asdict(record), default=str),
     )
-    audit_record(user=user, action=AuditAction.REFUSE, obj=case, request=request,
-                 details={"reason": "edit_conflict", "conflict": conflict.pk,
-                          "expected_version": expected_version, "current_version": current})
+    audit_record(
+        user=user,
+        action=AuditAction.REFUSE,
+        obj=case,
+        request=request,
+        details={
+            "reason": "edit_conflict",
+            "conflict": conflict.pk,
+            "expected_version": expected_version,
+            "current_version": current,
+        },
+    )
     raise EditConflict(conflict)

@@ -15,8 +15,9 @@ urlpatterns = [
     path("casework/plans/<int:plan_id>/decision/", care_views.plan_decide_view, name="casework-plan-decide"),
     path("casework/plans/<int:plan_id>/placement/", care_views.plan_place_view, name="casework-plan-place"),
     path("casework/visits/<int:visit_id>/", care_views.visit_record_view, name="casework-visit-record"),
-    path("casework/referrals/<int:referral_id>/status/", care_views.referral_status_view,
-         name="casework-referral-status"),
+    path(
+        "casework/referrals/<int:referral_id>/status/", care_views.referral_status_view, name="casework-referral-status"
+    ),
     path("casework/", care_views.home_view, name="casework-home"),
     path("casework/statistics/", care_views.statistics_view, name="casework-statistics"),
 ]

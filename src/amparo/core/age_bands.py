@@ -40,11 +40,12 @@ CTDC_AGE_BROAD: tuple[AgeBand, ...] = (
 )
 
 
-
 def uniform_bands(width: int, open_from: int) -> tuple[AgeBand, ...]:
     """Bands of `width` years from 0, the last one open ("60+"): the generalisation steps of age
     in published microdata, where a band must be wide enough to hide a child among others."""
-    bands = tuple(AgeBand(f"{lower}-{lower + width - 1}", lower, lower + width - 1) for lower in range(0, open_from, width))
+    bands = tuple(
+        AgeBand(f"{lower}-{lower + width - 1}", lower, lower + width - 1) for lower in range(0, open_from, width)
+    )
     return (*bands, AgeBand(f"{open_from}+", open_from, None))
 
 

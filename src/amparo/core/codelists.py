@@ -62,13 +62,21 @@ GENDER = _codelist(
     Code("TransgenderFeminine", _("Transgender feminine"), ("trans feminine", "mujer trans")),
     Code("TransgenderMasculine", _("Transgender masculine"), ("trans masculine", "hombre trans")),
     Code("NonConforming", _("Non-conforming"), ("non conforming", "no binario", "nonbinary", "non binary")),
-    Code("NonSpecifiedUnknown", _("Not specified / unknown"), ("unknown", "desconocido", "no especificado", "nonspecified")),
+    Code(
+        "NonSpecifiedUnknown",
+        _("Not specified / unknown"),
+        ("unknown", "desconocido", "no especificado", "nonspecified"),
+    ),
 )
 
 TRAFFICKING_STATUS = _codelist(
     "vic_TraffickingStatus",
     Code("ActualVictimOfTrafficking", _("Victim of trafficking"), ("actual", "victima", "victim")),
-    Code("PossibleVictimOfTrafficking", _("Possible victim of trafficking"), ("possible", "presunta victima", "posible victima")),
+    Code(
+        "PossibleVictimOfTrafficking",
+        _("Possible victim of trafficking"),
+        ("possible", "presunta victima", "posible victima"),
+    ),
     Code("NotAVictimOfTrafficking", _("Not a victim of trafficking"), ("not a victim", "no victima")),
 )
 
@@ -92,11 +100,17 @@ CASE_STATUS = _codelist(
 EXPLOITATION_TYPE = _codelist(
     "vic_TypeOfExploitation",
     Code("SexualExploitation", _("Sexual exploitation"), ("explotacion sexual", "sexual", "sex")),
-    Code("ForcedLabour", _("Forced labour"), ("trabajo forzoso", "explotacion laboral", "laboral", "labour", "labor", "forced labor")),
+    Code(
+        "ForcedLabour",
+        _("Forced labour"),
+        ("trabajo forzoso", "explotacion laboral", "laboral", "labour", "labor", "forced labor"),
+    ),
     Code("ChildLabour", _("Child labour"), ("trabajo infantil", "child labor")),
     Code("ForcedMarriage", _("Forced marriage"), ("matrimonio forzado", "matrimonio servil")),
     Code("Servitude", _("Servitude"), ("servidumbre", "servidumbre domestica")),
-    Code("ForcedMilitaryByNonStateActors", _("Forced military service by non-state actors"), ("reclutamiento forzado",)),
+    Code(
+        "ForcedMilitaryByNonStateActors", _("Forced military service by non-state actors"), ("reclutamiento forzado",)
+    ),
     Code("OrganRemoval", _("Organ removal"), ("extraccion de organos", "trafico de organos")),
     Code("ForcedBegging", _("Forced begging"), ("mendicidad", "mendicidad forzada")),
     Code("ForcedAdoption", _("Forced adoption"), ("venta de ninos", "adopcion forzada")),
@@ -120,9 +134,15 @@ FORCED_LABOUR_INDUSTRY = _codelist(
     Code("D_ElectricityGasSteamAndAirConditioningSupply", _("Electricity, gas and steam supply")),
     Code("E_WaterSupplySewerageWasteManagement", _("Water supply and waste management")),
     Code("F_Construction", _("Construction"), ("construccion",)),
-    Code("G_WholesaleAndRetailTradeRepairOfMotorVehicles", _("Wholesale and retail trade"), ("comercio", "comercio ambulatorio")),
+    Code(
+        "G_WholesaleAndRetailTradeRepairOfMotorVehicles",
+        _("Wholesale and retail trade"),
+        ("comercio", "comercio ambulatorio"),
+    ),
     Code("H_TransportationAndStorage", _("Transportation and storage"), ("transporte",)),
-    Code("I_AccommodationAndFoodServiceActivities", _("Accommodation and food services"), ("restaurantes", "hospitality")),
+    Code(
+        "I_AccommodationAndFoodServiceActivities", _("Accommodation and food services"), ("restaurantes", "hospitality")
+    ),
     Code("J_InformationAndCommunication", _("Information and communication")),
     Code("K_FinancialAndInsuranceActivities", _("Financial and insurance activities")),
     Code("L_RealEstateActivities", _("Real estate activities")),
@@ -133,7 +153,11 @@ FORCED_LABOUR_INDUSTRY = _codelist(
     Code("Q_HumanHealthAndSocialWorkActivities", _("Human health and social work")),
     Code("R_ArtsEntertainmentAndRecreation", _("Arts, entertainment and recreation")),
     Code("S_OtherServiceActivities", _("Other service activities")),
-    Code("T_ActivitiesOfHouseholdsAsEmployers", _("Domestic work in households"), ("trabajo domestico", "domestic work", "hogares")),
+    Code(
+        "T_ActivitiesOfHouseholdsAsEmployers",
+        _("Domestic work in households"),
+        ("trabajo domestico", "domestic work", "hogares"),
+    ),
     Code("U_ActivitiesOfExtraterritorialOrganizations", _("Extraterritorial organisations")),
 )
 
@@ -177,7 +201,9 @@ ORGANISATION_TYPE = _codelist(
     Code("NGO", _("NGO"), ("ong",)),
     Code("LawEnforcement", _("Law enforcement"), ("policia", "police")),
     Code("HealthServiceOrganisation", _("Health service organisation")),
-    Code("CentralGovernmentOrganisation", _("Central government organisation"), ("ministerio", "fiscalia", "prosecutor")),
+    Code(
+        "CentralGovernmentOrganisation", _("Central government organisation"), ("ministerio", "fiscalia", "prosecutor")
+    ),
     Code("LocalGovernmentOrganisation", _("Local government organisation"), ("municipalidad", "gobierno regional")),
     Code("ImmigrationService", _("Immigration service"), ("migraciones",)),
     Code("LegalService", _("Legal service")),
@@ -242,17 +268,104 @@ class Relationship:
 
 
 RELATIONSHIPS: tuple[Relationship, ...] = (
-    Relationship("parent", _("Parent"), True, "Familial", "Family", "family", ("padre", "madre", "father", "mother", "papa", "mama", "padres")),
-    Relationship("step_parent", _("Step-parent"), True, "Familial", "Family", "family", ("padrastro", "madrastra", "stepfather", "stepmother", "stepparent")),
-    Relationship("sibling", _("Sibling"), True, "Familial", "Family", "family", ("hermano", "hermana", "brother", "sister")),
-    Relationship("grandparent", _("Grandparent"), True, "Familial", "Family", "family", ("abuelo", "abuela", "grandfather", "grandmother")),
-    Relationship("uncle_aunt", _("Uncle or aunt"), True, "Familial", "Family", "family", ("tio", "tia", "uncle", "aunt")),
-    Relationship("other_relative", _("Other relative"), True, "Familial", "Family", "family", ("primo", "prima", "cousin", "otro familiar", "familiar", "relative", "family")),
-    Relationship("intimate_partner", _("Intimate partner"), False, "Acquainted", "IntimatePartner", "partner", ("pareja", "enamorado", "enamorada", "novio", "novia", "esposo", "esposa", "partner", "boyfriend", "girlfriend")),
-    Relationship("friend_acquaintance", _("Friend or acquaintance"), False, "Acquainted", "Friend", "acquaintance", ("amigo", "amiga", "conocido", "conocida", "vecino", "vecina", "friend", "acquaintance", "neighbour")),
-    Relationship("employer", _("Employer"), False, "Acquainted", "Other", "acquaintance", ("empleador", "empleadora", "patron", "jefe", "boss")),
-    Relationship("stranger", _("Stranger"), False, "Unaquainted", "Other", "other", ("desconocido para la victima", "extrano", "extrana", "stranger", "unacquainted")),
-    Relationship("unknown", _("Unknown"), False, None, "Unknown", "unknown", ("no se sabe", "sin dato", "not specified", "unknown")),
+    Relationship(
+        "parent",
+        _("Parent"),
+        True,
+        "Familial",
+        "Family",
+        "family",
+        ("padre", "madre", "father", "mother", "papa", "mama", "padres"),
+    ),
+    Relationship(
+        "step_parent",
+        _("Step-parent"),
+        True,
+        "Familial",
+        "Family",
+        "family",
+        ("padrastro", "madrastra", "stepfather", "stepmother", "stepparent"),
+    ),
+    Relationship(
+        "sibling", _("Sibling"), True, "Familial", "Family", "family", ("hermano", "hermana", "brother", "sister")
+    ),
+    Relationship(
+        "grandparent",
+        _("Grandparent"),
+        True,
+        "Familial",
+        "Family",
+        "family",
+        ("abuelo", "abuela", "grandfather", "grandmother"),
+    ),
+    Relationship(
+        "uncle_aunt", _("Uncle or aunt"), True, "Familial", "Family", "family", ("tio", "tia", "uncle", "aunt")
+    ),
+    Relationship(
+        "other_relative",
+        _("Other relative"),
+        True,
+        "Familial",
+        "Family",
+        "family",
+        ("primo", "prima", "cousin", "otro familiar", "familiar", "relative", "family"),
+    ),
+    Relationship(
+        "intimate_partner",
+        _("Intimate partner"),
+        False,
+        "Acquainted",
+        "IntimatePartner",
+        "partner",
+        (
+            "pareja",
+            "enamorado",
+            "enamorada",
+            "novio",
+            "novia",
+            "esposo",
+            "esposa",
+            "partner",
+            "boyfriend",
+            "girlfriend",
+        ),
+    ),
+    Relationship(
+        "friend_acquaintance",
+        _("Friend or acquaintance"),
+        False,
+        "Acquainted",
+        "Friend",
+        "acquaintance",
+        ("amigo", "amiga", "conocido", "conocida", "vecino", "vecina", "friend", "acquaintance", "neighbour"),
+    ),
+    Relationship(
+        "employer",
+        _("Employer"),
+        False,
+        "Acquainted",
+        "Other",
+        "acquaintance",
+        ("empleador", "empleadora", "patron", "jefe", "boss"),
+    ),
+    Relationship(
+        "stranger",
+        _("Stranger"),
+        False,
+        "Unaquainted",
+        "Other",
+        "other",
+        ("desconocido para la victima", "extrano", "extrana", "stranger", "unacquainted"),
+    ),
+    Relationship(
+        "unknown",
+        _("Unknown"),
+        False,
+        None,
+        "Unknown",
+        "unknown",
+        ("no se sabe", "sin dato", "not specified", "unknown"),
+    ),
 )
 
 RELATIONSHIP_BY_CODE: dict[str, Relationship] = {r.code: r for r in RELATIONSHIPS}
@@ -312,7 +425,11 @@ CARE_ARRANGEMENT_TYPE = _codelist(
     Code("parents", _("Parents"), ("padres", "padre", "madre", "family")),
     Code("kinship", _("Extended family / kinship care"), ("familia extensa", "extended family", "abuelos", "tios")),
     Code("foster_family", _("Foster family"), ("familia acogedora", "acogimiento familiar", "foster")),
-    Code("residential_care", _("Residential care centre"), ("car", "centro de atencion residencial", "albergue", "residential")),
+    Code(
+        "residential_care",
+        _("Residential care centre"),
+        ("car", "centro de atencion residencial", "albergue", "residential"),
+    ),
     Code("independent_living", _("Independent living (adolescents)"), ("vida independiente",)),
     Code("other", _("Other"), ("otro",)),
 )

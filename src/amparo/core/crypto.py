@@ -140,7 +140,11 @@ def seal_bytes(data: bytes, purpose: str, ring: KeyRing | None = None) -> bytes:
     ring = ring or key_ring()
     nonce = secrets.token_bytes(_NONCE_BYTES)
     associated = f"{ring.active_id}:{purpose}".encode()
-    return f"{PREFIX}:{ring.active_id}:".encode() + nonce + AESGCM(ring.key(ring.active_id)).encrypt(nonce, data, associated)
+    return (
+        f"{PREFIX}:{ring.active_id}:".encode()
+        + nonce
+        + AESGCM(ring.key(ring.active_id)).encrypt(nonce, data, associated)
+    )
 
 
 def open_sealed_bytes(sealed: bytes, purpose: str, ring: KeyRing | None = None) -> bytes:

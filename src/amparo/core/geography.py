@@ -29,7 +29,9 @@ MACRO_REGIONS: dict[str, tuple[str, ...]] = {
     "south": ("03", "04", "05", "08", "18", "21", "23"),
     "east": ("01", "16", "17", "22", "25"),
 }
-MACRO_REGION_OF: dict[str, str] = {department: region for region, members in MACRO_REGIONS.items() for department in members}
+MACRO_REGION_OF: dict[str, str] = {
+    department: region for region, members in MACRO_REGIONS.items() for department in members
+}
 
 
 @dataclass(frozen=True)
@@ -88,14 +90,22 @@ def departments() -> list[Place]:
 
 def provinces(department_code: str | None = None) -> list[Place]:
     return sorted(
-        (p for p in _places().values() if len(p.ubigeo) == 4 and (department_code is None or p.ubigeo[:2] == department_code)),
+        (
+            p
+            for p in _places().values()
+            if len(p.ubigeo) == 4 and (department_code is None or p.ubigeo[:2] == department_code)
+        ),
         key=lambda p: p.ubigeo,
     )
 
 
 def districts(province_code: str | None = None) -> list[Place]:
     return sorted(
-        (p for p in _places().values() if len(p.ubigeo) == 6 and (province_code is None or p.ubigeo[:4] == province_code)),
+        (
+            p
+            for p in _places().values()
+            if len(p.ubigeo) == 6 and (province_code is None or p.ubigeo[:4] == province_code)
+        ),
         key=lambda p: p.ubigeo,
     )
 
@@ -168,7 +178,8 @@ def find_place(name: str, within: str | None = None) -> Place:
         except UnknownPlace:
             pass
     candidates = [
-        p for p in _places().values()
+        p
+        for p in _places().values()
         if len(p.ubigeo) > 2 and fold(p.name) == key and (within is None or p.ubigeo.startswith(within))
     ]
     if len(candidates) == 1:

@@ -41,8 +41,10 @@ def insert_rows(model, columns: Mapping[str, list], shared: dict | None = None) 
     # queries (DEBUG, tests): the driver's cursor runs them, in the same transaction.
     with closing(connection.connection.cursor()) if shared else connection.cursor() as cursor:
         if full:
-            cursor.executemany(sql.insert_sql(table, names, shared_names, per),
-                               ((*values[start:start + step], *bound) for start in range(0, full, step)))
+            cursor.executemany(
+                sql.insert_sql(table, names, shared_names, per),
+                ((*values[start : start + step], *bound) for start in range(0, full, step)),
+            )
         if full < len(values):
             cursor.execute(sql.insert_sql(table, names, shared_names, rows % per), (*values[full:], *bound))
 
@@ -58,7 +60,7 @@ def in_chunks(sql_before_list: str, values: list) -> list[tuple]:
     per = dialect().parameter_limit()
     with connection.cursor() as cursor:
         for start in range(0, len(values), per):
-            part = values[start:start + per]
+            part = values[start : start + per]
             cursor.execute(f"{sql_before_list} ({', '.join(['%s'] * len(part))})", part)
             if cursor.description:
                 rows += cursor.fetchall()

@@ -29,8 +29,10 @@ def read_frame(sql: str, params: list | tuple, schema: dict[str, pl.DataType], *
 
     def part_sql(find_last: bool) -> str:
         last_key = f"(SELECT MAX({part_by}) FROM query_rows)" if find_last else "NULL"
-        return (f"WITH query_rows ({', '.join(names)}) AS ({sql}) SELECT COUNT(*), {arrays}, {last_key}"
-                f" FROM query_rows WHERE {part_by} > %s AND {part_by} <= %s")
+        return (
+            f"WITH query_rows ({', '.join(names)}) AS ({sql}) SELECT COUNT(*), {arrays}, {last_key}"
+            f" FROM query_rows WHERE {part_by} > %s AND {part_by} <= %s"
+        )
 
     parts, low, last = [], 0, None
     with connection.cursor() as cursor:

@@ -47,11 +47,15 @@ def _safe(value):
 def neutralised(frame: pl.DataFrame) -> pl.DataFrame:
     """Every text cell of the frame made safe to open in a spreadsheet."""
     text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    return frame.with_columns([
-        pl.when(pl.col(c).str.contains(_FORMULA_PATTERN) & ~pl.col(c).str.contains(_NUMBER_PATTERN))
-        .then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c in text_columns
-    ])
+    return frame.with_columns(
+        [
+            pl.when(pl.col(c).str.contains(_FORMULA_PATTERN) & ~pl.col(c).str.contains(_NUMBER_PATTERN))
+            .then(pl.lit("'") + pl.col(c))
+            .otherwise(pl.col(c))
+            .alias(c)
+            for c in text_columns
+        ]
+    )
 
 
 def csv_bytes(rows: Iterable[Sequence]) -> bytes:
@@ -71,7 +75,7 @@ def json_bytes(data) -> bytes:
 class Sheet:
     """One worksheet: text is neutralised and stays text; numbers are numbers."""
 
-    def __init__(self, workbook: "Workbook", worksheet):
+    def __init__(self, workbook: Workbook, worksheet):
         self._workbook, self._worksheet = workbook, worksheet
 
     def text(self, row: int, column: int, value: str, style: str = "") -> None:
@@ -111,8 +115,10 @@ class Workbook:
 
     def __init__(self):
         self._buffer = io.BytesIO()
-        self._book = xlsxwriter.Workbook(self._buffer, {"in_memory": True, "strings_to_formulas": False,
-                                                         "strings_to_numbers": False, "strings_to_urls": False})
+        self._book = xlsxwriter.Workbook(
+            self._buffer,
+            {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+        )
         self._styles = {name: self._book.add_format(spec) for name, spec in self.STYLES.items()}
         self._names: set[str] = set()
 
@@ -125,7 +131,7 @@ class Workbook:
         unique, n = base, 2
         while unique.lower() in self._names:
             suffix = f"-{n}"
-            unique, n = base[:31 - len(suffix)] + suffix, n + 1
+            unique, n = base[: 31 - len(suffix)] + suffix, n + 1
         self._names.add(unique.lower())
         return Sheet(self, self._book.add_worksheet(unique))
 
@@ -155,8 +161,9 @@ def frame_xlsx(frame: pl.DataFrame, sheet: str = "data", provenance: dict | None
     data = workbook.sheet(sheet)
     numeric = [name for name, dtype in frame.schema.items() if dtype.is_numeric()]
     data.cells(0, frame.columns)
-    for index, row in enumerate(frame.with_columns(pl.exclude(numeric).cast(pl.String).fill_null("")).iter_rows(),
-                                start=1):
+    for index, row in enumerate(
+        frame.with_columns(pl.exclude(numeric).cast(pl.String).fill_null("")).iter_rows(), start=1
+    ):
         data.cells(index, row)
     if provenance is not None:
         workbook.provenance(provenance)

@@ -24,7 +24,10 @@ def export_refusal(*, format_name: str, kind: str, include_identities: bool, use
     fmt = formats.get(format_name)
     if kind not in fmt.KINDS:
         return _("The %(format)s format is written as %(kinds)s, not %(kind)s.") % {
-            "format": fmt.LABEL, "kinds": ", ".join(fmt.KINDS), "kind": kind}
+            "format": fmt.LABEL,
+            "kinds": ", ".join(fmt.KINDS),
+            "kind": kind,
+        }
     if include_identities and not fmt.IDENTITIES:
         return _("CTDC files never contain identifying data.")
     if user is not None and not may(user, Capability.EXCHANGE):
@@ -34,8 +37,15 @@ def export_refusal(*, format_name: str, kind: str, include_identities: bool, use
     return ""
 
 
-def cases_export(*, format_name: str, kind: str, year: int | None = None, source_id: int | None = None,
-                 include_identities: bool = False, user=None) -> tuple[bytes, int]:
+def cases_export(
+    *,
+    format_name: str,
+    kind: str,
+    year: int | None = None,
+    source_id: int | None = None,
+    include_identities: bool = False,
+    user=None,
+) -> tuple[bytes, int]:
     """(file content, number of cases). Identities only when asked explicitly, and never in CTDC files.
 
     On behalf of a user (the web page, `amparo export --user`), only a role that may exchange data may
@@ -47,15 +57,27 @@ def cases_export(*, format_name: str, kind: str, year: int | None = None, source
         raise ExportRefused(refusal)
     fmt = formats.get(format_name)
     within = cases_visible_to(user) if user is not None and user.effective_scope != Scope.ALL else None
-    cases, revision = _cases_at_one_revision(year=year, source_id=source_id, within=within,
-                                             include_identities=include_identities)
+    cases, revision = _cases_at_one_revision(
+        year=year, source_id=source_id, within=within, include_identities=include_identities
+    )
     rows = fmt.from_cases(cases, include_identities=include_identities, nested=kind == "json")
-    selection = CaseFilter(years=(year,) if year is not None else (),
-                           source_organisation_ids=(source_id,) if source_id is not None else ())
+    selection = CaseFilter(
+        years=(year,) if year is not None else (), source_organisation_ids=(source_id,) if source_id is not None else ()
+    )
     computed_from = provenance(selection, revision, **({"scope": user.effective_scope} if within is not None else {}))
-    audit_record(user=user, action=AuditAction.EXPORT, username="amparo export",
-                 details={"format": fmt.NAME, "kind": kind, "year": year, "cases": cases.height,
-                          "identities": include_identities, **computed_from})
+    audit_record(
+        user=user,
+        action=AuditAction.EXPORT,
+        username="amparo export",
+        details={
+            "format": fmt.NAME,
+            "kind": kind,
+            "year": year,
+            "cases": cases.height,
+            "identities": include_identities,
+            **computed_from,
+        },
+    )
     return write_frame(rows, kind, computed_from), cases.height
 
 
@@ -67,5 +89,10 @@ def _cases_at_one_revision(*, attempts: int = 3, **selection):
         cases = selectors.cases_frame(**selection)
         if registry_revision() == revision:
             return cases, revision
-    raise ExportRefused(_("The registry changed while the cases were read, %(attempts)s times; export again "
-                          "when the imports in progress are over.") % {"attempts": attempts})
+    raise ExportRefused(
+        _(
+            "The registry changed while the cases were read, %(attempts)s times; export again "
+            "when the imports in progress are over."
+        )
+        % {"attempts": attempts}
+    )

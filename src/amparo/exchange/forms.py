@@ -12,8 +12,14 @@ from amparo.registry.models import Organisation
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("CSV (comma, semicolon or tab), XLSX or JSON."))
     source = forms.ModelChoiceField(label=_("Source organisation"), queryset=Organisation.objects.all())
-    format = forms.ChoiceField(label=_("Format"), initial="auto", choices=[
-        ("auto", _("Recognise from the header")), *((name, fmt.LABEL) for name, fmt in formats.FORMATS.items())])
+    format = forms.ChoiceField(
+        label=_("Format"),
+        initial="auto",
+        choices=[
+            ("auto", _("Recognise from the header")),
+            *((name, fmt.LABEL) for name, fmt in formats.FORMATS.items()),
+        ],
+    )
     sheet = forms.CharField(label=_("Sheet"), required=False, help_text=_("XLSX only; the first sheet by default."))
     dry_run = forms.BooleanField(label=_("Dry run: check the file without storing anything"), required=False)
 
@@ -28,15 +34,29 @@ class ExportForm(forms.Form):
     """What to export; the identities box only for users whose role may see them."""
 
     format = forms.ChoiceField(label=_("Format"), choices=[(name, fmt.LABEL) for name, fmt in formats.FORMATS.items()])
-    kind = forms.ChoiceField(label=_("File"), choices=[("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON")],
-                             help_text=_("JSON for the Amparo and HTCDS formats only."))
-    year = forms.IntegerField(label=_("Year of registration"), required=False, min_value=1900, max_value=2100,
-                              help_text=_("Every year when empty."))
-    source = forms.ModelChoiceField(label=_("Source organisation"), queryset=Organisation.objects.all(), required=False,
-                                    empty_label=_("Every source"))
+    kind = forms.ChoiceField(
+        label=_("File"),
+        choices=[("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON")],
+        help_text=_("JSON for the Amparo and HTCDS formats only."),
+    )
+    year = forms.IntegerField(
+        label=_("Year of registration"),
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        help_text=_("Every year when empty."),
+    )
+    source = forms.ModelChoiceField(
+        label=_("Source organisation"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label=_("Every source"),
+    )
     include_identities = forms.BooleanField(
-        label=_("Include identifying data (names, identity numbers, birth dates, event descriptions)"), required=False,
-        help_text=_("Amparo and HTCDS formats only. The export is recorded in the audit log."))
+        label=_("Include identifying data (names, identity numbers, birth dates, event descriptions)"),
+        required=False,
+        help_text=_("Amparo and HTCDS formats only. The export is recorded in the audit log."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,8 +67,12 @@ class ExportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if "format" in cleaned and "kind" in cleaned:
-            refusal = export_refusal(format_name=cleaned["format"], kind=cleaned["kind"], user=self.user,
-                                     include_identities=cleaned.get("include_identities", False))
+            refusal = export_refusal(
+                format_name=cleaned["format"],
+                kind=cleaned["kind"],
+                user=self.user,
+                include_identities=cleaned.get("include_identities", False),
+            )
             if refusal:
                 raise forms.ValidationError(refusal)
         return cleaned

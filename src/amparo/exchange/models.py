@@ -21,13 +21,20 @@ class ImportBatch(models.Model):
     """One file imported (or checked, in a dry run) from one source. Written in the import's own transaction,
     so a batch exists only for an import that finished."""
 
-    source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="import_batches",
-                               verbose_name=_("source organisation"))
+    source = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="import_batches", verbose_name=_("source organisation")
+    )
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     format = models.CharField(_("format"), max_length=20)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
     dry_run = models.BooleanField(_("dry run"), default=False)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -36,8 +43,9 @@ class ImportBatch(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
-    same_file_as = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                     verbose_name=_("same file as batch"))
+    same_file_as = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("same file as batch")
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -100,10 +108,14 @@ class CaseProvenance(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="provenance")
     row_number = models.PositiveIntegerField(_("row"))
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    block = models.ForeignKey(OriginalRowBlock, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("original rows"))
-    content_hash = models.CharField(max_length=64, editable=False,
-                                    help_text=_("Keyed hash of the normalised row, to recognise an unchanged re-import."))
+    block = models.ForeignKey(
+        OriginalRowBlock, on_delete=models.PROTECT, related_name="+", verbose_name=_("original rows")
+    )
+    content_hash = models.CharField(
+        max_length=64,
+        editable=False,
+        help_text=_("Keyed hash of the normalised row, to recognise an unchanged re-import."),
+    )
 
     class Meta:
         ordering = ["case", "-id"]

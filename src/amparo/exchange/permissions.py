@@ -18,6 +18,8 @@ def exchange_account(username: str):
     if user is None:
         raise AccountRefused(_("No active account is called %(name)s.") % {"name": username})
     if not may(user, Capability.EXCHANGE):
-        raise AccountRefused(_("The role of %(name)s (%(role)s) may not import or export cases.")
-                             % {"name": username, "role": user.get_role_display()})
+        raise AccountRefused(
+            _("The role of %(name)s (%(role)s) may not import or export cases.")
+            % {"name": username, "role": user.get_role_display()}
+        )
     return user

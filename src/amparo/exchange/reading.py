@@ -35,10 +35,15 @@ _NAME_SHOWN = 120  # characters of a file name in a message
 def import_limits() -> Limits:
     """The limits of amparo.settings (AMPARO_IMPORT_*)."""
     return Limits(
-        file_bytes=settings.IMPORT_MAX_FILE_MB * MB, uncompressed_bytes=settings.IMPORT_MAX_UNCOMPRESSED_MB * MB,
-        cells=settings.IMPORT_MAX_CELLS, columns=settings.IMPORT_MAX_COLUMNS,
-        cell_characters=settings.IMPORT_MAX_CELL_CHARACTERS, nesting=settings.IMPORT_MAX_NESTING,
-        perpetrators=settings.IMPORT_MAX_PERPETRATORS, events=settings.IMPORT_MAX_EVENTS)
+        file_bytes=settings.IMPORT_MAX_FILE_MB * MB,
+        uncompressed_bytes=settings.IMPORT_MAX_UNCOMPRESSED_MB * MB,
+        cells=settings.IMPORT_MAX_CELLS,
+        columns=settings.IMPORT_MAX_COLUMNS,
+        cell_characters=settings.IMPORT_MAX_CELL_CHARACTERS,
+        nesting=settings.IMPORT_MAX_NESTING,
+        perpetrators=settings.IMPORT_MAX_PERPETRATORS,
+        events=settings.IMPORT_MAX_EVENTS,
+    )
 
 
 def table_read(data: bytes, *, file_name: str, sheet: str | None = None) -> Table:
@@ -49,15 +54,21 @@ def table_read(data: bytes, *, file_name: str, sheet: str | None = None) -> Tabl
     shown = {"file": file_name[:_NAME_SHOWN], "memory": memory_mb, "seconds": seconds}
     _CONTEXT.set_forkserver_preload(_PRELOAD)  # only the first start of the server reads it
     ours, theirs = _CONTEXT.Pipe()
-    reader = _CONTEXT.Process(target=_read_in_child, args=(theirs, sheet, limits, memory_mb * MB, seconds),
-                              name="amparo-reader", daemon=True)
+    reader = _CONTEXT.Process(
+        target=_read_in_child, args=(theirs, sheet, limits, memory_mb * MB, seconds), name="amparo-reader", daemon=True
+    )
     reader.start()
     theirs.close()
     try:
         _send_in_memory_file(ours, data)
         if not ours.poll(seconds):
-            raise ReadError(_("Reading the file %(file)s took more than the %(seconds)s seconds an import may take "
-                              "to read a file."), shown)
+            raise ReadError(
+                _(
+                    "Reading the file %(file)s took more than the %(seconds)s seconds an import may take "
+                    "to read a file."
+                ),
+                shown,
+            )
         outcome, *details = ours.recv()
         if outcome == "table":
             header, kind, ragged_rows = details
@@ -67,14 +78,17 @@ def table_read(data: bytes, *, file_name: str, sheet: str | None = None) -> Tabl
             raise ReadError(*details)
         if outcome == "memory":
             raise _memory_refusal(shown)
-        raise ReadError(_("The file %(file)s could not be read: the reader failed (%(error)s)."),
-                        shown | {"error": details[0]})
+        raise ReadError(
+            _("The file %(file)s could not be read: the reader failed (%(error)s)."), shown | {"error": details[0]}
+        )
     except (EOFError, OSError) as error:  # the child died: its end of the pipe closed
         reader.join()
         if reader.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
             raise _memory_refusal(shown) from error
-        raise ReadError(_("The file %(file)s could not be read: the reader stopped (exit code %(code)s)."),
-                        shown | {"code": reader.exitcode}) from error
+        raise ReadError(
+            _("The file %(file)s could not be read: the reader stopped (exit code %(code)s)."),
+            shown | {"code": reader.exitcode},
+        ) from error
     finally:
         ours.close()
         if reader.is_alive():
@@ -106,8 +120,10 @@ def _frame_received(connection) -> pl.DataFrame:
 
 def _memory_refusal(shown: dict) -> ReadError:
     """A parser out of memory either raises MemoryError or aborts (Rust); an abort is taken to be that too."""
-    return ReadError(_("Reading the file %(file)s needed more than the %(memory)s MB of memory an import may use "
-                       "to read a file."), shown)
+    return ReadError(
+        _("Reading the file %(file)s needed more than the %(memory)s MB of memory an import may use to read a file."),
+        shown,
+    )
 
 
 def _read_in_child(connection, sheet: str | None, limits: Limits, memory: int, seconds: float) -> None:
@@ -133,8 +149,10 @@ def _read_in_child(connection, sheet: str | None, limits: Limits, memory: int, s
         connection.send(("table", table.header, table.kind, table.ragged_rows))
         reduction.send_handle(connection, descriptor, None)
     except ReadError as error:
-        params = {key: value if isinstance(value, (int, float, str)) else str(value)
-                  for key, value in (error.params or {}).items()}
+        params = {
+            key: value if isinstance(value, (int, float, str)) else str(value)
+            for key, value in (error.params or {}).items()
+        }
         connection.send(("refused", error.message, params if error.params is not None else None))
     except MemoryError:
         connection.send(("memory",))

@@ -18,18 +18,21 @@ def problem_lines(batch: ImportBatch, *, reveal_identities: bool = False) -> lis
     for quarantined in batch.quarantined_rows.all():
         for problem in quarantined.problems:
             hidden = problem.get("field") in IDENTIFYING and not reveal_identities
-            lines.append({
-                "row": quarantined.row_number,
-                "column": problem["column"],
-                "value": HIDDEN if hidden and problem["value"] else problem["value"],
-                "expected": expected_text(problem["reason"], problem.get("params") or {}),
-            })
+            lines.append(
+                {
+                    "row": quarantined.row_number,
+                    "column": problem["column"],
+                    "value": HIDDEN if hidden and problem["value"] else problem["value"],
+                    "expected": expected_text(problem["reason"], problem.get("params") or {}),
+                }
+            )
     return lines
 
 
 def rejection_frame(batch: ImportBatch, *, reveal_identities: bool = False) -> pl.DataFrame:
     lines = problem_lines(batch, reveal_identities=reveal_identities)
     headers = {"row": _("Row"), "column": _("Column"), "value": _("Value"), "expected": _("Expected")}
-    frame = pl.DataFrame(lines, schema={"row": pl.Int64, "column": pl.String, "value": pl.String,
-                                        "expected": pl.String})
+    frame = pl.DataFrame(
+        lines, schema={"row": pl.Int64, "column": pl.String, "value": pl.String, "expected": pl.String}
+    )
     return frame.rename(headers)

@@ -53,8 +53,13 @@ def _date(column: str) -> pl.Expr:
     return pl.col(column).replace("", None).str.to_date()
 
 
-def cases_frame(*, year: int | None = None, source_id: int | None = None, within: QuerySet | None = None,
-                include_identities: bool = False) -> pl.DataFrame:
+def cases_frame(
+    *,
+    year: int | None = None,
+    source_id: int | None = None,
+    within: QuerySet | None = None,
+    include_identities: bool = False,
+) -> pl.DataFrame:
     """Every case matching the filters (and among `within`, a queryset of cases, when given), one row each,
     with its codes, perpetrators and events (in the order they were stored); identities (the victim's and
     the perpetrators') only when asked for."""
@@ -65,34 +70,46 @@ def cases_frame(*, year: int | None = None, source_id: int | None = None, within
         f"SELECT c.id, {scalars}, p.gender, p.citizenship, c.victim_id"
         f" FROM {case} c JOIN {person} p ON p.id = c.victim_id WHERE {where}",
         params,
-        {"case_id": pl.Int64, **{name: CASE[name] for name in (*CASE_SCALARS, "gender", "citizenship")},
-         "victim_id": pl.Int64},
+        {
+            "case_id": pl.Int64,
+            **{name: CASE[name] for name in (*CASE_SCALARS, "gender", "citizenship")},
+            "victim_id": pl.Int64,
+        },
     )
     # The cases' rows of each table are read by joining the filtered cases (an IN list of them was built
     # again for every part read).
     of_cases = f"JOIN {case} c ON c.id = x.case_id WHERE {where}"
 
-    codes = _query(f"SELECT x.case_id, x.id, x.field, x.code FROM {CaseCode._meta.db_table} x {of_cases}",
-                   params, {"case_id": pl.Int64, STORED_ORDER: pl.Int64, "field": pl.String, "code": pl.String})
+    codes = _query(
+        f"SELECT x.case_id, x.id, x.field, x.code FROM {CaseCode._meta.db_table} x {of_cases}",
+        params,
+        {"case_id": pl.Int64, STORED_ORDER: pl.Int64, "field": pl.String, "code": pl.String},
+    )
     for field, column, _codelist in CODE_LISTS:
-        grouped = codes.filter(pl.col("field") == field).group_by("case_id", maintain_order=True).agg(
-            pl.col("code").alias(column))
+        grouped = (
+            codes.filter(pl.col("field") == field)
+            .group_by("case_id", maintain_order=True)
+            .agg(pl.col("code").alias(column))
+        )
         cases = cases.join(grouped, on="case_id", how="left")
         cases = cases.with_columns(pl.col(column).fill_null(pl.lit([], dtype=pl.List(pl.String))))
 
     identities = _identities(where, params, include_identities)
     victims = identities.rename({"person_id": "victim_id"}).with_columns(_date("birthdate"))
     cases = cases.join(victims, on="victim_id", how="left").with_columns(
-        [pl.col(c).fill_null("") for c in IDENTITY_COLUMNS[:3]])
+        [pl.col(c).fill_null("") for c in IDENTITY_COLUMNS[:3]]
+    )
     cases = cases.join(_perpetrators(of_cases, params, identities), on="case_id", how="left")
     cases = cases.join(_events(of_cases, params, include_identities), on="case_id", how="left")
-    return cases.with_columns(pl.col("perpetrators").fill_null(pl.lit([], dtype=pl.List(PERPETRATOR))),
-                              pl.col("events").fill_null(pl.lit([], dtype=pl.List(EVENT)))).select("case_id", *CASE)
+    return cases.with_columns(
+        pl.col("perpetrators").fill_null(pl.lit([], dtype=pl.List(PERPETRATOR))),
+        pl.col("events").fill_null(pl.lit([], dtype=pl.List(EVENT))),
+    ).select("case_id", *CASE)
 
 
 def _identities(where: str, params: list, include_identities: bool) -> pl.DataFrame:
     """The opened identities of the cases' victims and perpetrators (person_id and IDENTITY_COLUMNS), or none."""
-    schema = {"person_id": pl.Int64, **{c: pl.String for c in IDENTITY_COLUMNS}}
+    schema = {"person_id": pl.Int64, **dict.fromkeys(IDENTITY_COLUMNS, pl.String)}
     if not include_identities:
         return pl.DataFrame(schema=schema)
     case = Case._meta.db_table
@@ -101,7 +118,10 @@ def _identities(where: str, params: list, include_identities: bool) -> pl.DataFr
     identities = _query(
         f"SELECT {columns} FROM {identity} i JOIN {case} c ON c.victim_id = i.person_id WHERE {where}"
         f" UNION SELECT {columns} FROM {identity} i JOIN {Perpetrator._meta.db_table} pe ON pe.person_id = i.person_id"
-        f" JOIN {case} c ON c.id = pe.case_id WHERE {where}", params + params, schema)
+        f" JOIN {case} c ON c.id = pe.case_id WHERE {where}",
+        params + params,
+        schema,
+    )
     return identities.with_columns([pl.col(c).map_elements(_opened, return_dtype=pl.String) for c in IDENTITY_COLUMNS])
 
 
@@ -113,17 +133,34 @@ def _perpetrators(of_cases: str, params: list, identities: pl.DataFrame) -> pl.D
         f" p.gender, p.citizenship"
         f" FROM {Perpetrator._meta.db_table} x LEFT JOIN {Person._meta.db_table} p ON p.id = x.person_id {of_cases}",
         params,
-        {"case_id": pl.Int64, STORED_ORDER: pl.Int64, "relationship": pl.String, "lives_in_household": pl.Boolean,
-         "roles": pl.String, "person_id": pl.Int64, "gender": pl.String, "citizenship": pl.String})
+        {
+            "case_id": pl.Int64,
+            STORED_ORDER: pl.Int64,
+            "relationship": pl.String,
+            "lives_in_household": pl.Boolean,
+            "roles": pl.String,
+            "person_id": pl.Int64,
+            "gender": pl.String,
+            "citizenship": pl.String,
+        },
+    )
     stored = rows["roles"].unique()
-    decoded = pl.DataFrame({"roles": stored, "decoded": pl.Series(
-        [roles.from_db_value(v, None, connection) for v in stored.to_list()], dtype=pl.List(pl.String))})
+    decoded = pl.DataFrame(
+        {
+            "roles": stored,
+            "decoded": pl.Series(
+                [roles.from_db_value(v, None, connection) for v in stored.to_list()], dtype=pl.List(pl.String)
+            ),
+        }
+    )
     rows = rows.join(decoded, on="roles", how="left", maintain_order="left").drop("roles").rename({"decoded": "roles"})
     rows = rows.join(identities, on="person_id", how="left", maintain_order="left").with_columns(
-        [pl.col(c).fill_null("") for c in ("gender", "citizenship", *IDENTITY_COLUMNS)])
+        [pl.col(c).fill_null("") for c in ("gender", "citizenship", *IDENTITY_COLUMNS)]
+    )
     rows = rows.with_columns(_date("birthdate"))
     return rows.group_by("case_id", maintain_order=True).agg(
-        pl.struct([f.name for f in PERPETRATOR.fields]).cast(PERPETRATOR).alias("perpetrators"))
+        pl.struct([f.name for f in PERPETRATOR.fields]).cast(PERPETRATOR).alias("perpetrators")
+    )
 
 
 def _events(of_cases: str, params: list, include_identities: bool) -> pl.DataFrame:
@@ -132,10 +169,20 @@ def _events(of_cases: str, params: list, include_identities: bool) -> pl.DataFra
     description = "x.description" if include_identities else "''"
     rows = _query(
         f"SELECT x.case_id, x.id, x.event_type, x.ubigeo, x.country, x.date, {description}"
-        f" FROM {TraffickingEvent._meta.db_table} x {of_cases}", params,
-        {"case_id": pl.Int64, STORED_ORDER: pl.Int64, "event_type": pl.String, "ubigeo": pl.String,
-         "country": pl.String, "date": pl.Date, "description": pl.String})
+        f" FROM {TraffickingEvent._meta.db_table} x {of_cases}",
+        params,
+        {
+            "case_id": pl.Int64,
+            STORED_ORDER: pl.Int64,
+            "event_type": pl.String,
+            "ubigeo": pl.String,
+            "country": pl.String,
+            "date": pl.Date,
+            "description": pl.String,
+        },
+    )
     if include_identities:
         rows = rows.with_columns(pl.col("description").map_elements(_opened, return_dtype=pl.String))
     return rows.group_by("case_id", maintain_order=True).agg(
-        pl.struct([f.name for f in EVENT.fields]).cast(EVENT).alias("events"))
+        pl.struct([f.name for f in EVENT.fields]).cast(EVENT).alias("events")
+    )

@@ -68,8 +68,13 @@ def organisation_find(name: str, *, create_as: str = "") -> Organisation:
         except ValueError as unknown_type:
             raise ImportRefused(str(unknown_type)) from None
     known = ", ".join(Organisation.objects.values_list("name", flat=True)) or "-"
-    raise ImportRefused(_("Unknown source organisation %(name)s. Known organisations: %(known)s. Create it first, or "
-                          "give its type to create it.") % {"name": name, "known": known})
+    raise ImportRefused(
+        _(
+            "Unknown source organisation %(name)s. Known organisations: %(known)s. Create it first, or "
+            "give its type to create it."
+        )
+        % {"name": name, "known": known}
+    )
 
 
 def _with_fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
@@ -84,8 +89,10 @@ def _with_fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
         return digest.hexdigest()
 
     # The text of a chunk at a time: a million rows' texts at once took 600 MB.
-    parts = [pl.Series([fingerprint(data) for data in fingerprint_text(part).cast(pl.Binary).to_list()],
-                       dtype=pl.String) for part in frame.iter_slices(bulk.CHUNK)]
+    parts = [
+        pl.Series([fingerprint(data) for data in fingerprint_text(part).cast(pl.Binary).to_list()], dtype=pl.String)
+        for part in frame.iter_slices(bulk.CHUNK)
+    ]
     fingerprints = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
     return frame.with_columns(fingerprints.alias(FINGERPRINT))
 
@@ -93,18 +100,25 @@ def _with_fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
 def _known_cases(source: Organisation) -> pl.DataFrame:
     """The source's stored cases: source_record_id, case id and the fingerprint of their latest import."""
     latest = CaseProvenance.objects.filter(case=OuterRef("pk")).order_by("-id").values("content_hash")[:1]
-    query = (Case.objects.filter(source_organisation=source).annotate(previous=Subquery(latest)).order_by()
-             .values_list("id", "source_record_id", "previous").query)
+    query = (
+        Case.objects.filter(source_organisation=source)
+        .annotate(previous=Subquery(latest))
+        .order_by()
+        .values_list("id", "source_record_id", "previous")
+        .query
+    )
     sql, params = query.sql_with_params()
-    return read_frame(sql, params, {"case_id": pl.Int64, "source_record_id": pl.String, "previous": pl.String},
-                      part_by="case_id")
+    return read_frame(
+        sql, params, {"case_id": pl.Int64, "source_record_id": pl.String, "previous": pl.String}, part_by="case_id"
+    )
 
 
 def _plan(valid: pl.DataFrame, source: Organisation) -> _Plan:
     """Which rows are new, which change a stored case and how many change nothing. Only the identifiers and
     fingerprints are joined, and an import of new cases only keeps its frame as it is (no copy of it)."""
     keys = valid.select("source_record_id", FINGERPRINT).join(
-        _known_cases(source), on="source_record_id", how="left", maintain_order="left")
+        _known_cases(source), on="source_record_id", how="left", maintain_order="left"
+    )
     is_new = keys["case_id"].is_null()
     is_changed = ~is_new & (keys["previous"].fill_null("") != keys[FINGERPRINT])
     new = valid if is_new.all() else valid.filter(is_new)
@@ -120,13 +134,19 @@ def _originals(table, rows: pl.Series) -> pl.DataFrame:
     numbers = table.frame[ROW].cast(pl.Int64)  # in row order: found by binary search, no hash table of the file
     at = numbers.search_sorted(rows).clip(0, max(numbers.len() - 1, 0))
     found = at.filter(numbers.gather(at) == rows) if numbers.len() else at.clear()
-    encoded = table.frame[found].select(pl.col(ROW).cast(pl.Int64),
-                                        pl.struct(pl.exclude(ROW)).struct.json_encode().alias(ORIGINAL))
+    encoded = table.frame[found].select(
+        pl.col(ROW).cast(pl.Int64), pl.struct(pl.exclude(ROW)).struct.json_encode().alias(ORIGINAL)
+    )
     asked = set(rows.to_list()) if table.ragged_rows else set()
-    ragged = pl.DataFrame({ROW: [row for row, _cells in table.ragged_rows if row in asked],
-                           ORIGINAL: [json.dumps({"cells": cells}, ensure_ascii=False)
-                                      for row, cells in table.ragged_rows if row in asked]},
-                          schema={ROW: pl.Int64, ORIGINAL: pl.String})
+    ragged = pl.DataFrame(
+        {
+            ROW: [row for row, _cells in table.ragged_rows if row in asked],
+            ORIGINAL: [
+                json.dumps({"cells": cells}, ensure_ascii=False) for row, cells in table.ragged_rows if row in asked
+            ],
+        },
+        schema={ROW: pl.Int64, ORIGINAL: pl.String},
+    )
     return pl.concat([encoded, ragged])
 
 
@@ -144,8 +164,17 @@ def _problem_rows(table, normalised, fmt) -> dict[int, list[dict]]:
 class FileImport:
     """One import, run stage by stage so that a caller can show progress between stages."""
 
-    def __init__(self, *, data: bytes, file_name: str, source: Organisation, format_name: str = "auto", user=None,
-                 dry_run: bool = False, sheet: str | None = None):
+    def __init__(
+        self,
+        *,
+        data: bytes,
+        file_name: str,
+        source: Organisation,
+        format_name: str = "auto",
+        user=None,
+        dry_run: bool = False,
+        sheet: str | None = None,
+    ):
         self.data, self.file_name, self.source, self.format_name = data, file_name, source, format_name
         self.user, self.dry_run, self.sheet = user, dry_run, sheet
         self.batch: ImportBatch | None = None
@@ -167,14 +196,16 @@ class FileImport:
             raise ImportRefused(_("The file has a header but no rows."))
         yield _("Read %(rows)s rows in %(format)s format.") % {"rows": total, "format": fmt.LABEL}
 
-        normalised = normalise_cases(amparo_frame)
+        normalised = normalise_cases(amparo_frame, today=timezone.localdate())
         rejected = _problem_rows(table, normalised, fmt)
         # In one piece (one copy now): the plan's filters and the chunked inserts each copied a frame that
         # was still in pieces, and peak memory for a million rows went from 1.67 to 2.1 GB.
         valid = _with_fingerprints(normalised.frame).rechunk()
         del normalised, amparo_frame  # the table stays: provenance keeps its rows as they were
-        yield _("Checked: %(valid)s rows valid, %(rejected)s rejected.") % {"valid": valid.height,
-                                                                            "rejected": len(rejected)}
+        yield _("Checked: %(valid)s rows valid, %(rejected)s rejected.") % {
+            "valid": valid.height,
+            "rejected": len(rejected),
+        }
         with transaction.atomic(), large_page_cache():
             plan = _plan(valid, self.source)
             del valid
@@ -183,41 +214,79 @@ class FileImport:
             yield _("Dry run: nothing was stored.")
         else:
             yield _("Stored %(created)s new cases, updated %(updated)s, %(unchanged)s unchanged.") % {
-                "created": self.batch.created, "updated": self.batch.updated, "unchanged": self.batch.unchanged}
+                "created": self.batch.created,
+                "updated": self.batch.updated,
+                "unchanged": self.batch.unchanged,
+            }
 
     def _store(self, sha256, fmt, plan: _Plan, table, rejected, total) -> Iterator[str]:
         """Store the batch, its rejected rows, then the cases a part at a time; a file of more than one part
         reports each as it is stored (a million rows take a minute or more). Sets self.batch."""
         previous = ImportBatch.objects.filter(source=self.source, sha256=sha256, dry_run=False).order_by("id").first()
         batch = ImportBatch.objects.create(
-            source=self.source, file_name=self.file_name[:255], sha256=sha256, format=fmt.NAME, user=self.user,
-            dry_run=self.dry_run, rows=total, created=plan.new.height, updated=plan.changed.height,
-            unchanged=plan.unchanged, rejected=len(rejected), same_file_as=previous)
+            source=self.source,
+            file_name=self.file_name[:255],
+            sha256=sha256,
+            format=fmt.NAME,
+            user=self.user,
+            dry_run=self.dry_run,
+            rows=total,
+            created=plan.new.height,
+            updated=plan.changed.height,
+            unchanged=plan.unchanged,
+            rejected=len(rejected),
+            same_file_as=previous,
+        )
         rejected_originals = dict(_originals(table, pl.Series(list(rejected), dtype=pl.Int64)).iter_rows())
-        QuarantinedRow.objects.bulk_create([
-            QuarantinedRow(batch=batch, row_number=row, original_sealed=rejected_originals[row],
-                           problems_sealed=json.dumps(problems, ensure_ascii=False))
-            for row, problems in sorted(rejected.items())], batch_size=2000)
+        QuarantinedRow.objects.bulk_create(
+            [
+                QuarantinedRow(
+                    batch=batch,
+                    row_number=row,
+                    original_sealed=rejected_originals[row],
+                    problems_sealed=json.dumps(problems, ensure_ascii=False),
+                )
+                for row, problems in sorted(rejected.items())
+            ],
+            batch_size=2000,
+        )
         if not self.dry_run:
             done, in_parts = 0, plan.new.height > bulk.CHUNK
-            for part, ids in registry.cases_bulk_register(frame=plan.new, source=self.source,
-                                                          is_synthetic=self.source.is_synthetic):
-                _provenance_store(batch, part.select(ROW, FINGERPRINT).with_columns(
-                    pl.Series("case_id", ids, dtype=pl.Int64)), CaseProvenance.Action.CREATED, table)
+            for part, ids in registry.cases_bulk_register(
+                frame=plan.new, source=self.source, is_synthetic=self.source.is_synthetic
+            ):
+                _provenance_store(
+                    batch,
+                    part.select(ROW, FINGERPRINT).with_columns(pl.Series("case_id", ids, dtype=pl.Int64)),
+                    CaseProvenance.Action.CREATED,
+                    table,
+                )
                 done += part.height
                 if in_parts:
                     yield _("Stored %(done)s of %(total)s new cases.") % {"done": done, "total": plan.new.height}
             done, in_parts = 0, plan.changed.height > bulk.CHUNK
             for part in registry.cases_bulk_update(frame=plan.changed, case_ids=plan.changed["case_id"].to_list()):
-                _provenance_store(batch, part.select(ROW, FINGERPRINT, "case_id"), CaseProvenance.Action.UPDATED,
-                                  table)
+                _provenance_store(batch, part.select(ROW, FINGERPRINT, "case_id"), CaseProvenance.Action.UPDATED, table)
                 done += part.height
                 if in_parts:
-                    yield _("Updated %(done)s of %(total)s changed cases.") % {"done": done,
-                                                                               "total": plan.changed.height}
-            audit_record(user=self.user, action=AuditAction.IMPORT, obj=batch, username="amparo import",
-                         details={"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged,
-                                  "rejected": batch.rejected, "format": fmt.NAME, "sha256": sha256})
+                    yield _("Updated %(done)s of %(total)s changed cases.") % {
+                        "done": done,
+                        "total": plan.changed.height,
+                    }
+            audit_record(
+                user=self.user,
+                action=AuditAction.IMPORT,
+                obj=batch,
+                username="amparo import",
+                details={
+                    "created": batch.created,
+                    "updated": batch.updated,
+                    "unchanged": batch.unchanged,
+                    "rejected": batch.rejected,
+                    "format": fmt.NAME,
+                    "sha256": sha256,
+                },
+            )
         batch.finished_at = timezone.now()
         batch.save(update_fields=["finished_at"])
         self.batch = batch
@@ -236,12 +305,24 @@ def _provenance_store(batch, entries: pl.DataFrame, action: str, table) -> None:
     """One provenance row per case (entries: ROW, FINGERPRINT, case_id); original rows sealed by blocks."""
     for part in entries.iter_slices(bulk.CHUNK):  # the originals of a chunk at once, not of each block
         part = part.join(_originals(table, part[ROW]), on=ROW, how="left", maintain_order="left").with_columns(
-            pl.format('"{}":{}', ROW, ORIGINAL).alias(ORIGINAL))
-        blocks = OriginalRowBlock.objects.bulk_create([
-            OriginalRowBlock(batch=batch, rows_sealed="{" + ",".join(chunk[ORIGINAL].to_list()) + "}")
-            for chunk in part.iter_slices(BLOCK_ROWS)])
-        block_ids = pl.Series([block.pk for block in blocks]).gather(pl.int_range(part.height, eager=True) // BLOCK_ROWS)
-        insert_rows(CaseProvenance, {
-            "case_id": part["case_id"].to_list(), "row_number": part[ROW].to_list(),
-            "content_hash": part[FINGERPRINT].to_list(), "block_id": block_ids.to_list()},
-            {"batch_id": batch.pk, "action": str(action)})
+            pl.format('"{}":{}', ROW, ORIGINAL).alias(ORIGINAL)
+        )
+        blocks = OriginalRowBlock.objects.bulk_create(
+            [
+                OriginalRowBlock(batch=batch, rows_sealed="{" + ",".join(chunk[ORIGINAL].to_list()) + "}")
+                for chunk in part.iter_slices(BLOCK_ROWS)
+            ]
+        )
+        block_ids = pl.Series([block.pk for block in blocks]).gather(
+            pl.int_range(part.height, eager=True) // BLOCK_ROWS
+        )
+        insert_rows(
+            CaseProvenance,
+            {
+                "case_id": part["case_id"].to_list(),
+                "row_number": part[ROW].to_list(),
+                "content_hash": part[FINGERPRINT].to_list(),
+                "block_id": block_ids.to_list(),
+            },
+            {"batch_id": batch.pk, "action": str(action)},
+        )

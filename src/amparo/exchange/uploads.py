@@ -33,5 +33,11 @@ class InMemoryUpload(FileUploadHandler):
     def file_complete(self, file_size):
         self.content.seek(0)
         return InMemoryUploadedFile(
-            file=self.content, field_name=self.field_name, name=self.file_name, content_type=self.content_type,
-            size=file_size, charset=self.charset, content_type_extra=self.content_type_extra)
+            file=self.content,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=file_size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )

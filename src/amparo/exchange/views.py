@@ -14,24 +14,28 @@ from amparo.accounts.access import require
 from amparo.accounts.roles import Capability
 from amparo.core.tabular_files import write_frame
 from amparo.exchange.exports import ExportRefused, cases_export
-from amparo.exchange.forms import ExportForm, ImportForm
 from amparo.exchange.formats import amparo as amparo_format
+from amparo.exchange.forms import ExportForm, ImportForm
 from amparo.exchange.models import ImportBatch
 from amparo.exchange.rejections import problem_lines, rejection_frame
 from amparo.exchange.services import FileImport, ImportRefused
 
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
-                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "json": "application/json"}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
 
 
 def data_manager_required(view):
     """Imports and exports are for data managers and administrators only."""
+
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
         require(request.user, Capability.EXCHANGE)
         return view(request, *args, **kwargs)
+
     return wrapped
 
 
@@ -43,10 +47,15 @@ def _batch_for(user, pk) -> ImportBatch:
 def import_view(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = FileImport(data=form.cleaned_data["file"].read(), file_name=form.cleaned_data["file"].name,
-                         source=form.cleaned_data["source"], format_name=form.cleaned_data["format"],
-                         user=request.user, dry_run=form.cleaned_data["dry_run"],
-                         sheet=form.cleaned_data["sheet"] or None)
+        job = FileImport(
+            data=form.cleaned_data["file"].read(),
+            file_name=form.cleaned_data["file"].name,
+            source=form.cleaned_data["source"],
+            format_name=form.cleaned_data["format"],
+            user=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+            sheet=form.cleaned_data["sheet"] or None,
+        )
         return StreamingHttpResponse(_progress_page(request, job), content_type="text/html; charset=utf-8")
     batches = ImportBatch.objects.select_related("source")[:20]
     return render(request, "exchange/import.html", {"form": form, "batches": batches})
@@ -60,8 +69,10 @@ def _progress_page(request, job: FileImport):
         for message in job.stages():
             yield f"<li>{escape(message)}</li>\n"
         url = reverse("exchange:batch", args=[job.batch.pk])
-        yield (f'</ol><p><a class="button" href="{url}">{escape(_("See the result"))}</a></p>'
-               f'<meta http-equiv="refresh" content="1;url={url}"><ol hidden>')
+        yield (
+            f'</ol><p><a class="button" href="{url}">{escape(_("See the result"))}</a></p>'
+            f'<meta http-equiv="refresh" content="1;url={url}"><ol hidden>'
+        )
     except ImportRefused as error:
         yield f'</ol><p class="message error" role="alert">{escape(str(error))}</p><ol hidden>'
     yield tail
@@ -75,15 +86,21 @@ def export_view(request):
         wanted = form.cleaned_data
         source = wanted["source"]
         try:
-            content, _count = cases_export(format_name=wanted["format"], kind=wanted["kind"], year=wanted["year"],
-                                           source_id=source.pk if source else None, user=request.user,
-                                           include_identities=wanted.get("include_identities", False))
+            content, _count = cases_export(
+                format_name=wanted["format"],
+                kind=wanted["kind"],
+                year=wanted["year"],
+                source_id=source.pk if source else None,
+                user=request.user,
+                include_identities=wanted.get("include_identities", False),
+            )
         except ExportRefused as error:
             form.add_error(None, str(error))
         else:
             response = HttpResponse(content, content_type=CONTENT_TYPES[wanted["kind"]])
-            response["Content-Disposition"] = (f'attachment; filename="amparo-{wanted["format"]}-'
-                                               f'{wanted["year"] or "all-years"}.{wanted["kind"]}"')
+            response["Content-Disposition"] = (
+                f'attachment; filename="amparo-{wanted["format"]}-{wanted["year"] or "all-years"}.{wanted["kind"]}"'
+            )
             return response
     return render(request, "exchange/export.html", {"form": form})
 

@@ -22,16 +22,24 @@ class LinkageRun(models.Model):
 
     started_at = models.DateTimeField(pgettext_lazy("linkage run", "started"), auto_now_add=True)
     finished_at = models.DateTimeField(pgettext_lazy("linkage run", "finished"), null=True, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("started by"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
     model = models.JSONField(_("model"), help_text=_("The Splink model: settings and trained parameters."))
     link_threshold = models.FloatField(_("link threshold"))
     review_threshold = models.FloatField(_("review threshold"))
     code_version = models.CharField(_("code version"), max_length=100)
     trained = models.BooleanField(_("trained on this run's records"), default=True)
     new_records_only = models.BooleanField(
-        _("new records only"), default=False,
-        help_text=_("Linked only the records no earlier run had linked, to the clusters as they were."))
+        _("new records only"),
+        default=False,
+        help_text=_("Linked only the records no earlier run had linked, to the clusters as they were."),
+    )
     records = models.PositiveIntegerField(_("records"), default=0)
     sources = models.PositiveIntegerField(_("sources"), default=0)
     candidate_pairs = models.PositiveBigIntegerField(_("candidate pairs"), default=0)
@@ -79,8 +87,14 @@ class PairDecision(models.Model):
     first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
     second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     verdict = models.CharField(_("decision"), max_length=10, choices=Verdict.choices)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decided_at = models.DateTimeField(_("decided"), auto_now=True)
 
     class Meta:

@@ -6,9 +6,9 @@ from datetime import date
 import polars as pl
 from django.db.models import Exists, F, OuterRef
 
-from amparo.registry.access import cases_visible_to, identity_for
 from amparo.linkage.domain.records import RECORD_SCHEMA
 from amparo.linkage.models import ClusterMembership, ClusterRevision, LinkageRun, PairDecision, ScoredPair
+from amparo.registry.access import cases_visible_to, identity_for
 from amparo.registry.models import Case, PersonIdentity
 
 UNKNOWN_SEX = "NonSpecifiedUnknown"
@@ -32,24 +32,43 @@ def victim_records(person_ids: set[int] | None = None) -> pl.DataFrame:
         cases = cases.filter(victim_id__in=person_ids)
     first_cases = {}
     for person_id, source, registered, age, department, gender in cases.values_list(
-        "victim_id", "source_organisation__name", "registration_date", "age_when_trafficked", "department_code",
+        "victim_id",
+        "source_organisation__name",
+        "registration_date",
+        "age_when_trafficked",
+        "department_code",
         "victim__gender",
     ).iterator(chunk_size=5000):
         if person_id not in first_cases:
             first_cases[person_id] = (source, registered, age, department, gender)
-    identities = PersonIdentity.objects.filter(person_id__in=first_cases) if person_ids is not None else \
-        PersonIdentity.objects.filter(Exists(Case.objects.filter(victim_id=OuterRef("person_id"))))
+    identities = (
+        PersonIdentity.objects.filter(person_id__in=first_cases)
+        if person_ids is not None
+        else PersonIdentity.objects.filter(Exists(Case.objects.filter(victim_id=OuterRef("person_id"))))
+    )
     known = {
         identity.person_id: (identity.first_name, identity.second_name, identity.birthdate, identity.identity_number)
-        for identity in identities.only("person_id", "first_name", "second_name", "birthdate", "identity_number")
-        .iterator(chunk_size=5000)
+        for identity in identities.only(
+            "person_id", "first_name", "second_name", "birthdate", "identity_number"
+        ).iterator(chunk_size=5000)
     }
     rows = []
     for person_id, (source, registered, age, department, gender) in first_cases.items():
         given, surnames, born, number = known.get(person_id, ("", "", "", ""))
-        rows.append((person_id, source, given or None, surnames or None, date.fromisoformat(born) if born else None,
-                     number or None, None if gender in ("", UNKNOWN_SEX) else gender, age, registered,
-                     department or None))
+        rows.append(
+            (
+                person_id,
+                source,
+                given or None,
+                surnames or None,
+                date.fromisoformat(born) if born else None,
+                number or None,
+                None if gender in ("", UNKNOWN_SEX) else gender,
+                age,
+                registered,
+                department or None,
+            )
+        )
     return pl.DataFrame(rows, schema=RECORD_SCHEMA, orient="row")
 
 
@@ -74,42 +93,65 @@ def clusters_revision() -> str:
 def linked_victims() -> pl.DataFrame:
     """{person_id, victim}: for each linked person, the smallest person id of their cluster, so that one
     integer names one linked victim; a person no run has linked is not listed (and is a victim on their own)."""
-    memberships = pl.DataFrame(list(ClusterMembership.objects.values_list("person_id", "cluster_key")),
-                               schema={"person_id": pl.Int64, "cluster_key": pl.String}, orient="row")
+    memberships = pl.DataFrame(
+        list(ClusterMembership.objects.values_list("person_id", "cluster_key")),
+        schema={"person_id": pl.Int64, "cluster_key": pl.String},
+        orient="row",
+    )
     return memberships.select("person_id", victim=pl.col("person_id").min().over("cluster_key"))
 
 
 def linked_sources() -> int:
     """How many sources the cases whose victims a run has linked come from."""
-    return (Case.objects.filter(victim__linkage_cluster__isnull=False).order_by()
-            .values("source_organisation_id").distinct().count())
+    return (
+        Case.objects.filter(victim__linkage_cluster__isnull=False)
+        .order_by()
+        .values("source_organisation_id")
+        .distinct()
+        .count()
+    )
 
 
 def other_reports(user, case: Case):
     """The other cases of the same victim (the same person, or a person linked to it) that the user may see,
     with their sources, oldest first."""
     key = ClusterMembership.objects.filter(person_id=case.victim_id).values_list("cluster_key", flat=True).first()
-    people = (ClusterMembership.objects.filter(cluster_key=key).values("person_id") if key is not None
-              else [case.victim_id])
-    return (cases_visible_to(user).filter(victim_id__in=people).exclude(pk=case.pk)
-            .select_related("source_organisation").order_by("registration_date", "id"))
+    people = (
+        ClusterMembership.objects.filter(cluster_key=key).values("person_id") if key is not None else [case.victim_id]
+    )
+    return (
+        cases_visible_to(user)
+        .filter(victim_id__in=people)
+        .exclude(pk=case.pk)
+        .select_related("source_organisation")
+        .order_by("registration_date", "id")
+    )
 
 
 def review_queue():
     """The scored pairs of the last run of the whole registry, and of the runs that linked new records since,
     that are in their run's uncertain band and that nobody has decided yet, least certain first."""
     decided = PairDecision.objects.filter(first_id=OuterRef("first_id"), second_id=OuterRef("second_id"))
-    return (ScoredPair.objects.filter(match_probability__lt=F("run__link_threshold"))
-            .exclude(Exists(decided)).order_by("match_probability", "id"))
+    return (
+        ScoredPair.objects.filter(match_probability__lt=F("run__link_threshold"))
+        .exclude(Exists(decided))
+        .order_by("match_probability", "id")
+    )
 
 
 def case_clusters() -> pl.DataFrame:
     """One row per case: `source` (the organisation's name), `source_record_id` and `victim` (the key of
     the linked victim; empty for a victim no run has linked yet), in case order."""
-    keys = pl.DataFrame(list(ClusterMembership.objects.values_list("person_id", "cluster_key")),
-                        schema={"person_id": pl.Int64, "victim": pl.String}, orient="row")
-    return (victim_cases().join(keys, on="person_id", how="left", maintain_order="left")
-            .select("source", "source_record_id", pl.col("victim").fill_null("")))
+    keys = pl.DataFrame(
+        list(ClusterMembership.objects.values_list("person_id", "cluster_key")),
+        schema={"person_id": pl.Int64, "victim": pl.String},
+        orient="row",
+    )
+    return (
+        victim_cases()
+        .join(keys, on="person_id", how="left", maintain_order="left")
+        .select("source", "source_record_id", pl.col("victim").fill_null(""))
+    )
 
 
 def review_side(user, person_id: int, request=None) -> dict:

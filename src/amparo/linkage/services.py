@@ -46,14 +46,21 @@ def _decisions(person_ids: set[int] | None = None) -> list[Decision]:
 
 def _check_linkable(records: pl.DataFrame) -> None:
     if records.is_empty():
-        raise LinkageRefused(_("The registry holds no victims' records: there is nothing to link. "
-                               "Import the sources' cases first (amparo import)."))
+        raise LinkageRefused(
+            _(
+                "The registry holds no victims' records: there is nothing to link. "
+                "Import the sources' cases first (amparo import)."
+            )
+        )
     identifying = ("given_names", "surnames", "birth_date", "identity_number")
     if records.select(pl.all_horizontal(pl.col(c).is_null() for c in identifying).all()).item():
         raise LinkageRefused(
-            _("None of the %(count)d victims' records has a name, a birth date or an identity number: there is "
-              "nothing to link them by. Import the sources' files with their identifying columns.")
-            % {"count": records.height})
+            _(
+                "None of the %(count)d victims' records has a name, a birth date or an identity number: there is "
+                "nothing to link them by. Import the sources' files with their identifying columns."
+            )
+            % {"count": records.height}
+        )
 
 
 def _model_to_use(records: pl.DataFrame, retrain: bool) -> tuple[dict | None, bool]:
@@ -63,8 +70,12 @@ def _model_to_use(records: pl.DataFrame, retrain: bool) -> tuple[dict | None, bo
         return None, True
     if previous is None:
         raise LinkageRefused(
-            _("%(count)d victims' records are too few to learn from: at least %(minimum)d are needed, and no "
-              "earlier run has a model to reuse.") % {"count": records.height, "minimum": MIN_TRAINING_RECORDS})
+            _(
+                "%(count)d victims' records are too few to learn from: at least %(minimum)d are needed, and no "
+                "earlier run has a model to reuse."
+            )
+            % {"count": records.height, "minimum": MIN_TRAINING_RECORDS}
+        )
     return previous.model, False
 
 
@@ -72,16 +83,24 @@ def _keys(clusters: pl.DataFrame, cases: pl.DataFrame) -> pl.DataFrame:
     """(person_id, cluster_key): a cluster is named after the smallest case id among its victims' cases,
     which no later run or import changes unless that case itself leaves the cluster."""
     first_case = cases.group_by("person_id").agg(pl.col("case_id").min())
-    return (clusters.join(first_case, left_on="unique_id", right_on="person_id")
-            .with_columns(cluster_key=pl.lit(CLUSTER_KEY_PREFIX) + pl.col("case_id").min().over("cluster_id")
-                          .cast(pl.String))
-            .select(person_id="unique_id", cluster_key="cluster_key"))
+    return (
+        clusters.join(first_case, left_on="unique_id", right_on="person_id")
+        .with_columns(
+            cluster_key=pl.lit(CLUSTER_KEY_PREFIX) + pl.col("case_id").min().over("cluster_id").cast(pl.String)
+        )
+        .select(person_id="unique_id", cluster_key="cluster_key")
+    )
 
 
 def _evidence(row: dict, labels: dict[str, dict[int, str]]) -> dict:
-    return {name: {"comparison": comparisons.DESCRIPTIONS.get(name, name), "level": levels[row[f"gamma_{name}"]],
-                   "weight": round(row[f"mw_{name}"] + row.get(f"mw_tf_adj_{name}", 0.0), 2)}
-            for name, levels in labels.items()}
+    return {
+        name: {
+            "comparison": comparisons.DESCRIPTIONS.get(name, name),
+            "level": levels[row[f"gamma_{name}"]],
+            "weight": round(row[f"mw_{name}"] + row.get(f"mw_tf_adj_{name}", 0.0), 2),
+        }
+        for name, levels in labels.items()
+    }
 
 
 def _store_pairs(run: LinkageRun, pairs: pl.DataFrame, thresholds: Thresholds, *, replace: bool = True) -> int:
@@ -91,8 +110,16 @@ def _store_pairs(run: LinkageRun, pairs: pl.DataFrame, thresholds: Thresholds, *
         first, second = sorted((row["unique_id_l"], row["unique_id_r"]))
         uncertain = row["match_probability"] < thresholds.link
         to_review += uncertain
-        rows.append(ScoredPair(run=run, first_id=first, second_id=second, match_probability=row["match_probability"],
-                               match_weight=row["match_weight"], evidence=_evidence(row, labels) if uncertain else None))
+        rows.append(
+            ScoredPair(
+                run=run,
+                first_id=first,
+                second_id=second,
+                match_probability=row["match_probability"],
+                match_weight=row["match_weight"],
+                evidence=_evidence(row, labels) if uncertain else None,
+            )
+        )
     if replace:
         ScoredPair.objects.all().delete()
     ScoredPair.objects.bulk_create(rows, batch_size=5000)
@@ -127,16 +154,25 @@ def linkage_run(*, user=None, thresholds: Thresholds = DEFAULT_THRESHOLDS, retra
     try:
         linked = link(records, thresholds=thresholds, decisions=_decisions(), model=model)
     except (SplinkException, ValueError) as problem:
-        raise LinkageRefused(_("The linkage model could not be estimated from these %(count)d records (%(problem)s).")
-                             % {"count": records.height, "problem": problem}) from None
+        raise LinkageRefused(
+            _("The linkage model could not be estimated from these %(count)d records (%(problem)s).")
+            % {"count": records.height, "problem": problem}
+        ) from None
     keys = _keys(linked.clusters, selectors.victim_cases())
     links = linked.pairs.filter(pl.col("match_probability") >= thresholds.link).height
     with transaction.atomic():
         run = LinkageRun.objects.create(
-            started_by=user if user is not None and user.is_authenticated else None, model=linked.model,
-            link_threshold=thresholds.link, review_threshold=thresholds.review, code_version=code_version(),
-            trained=trained, records=records.height, sources=records["source"].n_unique(),
-            candidate_pairs=linked.candidate_pairs, links=links, clusters=keys["cluster_key"].n_unique(),
+            started_by=user if user is not None and user.is_authenticated else None,
+            model=linked.model,
+            link_threshold=thresholds.link,
+            review_threshold=thresholds.review,
+            code_version=code_version(),
+            trained=trained,
+            records=records.height,
+            sources=records["source"].n_unique(),
+            candidate_pairs=linked.candidate_pairs,
+            links=links,
+            clusters=keys["cluster_key"].n_unique(),
         )
         run.review_pairs = _store_pairs(run, linked.pairs, thresholds)
         _store_clusters(run, keys)
@@ -161,18 +197,27 @@ def linkage_link_new(*, user=None) -> LinkageRun:
     new = records.filter(is_new)
     if new.is_empty():
         raise LinkageRefused(_("Every victim's record is already linked: there is nothing new to link."))
-    clusters = pl.DataFrame({"unique_id": list(keys), "cluster_id": list(keys.values())},
-                            schema={"unique_id": pl.Int64, "cluster_id": pl.String})
+    clusters = pl.DataFrame(
+        {"unique_id": list(keys), "cluster_id": list(keys.values())},
+        schema={"unique_id": pl.Int64, "cluster_id": pl.String},
+    )
     thresholds = Thresholds(link=previous.link_threshold, review=previous.review_threshold)
-    linked = link_new(records.filter(~is_new), clusters, new, model=previous.model, thresholds=thresholds,
-                      decisions=_decisions())
+    linked = link_new(
+        records.filter(~is_new), clusters, new, model=previous.model, thresholds=thresholds, decisions=_decisions()
+    )
     affected = set(linked.clusters["unique_id"].to_list())
     found = _keys(linked.clusters, selectors.victim_cases(affected))
     with transaction.atomic():
         run = LinkageRun.objects.create(
-            started_by=user if user is not None and user.is_authenticated else None, model=previous.model,
-            link_threshold=thresholds.link, review_threshold=thresholds.review, code_version=code_version(),
-            trained=False, new_records_only=True, records=new.height, sources=new["source"].n_unique(),
+            started_by=user if user is not None and user.is_authenticated else None,
+            model=previous.model,
+            link_threshold=thresholds.link,
+            review_threshold=thresholds.review,
+            code_version=code_version(),
+            trained=False,
+            new_records_only=True,
+            records=new.height,
+            sources=new["source"].n_unique(),
             candidate_pairs=linked.pairs.height,
             links=linked.pairs.filter(pl.col("match_probability") >= thresholds.link).height,
         )
@@ -187,18 +232,39 @@ def linkage_link_new(*, user=None) -> LinkageRun:
 
 
 def run_figures(run: LinkageRun) -> dict:
-    return {name: getattr(run, name) for name in ("records", "sources", "candidate_pairs", "links", "clusters",
-                                                  "review_pairs", "seconds", "link_threshold", "review_threshold")}
+    return {
+        name: getattr(run, name)
+        for name in (
+            "records",
+            "sources",
+            "candidate_pairs",
+            "links",
+            "clusters",
+            "review_pairs",
+            "seconds",
+            "link_threshold",
+            "review_threshold",
+        )
+    }
 
 
 def _recluster(run: LinkageRun, person_ids: set[int]) -> None:
     """Cluster again the victims of the clusters a decision touched, from the stored pairs and every
     decision, without decrypting anything."""
     pairs = pl.DataFrame(
-        list(ScoredPair.objects.filter(first_id__in=person_ids, second_id__in=person_ids)
-             .values_list("first_id", "second_id", "match_weight", "match_probability")),
-        schema={"unique_id_l": pl.Int64, "unique_id_r": pl.Int64, "match_weight": pl.Float64,
-                "match_probability": pl.Float64}, orient="row")
+        list(
+            ScoredPair.objects.filter(first_id__in=person_ids, second_id__in=person_ids).values_list(
+                "first_id", "second_id", "match_weight", "match_probability"
+            )
+        ),
+        schema={
+            "unique_id_l": pl.Int64,
+            "unique_id_r": pl.Int64,
+            "match_weight": pl.Float64,
+            "match_probability": pl.Float64,
+        },
+        orient="row",
+    )
     ids = pl.Series("unique_id", sorted(person_ids), dtype=pl.Int64)
     clusters = cluster(ids, pairs, threshold=run.link_threshold, decisions=_decisions(person_ids))
     _store_clusters(run, _keys(clusters, selectors.victim_cases(person_ids)), person_ids)
@@ -215,10 +281,15 @@ def pair_decide(*, user, first_id: int, second_id: int, verdict: str, request=No
     first_id, second_id = sorted((first_id, second_id))
     with transaction.atomic():
         decision, _created = PairDecision.objects.update_or_create(
-            first_id=first_id, second_id=second_id, defaults={"verdict": verdict, "decided_by": user})
-        audit_record(user=user, action=AuditAction.APPROVE if verdict == Verdict.SAME_PERSON else AuditAction.REFUSE,
-                     obj=decision, details={"first": first_id, "second": second_id, "verdict": verdict},
-                     request=request)
+            first_id=first_id, second_id=second_id, defaults={"verdict": verdict, "decided_by": user}
+        )
+        audit_record(
+            user=user,
+            action=AuditAction.APPROVE if verdict == Verdict.SAME_PERSON else AuditAction.REFUSE,
+            obj=decision,
+            details={"first": first_id, "second": second_id, "verdict": verdict},
+            request=request,
+        )
         run = selectors.latest_run()
         if run is not None:
             keys = selectors.cluster_keys()

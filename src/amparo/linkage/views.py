@@ -5,11 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from amparo.core.geography import place_name
 from amparo.linkage import selectors
 from amparo.linkage.models import Verdict
 from amparo.linkage.permissions import may_review
 from amparo.linkage.services import pair_decide
-from amparo.core.geography import place_name
 
 PAIRS_PER_PAGE = 10
 
@@ -24,9 +24,16 @@ def review_view(request):
         {"pair": pair, "sides": [_side(request, person) for person in (pair.first_id, pair.second_id)]}
         for pair in (queue[:PAIRS_PER_PAGE] if queue is not None else [])
     ]
-    return render(request, "linkage/review.html", {
-        "run": run, "waiting": queue.count() if queue is not None else 0, "pairs": pairs, "verdicts": Verdict,
-    })
+    return render(
+        request,
+        "linkage/review.html",
+        {
+            "run": run,
+            "waiting": queue.count() if queue is not None else 0,
+            "pairs": pairs,
+            "verdicts": Verdict,
+        },
+    )
 
 
 def _side(request, person_id: int) -> dict:

@@ -26,7 +26,9 @@ def cases_in_scope(user) -> QuerySet[Case]:
     if scope == Scope.ALL:
         return Case.objects.all()
     if scope == Scope.ORGANISATION and user.organisation_id:
-        return Case.objects.filter(Q(source_organisation_id=user.organisation_id) | Q(owner__organisation_id=user.organisation_id))
+        return Case.objects.filter(
+            Q(source_organisation_id=user.organisation_id) | Q(owner__organisation_id=user.organisation_id)
+        )
     return Case.objects.filter(owner=user)
 
 
@@ -44,7 +46,7 @@ def case_for(user, pk) -> Case:
     try:
         return cases_visible_to(user).select_related("victim", "source_organisation", "owner").get(pk=pk)
     except (Case.DoesNotExist, ValueError):
-        raise Http404
+        raise Http404 from None
 
 
 def require_case(user, case: Case, capability: Capability) -> None:

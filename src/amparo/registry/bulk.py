@@ -43,9 +43,18 @@ def cases_insert(frame: pl.DataFrame, *, source: Organisation, owner=None, is_sy
     person_ids, case_ids = dialect().new_ids(Person, n), dialect().new_ids(Case, n)
     insert_rows(Person, {"id": person_ids, **_person_values(frame)}, {"is_synthetic": is_synthetic})
     _identities_insert(frame.with_columns(person_id=pl.Series(person_ids, dtype=pl.Int64)))
-    insert_rows(Case, {"id": case_ids, "victim_id": person_ids, **_case_values(frame, derived_columns(frame))}, {
-        "source_organisation_id": source.pk, "is_synthetic": is_synthetic, "owner_id": owner.pk if owner else None,
-        "created_at": now, "updated_at": now, "version": 1})
+    insert_rows(
+        Case,
+        {"id": case_ids, "victim_id": person_ids, **_case_values(frame, derived_columns(frame))},
+        {
+            "source_organisation_id": source.pk,
+            "is_synthetic": is_synthetic,
+            "owner_id": owner.pk if owner else None,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        },
+    )
     ids = pl.Series("case_id", case_ids, dtype=pl.Int64)
     _codes_insert(frame, ids)
     _perpetrators_insert(_perpetrator_rows(frame, ids).with_columns(is_synthetic=pl.lit(is_synthetic)))
@@ -62,37 +71,49 @@ def cases_update(frame: pl.DataFrame, case_ids: list[int]) -> None:
     linked to a person (recorded in casework), the victim's address and phone, and any identifying field
     the row leaves empty (a file without identities never erases them).
     """
-    stored = pl.DataFrame(in_chunks(f"SELECT id, victim_id, is_synthetic FROM {table_of(Case)} WHERE id IN", case_ids),
-                          schema={"case_id": pl.Int64, "victim_id": pl.Int64, "is_synthetic": pl.Boolean},
-                          orient="row", strict=False)
+    stored = pl.DataFrame(
+        in_chunks(f"SELECT id, victim_id, is_synthetic FROM {table_of(Case)} WHERE id IN", case_ids),
+        schema={"case_id": pl.Int64, "victim_id": pl.Int64, "is_synthetic": pl.Boolean},
+        orient="row",
+        strict=False,
+    )
     ids = pl.Series("case_id", case_ids, dtype=pl.Int64)
     cases = pl.DataFrame(ids).join(stored, on="case_id", how="left", maintain_order="left")
     victims = frame.with_columns(person_id=cases["victim_id"])
     people = _person_values(victims)
-    execute_many(f"UPDATE {table_of(Person)} SET gender = %s, citizenship = %s WHERE id = %s",
-                 zip(people["gender"], people["citizenship"], victims["person_id"].to_list()))
+    execute_many(
+        f"UPDATE {table_of(Person)} SET gender = %s, citizenship = %s WHERE id = %s",
+        zip(people["gender"], people["citizenship"], victims["person_id"].to_list()),
+    )
     _identities_update(victims)
 
     for model in (CaseCode, TraffickingEvent):
         in_chunks(f"DELETE FROM {table_of(model)} WHERE case_id IN", case_ids)
     _codes_insert(frame, ids)
     _events_insert(frame, ids)
-    _perpetrators_update(_perpetrator_rows(frame, ids).join(cases.select("case_id", "is_synthetic"), on="case_id",
-                                                             how="left", maintain_order="left"), case_ids)
+    _perpetrators_update(
+        _perpetrator_rows(frame, ids).join(
+            cases.select("case_id", "is_synthetic"), on="case_id", how="left", maintain_order="left"
+        ),
+        case_ids,
+    )
 
     derived = derived_columns(frame).with_columns(_stored_family_flags(case_ids))
     values = _case_values(frame, derived)
     del values["source_record_id"]  # the case was found by it
     now = _prepared(Case, "updated_at", [timezone.now()])[0]
     assignments = ", ".join(f"{quote(column)} = %s" for column in values)
-    execute_many(f"UPDATE {table_of(Case)} SET {assignments}, updated_at = %s, version = version + 1 WHERE id = %s",
-                 ((*row, now, case_id) for *row, case_id in zip(*values.values(), case_ids)))
+    execute_many(
+        f"UPDATE {table_of(Case)} SET {assignments}, updated_at = %s, version = version + 1 WHERE id = %s",
+        ((*row, now, case_id) for *row, case_id in zip(*values.values(), case_ids)),
+    )
 
 
 def _case_values(frame: pl.DataFrame, derived: pl.DataFrame) -> dict[str, list]:
     """The case columns a row sets (its own values, dates as ISO text), and its derived place and flag."""
-    own = frame.select(pl.col(name).cast(pl.String) if frame.schema[name] == pl.Date else pl.col(name)
-                       for name in CASE_SCALARS)
+    own = frame.select(
+        pl.col(name).cast(pl.String) if frame.schema[name] == pl.Date else pl.col(name) for name in CASE_SCALARS
+    )
     return {**own.to_dict(as_series=False), **derived.select(DERIVED).to_dict(as_series=False)}
 
 
@@ -104,20 +125,29 @@ def _identities_insert(people: pl.DataFrame) -> None:
     """The identities of new people (person_id and PersonRecord's fields) who have any."""
     given = identity_columns(people).with_columns(people["person_id"]).filter("given")
     if given.height:
-        insert_rows(PersonIdentity, given.select("person_id", *IDENTITY_COLUMNS).to_dict(as_series=False),
-                    {"address": "", "phone": ""})
+        insert_rows(
+            PersonIdentity,
+            given.select("person_id", *IDENTITY_COLUMNS).to_dict(as_series=False),
+            {"address": "", "phone": ""},
+        )
 
 
 def _identities_update(people: pl.DataFrame) -> None:
     """Stored people's identities: each field given replaces the stored one; one left empty keeps it."""
     given = identity_columns(people).with_columns(people["person_id"]).filter("given")
-    stored = {person for (person,) in in_chunks(
-        f"SELECT person_id FROM {table_of(PersonIdentity)} WHERE person_id IN", given["person_id"].to_list())}
+    stored = {
+        person
+        for (person,) in in_chunks(
+            f"SELECT person_id FROM {table_of(PersonIdentity)} WHERE person_id IN", given["person_id"].to_list()
+        )
+    }
     known = given["person_id"].is_in(list(stored))
     if (~known).any():
         _identities_insert(people.filter(pl.col("person_id").is_in(given.filter(~known)["person_id"].implode())))
-    execute_many(f"UPDATE {table_of(PersonIdentity)} SET {_keep_unless_given(IDENTITY_COLUMNS)} WHERE person_id = %s",
-                 given.filter(known).select(*IDENTITY_COLUMNS, "person_id").iter_rows())
+    execute_many(
+        f"UPDATE {table_of(PersonIdentity)} SET {_keep_unless_given(IDENTITY_COLUMNS)} WHERE person_id = %s",
+        given.filter(known).select(*IDENTITY_COLUMNS, "person_id").iter_rows(),
+    )
 
 
 def _codes_insert(frame: pl.DataFrame, ids: pl.Series) -> None:
@@ -133,9 +163,12 @@ def _codes_insert(frame: pl.DataFrame, ids: pl.Series) -> None:
 def _events_insert(frame: pl.DataFrame, ids: pl.Series) -> None:
     events = frame.select(ids, "events").explode("events", empty_as_null=False).unnest("events")
     columns = events.select("case_id", "event_type", "country", "ubigeo", pl.col("date").cast(pl.String)).to_dict(
-        as_series=False)
-    insert_rows(TraffickingEvent,
-                {**columns, "description": _prepared(TraffickingEvent, "description", events["description"].to_list())})
+        as_series=False
+    )
+    insert_rows(
+        TraffickingEvent,
+        {**columns, "description": _prepared(TraffickingEvent, "description", events["description"].to_list())},
+    )
 
 
 def _perpetrator_rows(frame: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
@@ -149,8 +182,10 @@ def _perpetrator_rows(frame: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
 def _new_people(rows: pl.DataFrame) -> pl.DataFrame:
     """A new person (with its identity) for each row (person fields and is_synthetic); the rows with person_id."""
     rows = rows.with_columns(pl.Series("person_id", dialect().new_ids(Person, rows.height), dtype=pl.Int64))
-    insert_rows(Person, {"id": rows["person_id"].to_list(), **_person_values(rows),
-                         "is_synthetic": rows["is_synthetic"].to_list()})
+    insert_rows(
+        Person,
+        {"id": rows["person_id"].to_list(), **_person_values(rows), "is_synthetic": rows["is_synthetic"].to_list()},
+    )
     _identities_insert(rows)
     return rows
 
@@ -170,11 +205,19 @@ def _perpetrators_insert(rows: pl.DataFrame) -> None:
         rows = rows.with_columns(person_id=pl.lit(None, dtype=pl.Int64))
     rows = rows.with_row_index("row")
     people = _new_people(rows.filter(pl.col("known") & pl.col("person_id").is_null()))
-    rows = rows.join(people.select("row", pl.col("person_id").alias("new_person")), on="row", how="left",
-                     maintain_order="left").with_columns(pl.coalesce("person_id", "new_person").alias("person_id"))
-    insert_rows(Perpetrator, {"case_id": rows["case_id"].to_list(), "relationship": rows["relationship"].to_list(),
-                              "lives_in_household": rows["lives_in_household"].to_list(),
-                              "roles": _roles_json(rows["roles"]), "person_id": rows["person_id"].to_list()})
+    rows = rows.join(
+        people.select("row", pl.col("person_id").alias("new_person")), on="row", how="left", maintain_order="left"
+    ).with_columns(pl.coalesce("person_id", "new_person").alias("person_id"))
+    insert_rows(
+        Perpetrator,
+        {
+            "case_id": rows["case_id"].to_list(),
+            "relationship": rows["relationship"].to_list(),
+            "lives_in_household": rows["lives_in_household"].to_list(),
+            "roles": _roles_json(rows["roles"]),
+            "person_id": rows["person_id"].to_list(),
+        },
+    )
 
 
 def _perpetrators_update(rows: pl.DataFrame, case_ids: list[int]) -> None:
@@ -188,12 +231,20 @@ def _perpetrators_update(rows: pl.DataFrame, case_ids: list[int]) -> None:
     _perpetrators_insert(rows.filter(~pl.col("case_id").is_in(describing.implode())))
     if describing.is_empty():
         return
-    existing = pl.DataFrame(
-        in_chunks(f"SELECT id, case_id, person_id FROM {table_of(Perpetrator)} WHERE case_id IN", describing.to_list()),
-        schema={"id": pl.Int64, "case_id": pl.Int64, "person_id": pl.Int64}, orient="row",
-    ).sort("case_id", "id").with_columns(pl.int_range(pl.len()).over("case_id").alias("position"))
+    existing = (
+        pl.DataFrame(
+            in_chunks(
+                f"SELECT id, case_id, person_id FROM {table_of(Perpetrator)} WHERE case_id IN", describing.to_list()
+            ),
+            schema={"id": pl.Int64, "case_id": pl.Int64, "person_id": pl.Int64},
+            orient="row",
+        )
+        .sort("case_id", "id")
+        .with_columns(pl.int_range(pl.len()).over("case_id").alias("position"))
+    )
     wanted = rows.filter(pl.col("case_id").is_in(describing.implode())).join(
-        existing, on=["case_id", "position"], how="left", maintain_order="left")
+        existing, on=["case_id", "position"], how="left", maintain_order="left"
+    )
     extra = existing.join(wanted, on=["case_id", "position"], how="anti")
     in_chunks(f"DELETE FROM {table_of(Perpetrator)} WHERE id IN", extra["id"].to_list())
     _perpetrators_insert(wanted.filter(pl.col("id").is_null()).drop("id"))
@@ -201,28 +252,46 @@ def _perpetrators_update(rows: pl.DataFrame, case_ids: list[int]) -> None:
     kept = wanted.filter(pl.col("id").is_not_null())
     with_person = kept.filter(pl.col("person_id").is_not_null())
     people = _person_values(with_person)
-    execute_many(f"UPDATE {table_of(Person)} SET {_keep_unless_given(people)} WHERE id = %s",
-                 zip(*people.values(), with_person["person_id"].to_list()))
+    execute_many(
+        f"UPDATE {table_of(Person)} SET {_keep_unless_given(people)} WHERE id = %s",
+        zip(*people.values(), with_person["person_id"].to_list()),
+    )
     _identities_update(with_person)
     named = _new_people(kept.filter(pl.col("known") & pl.col("person_id").is_null()))
-    kept = kept.join(named.select("id", pl.col("person_id").alias("new_person")), on="id", how="left",
-                     maintain_order="left").with_columns(pl.coalesce("person_id", "new_person").alias("person_id"))
-    execute_many(f"UPDATE {table_of(Perpetrator)} SET relationship = %s, lives_in_household = %s, roles = %s,"
-                 f" person_id = %s WHERE id = %s",
-                 zip(kept["relationship"].to_list(), kept["lives_in_household"].to_list(), _roles_json(kept["roles"]),
-                     kept["person_id"].to_list(), kept["id"].to_list()))
+    kept = kept.join(
+        named.select("id", pl.col("person_id").alias("new_person")), on="id", how="left", maintain_order="left"
+    ).with_columns(pl.coalesce("person_id", "new_person").alias("person_id"))
+    execute_many(
+        f"UPDATE {table_of(Perpetrator)} SET relationship = %s, lives_in_household = %s, roles = %s,"
+        f" person_id = %s WHERE id = %s",
+        zip(
+            kept["relationship"].to_list(),
+            kept["lives_in_household"].to_list(),
+            _roles_json(kept["roles"]),
+            kept["person_id"].to_list(),
+            kept["id"].to_list(),
+        ),
+    )
 
 
 def _stored_family_flags(case_ids: list[int]) -> pl.Series:
     """Each case's family-facilitated flag from all its stored perpetrators (the rule runs once per distinct set)."""
-    rows = in_chunks(f"SELECT case_id, relationship, lives_in_household FROM {table_of(Perpetrator)} WHERE case_id IN",
-                     case_ids)
-    stored = pl.DataFrame(rows, schema={"case_id": pl.Int64, "relationships": pl.String, "households": pl.Boolean},
-                          orient="row", strict=False).sort("case_id", "relationships", "households")
+    rows = in_chunks(
+        f"SELECT case_id, relationship, lives_in_household FROM {table_of(Perpetrator)} WHERE case_id IN", case_ids
+    )
+    stored = pl.DataFrame(
+        rows,
+        schema={"case_id": pl.Int64, "relationships": pl.String, "households": pl.Boolean},
+        orient="row",
+        strict=False,
+    ).sort("case_id", "relationships", "households")
     sets = stored.group_by("case_id").agg("relationships", "households")
     sets = sets.with_columns(family_of_sets(sets.select("relationships", "households")))
-    return pl.DataFrame({"case_id": case_ids}).join(sets, on="case_id", how="left", maintain_order="left")[
-        "family_facilitated"].fill_null(False)
+    return (
+        pl.DataFrame({"case_id": case_ids})
+        .join(sets, on="case_id", how="left", maintain_order="left")["family_facilitated"]
+        .fill_null(False)
+    )
 
 
 def _keep_unless_given(columns) -> str:

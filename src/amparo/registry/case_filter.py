@@ -147,9 +147,13 @@ def case_condition(selection: CaseFilter) -> Q:
     if selection.years:
         # One range per year (an index range scan), not the year extracted from every row.
         condition &= reduce(operator.or_, (Q(registration_date__year=year) for year in selection.years))
-    for name, column in (("departments", "department_code"), ("provinces", "province_code"),
-                         ("districts", "district_code"), ("sexes", "victim__gender"),
-                         ("organised_network", "organised_network")):
+    for name, column in (
+        ("departments", "department_code"),
+        ("provinces", "province_code"),
+        ("districts", "district_code"),
+        ("sexes", "victim__gender"),
+        ("organised_network", "organised_network"),
+    ):
         if getattr(selection, name):
             condition &= _known(column, getattr(selection, name))
     if selection.age_groups:

@@ -49,8 +49,9 @@ class CaseFilterForm(forms.Form):
         self.fields["district"].choices = everything + _place_choices(geography.districts())
         self.fields["exploitation"].choices = everything + list(codelists.EXPLOITATION_TYPE.choices)
         self.fields["sex"].choices = everything + list(codelists.GENDER.choices)
-        self.fields["age_group"].choices = everything + [(b.label, b.label) for b in age_bands.PERU_BANDS] + [
-            (UNKNOWN, _("unknown"))]
+        self.fields["age_group"].choices = (
+            everything + [(b.label, b.label) for b in age_bands.PERU_BANDS] + [(UNKNOWN, _("unknown"))]
+        )
         self.fields["family"].choices = everything + [("yes", _("Yes")), ("no", _("No"))]
         self.fields["source"].choices = everything + list(Organisation.objects.values_list("pk", "name"))
 
@@ -79,9 +80,14 @@ class CaseFilterForm(forms.Form):
 
         return CaseFilter(
             years=tuple(data.get("year") or ()),
-            departments=one("department"), provinces=one("province"), districts=one("district"),
-            exploitation_types=one("exploitation"), sexes=one("sex"), age_groups=one("age_group"),
-            source_organisation_ids=one("source"), family_facilitated=FAMILY.get(data.get("family") or ""),
+            departments=one("department"),
+            provinces=one("province"),
+            districts=one("district"),
+            exploitation_types=one("exploitation"),
+            sexes=one("sex"),
+            age_groups=one("age_group"),
+            source_organisation_ids=one("source"),
+            family_facilitated=FAMILY.get(data.get("family") or ""),
         )
 
     def place(self) -> str:

@@ -28,8 +28,14 @@ from amparo.registry.records import (
     family_facilitated,
 )
 
-_DTYPES = {str: pl.String, date: pl.Date, date | None: pl.Date, int | None: pl.Int16, bool: pl.Boolean,
-           list[str]: pl.List(pl.String)}
+_DTYPES = {
+    str: pl.String,
+    date: pl.Date,
+    date | None: pl.Date,
+    int | None: pl.Int16,
+    bool: pl.Boolean,
+    list[str]: pl.List(pl.String),
+}
 
 
 def _schema(record_type: type, names: Iterable[str]) -> dict[str, pl.DataType]:
@@ -38,13 +44,20 @@ def _schema(record_type: type, names: Iterable[str]) -> dict[str, pl.DataType]:
 
 
 PERSON_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PersonRecord))
-PERPETRATOR = pl.Struct({**_schema(PerpetratorRecord, ("relationship", "lives_in_household", "roles")),
-                         **_schema(PersonRecord, PERSON_FIELDS)})
+PERPETRATOR = pl.Struct(
+    {
+        **_schema(PerpetratorRecord, ("relationship", "lives_in_household", "roles")),
+        **_schema(PersonRecord, PERSON_FIELDS),
+    }
+)
 EVENT = pl.Struct(_schema(EventRecord, [f.name for f in fields(EventRecord)]))
 CODE_COLUMNS: tuple[str, ...] = tuple(attribute for _field, attribute, _codelist in CODE_LISTS)
 CASE: dict[str, pl.DataType] = {
-    **_schema(CaseRecord, CASE_SCALARS), **_schema(PersonRecord, PERSON_FIELDS),
-    **dict.fromkeys(CODE_COLUMNS, pl.List(pl.String)), "perpetrators": pl.List(PERPETRATOR), "events": pl.List(EVENT),
+    **_schema(CaseRecord, CASE_SCALARS),
+    **_schema(PersonRecord, PERSON_FIELDS),
+    **dict.fromkeys(CODE_COLUMNS, pl.List(pl.String)),
+    "perpetrators": pl.List(PERPETRATOR),
+    "events": pl.List(EVENT),
 }
 
 
@@ -63,8 +76,10 @@ def record_of(row: Mapping) -> CaseRecord:
         **{name: row[name] for name in CASE_SCALARS},
         victim=_person(row),
         **{name: list(row[name]) for name in CODE_COLUMNS},
-        perpetrators=[PerpetratorRecord(p["relationship"], p["lives_in_household"], list(p["roles"]),
-                                        _perpetrator_person(p)) for p in row["perpetrators"]],
+        perpetrators=[
+            PerpetratorRecord(p["relationship"], p["lives_in_household"], list(p["roles"]), _perpetrator_person(p))
+            for p in row["perpetrators"]
+        ],
         events=[EventRecord(**e) for e in row["events"]],
     )
 
@@ -88,26 +103,37 @@ def _places(frame: pl.DataFrame) -> pl.DataFrame:
     events = events.unnest("events").filter((pl.col("ubigeo") != "") & (pl.col("country") == "PE"))
     ranked = events.with_columns(
         pl.col("event_type").replace_strict(PLACE_PRIORITY, default=len(PLACE_PRIORITY)).alias("rank"),
-        (-pl.col("ubigeo").str.len_chars().cast(pl.Int64)).alias("precision"))
+        (-pl.col("ubigeo").str.len_chars().cast(pl.Int64)).alias("precision"),
+    )
     best = ranked.sort("i", "rank", "precision", maintain_order=True).unique("i", keep="first", maintain_order=True)
     keys = best.select("event_type", "ubigeo").unique()
-    places = pl.DataFrame([case_place([EventRecord(t, u)]) for t, u in keys.iter_rows()], schema=PLACE_COLUMNS,
-                          orient="row")
+    places = pl.DataFrame(
+        [case_place([EventRecord(t, u)]) for t, u in keys.iter_rows()], schema=PLACE_COLUMNS, orient="row"
+    )
     best = best.join(keys.hstack(places), on=["event_type", "ubigeo"], how="left").select("i", *PLACE_COLUMNS)
     rows = frame.select(pl.int_range(pl.len()).alias("i"))
     return rows.join(best, on="i", how="left", maintain_order="left").select(
-        [pl.col(c).fill_null("") for c in PLACE_COLUMNS])
+        [pl.col(c).fill_null("") for c in PLACE_COLUMNS]
+    )
 
 
 def family_of_sets(people: pl.DataFrame) -> pl.Series:
     """family_facilitated of each row's perpetrators (lists `relationships` and `households`), called once per
     distinct set of them."""
     families = people.unique()
-    families = families.with_columns(pl.Series("family_facilitated", [
-        family_facilitated([PerpetratorRecord(r, h) for r, h in zip(rels, homes)])
-        for rels, homes in families.iter_rows()], dtype=pl.Boolean))
-    return people.join(families, on=["relationships", "households"], how="left", maintain_order="left",
-                       nulls_equal=True)["family_facilitated"]
+    families = families.with_columns(
+        pl.Series(
+            "family_facilitated",
+            [
+                family_facilitated([PerpetratorRecord(r, h) for r, h in zip(rels, homes)])
+                for rels, homes in families.iter_rows()
+            ],
+            dtype=pl.Boolean,
+        )
+    )
+    return people.join(
+        families, on=["relationships", "households"], how="left", maintain_order="left", nulls_equal=True
+    )["family_facilitated"]
 
 
 def derived_columns(frame: pl.DataFrame) -> pl.DataFrame:

@@ -82,19 +82,26 @@ class Case(models.Model):
     victim = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("victim"))
     # Looked up through case_unique_source_record, which starts with it: no index of its own.
     source_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("source organisation"),
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("source organisation"),
         db_index=False,
     )
     source_record_id = models.CharField(_("source record id"), max_length=100)
     registration_date = models.DateField(_("registration date"), db_index=True)
     status = models.CharField(_("case status"), max_length=20, choices=codelists.CASE_STATUS.choices, default="Active")
     trafficking_status = models.CharField(
-        _("trafficking status"), max_length=40, choices=codelists.TRAFFICKING_STATUS.choices,
+        _("trafficking status"),
+        max_length=40,
+        choices=codelists.TRAFFICKING_STATUS.choices,
         default="PossibleVictimOfTrafficking",
     )
     trafficking_status_decision_org = models.CharField(
-        _("trafficking status decided by"), max_length=40,
-        choices=codelists.TRAFFICKING_STATUS_DECISION_ORG.choices, blank=True,
+        _("trafficking status decided by"),
+        max_length=40,
+        choices=codelists.TRAFFICKING_STATUS_DECISION_ORG.choices,
+        blank=True,
     )
     forced_labour_industry = models.CharField(
         _("forced labour industry"), max_length=60, choices=codelists.FORCED_LABOUR_INDUSTRY.choices, blank=True
@@ -114,26 +121,37 @@ class Case(models.Model):
 
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="owned_cases", verbose_name=_("case owner"), db_index=False,  # indexed by case_owner
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_cases",
+        verbose_name=_("case owner"),
+        db_index=False,  # indexed by case_owner
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False, help_text=_("Incremented by every save; guards against lost updates."))
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text=_("Incremented by every save; guards against lost updates.")
+    )
 
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-registration_date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["source_organisation", "source_record_id"], name="case_unique_source_record"),
+            models.UniqueConstraint(
+                fields=["source_organisation", "source_record_id"], name="case_unique_source_record"
+            ),
             models.CheckConstraint(condition=Q(age_when_trafficked__lte=120), name="case_age_plausible"),
             models.CheckConstraint(
-                condition=Q(trafficking_status__in=codelists.TRAFFICKING_STATUS.values), name="case_trafficking_status_valid"
+                condition=Q(trafficking_status__in=codelists.TRAFFICKING_STATUS.values),
+                name="case_trafficking_status_valid",
             ),
             models.CheckConstraint(condition=Q(status__in=codelists.CASE_STATUS.values), name="case_status_valid"),
             models.CheckConstraint(
-                condition=Q(organised_network__in=codelists.ORGANISED_NETWORK.values), name="case_organised_network_valid"
+                condition=Q(organised_network__in=codelists.ORGANISED_NETWORK.values),
+                name="case_organised_network_valid",
             ),
         ]
         # No index for the statistics: they aggregate an in-memory snapshot (amparo.stats.snapshot),
@@ -175,10 +193,14 @@ class Perpetrator(models.Model):
     # Looked up through perpetrator_case_relationship, which starts with it.
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators", db_index=False)
     # Most perpetrators are known by their relationship alone: perpetrator_person leaves them out.
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="perpetrations",
-                               db_index=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="perpetrations", db_index=False
+    )
     relationship = models.CharField(
-        _("relationship to the victim"), max_length=30, choices=codelists.RECRUITER_RELATIONSHIP.choices, default="unknown"
+        _("relationship to the victim"),
+        max_length=30,
+        choices=codelists.RECRUITER_RELATIONSHIP.choices,
+        default="unknown",
     )
     lives_in_household = models.BooleanField(_("lives in the victim's household"), default=False)
     roles = models.JSONField(_("role in the process"), default=list, blank=True, help_text=_("per_RoleInProcess codes"))
@@ -188,7 +210,8 @@ class Perpetrator(models.Model):
         verbose_name_plural = _("perpetrators")
         constraints = [
             models.CheckConstraint(
-                condition=Q(relationship__in=codelists.RECRUITER_RELATIONSHIP.values), name="perpetrator_relationship_valid"
+                condition=Q(relationship__in=codelists.RECRUITER_RELATIONSHIP.values),
+                name="perpetrator_relationship_valid",
             ),
         ]
         indexes = [

@@ -97,9 +97,9 @@ def _is_country(code: str) -> bool:
     return len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
 
 
-def validate_case(record: CaseRecord, today: date | None = None) -> list[FieldProblem]:
-    """Every problem of a case record; an empty list means it can be stored as it is."""
-    today = today or date.today()
+def validate_case(record: CaseRecord, *, today: date) -> list[FieldProblem]:
+    """Every problem of a case record; an empty list means it can be stored as it is. `today` is the date
+    where Amparo works (settings.TIME_ZONE), which a registration may not be after."""
     problems: list[FieldProblem] = []
 
     def check_code(name: str, value: str, codelist: codelists.Codelist, required: bool = False):
@@ -112,8 +112,11 @@ def validate_case(record: CaseRecord, today: date | None = None) -> list[FieldPr
     problems += _person_problems(record.victim, "prs_", today)
     check_code("cas_Status", record.status, codelists.CASE_STATUS, required=True)
     check_code("vic_TraffickingStatus", record.trafficking_status, codelists.TRAFFICKING_STATUS, required=True)
-    check_code("vic_TraffickingStatusDecisionMakingOrg", record.trafficking_status_decision_org,
-               codelists.TRAFFICKING_STATUS_DECISION_ORG)
+    check_code(
+        "vic_TraffickingStatusDecisionMakingOrg",
+        record.trafficking_status_decision_org,
+        codelists.TRAFFICKING_STATUS_DECISION_ORG,
+    )
     check_code("vic_ForcedLabourIndustry", record.forced_labour_industry, codelists.FORCED_LABOUR_INDUSTRY)
     check_code("organised_network", record.organised_network, codelists.ORGANISED_NETWORK, required=True)
     check_code("legal_article", record.legal_article, codelists.LEGAL_ARTICLE)

@@ -59,14 +59,17 @@ class StaleVersion(Exception):
         super().__init__(f"the case is at version {current_version}")
 
 
-def organisation_get_or_create(*, name: str, org_type: str, country: str = "PE", is_synthetic: bool = False
-                               ) -> Organisation:
+def organisation_get_or_create(
+    *, name: str, org_type: str, country: str = "PE", is_synthetic: bool = False
+) -> Organisation:
     """The organisation of this exact name, created with the other values when there is none."""
     if org_type not in codelists.ORGANISATION_TYPE:
-        raise ValueError(UNKNOWN_ORGANISATION_TYPE
-                         % {"type": org_type, "types": ", ".join(codelists.ORGANISATION_TYPE.values)})
+        raise ValueError(
+            UNKNOWN_ORGANISATION_TYPE % {"type": org_type, "types": ", ".join(codelists.ORGANISATION_TYPE.values)}
+        )
     organisation, _created = Organisation.objects.get_or_create(
-        name=name, defaults={"org_type": org_type, "country": country, "is_synthetic": is_synthetic})
+        name=name, defaults={"org_type": org_type, "country": country, "is_synthetic": is_synthetic}
+    )
     return organisation
 
 
@@ -119,16 +122,24 @@ def _code_rows(record: CaseRecord) -> Iterable[tuple[str, str]]:
 
 
 def _event_objects(case: Case, events: list[EventRecord]) -> list[TraffickingEvent]:
-    return [TraffickingEvent(case=case, event_type=e.event_type, country=e.country,
-                             ubigeo=e.ubigeo and geography.normalise_ubigeo(e.ubigeo), date=e.date,
-                             description=e.description)
-            for e in events]
+    return [
+        TraffickingEvent(
+            case=case,
+            event_type=e.event_type,
+            country=e.country,
+            ubigeo=e.ubigeo and geography.normalise_ubigeo(e.ubigeo),
+            date=e.date,
+            description=e.description,
+        )
+        for e in events
+    ]
 
 
 def _id_problems(record: CaseRecord, organisation_id: int, exclude_pk: int | None = None) -> list[FieldProblem]:
     """A problem when the organisation already has another case of the record's source_record_id."""
-    same = Case.objects.filter(source_organisation_id=organisation_id,
-                               source_record_id=str(record.source_record_id).strip())
+    same = Case.objects.filter(
+        source_organisation_id=organisation_id, source_record_id=str(record.source_record_id).strip()
+    )
     if exclude_pk is not None:
         same = same.exclude(pk=exclude_pk)
     return [FieldProblem("source_record_id", record.source_record_id, ID_IN_USE)] if same.exists() else []
@@ -145,7 +156,7 @@ def cases_register(
     """
     if validate:
         for record in records:
-            problems = validate_case(record)
+            problems = validate_case(record, today=timezone.localdate())
             if problems:
                 raise InvalidCase(problems)
 
@@ -168,21 +179,34 @@ def cases_register(
         PersonIdentity.objects.bulk_create(identity_rows, batch_size=2000)
 
         cases = [
-            Case(victim=victim, source_organisation=source, owner=owner, is_synthetic=is_synthetic, **_case_fields(record))
+            Case(
+                victim=victim,
+                source_organisation=source,
+                owner=owner,
+                is_synthetic=is_synthetic,
+                **_case_fields(record),
+            )
             for victim, record in zip(victims, records)
         ]
         Case.objects.bulk_create(cases, batch_size=2000)
 
         perpetrator_person = {(i, j): p for i, j, p, _ in perpetrator_people}
         CaseCode.objects.bulk_create(
-            [CaseCode(case=case, field=f, code=c) for case, record in zip(cases, records) for f, c in _code_rows(record)],
+            [
+                CaseCode(case=case, field=f, code=c)
+                for case, record in zip(cases, records)
+                for f, c in _code_rows(record)
+            ],
             batch_size=5000,
         )
         Perpetrator.objects.bulk_create(
             [
                 Perpetrator(
-                    case=case, person=perpetrator_person.get((i, j)), relationship=p.relationship,
-                    lives_in_household=p.lives_in_household, roles=list(p.roles),
+                    case=case,
+                    person=perpetrator_person.get((i, j)),
+                    relationship=p.relationship,
+                    lives_in_household=p.lives_in_household,
+                    roles=list(p.roles),
                 )
                 for i, (case, record) in enumerate(zip(cases, records))
                 for j, p in enumerate(record.perpetrators)
@@ -197,8 +221,9 @@ def cases_register(
     return cases
 
 
-def cases_bulk_register(*, frame: pl.DataFrame, source: Organisation, owner=None, is_synthetic: bool = False
-                        ) -> Iterator[tuple[pl.DataFrame, list[int]]]:
+def cases_bulk_register(
+    *, frame: pl.DataFrame, source: Organisation, owner=None, is_synthetic: bool = False
+) -> Iterator[tuple[pl.DataFrame, list[int]]]:
     """Store the new cases of a case frame (registry.frames, valid) in parts of bulk.CHUNK: yields each part
     and its new ids once stored, so that a long import can show its progress. The caller holds the
     transaction."""
@@ -214,7 +239,7 @@ def cases_bulk_update(*, frame: pl.DataFrame, case_ids: list[int]) -> Iterator[p
     holds the transaction."""
     for start in range(0, frame.height, bulk.CHUNK):
         part = frame.slice(start, bulk.CHUNK)
-        bulk.cases_update(part, case_ids[start:start + bulk.CHUNK])
+        bulk.cases_update(part, case_ids[start : start + bulk.CHUNK])
         yield part
     if case_ids:
         registry_changed()
@@ -232,7 +257,7 @@ def registry_changed() -> None:
 
 def case_register(*, record: CaseRecord, source: Organisation, owner=None, is_synthetic: bool = False) -> Case:
     """Store one new case (see cases_register); InvalidCase also when the source already has its id."""
-    problems = validate_case(record) + _id_problems(record, source.pk)
+    problems = validate_case(record, today=timezone.localdate()) + _id_problems(record, source.pk)
     if problems:
         raise InvalidCase(problems)
     return cases_register(records=[record], source=source, owner=owner, is_synthetic=is_synthetic, validate=False)[0]
@@ -244,15 +269,19 @@ def case_update(*, case: Case, record: CaseRecord, expected_version: int) -> Cas
     record's, if nobody saved the case since `expected_version`: StaleVersion otherwise, and InvalidCase for
     an invalid record, before anything is written. Perpetrators are updated in place by position, so that
     each keeps the person recorded for it."""
-    problems = validate_case(record) + _id_problems(record, case.source_organisation_id, exclude_pk=case.pk)
+    problems = validate_case(record, today=timezone.localdate()) + _id_problems(
+        record, case.source_organisation_id, exclude_pk=case.pk
+    )
     if problems:
         raise InvalidCase(problems)
     updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **_case_fields(record))
+        version=F("version") + 1, updated_at=timezone.now(), **_case_fields(record)
+    )
     if not updated:
         raise StaleVersion(Case.objects.values_list("version", flat=True).get(pk=case.pk))
-    Person.objects.filter(pk=case.victim_id).update(gender=record.victim.gender,
-                                                    citizenship=record.victim.citizenship.upper())
+    Person.objects.filter(pk=case.victim_id).update(
+        gender=record.victim.gender, citizenship=record.victim.citizenship.upper()
+    )
     _identity_replace(case.victim, record.victim)
     CaseCode.objects.filter(case=case).delete()
     CaseCode.objects.bulk_create([CaseCode(case=case, field=f, code=c) for f, c in _code_rows(record)])
@@ -276,7 +305,7 @@ def _perpetrators_replace(case: Case, perpetrators: list[PerpetratorRecord]) -> 
         elif wanted.person is not None:
             row.person = person_register(person=wanted.person, is_synthetic=case.is_synthetic)
         row.save()
-    for row in existing[len(perpetrators):]:
+    for row in existing[len(perpetrators) :]:
         row.delete()
 
 
@@ -292,8 +321,10 @@ def case_refresh_derived(case: Case) -> Case:
     case.department_code, case.province_code, case.district_code = case_place(events)
     case.family_facilitated = family_facilitated(perpetrators)
     Case.objects.filter(pk=case.pk).update(
-        department_code=case.department_code, province_code=case.province_code,
-        district_code=case.district_code, family_facilitated=case.family_facilitated,
+        department_code=case.department_code,
+        province_code=case.province_code,
+        district_code=case.district_code,
+        family_facilitated=case.family_facilitated,
     )
     registry_changed()
     return case

@@ -10,5 +10,6 @@ class ReleaseForm(forms.Form):
     year = forms.IntegerField(label=_("Year"))
     k = forms.IntegerField(label=_("k (smallest group in the microdata)"), initial=services.DEFAULT_K)
     epsilon_tables = forms.FloatField(label=_("Epsilon for the tables"), initial=services.DEFAULT_EPSILON_TABLES)
-    epsilon_synthetic = forms.FloatField(label=_("Epsilon for the synthetic data"),
-                                         initial=services.DEFAULT_EPSILON_SYNTHETIC)
+    epsilon_synthetic = forms.FloatField(
+        label=_("Epsilon for the synthetic data"), initial=services.DEFAULT_EPSILON_SYNTHETIC
+    )

@@ -21,8 +21,14 @@ class Release(models.Model):
     epsilon_spent = models.FloatField(_("privacy budget spent (epsilon)"))
     accuracy = models.JSONField(_("accuracy"))
     code_version = models.CharField(_("code version"), max_length=80)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(pgettext_lazy("release", "created"), auto_now_add=True)
     summary = models.JSONField(_("release.json"))
     tables = models.JSONField(_("tables.json"))
@@ -50,10 +56,12 @@ class Release(models.Model):
 
 
 class ReleaseApproval(models.Model):
-    release = models.OneToOneField(Release, on_delete=models.PROTECT, related_name="approval",
-                                   verbose_name=_("release"))
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("approved by"))
+    release = models.OneToOneField(
+        Release, on_delete=models.PROTECT, related_name="approval", verbose_name=_("release")
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
+    )
     approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
 
     class Meta:

@@ -23,8 +23,12 @@ from amparo.stats.engine import Headline, Row, Table
 
 # The release's dimension names, and the statistics dimension whose labels they share.
 LABELS_OF = {
-    "department": "department", "sex": "sex", "age_group": "age_group", "citizenship": "citizenship",
-    "family_facilitated": "family_facilitated", "recruiter_relationship_group": "relationship_group",
+    "department": "department",
+    "sex": "sex",
+    "age_group": "age_group",
+    "citizenship": "citizenship",
+    "family_facilitated": "family_facilitated",
+    "recruiter_relationship_group": "relationship_group",
     "exploitation": "exploitation",
 }
 TITLES = {
@@ -42,16 +46,30 @@ TITLES = {
 }
 # The microdata's columns and the levels of generalisation release.json names, as a reader says them.
 COLUMN_NAMES = {
-    "year": _("Year"), "sex": _("Sex"), "age_band": _("Age"), "citizenship": _("Citizenship"),
-    "department": _("Department"), "recruiter_relationship_group": _("Recruiter's relationship (group)"),
-    "family_facilitated": _("Family-facilitated"), "exploitation": _("Type of exploitation"),
+    "year": _("Year"),
+    "sex": _("Sex"),
+    "age_band": _("Age"),
+    "citizenship": _("Citizenship"),
+    "department": _("Department"),
+    "recruiter_relationship_group": _("Recruiter's relationship (group)"),
+    "family_facilitated": _("Family-facilitated"),
+    "exploitation": _("Type of exploitation"),
 }
 LEVEL_NAMES = {
-    "year": _("as recorded"), "group": _("as recorded"), "0/1": _("as recorded"), "every type": _("as recorded"),
-    "year of age": _("year of age"), "5-year band": _("5-year bands"), "10-year band": _("10-year bands"),
-    "20-year band": _("20-year bands"), "country": _("country"), "Peruvian or foreign": _("Peruvian or foreign"),
-    "department": _("department"), "macro-region": _("macro-region"),
-    "leading types": _("the four leading types, the others together"), "suppressed": _("hidden"),
+    "year": _("as recorded"),
+    "group": _("as recorded"),
+    "0/1": _("as recorded"),
+    "every type": _("as recorded"),
+    "year of age": _("year of age"),
+    "5-year band": _("5-year bands"),
+    "10-year band": _("10-year bands"),
+    "20-year band": _("20-year bands"),
+    "country": _("country"),
+    "Peruvian or foreign": _("Peruvian or foreign"),
+    "department": _("department"),
+    "macro-region": _("macro-region"),
+    "leading types": _("the four leading types, the others together"),
+    "suppressed": _("hidden"),
 }
 # A case may have several types of exploitation, so those tables add up to more than the cases.
 SEVERAL_PER_CASE = {"exploitation", "department_exploitation", "age_exploitation", "family_department_exploitation"}
@@ -85,11 +103,22 @@ def _one_way(table: dict, lang: str) -> PublicTable:
     labels, bound = _labels(dimension), table["error_bound_95"]
     rows = [(labels.get(row[dimension], row[dimension]), row["count"]) for row in table["rows"]]
     title = str(TITLES[table["slug"]])
-    bars = [Bar(label, count, f"{format_int(count, lang)} ± {format_int(bound, lang)}")
-            for label, count in sorted(rows, key=lambda r: -r[1]) if count]
+    bars = [
+        Bar(label, count, f"{format_int(count, lang)} ± {format_int(bound, lang)}")
+        for label, count in sorted(rows, key=lambda r: -r[1])
+        if count
+    ]
     chart = bar_chart(bars, title=title, ident=f"chart-{table['slug']}", empty_text=gettext("no cases"))
-    return PublicTable(table["slug"], title, (dimension,), bound, table["slug"] in SEVERAL_PER_CASE, (),
-                       tuple((label, (format_int(count, lang),)) for label, count in rows), chart)
+    return PublicTable(
+        table["slug"],
+        title,
+        (dimension,),
+        bound,
+        table["slug"] in SEVERAL_PER_CASE,
+        (),
+        tuple((label, (format_int(count, lang),)) for label, count in rows),
+        chart,
+    )
 
 
 def _cross(table: dict, lang: str) -> PublicTable:
@@ -103,8 +132,12 @@ def _cross(table: dict, lang: str) -> PublicTable:
     column_keys = [c for c in column_keys if any(counts[(k, c)] for k in row_keys)]
     row_labels, column_labels = _labels(first), _labels(second)
     return PublicTable(
-        table["slug"], str(TITLES[table["slug"]]), (first, second), table["error_bound_95"],
-        table["slug"] in SEVERAL_PER_CASE, tuple(column_labels.get(c, c) for c in column_keys),
+        table["slug"],
+        str(TITLES[table["slug"]]),
+        (first, second),
+        table["error_bound_95"],
+        table["slug"] in SEVERAL_PER_CASE,
+        tuple(column_labels.get(c, c) for c in column_keys),
         tuple((row_labels.get(k, k), tuple(format_int(counts[(k, c)], lang) for c in column_keys)) for k in row_keys),
         "",
     )
@@ -123,9 +156,17 @@ def department_table(release: Release) -> Table:
     """The release's department counts as a statistics table, so the report's sentences can be written from it."""
     total, labels = release.tables["total"], _labels("department")
     rows = tuple(
-        Row(key=r["department"], label=labels.get(r["department"], r["department"]), count=r["count"],
-            share=r["count"] / total if total else None, ci_low=None, ci_high=None, family_facilitated=None)
-        for r in _table(release, "department")["rows"])
+        Row(
+            key=r["department"],
+            label=labels.get(r["department"], r["department"]),
+            count=r["count"],
+            share=r["count"] / total if total else None,
+            ci_low=None,
+            ci_high=None,
+            family_facilitated=None,
+        )
+        for r in _table(release, "department")["rows"]
+    )
     return Table(dimension="department", unit=release.unit, total=total, family_facilitated_total=None, rows=rows)
 
 
@@ -133,17 +174,29 @@ def release_sentences(release: Release) -> list[str]:
     """The report's sentences, from the release's noisy counts, and how far those counts may be from the truth."""
     total = release.tables["total"]
     family = next(r["count"] for r in _table(release, "family_facilitated")["rows"] if r["family_facilitated"] == "yes")
-    headline = Headline(unit=release.unit, total=total, family_facilitated=family,
-                        family_facilitated_share=family / total if total else None, family_facilitated_ci=None,
-                        top_departments=(), organised_network_yes=None, organised_network_known=None,
-                        departments=department_table(release))
+    headline = Headline(
+        unit=release.unit,
+        total=total,
+        family_facilitated=family,
+        family_facilitated_share=family / total if total else None,
+        family_facilitated_ci=None,
+        top_departments=(),
+        organised_network_yes=None,
+        organised_network_known=None,
+        departments=department_table(release),
+    )
     lang = _lang()
     sentences = annual_sentences(release.year, headline)
-    sentences.append(gettext(
-        "Every figure carries random noise that protects the children it counts: the total is within "
-        "%(total_bound)s cases of the true count, and each other count within %(bound)s cases, with 95%% probability."
-    ) % {"total_bound": format_int(release.tables["total_error_bound_95"], lang),
-         "bound": format_int(_table(release, "department")["error_bound_95"], lang)})
+    sentences.append(
+        gettext(
+            "Every figure carries random noise that protects the children it counts: the total is within "
+            "%(total_bound)s cases of the true count, and each other count within %(bound)s cases, with 95%% probability."
+        )
+        % {
+            "total_bound": format_int(release.tables["total_error_bound_95"], lang),
+            "bound": format_int(_table(release, "department")["error_bound_95"], lang),
+        }
+    )
     return sentences
 
 
@@ -158,9 +211,18 @@ def department_map(release: Release) -> str:
     def as_count(value):
         return format_int(int(value), lang)
 
-    return tile_map(values, names=names, scale=count_scale(list(values.values())), title=title, ident="map-cases",
-                    format_value=as_count, format_bound=as_count, zero_label=gettext("no cases"),
-                    hidden_label=gettext("hidden"), absent_text=gettext("counted in Lima"))
+    return tile_map(
+        values,
+        names=names,
+        scale=count_scale(list(values.values())),
+        title=title,
+        ident="map-cases",
+        format_value=as_count,
+        format_bound=as_count,
+        zero_label=gettext("no cases"),
+        hidden_label=gettext("hidden"),
+        absent_text=gettext("counted in Lima"),
+    )
 
 
 def accuracy_facts(release: Release) -> dict:
@@ -179,12 +241,17 @@ def accuracy_facts(release: Release) -> dict:
         "rows_suppressed": format_int(microdata["rows_suppressed"], lang),
         "suppressed_share": format_percent(microdata["suppressed_share"], lang, 1),
         "information_loss": format_percent(microdata["information_loss"], lang),
-        "generalisation": [(str(COLUMN_NAMES.get(column, column)), str(LEVEL_NAMES.get(level, level)))
-                           for column, level in microdata["generalisation"].items()],
+        "generalisation": [
+            (str(COLUMN_NAMES.get(column, column)), str(LEVEL_NAMES.get(level, level)))
+            for column, level in microdata["generalisation"].items()
+        ],
         "synthetic_rows": format_int(synthetic["rows"], lang),
         "synthetic_errors": [
-            {"columns": columns, "tvd": format_decimal(errors[columns]["total_variation_distance"], lang, 3),
-             "cell_error": format_decimal(errors[columns]["mean_absolute_error_per_cell"], lang)}
+            {
+                "columns": columns,
+                "tvd": format_decimal(errors[columns]["total_variation_distance"], lang, 3),
+                "cell_error": format_decimal(errors[columns]["mean_absolute_error_per_cell"], lang),
+            }
             for columns in sorted(errors)
         ],
     }

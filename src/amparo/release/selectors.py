@@ -14,8 +14,11 @@ def release_case_table(year: int) -> pl.DataFrame:
     current = snapshot.current()
     cases = current.cases.filter(pl.col("year").cast(pl.String) == str(year))
     ids = cases["id"].implode()
-    return case_table(cases, current.exploitation.filter(pl.col("id").is_in(ids)),
-                      current.relationships.filter(pl.col("id").is_in(ids)))
+    return case_table(
+        cases,
+        current.exploitation.filter(pl.col("id").is_in(ids)),
+        current.relationships.filter(pl.col("id").is_in(ids)),
+    )
 
 
 def epsilon_spent(year: int) -> float:

@@ -38,8 +38,9 @@ def _refuse_parameters(year: int, k: int, epsilon_tables: float, epsilon_synthet
         raise ReleaseRefused(_("k must be a whole number of at least 2, not %(k)s.") % {"k": k})
     for name, value in (("--epsilon-tables", epsilon_tables), ("--epsilon-synthetic", epsilon_synthetic)):
         if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-            raise ReleaseRefused(_("%(option)s must be a number greater than 0, not %(value)s.")
-                                 % {"option": name, "value": value})
+            raise ReleaseRefused(
+                _("%(option)s must be a number greater than 0, not %(value)s.") % {"option": name, "value": value}
+            )
     if not 1900 <= year <= 2100:
         raise ReleaseRefused(_("The year must be between 1900 and 2100, not %(year)s.") % {"year": year})
 
@@ -48,9 +49,12 @@ def _refuse_over_budget(year: int, asked: float) -> None:
     spent, limit = selectors.epsilon_spent(year), settings.RELEASE_EPSILON_PER_YEAR
     if spent + asked > limit + 1e-9:
         raise ReleaseRefused(
-            _("The releases of %(year)s have spent epsilon %(spent)s of the %(limit)s allowed; this one would "
-              "spend %(asked)s more. Ask for less, or raise AMPARO_RELEASE_EPSILON_PER_YEAR knowingly.")
-            % {"year": year, "spent": f"{spent:g}", "limit": f"{limit:g}", "asked": f"{asked:g}"})
+            _(
+                "The releases of %(year)s have spent epsilon %(spent)s of the %(limit)s allowed; this one would "
+                "spend %(asked)s more. Ask for less, or raise AMPARO_RELEASE_EPSILON_PER_YEAR knowingly."
+            )
+            % {"year": year, "spent": f"{spent:g}", "limit": f"{limit:g}", "asked": f"{asked:g}"}
+        )
 
 
 def code_version() -> str:
@@ -60,15 +64,28 @@ def code_version() -> str:
     except metadata.PackageNotFoundError:
         version = "unknown"
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=Path(__file__).parent,
-                                capture_output=True, text=True, timeout=5, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = ""
     return f"{version}+{commit}" if commit else version
 
 
-def release_create(*, user, year: int, k: int = DEFAULT_K, epsilon_tables: float = DEFAULT_EPSILON_TABLES,
-                   epsilon_synthetic: float = DEFAULT_EPSILON_SYNTHETIC, request=None) -> Release:
+def release_create(
+    *,
+    user,
+    year: int,
+    k: int = DEFAULT_K,
+    epsilon_tables: float = DEFAULT_EPSILON_TABLES,
+    epsilon_synthetic: float = DEFAULT_EPSILON_SYNTHETIC,
+    request=None,
+) -> Release:
     """Protect the cases of `year` three ways (DP tables, k-anonymous microdata, DP synthetic data) and
     store the result as a new release, awaiting approval. Refused when the year's budget would be exceeded."""
     if user is not None and not may(user, Capability.RELEASE):
@@ -80,8 +97,10 @@ def release_create(*, user, year: int, k: int = DEFAULT_K, epsilon_tables: float
     if cases.height == 0:
         raise ReleaseRefused(_("No cases are registered in %(year)s: there is nothing to release.") % {"year": year})
     if k > cases.height:
-        raise ReleaseRefused(_("k = %(k)s is larger than the %(cases)s cases of %(year)s.")
-                             % {"k": k, "cases": cases.height, "year": year})
+        raise ReleaseRefused(
+            _("k = %(k)s is larger than the %(cases)s cases of %(year)s.")
+            % {"k": k, "cases": cases.height, "year": year}
+        )
 
     rows, anonymisation = k_anonymous_microdata(cases, k)
     tables = dp_tables(cases, epsilon_tables)
@@ -90,34 +109,65 @@ def release_create(*, user, year: int, k: int = DEFAULT_K, epsilon_tables: float
     write_microdata_csv(rows, microdata_csv)
     write_microdata_csv(synthesis.frame, synthetic_csv)
     spent = tables.epsilon + synthesis.epsilon
-    parameters = {"k": k, "max_suppression": DEFAULT_MAX_SUPPRESSION, "epsilon_tables": epsilon_tables,
-                  "epsilon_synthetic": epsilon_synthetic}
-    accuracy = {
-        "tables": {"total": tables.total_error_bound,
-                   **{slug: table.error_bound for slug, table in tables.tables.items()}},
-        "microdata": {"rows_published": len(rows), "rows_suppressed": anonymisation.suppressed,
-                      "suppressed_share": round(anonymisation.suppressed_share, 4),
-                      "information_loss": round(anonymisation.loss, 4), "generalisation": anonymisation.levels},
-        "synthetic": {"rows": synthesis.frame.height,
-                      "marginal_errors": [error.as_dict() for error in errors.values()],
-                      "tree": [list(edge) for edge in synthesis.tree]},
+    parameters = {
+        "k": k,
+        "max_suppression": DEFAULT_MAX_SUPPRESSION,
+        "epsilon_tables": epsilon_tables,
+        "epsilon_synthetic": epsilon_synthetic,
     }
-    tables_json = {"year": year, "unit": UNIT, "epsilon": tables.epsilon, "total": tables.total,
-                   "total_error_bound_95": tables.total_error_bound,
-                   "tables": [table.as_dict() for table in tables.tables.values()]}
+    accuracy = {
+        "tables": {
+            "total": tables.total_error_bound,
+            **{slug: table.error_bound for slug, table in tables.tables.items()},
+        },
+        "microdata": {
+            "rows_published": len(rows),
+            "rows_suppressed": anonymisation.suppressed,
+            "suppressed_share": round(anonymisation.suppressed_share, 4),
+            "information_loss": round(anonymisation.loss, 4),
+            "generalisation": anonymisation.levels,
+        },
+        "synthetic": {
+            "rows": synthesis.frame.height,
+            "marginal_errors": [error.as_dict() for error in errors.values()],
+            "tree": [list(edge) for edge in synthesis.tree],
+        },
+    }
+    tables_json = {
+        "year": year,
+        "unit": UNIT,
+        "epsilon": tables.epsilon,
+        "total": tables.total,
+        "total_error_bound_95": tables.total_error_bound,
+        "tables": [table.as_dict() for table in tables.tables.values()],
+    }
     with transaction.atomic():
         # Releases of a year are made one at a time, so two at once cannot both fit in the budget.
         list(Release.objects.select_for_update().filter(year=year).values_list("pk", flat=True))
         _refuse_over_budget(year, spent)
         release = Release(
-            year=year, unit=UNIT, parameters=parameters, epsilon_spent=spent, accuracy=accuracy,
-            code_version=code_version(), created_by=user, summary={}, tables=tables_json,
-            microdata_csv=microdata_csv.getvalue().decode(), synthetic_csv=synthetic_csv.getvalue().decode(),
+            year=year,
+            unit=UNIT,
+            parameters=parameters,
+            epsilon_spent=spent,
+            accuracy=accuracy,
+            code_version=code_version(),
+            created_by=user,
+            summary={},
+            tables=tables_json,
+            microdata_csv=microdata_csv.getvalue().decode(),
+            synthetic_csv=synthetic_csv.getvalue().decode(),
         )
         release.summary = release_summary(release, budget_spent_before=selectors.epsilon_spent(year))
         release.save()
-        audit_record(user=user, action=AuditAction.CREATE, obj=release, request=request, username="console",
-                     details={"year": year, "epsilon": spent, "k": k})
+        audit_record(
+            user=user,
+            action=AuditAction.CREATE,
+            obj=release,
+            request=request,
+            username="console",
+            details={"year": year, "epsilon": spent, "k": k},
+        )
     return release
 
 
@@ -127,11 +177,13 @@ def release_summary(release: Release, budget_spent_before: float) -> dict:
         "year": release.year,
         "unit": release.unit,
         "privacy_unit": "one case: adding or removing a case changes the differentially private outputs "
-                        "by at most the stated epsilon",
+        "by at most the stated epsilon",
         "parameters": release.parameters,
-        "privacy_budget": {"spent_by_this_release": release.epsilon_spent,
-                           "spent_by_the_year_before": budget_spent_before,
-                           "allowed_per_year": settings.RELEASE_EPSILON_PER_YEAR},
+        "privacy_budget": {
+            "spent_by_this_release": release.epsilon_spent,
+            "spent_by_the_year_before": budget_spent_before,
+            "allowed_per_year": settings.RELEASE_EPSILON_PER_YEAR,
+        },
         "accuracy": release.accuracy,
         "code_version": release.code_version,
         "synthetic_data": selectors.year_has_synthetic_cases(release.year),
@@ -150,13 +202,15 @@ def release_approve(*, release: Release, user, request=None) -> ReleaseApproval:
     elif ReleaseApproval.objects.filter(release=release).exists():
         reason = _("This release is already approved.")
     if reason is not None:
-        audit_record(user=user, action=AuditAction.REFUSE, obj=release, request=request,
-                     details={"approval": str(reason)})
+        audit_record(
+            user=user, action=AuditAction.REFUSE, obj=release, request=request, details={"approval": str(reason)}
+        )
         raise ReleaseRefused(reason)
     with transaction.atomic():
         approval = ReleaseApproval.objects.create(release=release, approved_by=user)
-        audit_record(user=user, action=AuditAction.APPROVE, obj=release, request=request,
-                     details={"year": release.year})
+        audit_record(
+            user=user, action=AuditAction.APPROVE, obj=release, request=request, details={"year": release.year}
+        )
     return approval
 
 
@@ -165,8 +219,13 @@ def release_write_files(release: Release, directory: Path, *, public: bool = Fal
     summary = {**release.summary, "approved": hasattr(release, "approval")}
     if public:
         summary.pop("created_by", None)
-    return files.write_release_directory(directory, summary=summary, tables=release.tables,
-                                         microdata_csv=release.microdata_csv, synthetic_csv=release.synthetic_csv)
+    return files.write_release_directory(
+        directory,
+        summary=summary,
+        tables=release.tables,
+        microdata_csv=release.microdata_csv,
+        synthetic_csv=release.synthetic_csv,
+    )
 
 
 def release_file(release: Release, name: str, *, public: bool = False) -> bytes:

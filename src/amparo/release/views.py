@@ -29,8 +29,9 @@ CONTENT_TYPES = {
 def _file_response(release, name: str, *, public: bool) -> HttpResponse:
     if name not in FILE_NAMES:
         raise Http404
-    response = HttpResponse(services.release_file(release, name, public=public),
-                            content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]])
+    response = HttpResponse(
+        services.release_file(release, name, public=public), content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]]
+    )
     response["Content-Disposition"] = f'attachment; filename="amparo-{release.year}-release-{release.pk}-{name}"'
     return response
 
@@ -38,8 +39,9 @@ def _file_response(release, name: str, *, public: bool) -> HttpResponse:
 def _list_page(request, form, status=200):
     if not may_manage_releases(request.user):
         raise Http404
-    return render(request, "release/release_list.html",
-                  {"form": form, "releases": selectors.release_list()}, status=status)
+    return render(
+        request, "release/release_list.html", {"form": form, "releases": selectors.release_list()}, status=status
+    )
 
 
 @login_required
@@ -62,8 +64,14 @@ def release_create_view(request):
     except ReleaseRefused as refusal:
         form.add_error(None, str(refusal))
         return _list_page(request, form, status=400)
-    messages.success(request, _("Release %(id)s of %(year)s is made. An administrator who did not make it must "
-                                "approve it before it is published.") % {"id": release.pk, "year": release.year})
+    messages.success(
+        request,
+        _(
+            "Release %(id)s of %(year)s is made. An administrator who did not make it must "
+            "approve it before it is published."
+        )
+        % {"id": release.pk, "year": release.year},
+    )
     return redirect("release-detail", pk=release.pk)
 
 
@@ -72,15 +80,21 @@ def release_create_view(request):
 def release_detail_view(request, pk: int):
     release = release_for(request.user, pk)
     approved = hasattr(release, "approval")
-    return render(request, "release/release_detail.html", {
-        "release": release,
-        "approved": approved,
-        # The button only; the service decides, and refuses (audited) whoever else tries.
-        "may_approve": not approved and may(request.user, Capability.PUBLISH) and release.created_by_id != request.user.pk,
-        "files": FILE_NAMES,
-        "tables": publication.public_tables(release),
-        "accuracy": publication.accuracy_facts(release),
-    })
+    return render(
+        request,
+        "release/release_detail.html",
+        {
+            "release": release,
+            "approved": approved,
+            # The button only; the service decides, and refuses (audited) whoever else tries.
+            "may_approve": not approved
+            and may(request.user, Capability.PUBLISH)
+            and release.created_by_id != request.user.pk,
+            "files": FILE_NAMES,
+            "tables": publication.public_tables(release),
+            "accuracy": publication.accuracy_facts(release),
+        },
+    )
 
 
 @login_required
@@ -92,8 +106,10 @@ def release_approve_view(request, pk: int):
     except ReleaseRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, _("Release %(id)s of %(year)s is approved and published.")
-                         % {"id": release.pk, "year": release.year})
+        messages.success(
+            request,
+            _("Release %(id)s of %(year)s is approved and published.") % {"id": release.pk, "year": release.year},
+        )
     return redirect("release-detail", pk=release.pk)
 
 
@@ -123,38 +139,48 @@ def _synthetic(releases) -> bool:
 def public_index_view(request):
     releases = selectors.published_releases()
     years = [{"release": r, "total": r.tables["total"], "bound": r.tables["total_error_bound_95"]} for r in releases]
-    return render(request, "release/public_index.html",
-                  {"years": years, "synthetic_data_loaded": _synthetic(releases)})
+    return render(request, "release/public_index.html", {"years": years, "synthetic_data_loaded": _synthetic(releases)})
 
 
 @login_not_required
 @require_GET
 def public_year_view(request, year: int):
     release = _published(year)
-    return render(request, "release/public_year.html", {
-        "release": release,
-        "total": release.tables["total"],
-        "total_bound": release.tables["total_error_bound_95"],
-        "sentences": publication.release_sentences(release),
-        "map": publication.department_map(release),
-        "tables": publication.public_tables(release),
-        "accuracy": publication.accuracy_facts(release),
-        "files": FILE_NAMES,
-        "synthetic_data_loaded": _synthetic([release]),
-    })
+    return render(
+        request,
+        "release/public_year.html",
+        {
+            "release": release,
+            "total": release.tables["total"],
+            "total_bound": release.tables["total_error_bound_95"],
+            "sentences": publication.release_sentences(release),
+            "map": publication.department_map(release),
+            "tables": publication.public_tables(release),
+            "accuracy": publication.accuracy_facts(release),
+            "files": FILE_NAMES,
+            "synthetic_data_loaded": _synthetic([release]),
+        },
+    )
 
 
 @login_not_required
 @require_GET
 def public_methods_view(request):
     releases = selectors.published_releases()
-    return render(request, "release/public_methods.html", {
-        "releases": [{"release": r, "accuracy": publication.accuracy_facts(r)} for r in releases],
-        "defaults": {"k": services.DEFAULT_K, "epsilon_tables": services.DEFAULT_EPSILON_TABLES,
-                     "epsilon_synthetic": services.DEFAULT_EPSILON_SYNTHETIC},
-        "epsilon_per_year": f"{settings.RELEASE_EPSILON_PER_YEAR:g}",
-        "synthetic_data_loaded": _synthetic(releases),
-    })
+    return render(
+        request,
+        "release/public_methods.html",
+        {
+            "releases": [{"release": r, "accuracy": publication.accuracy_facts(r)} for r in releases],
+            "defaults": {
+                "k": services.DEFAULT_K,
+                "epsilon_tables": services.DEFAULT_EPSILON_TABLES,
+                "epsilon_synthetic": services.DEFAULT_EPSILON_SYNTHETIC,
+            },
+            "epsilon_per_year": f"{settings.RELEASE_EPSILON_PER_YEAR:g}",
+            "synthetic_data_loaded": _synthetic(releases),
+        },
+    )
 
 
 @login_not_required

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from amparo.linkage.selectors import latest_run, linked_sources
+from amparo.registry.case_filter import provenance
 from amparo.reports.domain.choropleth import Department
 from amparo.reports.domain.presentation import AnnualReport, Figure
 from amparo.reports.maps import department_maps
@@ -17,37 +18,54 @@ from amparo.reports.sentences import annual_sentences, linkage_sentence
 from amparo.reports.tables import hidden_text, report_crosstab, report_table, suppression_note, unit_label
 from amparo.reports.trend import trend
 from amparo.stats import engine
-from amparo.registry.case_filter import provenance
 from amparo.stats.engine import CaseFilter
 
 # One-way tables of the report, in reading order.
 REPORT_DIMENSIONS = (
-    "department", "lima_area", "exploitation", "sex", "age_group", "minor", "age_broad", "citizenship",
-    "recruiter_relationship", "relationship_group", "family_facilitated", "organised_network",
-    "trafficking_status", "source",
+    "department",
+    "lima_area",
+    "exploitation",
+    "sex",
+    "age_group",
+    "minor",
+    "age_broad",
+    "citizenship",
+    "recruiter_relationship",
+    "relationship_group",
+    "family_facilitated",
+    "organised_network",
+    "trafficking_status",
+    "source",
 )
 
 
 def _crosstabs(filters: CaseFilter, unit: str, suppress):
     yield report_crosstab(
         engine.crosstab("department", "exploitation", filters, unit, suppress=suppress),
-        slug="department-exploitation", title=gettext("Department and type of exploitation"),
+        slug="department-exploitation",
+        title=gettext("Department and type of exploitation"),
         definition=gettext("Cases by department and type of exploitation."),
     )
     yield report_crosstab(
-        engine.crosstab("department", "exploitation", replace(filters, family_facilitated=True), unit, suppress=suppress),
+        engine.crosstab(
+            "department", "exploitation", replace(filters, family_facilitated=True), unit, suppress=suppress
+        ),
         slug="family-department-exploitation",
         title=gettext("Family-facilitated cases by department and type of exploitation"),
-        definition=gettext("Cases in which a relative or household member took part, by department and type of exploitation."),
+        definition=gettext(
+            "Cases in which a relative or household member took part, by department and type of exploitation."
+        ),
     )
     yield report_crosstab(
         engine.crosstab("department", "relationship_group", filters, unit, suppress=suppress),
-        slug="department-relationship", title=gettext("Department and recruiter's relationship"),
+        slug="department-relationship",
+        title=gettext("Department and recruiter's relationship"),
         definition=gettext("Cases by department and the recruiter's relationship to the victim (grouped)."),
     )
     yield report_crosstab(
         engine.crosstab("age_group", "exploitation", filters, unit, suppress=suppress),
-        slug="age-exploitation", title=gettext("Age group and type of exploitation"),
+        slug="age-exploitation",
+        title=gettext("Age group and type of exploitation"),
         definition=gettext("Cases by the victim's age group when trafficked and type of exploitation."),
     )
 
@@ -57,23 +75,55 @@ def _figures(headline: engine.Headline, unit: str) -> tuple[Figure, ...]:
     if headline.organised_network_known and headline.organised_network_yes is not None:
         network_share = headline.organised_network_yes / headline.organised_network_known
     return (
-        Figure("total", gettext("Cases registered"), headline.total, "count",
-               gettext("Cases (reports) registered in the year, by registration date."))
-        if unit == "cases" else
-        Figure("total", gettext("Victims registered"), headline.total, "count",
-               gettext("Unique persons with a case registered in the year, by registration date.")),
-        Figure("family_facilitated", gettext("Family-facilitated cases"), headline.family_facilitated, "count",
-               gettext("Cases in which a relative or a member of the victim's household took part.")),
-        Figure("family_facilitated_share", gettext("Family-facilitated share"), headline.family_facilitated_share, "share",
-               gettext("Family-facilitated cases divided by all cases, with its Wilson confidence interval (95%)."),
-               headline.family_facilitated_ci),
-        Figure("organised_network_share", gettext("Organised network involved"), network_share, "share",
-               gettext("Cases with an organised network involved, among the cases where this is known.")),
+        Figure(
+            "total",
+            gettext("Cases registered"),
+            headline.total,
+            "count",
+            gettext("Cases (reports) registered in the year, by registration date."),
+        )
+        if unit == "cases"
+        else Figure(
+            "total",
+            gettext("Victims registered"),
+            headline.total,
+            "count",
+            gettext("Unique persons with a case registered in the year, by registration date."),
+        ),
+        Figure(
+            "family_facilitated",
+            gettext("Family-facilitated cases"),
+            headline.family_facilitated,
+            "count",
+            gettext("Cases in which a relative or a member of the victim's household took part."),
+        ),
+        Figure(
+            "family_facilitated_share",
+            gettext("Family-facilitated share"),
+            headline.family_facilitated_share,
+            "share",
+            gettext("Family-facilitated cases divided by all cases, with its Wilson confidence interval (95%)."),
+            headline.family_facilitated_ci,
+        ),
+        Figure(
+            "organised_network_share",
+            gettext("Organised network involved"),
+            network_share,
+            "share",
+            gettext("Cases with an organised network involved, among the cases where this is known."),
+        ),
     )
 
 
-def build_annual_report(*, year: int, lang: str, suppress: bool | int = True, unit: str = "cases",
-                        boundaries: tuple[Department, ...] | None = None, filters: CaseFilter | None = None) -> AnnualReport:
+def build_annual_report(
+    *,
+    year: int,
+    lang: str,
+    suppress: bool | int = True,
+    unit: str = "cases",
+    boundaries: tuple[Department, ...] | None = None,
+    filters: CaseFilter | None = None,
+) -> AnnualReport:
     """Every table, chart, map and sentence of one year, in one language."""
     base = replace(filters or CaseFilter(), years=(year,))
     threshold = engine.suppression_threshold(suppress)
@@ -88,18 +138,30 @@ def build_annual_report(*, year: int, lang: str, suppress: bool | int = True, un
         linkage = latest_run()
         sentences = annual_sentences(year, headline)
         if unit == "cases":
-            notes.append(gettext(
-                "Each case is one report by one source; the same victim reported by two sources counts twice "
-                "until their records are linked."))
+            notes.append(
+                gettext(
+                    "Each case is one report by one source; the same victim reported by two sources counts twice "
+                    "until their records are linked."
+                )
+            )
         elif linkage is None:
-            notes.append(gettext(
-                "No linkage run has found yet which reports are the same person: each victim counted here is "
-                "one unlinked record, and a victim reported by two sources counts twice."))
+            notes.append(
+                gettext(
+                    "No linkage run has found yet which reports are the same person: each victim counted here is "
+                    "one unlinked record, and a victim reported by two sources counts twice."
+                )
+            )
         else:
             notes.append(gettext("Victims are unique persons, after linking the reports of the same person."))
             if headline.total:
-                sentences.append(linkage_sentence(engine.case_count(base), headline.total, linked_sources(),
-                                                  timezone.localdate(linkage.finished_at)))
+                sentences.append(
+                    linkage_sentence(
+                        engine.case_count(base),
+                        headline.total,
+                        linked_sources(),
+                        timezone.localdate(linkage.finished_at),
+                    )
+                )
         synthetic = engine.case_count(replace(base, synthetic=True)) > 0
         if synthetic:
             notes.append(gettext("This report was computed from SYNTHETIC data. No real person is described."))
@@ -138,7 +200,9 @@ def _layout_labels() -> dict[str, str]:
         "definition": gettext("Definition"),
         "hidden": hidden_text(),
         "ci": gettext("95% CI"),
-        "credit": gettext("Uses the Human Trafficking Case Data Standard (HTCDS by IOM, CC BY 4.0). Not endorsed by IOM."),
+        "credit": gettext(
+            "Uses the Human Trafficking Case Data Standard (HTCDS by IOM, CC BY 4.0). Not endorsed by IOM."
+        ),
         "value": gettext("Value"),
         "figure": gettext("Figure"),
     }

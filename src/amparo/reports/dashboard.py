@@ -19,8 +19,19 @@ from amparo.stats.engine import CaseFilter
 
 # Tables a dashboard user can see and download, besides "place" (the drill-down) and "hotspots".
 DASHBOARD_DIMENSIONS = ("exploitation", "sex", "age_group", "relationship_group", "source")
-DOWNLOADABLE = ("place", "hotspots", *DASHBOARD_DIMENSIONS, "lima_area", "minor", "age_broad", "citizenship",
-                "recruiter_relationship", "family_facilitated", "organised_network", "trafficking_status")
+DOWNLOADABLE = (
+    "place",
+    "hotspots",
+    *DASHBOARD_DIMENSIONS,
+    "lima_area",
+    "minor",
+    "age_broad",
+    "citizenship",
+    "recruiter_relationship",
+    "family_facilitated",
+    "organised_network",
+    "trafficking_status",
+)
 
 
 def place_table(filters: CaseFilter, level: str, suppress) -> ReportTable:
@@ -46,27 +57,56 @@ def hotspots_table(filters: CaseFilter, suppress) -> ReportTable:
             share = r.family_facilitated / r.count
             low, high = wilson_interval(r.family_facilitated, r.count)
         place = geography.place(r.key)
-        rows.append((place.name, geography.place(r.key[:4]).name, geography.place(r.key[:2]).name,
-                     r.family_facilitated, r.count, share, low, high))
+        rows.append(
+            (
+                place.name,
+                geography.place(r.key[:4]).name,
+                geography.place(r.key[:2]).name,
+                r.family_facilitated,
+                r.count,
+                share,
+                low,
+                high,
+            )
+        )
         keys.append(r.key)
     columns = (
         Column("district", gettext("District"), "text"),
         Column("province", gettext("Province"), "text"),
         Column("department", gettext("Department"), "text"),
-        Column("family_facilitated", gettext("Family-facilitated cases"), "count",
-               gettext("Cases in which a relative or a member of the victim's household took part.")),
+        Column(
+            "family_facilitated",
+            gettext("Family-facilitated cases"),
+            "count",
+            gettext("Cases in which a relative or a member of the victim's household took part."),
+        ),
         Column("count", gettext("All cases"), "count", gettext("All cases of the district.")),
-        Column("family_facilitated_share", gettext("Family-facilitated share"), "share",
-               gettext("Family-facilitated cases divided by all cases of the district.")),
-        Column("ci_low", gettext("95% CI, low"), "share", gettext("Lower bound of the Wilson confidence interval (95%).")),
-        Column("ci_high", gettext("95% CI, high"), "share", gettext("Upper bound of the Wilson confidence interval (95%).")),
+        Column(
+            "family_facilitated_share",
+            gettext("Family-facilitated share"),
+            "share",
+            gettext("Family-facilitated cases divided by all cases of the district."),
+        ),
+        Column(
+            "ci_low", gettext("95% CI, low"), "share", gettext("Lower bound of the Wilson confidence interval (95%).")
+        ),
+        Column(
+            "ci_high", gettext("95% CI, high"), "share", gettext("Upper bound of the Wilson confidence interval (95%).")
+        ),
     )
     return ReportTable(
         slug="hotspots",
         title=gettext("Hot spots of family-facilitated cases by district"),
-        definition=gettext("Districts ranked by the number of cases in which a relative or household member took part."),
-        unit=districts.unit, unit_label=unit_label(districts.unit), columns=columns, keys=tuple(keys),
-        rows=tuple(rows), threshold=districts.threshold, note=suppression_note(districts.threshold),
+        definition=gettext(
+            "Districts ranked by the number of cases in which a relative or household member took part."
+        ),
+        unit=districts.unit,
+        unit_label=unit_label(districts.unit),
+        columns=columns,
+        keys=tuple(keys),
+        rows=tuple(rows),
+        threshold=districts.threshold,
+        note=suppression_note(districts.threshold),
     )
 
 
@@ -75,7 +115,9 @@ def year_sentences(years: tuple[int, ...], headline: engine.Headline) -> list[st
     if len(years) != 1:
         return []
     departments = headline.departments
-    return [opening_sentence(years[0], departments)] + (family_sentences(years[0], departments) if departments.total else [])
+    return [opening_sentence(years[0], departments)] + (
+        family_sentences(years[0], departments) if departments.total else []
+    )
 
 
 def overview(filters: CaseFilter, place_level: str, suppress, tile_links: dict[str, str] | None = None) -> dict:
@@ -89,16 +131,19 @@ def overview(filters: CaseFilter, place_level: str, suppress, tile_links: dict[s
         "headline_text": {
             "total": "—" if figures.total is None else format_int(figures.total, lang),
             "family": "—" if figures.family_facilitated is None else format_int(figures.family_facilitated, lang),
-            "share": "—" if figures.family_facilitated_share is None
+            "share": "—"
+            if figures.family_facilitated_share is None
             else format_percent(figures.family_facilitated_share, lang),
             "ci_label": gettext("95% CI"),
-            "ci": "" if figures.family_facilitated_ci is None
+            "ci": ""
+            if figures.family_facilitated_ci is None
             else " – ".join(format_percent(v, lang, 1) for v in figures.family_facilitated_ci),
             "top": [(r.label, format_percent(r.share, lang)) for r in figures.top_departments],
         },
         "sentences": year_sentences(filters.years, figures),
         "maps": department_maps(departments, lima, links=tile_links),
-        "place": report_table(departments, slug="place") if place_level == "department"
+        "place": report_table(departments, slug="place")
+        if place_level == "department"
         else place_table(filters, place_level, suppress),
         "tables": [dimension_table(name, filters, suppress) for name in DASHBOARD_DIMENSIONS],
         "trend": trend(filters, suppress=suppress).cases,

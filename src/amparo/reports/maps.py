@@ -3,11 +3,11 @@
 from django.utils.translation import get_language, gettext
 
 from amparo.core import geography
+from amparo.core.geography import LIMA_METROPOLITANA
 from amparo.reports.domain.choropleth import Department, choropleth
 from amparo.reports.domain.colours import SHARE_SCALE, count_scale
 from amparo.reports.domain.numbers import format_int, format_percent
 from amparo.reports.domain.presentation import Graphic
-from amparo.core.geography import LIMA_METROPOLITANA
 from amparo.reports.domain.tilemap import tile_map
 from amparo.stats.engine import Table
 
@@ -40,8 +40,13 @@ def tile_values(departments: Table, lima_areas: Table) -> tuple[dict, dict]:
     return cases, shares
 
 
-def department_maps(departments: Table, lima_areas: Table, boundaries: tuple[Department, ...] | None = None,
-                    ident: str = "map", links: dict[str, str] | None = None) -> tuple[Graphic, ...]:
+def department_maps(
+    departments: Table,
+    lima_areas: Table,
+    boundaries: tuple[Department, ...] | None = None,
+    ident: str = "map",
+    links: dict[str, str] | None = None,
+) -> tuple[Graphic, ...]:
     """Two maps (cases; family-facilitated share), on the tile grid or, given boundaries, as a choropleth.
 
     `links` (tile code -> URL) makes the tiles links, for the dashboard's drill-down.
@@ -62,21 +67,71 @@ def department_maps(departments: Table, lima_areas: Table, boundaries: tuple[Dep
         cases, shares = tile_values(departments, lima_areas)
         names = _names()
         return (
-            Graphic(f"{ident}-cases", count_title, tile_map(
-                cases, names=names, scale=count_scale(list(cases.values())), title=count_title,
-                ident=f"{ident}-cases", format_value=as_count, format_bound=as_count, **common, **tile_links)),
-            Graphic(f"{ident}-family", share_title, tile_map(
-                shares, names=names, scale=SHARE_SCALE, title=share_title, absent_text="·",
-                ident=f"{ident}-family", format_value=as_share, format_bound=as_share, **common, **tile_links)),
+            Graphic(
+                f"{ident}-cases",
+                count_title,
+                tile_map(
+                    cases,
+                    names=names,
+                    scale=count_scale(list(cases.values())),
+                    title=count_title,
+                    ident=f"{ident}-cases",
+                    format_value=as_count,
+                    format_bound=as_count,
+                    **common,
+                    **tile_links,
+                ),
+            ),
+            Graphic(
+                f"{ident}-family",
+                share_title,
+                tile_map(
+                    shares,
+                    names=names,
+                    scale=SHARE_SCALE,
+                    title=share_title,
+                    absent_text="·",
+                    ident=f"{ident}-family",
+                    format_value=as_share,
+                    format_bound=as_share,
+                    **common,
+                    **tile_links,
+                ),
+            ),
         )
     cases = {r.key: r.count for r in departments.rows if r.key != "unknown"}
     shares = {r.key: _share(r.count, r.family_facilitated) for r in departments.rows if r.key != "unknown"}
     names = {p.ubigeo: p.name for p in geography.departments()}
     return (
-        Graphic(f"{ident}-cases", count_title, choropleth(
-            boundaries, cases, names=names, scale=count_scale(list(cases.values())), title=count_title,
-            ident=f"{ident}-cases", format_value=as_count, format_bound=as_count, **common)),
-        Graphic(f"{ident}-family", share_title, choropleth(
-            boundaries, shares, names=names, scale=SHARE_SCALE, title=share_title, absent_text="·",
-            ident=f"{ident}-family", format_value=as_share, format_bound=as_share, **common)),
+        Graphic(
+            f"{ident}-cases",
+            count_title,
+            choropleth(
+                boundaries,
+                cases,
+                names=names,
+                scale=count_scale(list(cases.values())),
+                title=count_title,
+                ident=f"{ident}-cases",
+                format_value=as_count,
+                format_bound=as_count,
+                **common,
+            ),
+        ),
+        Graphic(
+            f"{ident}-family",
+            share_title,
+            choropleth(
+                boundaries,
+                shares,
+                names=names,
+                scale=SHARE_SCALE,
+                title=share_title,
+                absent_text="·",
+                ident=f"{ident}-family",
+                format_value=as_share,
+                format_bound=as_share,
+                **common,
+            ),
+        ),
     )

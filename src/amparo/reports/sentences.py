@@ -52,7 +52,9 @@ def opening_sentence(year: int, departments: Table) -> str:
         return gettext("No cases were registered in %(year)s.") % {"year": year}
     if total is None:
         return gettext("Fewer than %(threshold)s cases were registered in %(year)s.") % {
-            "threshold": departments.threshold, "year": year}
+            "threshold": departments.threshold,
+            "year": year,
+        }
     sentence = ngettext(
         "In %(year)s, %(count)s case of human trafficking was registered",
         "In %(year)s, %(count)s cases of human trafficking were registered",
@@ -92,17 +94,22 @@ def family_sentences(year: int, departments: Table) -> list[str]:
             continue
         values = {"place": leader.label, "family": format_int(family, lang), "count": format_int(leader.count, lang)}
         if family == 0:
-            sentences.append(gettext("In %(place)s, none of the %(count)s cases was facilitated by family members.") % values)
+            sentences.append(
+                gettext("In %(place)s, none of the %(count)s cases was facilitated by family members.") % values
+            )
         elif family == leader.count == 1:
             sentences.append(gettext("In %(place)s, the only case was facilitated by family members.") % values)
         elif family == leader.count:
             sentences.append(gettext("In %(place)s, all %(count)s cases were facilitated by family members.") % values)
         else:
-            sentences.append(ngettext(
-                "In %(place)s, %(family)s of the %(count)s cases was facilitated by family members.",
-                "In %(place)s, %(family)s of the %(count)s cases were facilitated by family members.",
-                family,
-            ) % values)
+            sentences.append(
+                ngettext(
+                    "In %(place)s, %(family)s of the %(count)s cases was facilitated by family members.",
+                    "In %(place)s, %(family)s of the %(count)s cases were facilitated by family members.",
+                    family,
+                )
+                % values
+            )
     return sentences
 
 
@@ -111,30 +118,50 @@ def national_sentences(headline: Headline) -> list[str]:
     lang = _lang()
     sentences = []
     if headline.total and headline.family_facilitated is not None:
-        sentences.append(ngettext(
-            "Nationally, %(family)s of the %(count)s cases (%(share)s) was facilitated by family members.",
-            "Nationally, %(family)s of the %(count)s cases (%(share)s) were facilitated by family members.",
-            headline.family_facilitated,
-        ) % {"family": format_int(headline.family_facilitated, lang), "count": format_int(headline.total, lang),
-             "share": format_percent(headline.family_facilitated_share, lang)})
+        sentences.append(
+            ngettext(
+                "Nationally, %(family)s of the %(count)s cases (%(share)s) was facilitated by family members.",
+                "Nationally, %(family)s of the %(count)s cases (%(share)s) were facilitated by family members.",
+                headline.family_facilitated,
+            )
+            % {
+                "family": format_int(headline.family_facilitated, lang),
+                "count": format_int(headline.total, lang),
+                "share": format_percent(headline.family_facilitated_share, lang),
+            }
+        )
     known, yes = headline.organised_network_known, headline.organised_network_yes
     if known and yes is not None:
-        sentences.append(gettext(
-            "An organised network was involved in %(yes)s of the %(known)s cases where this is known (%(share)s)."
-        ) % {"yes": format_int(yes, lang), "known": format_int(known, lang), "share": format_percent(yes / known, lang)})
+        sentences.append(
+            gettext(
+                "An organised network was involved in %(yes)s of the %(known)s cases where this is known (%(share)s)."
+            )
+            % {
+                "yes": format_int(yes, lang),
+                "known": format_int(known, lang),
+                "share": format_percent(yes / known, lang),
+            }
+        )
     return sentences
 
 
 def linkage_sentence(reports: int, victims: int, sources: int, linked_on: date) -> str:
     """«N reports of M victims, linked across K sources on DATE.»"""
     lang = _lang()
-    values = {"reports": format_int(reports, lang), "victims": format_int(victims, lang),
-              "sources": format_int(sources, lang), "date": date_format(linked_on, "DATE_FORMAT")}
-    return ngettext(
-        "%(reports)s report of %(victims)s victims, linked across %(sources)s sources on %(date)s.",
-        "%(reports)s reports of %(victims)s victims, linked across %(sources)s sources on %(date)s.",
-        reports,
-    ) % values
+    values = {
+        "reports": format_int(reports, lang),
+        "victims": format_int(victims, lang),
+        "sources": format_int(sources, lang),
+        "date": date_format(linked_on, "DATE_FORMAT"),
+    }
+    return (
+        ngettext(
+            "%(reports)s report of %(victims)s victims, linked across %(sources)s sources on %(date)s.",
+            "%(reports)s reports of %(victims)s victims, linked across %(sources)s sources on %(date)s.",
+            reports,
+        )
+        % values
+    )
 
 
 def annual_sentences(year: int, headline: Headline) -> list[str]:

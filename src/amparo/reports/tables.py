@@ -1,13 +1,14 @@
 """Engine results turned into printable report tables, with their charts and notes, in the active language."""
 
-from django.utils.translation import get_language, gettext, gettext_lazy as _
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from amparo.linkage.selectors import latest_run
 from amparo.reports.domain.charts import Bar, bar_chart
 from amparo.reports.domain.numbers import format_int, format_percent
 from amparo.reports.domain.presentation import Column, ReportTable
-from amparo.stats.engine import CrossTable, Table
 from amparo.stats.dimensions import dimension
+from amparo.stats.engine import CrossTable, Table
 
 UNIT_LABELS = {"cases": _("cases (reports)"), "victims": _("victims (unique persons)")}
 UNLINKED_VICTIMS = _("victims (unlinked records: no linkage run yet)")
@@ -54,12 +55,30 @@ def count_columns(dimension_title: str, unit: str) -> tuple[Column, ...]:
         Column("label", dimension_title, "text"),
         Column("count", counted, "count", gettext("Number counted in this group.")),
         Column("share", gettext("Share"), "share", gettext("Count divided by the total of the table.")),
-        Column("ci_low", gettext("95% CI, low"), "share", gettext("Lower bound of the share's Wilson confidence interval (95%).")),
-        Column("ci_high", gettext("95% CI, high"), "share", gettext("Upper bound of the share's Wilson confidence interval (95%).")),
-        Column("family_facilitated", gettext("Family-facilitated"), "count",
-               gettext("Number in this group in which a relative or a member of the victim's household took part.")),
-        Column("family_facilitated_share", gettext("Family-facilitated share"), "share",
-               gettext("Family-facilitated count divided by the group's count.")),
+        Column(
+            "ci_low",
+            gettext("95% CI, low"),
+            "share",
+            gettext("Lower bound of the share's Wilson confidence interval (95%)."),
+        ),
+        Column(
+            "ci_high",
+            gettext("95% CI, high"),
+            "share",
+            gettext("Upper bound of the share's Wilson confidence interval (95%)."),
+        ),
+        Column(
+            "family_facilitated",
+            gettext("Family-facilitated"),
+            "count",
+            gettext("Number in this group in which a relative or a member of the victim's household took part."),
+        ),
+        Column(
+            "family_facilitated_share",
+            gettext("Family-facilitated share"),
+            "share",
+            gettext("Family-facilitated count divided by the group's count."),
+        ),
     )
 
 
@@ -71,20 +90,40 @@ def report_table(table: Table, *, slug: str, title: str | None = None, chart: bo
         (r.label, r.count, r.share, r.ci_low, r.ci_high, r.family_facilitated, _share(r.family_facilitated, r.count))
         for r in table.rows
     ]
-    rows.append((gettext("Total"), table.total, 1.0 if table.total else None, None, None,
-                 table.family_facilitated_total, _share(table.family_facilitated_total, table.total)))
+    rows.append(
+        (
+            gettext("Total"),
+            table.total,
+            1.0 if table.total else None,
+            None,
+            None,
+            table.family_facilitated_total,
+            _share(table.family_facilitated_total, table.total),
+        )
+    )
     keys = [r.key for r in table.rows] + [TOTAL_KEY]
-    multi = gettext("A case can have several values here, so shares may add up to more than 100%.") if table.multi_valued else ""
+    multi = (
+        gettext("A case can have several values here, so shares may add up to more than 100%.")
+        if table.multi_valued
+        else ""
+    )
     title = title or str(dim.title)
     svg = ""
     if chart:
-        bars = [Bar(r.label, r.count, hidden_text() if r.count is None else f"{format_int(r.count, lang)} ({format_percent(r.share, lang)})")
-                for r in table.rows]
+        bars = [
+            Bar(
+                r.label,
+                r.count,
+                hidden_text() if r.count is None else f"{format_int(r.count, lang)} ({format_percent(r.share, lang)})",
+            )
+            for r in table.rows
+        ]
         svg = bar_chart(bars, title=title, ident=f"chart-{slug}", empty_text=gettext("No cases."))
     return ReportTable(
         slug=slug,
         title=title,
-        definition=gettext("Number of %(unit)s for each value of “%(dimension)s”.") % {"unit": unit_label(table.unit), "dimension": dim.title},
+        definition=gettext("Number of %(unit)s for each value of “%(dimension)s”.")
+        % {"unit": unit_label(table.unit), "dimension": dim.title},
         unit=table.unit,
         unit_label=unit_label(table.unit),
         columns=count_columns(str(dim.title), table.unit),
@@ -117,6 +156,8 @@ def report_crosstab(table: CrossTable, *, slug: str, title: str, definition: str
         threshold=table.threshold,
         note=_notes(
             suppression_note(table.threshold),
-            gettext("Totals count each case once, so they can be smaller than the sum of a case's several values.") if multi else "",
+            gettext("Totals count each case once, so they can be smaller than the sum of a case's several values.")
+            if multi
+            else "",
         ),
     )

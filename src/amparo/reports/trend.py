@@ -23,22 +23,44 @@ def trend(filters: CaseFilter, unit: str = "cases", *, suppress, until: int | No
     """The count per year of the filter's cases in every year; the charts stop at `until` (a report's year)."""
     lang = get_language() or "en"
     years = engine.count_by("year", replace(filters, years=()), unit, suppress=suppress)
-    rows = sorted((r for r in years.rows if r.key.isdigit() and (until is None or int(r.key) <= until)),
-                  key=lambda r: r.key)
+    rows = sorted(
+        (r for r in years.rows if r.key.isdigit() and (until is None or int(r.key) <= until)), key=lambda r: r.key
+    )
     counts = [Point(r.key, r.count, hidden_text() if r.count is None else format_int(r.count, lang)) for r in rows]
     shares = [
-        Point(r.key, None if r.count is None or r.family_facilitated is None else r.family_facilitated / r.count,
-              hidden_text() if r.count is None or r.family_facilitated is None
-              else format_percent(r.family_facilitated / r.count, lang))
-        for r in rows if r.count != 0
+        Point(
+            r.key,
+            None if r.count is None or r.family_facilitated is None else r.family_facilitated / r.count,
+            hidden_text()
+            if r.count is None or r.family_facilitated is None
+            else format_percent(r.family_facilitated / r.count, lang),
+        )
+        for r in rows
+        if r.count != 0
     ]
     cases_title, share_title = gettext("Cases by year"), gettext("Family-facilitated share by year")
     return Trend(
         table=report_table(years, slug="trend", title=cases_title, chart=False),
-        cases=Graphic("trend-cases", cases_title, line_chart(
-            counts, title=cases_title, ident="trend-cases", empty_text=gettext("No cases."),
-            format_tick=lambda v: format_int(round(v), lang))),
-        family_share=Graphic("trend-family", share_title, line_chart(
-            shares, title=share_title, ident="trend-family", empty_text=gettext("No cases."),
-            format_tick=lambda v: format_percent(v, lang))),
+        cases=Graphic(
+            "trend-cases",
+            cases_title,
+            line_chart(
+                counts,
+                title=cases_title,
+                ident="trend-cases",
+                empty_text=gettext("No cases."),
+                format_tick=lambda v: format_int(round(v), lang),
+            ),
+        ),
+        family_share=Graphic(
+            "trend-family",
+            share_title,
+            line_chart(
+                shares,
+                title=share_title,
+                ident="trend-family",
+                empty_text=gettext("No cases."),
+                format_tick=lambda v: format_percent(v, lang),
+            ),
+        ),
     )

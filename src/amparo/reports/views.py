@@ -51,7 +51,7 @@ def _table_context(request, table, drill: str | None = None) -> dict:
         lower = {"department": ("province", "district"), "province": ("district",), "district": ()}[drill]
         for row in rows:
             if row["key"] not in ("total", "unknown") and drill != "district":
-                row["link"] = _query(request, **{drill: row["key"]}, **{k: None for k in lower})
+                row["link"] = _query(request, **{drill: row["key"]}, **dict.fromkeys(lower))
     return {"table": table, "rows": rows, "chart": table.chart, "query": request.GET.urlencode()}
 
 
@@ -75,17 +75,21 @@ def dashboard_view(request):
         return render(request, "reports/dashboard.html", context, status=400)
     filters = form.case_filter()
     level = form.place_level()
-    tile_links = {code: _query(request, department=code[:2], province=code if len(code) == 4 else None, district=None)
-                  for code, *_ in TILES}
+    tile_links = {
+        code: _query(request, department=code[:2], province=code if len(code) == 4 else None, district=None)
+        for code, *_ in TILES
+    }
     data = dashboard.overview(filters, level, statistics_suppressed_for(request.user), tile_links)
     context.update(data)
-    context.update({
-        "years": filters.years,
-        "place": _table_context(request, data["place"], drill=level),
-        "tables": [_table_context(request, t) for t in data["tables"]],
-        "breadcrumb": _breadcrumb(request, form),
-        "query": request.GET.urlencode(),
-    })
+    context.update(
+        {
+            "years": filters.years,
+            "place": _table_context(request, data["place"], drill=level),
+            "tables": [_table_context(request, t) for t in data["tables"]],
+            "breadcrumb": _breadcrumb(request, form),
+            "query": request.GET.urlencode(),
+        }
+    )
     return render(request, "reports/dashboard.html", context)
 
 
@@ -131,13 +135,17 @@ def table_download_view(request, name: str, fmt: str):
     with engine.at_one_revision() as revision:
         table = _named_table(name, form, table_suppressed)
     computed_from = provenance(form.case_filter(), revision)
-    response = HttpResponse(render_table(table, fmt, hidden=hidden_text(), provenance=computed_from),
-                            content_type=TABLE_FORMATS[fmt])
+    response = HttpResponse(
+        render_table(table, fmt, hidden=hidden_text(), provenance=computed_from), content_type=TABLE_FORMATS[fmt]
+    )
     years = "-".join(str(y) for y in form.case_filter().years)
     response["Content-Disposition"] = f'attachment; filename="amparo-{table.slug}-{years}.{fmt}"'
-    audit_record(user=request.user, action=AuditAction.EXPORT, request=request,
-                 details={"table": table.slug, "years": years, "format": fmt, "suppressed": table_suppressed,
-                          **computed_from})
+    audit_record(
+        user=request.user,
+        action=AuditAction.EXPORT,
+        request=request,
+        details={"table": table.slug, "years": years, "format": fmt, "suppressed": table_suppressed, **computed_from},
+    )
     return response
 
 
@@ -160,24 +168,38 @@ def api_headline_view(request):
     suppress = statistics_suppressed_for(request.user)
     filters = form.case_filter()
     figures = engine.headline(filters, suppress=suppress)
-    return JsonResponse({
-        "filters": {k: v for k, v in form.cleaned_data.items() if v},
-        "unit": "cases",
-        "suppression_threshold": engine.suppression_threshold(suppress),
-        "total": {"value": figures.total, "definition": "Cases (reports) registered in the selected years and filters."},
-        "family_facilitated": {"value": figures.family_facilitated,
-                               "definition": "Cases in which a relative or a member of the victim's household took part."},
-        "family_facilitated_share": {"value": figures.family_facilitated_share, "ci95": figures.family_facilitated_ci,
-                                     "definition": "Family-facilitated cases divided by all cases (Wilson 95% interval)."},
-        "top_departments": [{"key": r.key, "label": r.label, "count": r.count, "share": r.share,
-                             "ci95": [r.ci_low, r.ci_high]} for r in figures.top_departments],
-    })
+    return JsonResponse(
+        {
+            "filters": {k: v for k, v in form.cleaned_data.items() if v},
+            "unit": "cases",
+            "suppression_threshold": engine.suppression_threshold(suppress),
+            "total": {
+                "value": figures.total,
+                "definition": "Cases (reports) registered in the selected years and filters.",
+            },
+            "family_facilitated": {
+                "value": figures.family_facilitated,
+                "definition": "Cases in which a relative or a member of the victim's household took part.",
+            },
+            "family_facilitated_share": {
+                "value": figures.family_facilitated_share,
+                "ci95": figures.family_facilitated_ci,
+                "definition": "Family-facilitated cases divided by all cases (Wilson 95% interval).",
+            },
+            "top_departments": [
+                {"key": r.key, "label": r.label, "count": r.count, "share": r.share, "ci95": [r.ci_low, r.ci_high]}
+                for r in figures.top_departments
+            ],
+        }
+    )
 
 
 @login_required
 def api_count_view(request, dimension: str):
     if dimension not in DIMENSIONS and dimension != "hotspots":
-        return _api_error(f"unknown dimension {dimension!r}; expected one of {', '.join([*DIMENSIONS, 'hotspots'])}", 404)
+        return _api_error(
+            f"unknown dimension {dimension!r}; expected one of {', '.join([*DIMENSIONS, 'hotspots'])}", 404
+        )
     form, error = _api_form(request)
     if error:
         return error
@@ -223,12 +245,17 @@ def report_download_view(request):
     lang = request.GET.get("lang") or (get_language() or "es")[:2]
     fmt = request.GET.get("format", "html")
     if lang not in ("es", "en") or fmt not in FORMATS or not 1900 <= year <= 2100:
-        return HttpResponseBadRequest(gettext("Unknown language, format or year."), content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            gettext("Unknown language, format or year."), content_type="text/plain; charset=utf-8"
+        )
     suppress = statistics_suppressed_for(request.user) or request.GET.get("suppress") == "1"
     report = build_annual_report(year=year, lang=lang, suppress=suppress)
     response = HttpResponse(render_report(report, fmt), content_type=FORMATS[fmt][0])
     response["Content-Disposition"] = f'attachment; filename="{report_filename(report, fmt)}"'
-    audit_record(user=request.user, action=AuditAction.EXPORT, request=request,
-                 details={"report": year, "language": lang, "format": fmt, "suppressed": suppress,
-                          **report.provenance})
+    audit_record(
+        user=request.user,
+        action=AuditAction.EXPORT,
+        request=request,
+        details={"report": year, "language": lang, "format": fmt, "suppressed": suppress, **report.provenance},
+    )
     return response

@@ -29,8 +29,13 @@ def render_report(report: AnnualReport, fmt: str) -> bytes:
         summary = [(report.labels["summary"], " ".join(report.sentences))]
         summary += [(f.label, "" if f.value is None else str(f.value)) for f in report.figures]
         summary += [(report.labels["unit"], report.unit_label)] + [(report.labels["notes"], n) for n in report.notes]
-        return write_xlsx(report.tables, hidden=report.labels["hidden"], summary=summary,
-                          summary_title=report.labels["summary"], provenance=report.provenance)
+        return write_xlsx(
+            report.tables,
+            hidden=report.labels["hidden"],
+            summary=summary,
+            summary_title=report.labels["summary"],
+            provenance=report.provenance,
+        )
     raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 

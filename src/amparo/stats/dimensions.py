@@ -52,9 +52,11 @@ class Dimension:
     def cases_by_key(self, snapshot: Snapshot) -> pl.DataFrame:
         """snapshot.cases with a "key" column, one row per distinct value of a multi-valued dimension
         ("unknown" for a case that has none); kept with the snapshot, so filters apply to it directly."""
+
         def compute(current: Snapshot) -> pl.DataFrame:
             joined = current.cases.join(self.distinct_pairs(current), on="id", how="left")
             return joined.with_columns(pl.col("key").fill_null(UNKNOWN))
+
         return snapshot.derived(f"cases:{self.name}", compute)
 
     def distinct_pairs(self, snapshot: Snapshot) -> pl.DataFrame:
@@ -100,6 +102,7 @@ def _band_expression(bands: tuple[age_bands.AgeBand, ...]) -> Callable[[], pl.Ex
             inside = (age >= b.lower) if b.upper is None else age.is_between(b.lower, b.upper)
             band = pl.when(inside).then(pl.lit(b.label)).otherwise(band)
         return band
+
     return expression
 
 
@@ -109,7 +112,9 @@ def _band_labels(bands) -> Callable[[], dict[str, str]]:
 
 def _place_labels(level: str) -> Callable[[], dict[str, str]]:
     listing = {
-        "department": geography.departments, "province": geography.provinces, "district": geography.districts,
+        "department": geography.departments,
+        "province": geography.provinces,
+        "district": geography.districts,
     }[level]
     return lambda: {**{p.ubigeo: p.name for p in listing()}, **_unknown_label()}
 
@@ -119,11 +124,17 @@ LIMA_AREAS = ("metropolitana", "provincias", "callao", "rest_of_peru")
 
 def _lima_area_expression():
     department = pl.col("department_code")
-    return (pl.when(department == geography.CALLAO).then(pl.lit("callao"))
-            .when(pl.col("province_code") == geography.LIMA_METROPOLITANA).then(pl.lit("metropolitana"))
-            .when(department == geography.LIMA_DEPARTMENT).then(pl.lit("provincias"))
-            .when(department == "").then(pl.lit(UNKNOWN))
-            .otherwise(pl.lit("rest_of_peru")))
+    return (
+        pl.when(department == geography.CALLAO)
+        .then(pl.lit("callao"))
+        .when(pl.col("province_code") == geography.LIMA_METROPOLITANA)
+        .then(pl.lit("metropolitana"))
+        .when(department == geography.LIMA_DEPARTMENT)
+        .then(pl.lit("provincias"))
+        .when(department == "")
+        .then(pl.lit(UNKNOWN))
+        .otherwise(pl.lit("rest_of_peru"))
+    )
 
 
 def _lima_area_labels():
@@ -138,9 +149,13 @@ def _lima_area_labels():
 
 def _minor_expression():
     age = pl.col("age")
-    return (pl.when(age < age_bands.ADULT_AGE).then(pl.lit("minor"))
-            .when(age >= age_bands.ADULT_AGE).then(pl.lit("adult"))
-            .otherwise(pl.lit(UNKNOWN)))
+    return (
+        pl.when(age < age_bands.ADULT_AGE)
+        .then(pl.lit("minor"))
+        .when(age >= age_bands.ADULT_AGE)
+        .then(pl.lit("adult"))
+        .otherwise(pl.lit(UNKNOWN))
+    )
 
 
 def _exploitation_pairs(snapshot: Snapshot) -> pl.DataFrame:
@@ -169,45 +184,108 @@ def _yes_no_labels():
     return {"yes": str(_("Yes")), "no": str(_("No"))}
 
 
-DIMENSIONS: dict[str, Dimension] = {d.name: d for d in (
-    Dimension("year", _("Year"), dict, key=lambda: pl.col("year"), ordered=True),
-    Dimension("department", _("Department"), _place_labels("department"), key=lambda: _known("department_code")),
-    Dimension("lima_area", _("Lima and Callao"), _lima_area_labels, key=_lima_area_expression, ordered=True,
-              order=lambda: [*LIMA_AREAS, UNKNOWN]),
-    Dimension("province", _("Province"), _place_labels("province"), key=lambda: _known("province_code")),
-    Dimension("district", _("District"), _place_labels("district"), key=lambda: _known("district_code")),
-    Dimension("exploitation", _("Type of exploitation"), _codelist_labels(codelists.EXPLOITATION_TYPE),
-              pairs=_exploitation_pairs),
-    Dimension("sex", _("Sex"), _codelist_labels(codelists.GENDER), key=lambda: _known("gender"), ordered=True,
-              order=_codelist_order(codelists.GENDER)),
-    Dimension("age_group", _("Age group"), _band_labels(age_bands.PERU_BANDS),
-              key=_band_expression(age_bands.PERU_BANDS), ordered=True,
-              order=lambda: [b.label for b in age_bands.PERU_BANDS] + [UNKNOWN]),
-    Dimension("age_broad", _("Age (CTDC bands)"), _band_labels(age_bands.CTDC_AGE_BROAD),
-              key=_band_expression(age_bands.CTDC_AGE_BROAD), ordered=True,
-              order=lambda: [b.label for b in age_bands.CTDC_AGE_BROAD] + [UNKNOWN]),
-    Dimension("minor", _("Minor or adult"),
-              lambda: {"minor": str(_("Minor")), "adult": str(_("Adult")), **_unknown_label()},
-              key=_minor_expression, ordered=True, order=lambda: ["minor", "adult", UNKNOWN]),
-    Dimension("citizenship", _("Citizenship"), _citizenship_labels, key=lambda: _known("citizenship")),
-    Dimension("recruiter_relationship", _("Recruiter's relationship to the victim"),
-              _codelist_labels(codelists.RECRUITER_RELATIONSHIP), pairs=_relationship_pairs,
-              ordered=True, order=_codelist_order(codelists.RECRUITER_RELATIONSHIP)),
-    Dimension("relationship_group", _("Recruiter's relationship (group)"),
-              _codelist_labels(codelists.RELATIONSHIP_GROUP), pairs=_relationship_group_pairs,
-              ordered=True, order=_codelist_order(codelists.RELATIONSHIP_GROUP)),
-    Dimension("family_facilitated", _("Family-facilitated"), _yes_no_labels,
-              key=lambda: pl.when(pl.col("family_facilitated")).then(pl.lit("yes")).otherwise(pl.lit("no")),
-              ordered=True, order=lambda: ["yes", "no"]),
-    Dimension("organised_network", _("Organised network involved"), _codelist_labels(codelists.ORGANISED_NETWORK),
-              key=lambda: _known("organised_network"), ordered=True,
-              order=_codelist_order(codelists.ORGANISED_NETWORK)),
-    Dimension("trafficking_status", _("Trafficking status"), _codelist_labels(codelists.TRAFFICKING_STATUS),
-              key=lambda: _known("trafficking_status"), ordered=True,
-              order=_codelist_order(codelists.TRAFFICKING_STATUS)),
-    Dimension("source", _("Source organisation"), _source_labels,
-              key=lambda: pl.col("source_organisation_id").cast(pl.String)),
-)}
+DIMENSIONS: dict[str, Dimension] = {
+    d.name: d
+    for d in (
+        Dimension("year", _("Year"), dict, key=lambda: pl.col("year"), ordered=True),
+        Dimension("department", _("Department"), _place_labels("department"), key=lambda: _known("department_code")),
+        Dimension(
+            "lima_area",
+            _("Lima and Callao"),
+            _lima_area_labels,
+            key=_lima_area_expression,
+            ordered=True,
+            order=lambda: [*LIMA_AREAS, UNKNOWN],
+        ),
+        Dimension("province", _("Province"), _place_labels("province"), key=lambda: _known("province_code")),
+        Dimension("district", _("District"), _place_labels("district"), key=lambda: _known("district_code")),
+        Dimension(
+            "exploitation",
+            _("Type of exploitation"),
+            _codelist_labels(codelists.EXPLOITATION_TYPE),
+            pairs=_exploitation_pairs,
+        ),
+        Dimension(
+            "sex",
+            _("Sex"),
+            _codelist_labels(codelists.GENDER),
+            key=lambda: _known("gender"),
+            ordered=True,
+            order=_codelist_order(codelists.GENDER),
+        ),
+        Dimension(
+            "age_group",
+            _("Age group"),
+            _band_labels(age_bands.PERU_BANDS),
+            key=_band_expression(age_bands.PERU_BANDS),
+            ordered=True,
+            order=lambda: [b.label for b in age_bands.PERU_BANDS] + [UNKNOWN],
+        ),
+        Dimension(
+            "age_broad",
+            _("Age (CTDC bands)"),
+            _band_labels(age_bands.CTDC_AGE_BROAD),
+            key=_band_expression(age_bands.CTDC_AGE_BROAD),
+            ordered=True,
+            order=lambda: [b.label for b in age_bands.CTDC_AGE_BROAD] + [UNKNOWN],
+        ),
+        Dimension(
+            "minor",
+            _("Minor or adult"),
+            lambda: {"minor": str(_("Minor")), "adult": str(_("Adult")), **_unknown_label()},
+            key=_minor_expression,
+            ordered=True,
+            order=lambda: ["minor", "adult", UNKNOWN],
+        ),
+        Dimension("citizenship", _("Citizenship"), _citizenship_labels, key=lambda: _known("citizenship")),
+        Dimension(
+            "recruiter_relationship",
+            _("Recruiter's relationship to the victim"),
+            _codelist_labels(codelists.RECRUITER_RELATIONSHIP),
+            pairs=_relationship_pairs,
+            ordered=True,
+            order=_codelist_order(codelists.RECRUITER_RELATIONSHIP),
+        ),
+        Dimension(
+            "relationship_group",
+            _("Recruiter's relationship (group)"),
+            _codelist_labels(codelists.RELATIONSHIP_GROUP),
+            pairs=_relationship_group_pairs,
+            ordered=True,
+            order=_codelist_order(codelists.RELATIONSHIP_GROUP),
+        ),
+        Dimension(
+            "family_facilitated",
+            _("Family-facilitated"),
+            _yes_no_labels,
+            key=lambda: pl.when(pl.col("family_facilitated")).then(pl.lit("yes")).otherwise(pl.lit("no")),
+            ordered=True,
+            order=lambda: ["yes", "no"],
+        ),
+        Dimension(
+            "organised_network",
+            _("Organised network involved"),
+            _codelist_labels(codelists.ORGANISED_NETWORK),
+            key=lambda: _known("organised_network"),
+            ordered=True,
+            order=_codelist_order(codelists.ORGANISED_NETWORK),
+        ),
+        Dimension(
+            "trafficking_status",
+            _("Trafficking status"),
+            _codelist_labels(codelists.TRAFFICKING_STATUS),
+            key=lambda: _known("trafficking_status"),
+            ordered=True,
+            order=_codelist_order(codelists.TRAFFICKING_STATUS),
+        ),
+        Dimension(
+            "source",
+            _("Source organisation"),
+            _source_labels,
+            key=lambda: pl.col("source_organisation_id").cast(pl.String),
+        ),
+    )
+}
 
 
 def dimension(name: str) -> Dimension:

@@ -26,17 +26,30 @@ from dataclasses import dataclass, replace
 import polars as pl
 from django.conf import settings
 
+from amparo.registry.case_filter import CaseFilter
 from amparo.stats import snapshot
 from amparo.stats.dimensions import DIMENSIONS, UNKNOWN, Dimension, UnknownDimension, dimension
 from amparo.stats.domain.disclosure import DEFAULT_THRESHOLD
 from amparo.stats.domain.intervals import wilson_interval
 from amparo.stats.domain.tables import UNITS, CrossTable, Row, Table, build_crosstab, build_table
-from amparo.registry.case_filter import CaseFilter
 from amparo.stats.filters import snapshot_condition
 
 __all__ = [
-    "DIMENSIONS", "UNITS", "CaseFilter", "CrossTable", "Headline", "Row", "Table", "UnknownDimension",
-    "at_one_revision", "case_count", "count_by", "crosstab", "headline", "suppression_threshold", "years_without_cases",
+    "DIMENSIONS",
+    "UNITS",
+    "CaseFilter",
+    "CrossTable",
+    "Headline",
+    "Row",
+    "Table",
+    "UnknownDimension",
+    "at_one_revision",
+    "case_count",
+    "count_by",
+    "crosstab",
+    "headline",
+    "suppression_threshold",
+    "years_without_cases",
 ]
 
 
@@ -74,18 +87,16 @@ def _total(current: snapshot.Snapshot, filters: CaseFilter | None, unit: str) ->
     return int(result["n"][0]), int(result["ff"][0] or 0)
 
 
-def _grouped(current: snapshot.Snapshot, filters: CaseFilter | None, dims: list[Dimension],
-             unit: str) -> dict[tuple[str, ...], tuple[int, int]]:
+def _grouped(
+    current: snapshot.Snapshot, filters: CaseFilter | None, dims: list[Dimension], unit: str
+) -> dict[tuple[str, ...], tuple[int, int]]:
     """{(key, ...): (count, family-facilitated count)} from one group-by over the filtered cases.
 
     A multi-valued dimension contributes each case once per distinct value, so within a group
     a case appears at most once and counting rows counts cases.
     """
     multi = [i for i, d in enumerate(dims) if d.multi_valued]
-    if multi:
-        base = dims[multi[0]].cases_by_key(current).rename({"key": f"k{multi[0]}"})
-    else:
-        base = current.cases
+    base = dims[multi[0]].cases_by_key(current).rename({"key": f"k{multi[0]}"}) if multi else current.cases
     if filters is not None:
         base = base.filter(snapshot_condition(filters, current))
     keys = [f"k{i}" for i in range(len(dims))]
@@ -94,21 +105,28 @@ def _grouped(current: snapshot.Snapshot, filters: CaseFilter | None, dims: list[
         # Count per combination of the columns the keys are made from (ages, place codes: few), then
         # work out the keys of those few rows: a band or a class of place is not computed per case.
         columns = sorted(set().union(*(d.columns for d in dims if not d.multi_valued)) | {f"k{i}" for i in multi})
-        groups = (base.group_by(columns).agg(pl.len().alias("n"), pl.col("family_facilitated").sum().alias("ff"))
-                  .with_columns(**single).group_by(keys).agg(pl.col("n").sum(), pl.col("ff").sum()))
+        groups = (
+            base.group_by(columns)
+            .agg(pl.len().alias("n"), pl.col("family_facilitated").sum().alias("ff"))
+            .with_columns(**single)
+            .group_by(keys)
+            .agg(pl.col("n").sum(), pl.col("ff").sum())
+        )
     else:
         frame = base.select("id", "victim", "family_facilitated", *(f"k{i}" for i in multi[:1]), **single)
         for i in multi[1:]:
             pairs = dims[i].distinct_pairs(current).filter(pl.col("id").is_in(frame["id"].unique().implode()))
             frame = frame.join(pairs.rename({"key": f"k{i}"}), on="id", how="left").with_columns(
-                pl.col(f"k{i}").fill_null(UNKNOWN))
+                pl.col(f"k{i}").fill_null(UNKNOWN)
+            )
         count, family = _measures(unit)
         groups = frame.group_by(keys).agg(count.alias("n"), family.alias("ff"))
     return {tuple(row[:-2]): (int(row[-2]), int(row[-1] or 0)) for row in groups.iter_rows()}
 
 
-def count_by(dimension_name: str, filters: CaseFilter | None = None, unit: str = "cases",
-             *, suppress: bool | int = False) -> Table:
+def count_by(
+    dimension_name: str, filters: CaseFilter | None = None, unit: str = "cases", *, suppress: bool | int = False
+) -> Table:
     """Cases (or victims) per value of a dimension, with shares of the filtered total and Wilson 95% intervals."""
     d = dimension(dimension_name)
     _check_unit(unit)
@@ -121,8 +139,14 @@ def count_by(dimension_name: str, filters: CaseFilter | None = None, unit: str =
     else:
         total, family_total = _total(current, filters, unit)
     return build_table(
-        dimension=d.name, unit=unit, counts=counts, labels=d.labels(), total=total,
-        family_facilitated_total=family_total, multi_valued=d.multi_valued, threshold=threshold,
+        dimension=d.name,
+        unit=unit,
+        counts=counts,
+        labels=d.labels(),
+        total=total,
+        family_facilitated_total=family_total,
+        multi_valued=d.multi_valued,
+        threshold=threshold,
     )
 
 
@@ -133,8 +157,15 @@ def _ordered_keys(d: Dimension, totals: dict[str, int]) -> list[str]:
     return sorted(totals, key=lambda k: (-totals[k], k))
 
 
-def crosstab(row_dimension: str, column_dimension: str, filters: CaseFilter | None = None, unit: str = "cases",
-             *, suppress: bool | int = False, column_keys: list[str] | None = None) -> CrossTable:
+def crosstab(
+    row_dimension: str,
+    column_dimension: str,
+    filters: CaseFilter | None = None,
+    unit: str = "cases",
+    *,
+    suppress: bool | int = False,
+    column_keys: list[str] | None = None,
+) -> CrossTable:
     """Cases (or victims) by two dimensions, with margins counted (not summed from the cells).
 
     Margins of a multi-valued dimension count each case once, so they can be
@@ -162,10 +193,18 @@ def crosstab(row_dimension: str, column_dimension: str, filters: CaseFilter | No
     if column_keys is None:
         column_keys = _ordered_keys(columns_d, column_totals)
     return build_crosstab(
-        row_dimension=rows_d.name, column_dimension=columns_d.name, unit=unit, counts=counts,
-        row_keys=_ordered_keys(rows_d, row_totals), column_keys=column_keys,
-        row_labels=rows_d.labels(), column_labels=columns_d.labels(),
-        row_totals=row_totals, column_totals=column_totals, total=total, threshold=threshold,
+        row_dimension=rows_d.name,
+        column_dimension=columns_d.name,
+        unit=unit,
+        counts=counts,
+        row_keys=_ordered_keys(rows_d, row_totals),
+        column_keys=column_keys,
+        row_labels=rows_d.labels(),
+        column_labels=columns_d.labels(),
+        row_totals=row_totals,
+        column_totals=column_totals,
+        total=total,
+        threshold=threshold,
     )
 
 
@@ -178,7 +217,6 @@ def _margin(counts: dict[tuple[str, str], int], axis: int) -> dict[str, int]:
 
 def _counts_of(current: snapshot.Snapshot, filters: CaseFilter | None, d: Dimension, unit: str) -> dict[str, int]:
     return {key[0]: n for key, (n, _) in _grouped(current, filters, [d], unit).items()}
-
 
 
 @dataclass(frozen=True)
@@ -197,8 +235,9 @@ class Headline:
     departments: Table
 
 
-def headline(filters: CaseFilter | None = None, unit: str = "cases", *, top: int = 5,
-             suppress: bool | int = False) -> Headline:
+def headline(
+    filters: CaseFilter | None = None, unit: str = "cases", *, top: int = 5, suppress: bool | int = False
+) -> Headline:
     """Total, family-facilitated count and share, the top departments and organised networks of the filter's cases."""
     departments = count_by("department", filters, unit, suppress=suppress)
     networks = count_by("organised_network", filters, unit, suppress=suppress)
@@ -209,7 +248,10 @@ def headline(filters: CaseFilter | None = None, unit: str = "cases", *, top: int
     known = [r for r in networks.rows if r.key in ("yes", "no")]
     yes = next((r.count for r in known if r.key == "yes"), 0)
     return Headline(
-        unit=unit, total=total, family_facilitated=family, family_facilitated_share=share,
+        unit=unit,
+        total=total,
+        family_facilitated=family,
+        family_facilitated_share=share,
         family_facilitated_ci=ci,
         top_departments=tuple(r for r in departments.rows if r.key != UNKNOWN and r.count)[:top],
         organised_network_yes=yes,

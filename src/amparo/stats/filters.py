@@ -16,10 +16,14 @@ from amparo.stats.snapshot import Snapshot
 def snapshot_condition(selection: CaseFilter, snapshot: Snapshot) -> pl.Expr:
     """The condition on snapshot.cases that selects the filter's cases."""
     by_dimension = (
-        ("year", [str(y) for y in selection.years]), ("department", selection.departments),
-        ("province", selection.provinces), ("district", selection.districts),
-        ("exploitation", selection.exploitation_types), ("sex", selection.sexes),
-        ("age_group", selection.age_groups), ("recruiter_relationship", selection.recruiter_relationships),
+        ("year", [str(y) for y in selection.years]),
+        ("department", selection.departments),
+        ("province", selection.provinces),
+        ("district", selection.districts),
+        ("exploitation", selection.exploitation_types),
+        ("sex", selection.sexes),
+        ("age_group", selection.age_groups),
+        ("recruiter_relationship", selection.recruiter_relationships),
         ("source", [str(i) for i in selection.source_organisation_ids]),
         ("organised_network", selection.organised_network),
     )

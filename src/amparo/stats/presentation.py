@@ -21,16 +21,18 @@ def table_records(table: Table) -> list[dict]:
     records = []
     for row in table.rows:
         code = None if (row.key == UNKNOWN and code_key == "ubigeo") else row.key
-        records.append({
-            table.dimension: row.label,
-            code_key: code,
-            table.unit: row.count,
-            "share": _rounded(row.share),
-            "ci_low": _rounded(row.ci_low),
-            "ci_high": _rounded(row.ci_high),
-            "family_facilitated": row.family_facilitated,
-            "suppressed": row.suppressed,
-        })
+        records.append(
+            {
+                table.dimension: row.label,
+                code_key: code,
+                table.unit: row.count,
+                "share": _rounded(row.share),
+                "ci_low": _rounded(row.ci_low),
+                "ci_high": _rounded(row.ci_high),
+                "family_facilitated": row.family_facilitated,
+                "suppressed": row.suppressed,
+            }
+        )
     return records
 
 
@@ -45,13 +47,27 @@ def _percent(value: float | None) -> str:
 def render_terminal(table: Table) -> str:
     """An aligned plain-text table with its total and notes, in the active language."""
     unit_title = _("Cases") if table.unit == "cases" else _("Victims")
-    header = [str(dimension(table.dimension).title), _("Code"), unit_title, _("Share"), _("95% CI"),
-              _("Family-facilitated")]
+    header = [
+        str(dimension(table.dimension).title),
+        _("Code"),
+        unit_title,
+        _("Share"),
+        _("95% CI"),
+        _("Family-facilitated"),
+    ]
     body = []
     for row in table.rows:
         interval = "*" if row.suppressed else f"{100 * row.ci_low:.1f}–{100 * row.ci_high:.1f}%"
-        body.append([row.label, row.key, _cell(row.count, row.suppressed), _percent(row.share), interval,
-                     _cell(row.family_facilitated, row.family_facilitated_suppressed)])
+        body.append(
+            [
+                row.label,
+                row.key,
+                _cell(row.count, row.suppressed),
+                _percent(row.share),
+                interval,
+                _cell(row.family_facilitated, row.family_facilitated_suppressed),
+            ]
+        )
     total = "*" if table.total is None else str(table.total)
     family_total = "*" if table.family_facilitated_total is None else str(table.family_facilitated_total)
     footer = [_("Total"), "", total, "100.0%" if table.total else "", "", family_total]
@@ -67,6 +83,11 @@ def render_terminal(table: Table) -> str:
     if table.multi_valued:
         lines.append(_("A case may have several values: shares are of all cases and may add up to more than 100%."))
     if table.threshold is not None:
-        lines.append(_("* hidden: fewer than %(threshold)d, or hidden so that such a count cannot be worked out "
-                       "from the totals.") % {"threshold": table.threshold})
+        lines.append(
+            _(
+                "* hidden: fewer than %(threshold)d, or hidden so that such a count cannot be worked out "
+                "from the totals."
+            )
+            % {"threshold": table.threshold}
+        )
     return "\n".join(lines)

@@ -110,21 +110,39 @@ def load(revision: str = "") -> Snapshot:
     can join cases with their codes as sorted keys."""
     cases = _frame(
         Case.objects.order_by().values_list(
-            "id", "victim_id", RegistrationYear(), "department_code", "province_code", "district_code",
-            "age_when_trafficked", "victim__gender", "victim__citizenship", "family_facilitated",
-            "organised_network", "trafficking_status", "source_organisation_id", "is_synthetic"),
+            "id",
+            "victim_id",
+            RegistrationYear(),
+            "department_code",
+            "province_code",
+            "district_code",
+            "age_when_trafficked",
+            "victim__gender",
+            "victim__citizenship",
+            "family_facilitated",
+            "organised_network",
+            "trafficking_status",
+            "source_organisation_id",
+            "is_synthetic",
+        ),
         CASE_COLUMNS,
     ).with_columns(pl.col("family_facilitated", "is_synthetic").cast(pl.Boolean))
-    cases = (cases.join(linked_victims().rename({"person_id": "victim_id"}), on="victim_id", how="left")
-             .with_columns(victim=pl.coalesce("victim", "victim_id")))
+    cases = cases.join(linked_victims().rename({"person_id": "victim_id"}), on="victim_id", how="left").with_columns(
+        victim=pl.coalesce("victim", "victim_id")
+    )
     exploitation = _frame(
         CaseCode.objects.order_by().filter(field=CaseCode.Field.EXPLOITATION).values_list("case_id", "code"),
         CODE_COLUMNS,
     )
     relationships = _frame(Perpetrator.objects.order_by().values_list("case_id", "relationship"), CODE_COLUMNS)
     relationships = relationships.unique()  # exploitation types are unique per case by a constraint
-    return Snapshot(*(frame.with_columns(pl.col(pl.String).cast(pl.Categorical)).sort("id")
-                      for frame in (cases, exploitation, relationships)), revision=revision)
+    return Snapshot(
+        *(
+            frame.with_columns(pl.col(pl.String).cast(pl.Categorical)).sort("id")
+            for frame in (cases, exploitation, relationships)
+        ),
+        revision=revision,
+    )
 
 
 FRAMES = ("cases", "exploitation", "relationships")
@@ -164,7 +182,7 @@ def _read(database: str, token: str) -> Snapshot | None:
         return None
     frames, start = {}, 0
     for name, size in zip(FRAMES, meta["sizes"]):
-        frames[name] = pl.read_ipc(io.BytesIO(payload[start:start + size])).with_columns(pl.col("id").set_sorted())
+        frames[name] = pl.read_ipc(io.BytesIO(payload[start : start + size])).with_columns(pl.col("id").set_sorted())
         start += size + 1
     return Snapshot(**frames, revision=token)
 

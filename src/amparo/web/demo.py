@@ -93,41 +93,70 @@ def demo_casework_seed(today: date | None = None) -> None:
         return  # a registry too small for the story (tests); the demo's synthetic registry always has them
 
     for case, placement in zip(family, _PLACEMENTS):
-        _place(case, worker, placement.arrangement_type, today - timedelta(days=placement.days_ago),
-               placement.outcomes)
+        _place(case, worker, placement.arrangement_type, today - timedelta(days=placement.days_ago), placement.outcomes)
 
     waiting = family[0]  # after a year in the shelter, a grandmother asks to take the child home
-    care.family_assessment_record(case=waiting, user=worker, assessed_on=today - timedelta(days=12), risk="medium",
-                                  summary="Visita domiciliaria: la abuela vive aparte de los tratantes (demo).")
-    care.plan_propose(case=waiting, user=worker, destination_type="kinship", caregiver=PersonRecord("Feminine", "PE"),
-                      rationale="Reintegración con la abuela materna (demo).")
+    care.family_assessment_record(
+        case=waiting,
+        user=worker,
+        assessed_on=today - timedelta(days=12),
+        risk="medium",
+        summary="Visita domiciliaria: la abuela vive aparte de los tratantes (demo).",
+    )
+    care.plan_propose(
+        case=waiting,
+        user=worker,
+        destination_type="kinship",
+        caregiver=PersonRecord("Feminine", "PE"),
+        rationale="Reintegración con la abuela materna (demo).",
+    )
 
     returned = family[3]
-    care.family_assessment_record(case=returned, user=worker, assessed_on=today - timedelta(days=230), risk="low",
-                                  summary="La tía no tiene relación con los tratantes (demo).")
-    plan = care.plan_propose(case=returned, user=worker, destination_type="kinship",
-                             caregiver=PersonRecord("Feminine", "PE"), rationale="Reintegración con una tía (demo).")
-    care.plan_decide(plan=plan, approver=supervisor, approve=True,
-                     assessment="Evaluación de seguridad revisada; visitas mensuales (demo).")
+    care.family_assessment_record(
+        case=returned,
+        user=worker,
+        assessed_on=today - timedelta(days=230),
+        risk="low",
+        summary="La tía no tiene relación con los tratantes (demo).",
+    )
+    plan = care.plan_propose(
+        case=returned,
+        user=worker,
+        destination_type="kinship",
+        caregiver=PersonRecord("Feminine", "PE"),
+        rationale="Reintegración con una tía (demo).",
+    )
+    care.plan_decide(
+        plan=plan,
+        approver=supervisor,
+        approve=True,
+        assessment="Evaluación de seguridad revisada; visitas mensuales (demo).",
+    )
     _place(returned, worker, plan.destination_type, today - timedelta(days=200), ("stable", "re_trafficked"), plan=plan)
 
     for case in other:
-        home = care.plan_propose(case=case, user=worker, destination_type="parents", rationale="Retorno al hogar (demo).")
+        home = care.plan_propose(
+            case=case, user=worker, destination_type="parents", rationale="Retorno al hogar (demo)."
+        )
         _place(case, worker, home.destination_type, today - timedelta(days=150), ("stable", "stable"), plan=home)
 
-    for case, programme, days_ago, status in ((family[0], "parent_education", 60, "enrolled"),
-                                              (family[3], "family_strengthening", 190, "completed"),
-                                              (family[4], "parent_education", 10, "referred")):
-        referral = care.referral_create(case=case, user=worker, programme=programme,
-                                        referred_on=today - timedelta(days=days_ago))
+    for case, programme, days_ago, status in (
+        (family[0], "parent_education", 60, "enrolled"),
+        (family[3], "family_strengthening", 190, "completed"),
+        (family[4], "parent_education", 10, "referred"),
+    ):
+        referral = care.referral_create(
+            case=case, user=worker, programme=programme, referred_on=today - timedelta(days=days_ago)
+        )
         if status != "referred":
             care.referral_set_status(referral=referral, user=worker, status=status)
 
 
 def _place(case, worker, arrangement_type, started_on, outcomes, plan=None) -> None:
     """Place the child and record the first visits (each on its due date) with these outcomes."""
-    arrangement = care.care_arrangement_start(case=case, user=worker, arrangement_type=arrangement_type,
-                                              started_on=started_on, plan=plan)
+    arrangement = care.care_arrangement_start(
+        case=case, user=worker, arrangement_type=arrangement_type, started_on=started_on, plan=plan
+    )
     visits = FollowUpVisit.objects.filter(arrangement=arrangement).order_by("months_after")
     for visit, outcome in zip(visits, outcomes):
         care.follow_up_record(visit=visit, user=worker, visited_on=visit.due_on, outcome=outcome)

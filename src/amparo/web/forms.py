@@ -9,8 +9,9 @@ class CaseListForm(CaseFilterForm):
     """The case filter the statistics use, and what only the case list asks: a search and the case status."""
 
     q = forms.CharField(label=_("Record id or identity number"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Case status"), required=False,
-                               choices=[("", EVERY)] + codelists.CASE_STATUS.choices)
+    status = forms.ChoiceField(
+        label=_("Case status"), required=False, choices=[("", EVERY)] + codelists.CASE_STATUS.choices
+    )
     field_order = ["q"]
 
     def __init__(self, *args, by_identity_number: bool, **kwargs):

@@ -5,11 +5,14 @@ from amparo.registry.records import CaseRecord, EventRecord, PerpetratorRecord, 
 
 
 def _record(**overrides):
-    values = dict(source_record_id="A-1", registration_date=date(2024, 1, 2),
-                  victim=PersonRecord("Feminine", "PE", "Ana", "Ccori", date(2010, 3, 4), "12345678"),
-                  exploitation_types=["SexualExploitation", "ForcedLabour"],
-                  perpetrators=[PerpetratorRecord("parent", True, ["Exploiter"], PersonRecord(first_name="Rosa"))],
-                  events=[EventRecord("Exploitation", "150101", description="En un bar")])
+    values = {
+        "source_record_id": "A-1",
+        "registration_date": date(2024, 1, 2),
+        "victim": PersonRecord("Feminine", "PE", "Ana", "Ccori", date(2010, 3, 4), "12345678"),
+        "exploitation_types": ["SexualExploitation", "ForcedLabour"],
+        "perpetrators": [PerpetratorRecord("parent", True, ["Exploiter"], PersonRecord(first_name="Rosa"))],
+        "events": [EventRecord("Exploitation", "150101", description="En un bar")],
+    }
     values.update(overrides)
     return CaseRecord(**values)
 

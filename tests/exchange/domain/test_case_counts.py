@@ -13,11 +13,11 @@ def _frame(**columns) -> pl.DataFrame:
 
 def test_a_case_with_more_perpetrators_than_the_limit_is_refused_naming_row_column_and_count():
     frame = _frame(source_record_id=["A-1", "A-2"], recruiter_relationship=["parent", ";".join(["uncle_aunt"] * 101)])
-    with pytest.raises(ReadError, match="Row 3, column vinculo: the case has 101 perpetrators; an import reads at "
-                                        "most 100 per case"):
+    with pytest.raises(
+        ReadError, match="Row 3, column vinculo: the case has 101 perpetrators; an import reads at most 100 per case"
+    ):
         check_case_parts(frame, LIMITS, {"recruiter_relationship": "vinculo"})
-    check_case_parts(frame.with_columns(pl.col("recruiter_relationship").str.replace(";uncle_aunt", "")),
-                     LIMITS, {})
+    check_case_parts(frame.with_columns(pl.col("recruiter_relationship").str.replace(";uncle_aunt", "")), LIMITS, {})
 
 
 def test_values_are_counted_as_the_normaliser_splits_them():

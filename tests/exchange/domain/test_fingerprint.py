@@ -6,6 +6,7 @@ from amparo.exchange.domain.fingerprint import fingerprint_text
 from amparo.exchange.domain.normalisation import normalise_cases
 from amparo.exchange.domain.readers import read_table
 from tests.exchange import samples
+from tests.exchange.samples import TODAY
 
 # Written by imports of this row before the frame's columns took the model's names (age_when_trafficked,
 # trafficking_status_decision_org, lives_in_household).
@@ -29,5 +30,5 @@ STORED = (
 
 def test_a_row_with_perpetrators_and_events_as_lists_keeps_the_text_it_had():
     table = read_table(samples.AMPARO_FULL_CSV.encode())
-    frame = normalise_cases(formats.get("amparo").to_amparo(table, formats.ImportContext("0" * 64))).frame
+    frame = normalise_cases(formats.get("amparo").to_amparo(table, formats.ImportContext("0" * 64)), today=TODAY).frame
     assert fingerprint_text(frame)[0] == STORED

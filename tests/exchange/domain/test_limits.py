@@ -17,8 +17,16 @@ from amparo.exchange.domain.limits import Limits, ReadError, check_json, check_x
 from amparo.exchange.domain.readers import ROW, read_table
 from tests.exchange import hostile
 
-LIMITS = Limits(file_bytes=10 * 2**20, uncompressed_bytes=50 * 2**20, cells=1_000_000, columns=1000,
-                cell_characters=32767, nesting=32, perpetrators=100, events=100)
+LIMITS = Limits(
+    file_bytes=10 * 2**20,
+    uncompressed_bytes=50 * 2**20,
+    cells=1_000_000,
+    columns=1000,
+    cell_characters=32767,
+    nesting=32,
+    perpetrators=100,
+    events=100,
+)
 
 
 def _refused(data: bytes, limits: Limits = LIMITS, check=check_xlsx) -> str:
@@ -72,40 +80,47 @@ def _understated(data: bytes, name: str) -> bytes:
     the central directory."""
     patched = bytearray(data)
     local = zipfile.ZipFile(io.BytesIO(data)).getinfo(name).header_offset
-    patched[local + 22:local + 26] = (100).to_bytes(4, "little")
+    patched[local + 22 : local + 26] = (100).to_bytes(4, "little")
     for found in re.finditer(rb"PK\x01\x02", data):
         at = found.start()
-        length = int.from_bytes(data[at + 28:at + 30], "little")
-        if data[at + 46:at + 46 + length] == name.encode():
-            patched[at + 24:at + 28] = (100).to_bytes(4, "little")
+        length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + length] == name.encode():
+            patched[at + 24 : at + 28] = (100).to_bytes(4, "little")
     return bytes(patched)
 
 
 def test_cells_without_references_are_placed_as_the_spreadsheet_reader_places_them():
     row = "".join('<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(1500))
-    data = hostile.with_sheet_xml(hostile.workbook([hostile.HEADER]),
-                                  lambda xml: xml.replace(b"</sheetData>", f"<row>{row}</row></sheetData>".encode()))
+    data = hostile.with_sheet_xml(
+        hostile.workbook([hostile.HEADER]),
+        lambda xml: xml.replace(b"</sheetData>", f"<row>{row}</row></sheetData>".encode()),
+    )
     assert "reaches column 1500 (cell BER2)" in _refused(data)
 
 
 def test_prefixed_and_lower_case_names_are_read_as_the_spreadsheet_reader_reads_them():
-    far = ('<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="9">'
-           '<x:c r="xfd9" t="inlineStr"><x:is><x:t>y</x:t></x:is></x:c></x:row>')
-    data = hostile.with_sheet_xml(hostile.workbook([hostile.HEADER]),
-                                  lambda xml: xml.replace(b"</sheetData>", far.encode() + b"</sheetData>"))
+    far = (
+        '<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="9">'
+        '<x:c r="xfd9" t="inlineStr"><x:is><x:t>y</x:t></x:is></x:c></x:row>'
+    )
+    data = hostile.with_sheet_xml(
+        hostile.workbook([hostile.HEADER]), lambda xml: xml.replace(b"</sheetData>", far.encode() + b"</sheetData>")
+    )
     assert "(cell XFD9)" in _refused(data)
 
 
 def test_a_reference_of_thousands_of_digits_is_a_row_past_the_limit():
     far = '<row r="3"><c r="A' + "9" * 5000 + '" t="inlineStr"><is><t>x</t></is></c></row>'
-    data = hostile.with_sheet_xml(hostile.workbook([hostile.HEADER]),
-                                  lambda xml: xml.replace(b"</sheetData>", far.encode() + b"</sheetData>"))
+    data = hostile.with_sheet_xml(
+        hostile.workbook([hostile.HEADER]), lambda xml: xml.replace(b"</sheetData>", far.encode() + b"</sheetData>")
+    )
     assert "reaches cell B1000000000000000000: 1000000000000000000 rows by 2 columns" in _refused(data)
 
 
 def with_dimension(data: bytes, reference: str) -> bytes:
-    return hostile.with_sheet_xml(data, lambda xml: re.sub(rb'<dimension ref="[^"]*"/>',
-                                                           f'<dimension ref="{reference}"/>'.encode(), xml))
+    return hostile.with_sheet_xml(
+        data, lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{reference}"/>'.encode(), xml)
+    )
 
 
 @st.composite
@@ -118,13 +133,25 @@ def _sheets(draw):
         by_row.setdefault(row, []).append(column)
     referenced = draw(st.booleans())
     xml = "".join(
-        (f'<row r="{row + 1}">' if referenced or draw(st.booleans()) else "<row>") + "".join(
-            f'<c r="{_letters(column + 1)}{row + 1}" t="inlineStr"><is><t>v</t></is></c>' if referenced
-            else '<c t="inlineStr"><is><t>v</t></is></c>' for column in columns) + "</row>"
-        for row, columns in by_row.items())
-    return hostile.with_sheet_xml(data, lambda sheet: re.sub(rb"<sheetData\s*/>|<sheetData>.*</sheetData>",
-                                                             f"<sheetData>{xml}</sheetData>".encode(), sheet,
-                                                             flags=re.DOTALL).replace(b'<dimension ref="A1"/>', b""))
+        (f'<row r="{row + 1}">' if referenced or draw(st.booleans()) else "<row>")
+        + "".join(
+            f'<c r="{_letters(column + 1)}{row + 1}" t="inlineStr"><is><t>v</t></is></c>'
+            if referenced
+            else '<c t="inlineStr"><is><t>v</t></is></c>'
+            for column in columns
+        )
+        + "</row>"
+        for row, columns in by_row.items()
+    )
+    return hostile.with_sheet_xml(
+        data,
+        lambda sheet: re.sub(
+            rb"<sheetData\s*/>|<sheetData>.*</sheetData>",
+            f"<sheetData>{xml}</sheetData>".encode(),
+            sheet,
+            flags=re.DOTALL,
+        ).replace(b'<dimension ref="A1"/>', b""),
+    )
 
 
 def _letters(number: int) -> str:
@@ -147,9 +174,14 @@ def test_a_sheet_is_measured_as_the_spreadsheet_reader_lays_it_out(data):
 def test_a_sheet_read_a_megabyte_at_a_time_keeps_its_place_across_the_pieces():
     """Rows with references for megabytes, then rows and cells without: placed after the last one."""
     rows = [[f"row {row} cell {column} " * 3 for column in range(8)] for row in range(6000)]
-    tail = "<row>" + '<c t="inlineStr"><is><t>v</t></is></c>' * 9 + "</row><row><c t=\"inlineStr\"><is><t>w</t></is></c></row>"
-    data = hostile.with_sheet_xml(hostile.workbook(rows), lambda xml: xml.replace(b"</sheetData>",
-                                                                                   tail.encode() + b"</sheetData>"))
+    tail = (
+        "<row>"
+        + '<c t="inlineStr"><is><t>v</t></is></c>' * 9
+        + '</row><row><c t="inlineStr"><is><t>w</t></is></c></row>'
+    )
+    data = hostile.with_sheet_xml(
+        hostile.workbook(rows), lambda xml: xml.replace(b"</sheetData>", tail.encode() + b"</sheetData>")
+    )
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     rows, columns = sheet.end[0] + 1, sheet.end[1] + 1
     assert (rows, columns) == (6002, 9)
@@ -184,12 +216,16 @@ def test_a_csv_wider_or_larger_than_the_limits_is_refused():
 @pytest.mark.parametrize("kind", ["csv", "csv with a blank line", "json", "xlsx"])
 def test_a_cell_longer_than_the_limit_is_refused_naming_its_row_and_column(kind):
     long = "x" * 41
-    data = {"csv": f"a,b\n1,2\n3,{long}\n".encode(), "csv with a blank line": f"a,b\n1,2\n\n3,{long}\n".encode(),
-            "json": json.dumps([{"a": 1, "b": 2}, {"a": 3, "b": long}]).encode(),
-            "xlsx": hostile.workbook([["a", "b"], [1, 2], [3, long]])}[kind]
+    data = {
+        "csv": f"a,b\n1,2\n3,{long}\n".encode(),
+        "csv with a blank line": f"a,b\n1,2\n\n3,{long}\n".encode(),
+        "json": json.dumps([{"a": 1, "b": 2}, {"a": 3, "b": long}]).encode(),
+        "xlsx": hostile.workbook([["a", "b"], [1, 2], [3, long]]),
+    }[kind]
     row = 4 if kind == "csv with a blank line" else 3
-    with pytest.raises(ReadError, match=f"Row {row}, column b: the cell holds 41 characters; an import reads cells "
-                                        "of at most 40"):
+    with pytest.raises(
+        ReadError, match=f"Row {row}, column b: the cell holds 41 characters; an import reads cells of at most 40"
+    ):
         read_table(data, limits=replace(LIMITS, cell_characters=40))
     table = read_table(data, limits=replace(LIMITS, cell_characters=41))
     assert table.frame.filter(pl.col(ROW) == row)["b"].to_list() == [long]

@@ -24,8 +24,7 @@ CELLS = {
     "recruiter_relationship": (["", "Madre", "tío;amigo", "stranger"], ["alien"]),
     "organised_network": (["", "si", "NO", "desconocido"], ["maybe"]),
 }
-ROW_STRATEGY = st.fixed_dictionaries({column: st.tuples(st.booleans(), st.integers(0, 10))
-                                      for column in CELLS})
+ROW_STRATEGY = st.fixed_dictionaries({column: st.tuples(st.booleans(), st.integers(0, 10)) for column in CELLS})
 
 
 def _cell(column: str, good: bool, index: int) -> str:
@@ -64,5 +63,6 @@ def test_normalising_part_by_part_gives_what_normalising_at_once_gives(rows, par
         parts = normalise_cases(frame, today=date(2026, 1, 1))
     assert parts.frame.to_dicts() == whole.frame.to_dicts()
     assert parts.problems == whole.problems
-    assert all(p.params == (("first_row", "2"),) for row in parts.problems.values() for p in row
-               if p.reason == "duplicate_id")
+    assert all(
+        p.params == (("first_row", "2"),) for row in parts.problems.values() for p in row if p.reason == "duplicate_id"
+    )

@@ -11,8 +11,14 @@ from amparo.core import codelists, geography
 from amparo.core.text import fold
 from amparo.exchange.domain import normalise as norm
 
-CODELISTS = [codelists.GENDER, codelists.EXPLOITATION_TYPE, codelists.METHODS_OF_CONTROL,
-             codelists.RECRUITMENT_METHOD, codelists.TRAFFICKING_STATUS, codelists.ORGANISED_NETWORK]
+CODELISTS = [
+    codelists.GENDER,
+    codelists.EXPLOITATION_TYPE,
+    codelists.METHODS_OF_CONTROL,
+    codelists.RECRUITMENT_METHOD,
+    codelists.TRAFFICKING_STATUS,
+    codelists.ORGANISED_NETWORK,
+]
 SPELLINGS = [(cl, code.code, spelling) for cl in CODELISTS for code in cl for spelling in (code.code, *code.synonyms)]
 
 
@@ -22,8 +28,11 @@ def _accented(text: str) -> str:
 
 
 @settings(max_examples=200)
-@given(st.sampled_from(SPELLINGS), st.sampled_from([str.upper, str.lower, str.title, _accented]),
-       st.text(alphabet=" \t", max_size=3))
+@given(
+    st.sampled_from(SPELLINGS),
+    st.sampled_from([str.upper, str.lower, str.title, _accented]),
+    st.text(alphabet=" \t", max_size=3),
+)
 def test_case_accents_and_spacing_never_decide_a_match(spelling, change, padding):
     codelist, code, text = spelling
     assert norm.normalise_code(codelist, padding + change(text) + padding) == code
@@ -33,7 +42,8 @@ def test_case_accents_and_spacing_never_decide_a_match(spelling, change, padding
 @given(st.text(max_size=20))
 def test_a_value_that_is_no_spelling_of_a_code_is_not_guessed(text):
     known = {fold(s) for _cl, _code, s in SPELLINGS if _cl is codelists.GENDER} | {
-        fold(norm._camel_words(c.code)) for c in codelists.GENDER}
+        fold(norm._camel_words(c.code)) for c in codelists.GENDER
+    }
     result = norm.normalise_code(codelists.GENDER, text)
     if fold(text) and fold(text) not in known:
         assert result is None
@@ -55,7 +65,11 @@ def test_a_ubigeo_that_lost_its_leading_zero_is_restored(ubigeo):
     assert norm.normalise_place(f"{int(ubigeo)}.0") == ubigeo
 
 
-@given(st.integers(min_value=0, max_value=999_999).filter(lambda n: f"{n:06d}" not in {p.ubigeo for p in geography.districts()}))
+@given(
+    st.integers(min_value=0, max_value=999_999).filter(
+        lambda n: f"{n:06d}" not in {p.ubigeo for p in geography.districts()}
+    )
+)
 def test_an_unknown_ubigeo_is_refused(number):
     assert norm.normalise_place(f"{number:06d}") is None
 
@@ -76,8 +90,10 @@ def test_multi_valued_cells_keep_order_and_drop_repeats(codes):
     assert found == list(dict.fromkeys(codes)) and unknown == []
 
 
-@pytest.mark.parametrize("value, codes", [("Madre", ["parent"]), ("tío; Pareja", ["uncle_aunt", "intimate_partner"]),
-                                          ("stranger", ["stranger"])])
+@pytest.mark.parametrize(
+    "value, codes",
+    [("Madre", ["parent"]), ("tío; Pareja", ["uncle_aunt", "intimate_partner"]), ("stranger", ["stranger"])],
+)
 def test_detailed_relationships_are_read(value, codes):
     assert norm.normalise_relationships(value) == (codes, [])
 

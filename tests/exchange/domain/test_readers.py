@@ -55,13 +55,16 @@ def test_it_keeps_spreadsheet_row_numbers_across_blank_lines_and_sets_apart_long
     assert table.ragged_rows == [(5, ["5", "6", "7"])]
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"),
-    (b"   \n", "empty"),
-    (b"\x00\x01\x02binary", "neither CSV, XLSX nor JSON"),
-    (b"[1, 2", "not valid"),
-    (b'{"x": 1}', "list of objects"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"\x00\x01\x02binary", "neither CSV, XLSX nor JSON"),
+        (b"[1, 2", "not valid"),
+        (b'{"x": 1}', "list of objects"),
+    ],
+)
 def test_it_refuses_what_is_not_a_table(data, message):
     with pytest.raises(ReadError, match=message):
         read_table(data)

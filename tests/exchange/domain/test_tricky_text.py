@@ -23,8 +23,11 @@ def test_each_tricky_file_is_read_or_refused_with_a_reason(name, limits):
 def test_lines_may_end_with_a_lone_carriage_return():
     table = read_table(b"source_record_id,age\rA-1,15\rA-2,16\r\rA-3,17")
     assert table.header == ["source_record_id", "age"]
-    assert table.frame.select(ROW, "source_record_id", "age").rows() == [(2, "A-1", "15"), (3, "A-2", "16"),
-                                                                          (5, "A-3", "17")]
+    assert table.frame.select(ROW, "source_record_id", "age").rows() == [
+        (2, "A-1", "15"),
+        (3, "A-2", "16"),
+        (5, "A-3", "17"),
+    ]
 
 
 def test_a_lone_carriage_return_in_the_header_ends_it():

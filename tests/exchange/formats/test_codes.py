@@ -8,17 +8,18 @@ import pkgutil
 import pytest
 
 from amparo.core import codelists
+from amparo.core.tabular_files import write_frame
 from amparo.exchange import formats
 from amparo.exchange.domain.columns import EVENTS
-from amparo.core.tabular_files import write_frame
 from amparo.exchange.formats import ctdc
 from amparo.exchange.formats.amparo import template_rows
 from amparo.exchange.formats.crosswalk import Crosswalk
 from amparo.exchange.services import file_import
 from amparo.registry.models import Organisation
 
-FORMAT_MODULES = [importlib.import_module(f"{formats.__name__}.{module.name}")
-                  for module in pkgutil.iter_modules(formats.__path__)]
+FORMAT_MODULES = [
+    importlib.import_module(f"{formats.__name__}.{module.name}") for module in pkgutil.iter_modules(formats.__path__)
+]
 
 
 def _crosswalks(where: str, value, seen: set[int]) -> list[tuple[str, Crosswalk]]:
@@ -44,8 +45,12 @@ def _crosswalks(where: str, value, seen: set[int]) -> list[tuple[str, Crosswalk]
 
 def _every_crosswalk() -> list[tuple[str, Crosswalk]]:
     seen: set[int] = set()
-    return [found for module in FORMAT_MODULES for name, value in vars(module).items()
-            for found in _crosswalks(f"{module.__name__.rsplit('.', 1)[-1]}.{name}", value, seen)]
+    return [
+        found
+        for module in FORMAT_MODULES
+        for name, value in vars(module).items()
+        for found in _crosswalks(f"{module.__name__.rsplit('.', 1)[-1]}.{name}", value, seen)
+    ]
 
 
 CROSSWALKS = _every_crosswalk()
@@ -53,10 +58,18 @@ CROSSWALKS = _every_crosswalk()
 
 def test_the_walk_reaches_the_crosswalks_of_every_coded_field_a_format_maps():
     reached = {crosswalk.codelist.name for _where, crosswalk in CROSSWALKS}
-    assert reached >= {"vic_MethodsOfControl", "vic_TypeOfExploitation", "vic_ForcedLabourIndustry",
-                       "vic_TypeOfSexExploitation", "recruiter_relationship", "prs_Gender"}
+    assert reached >= {
+        "vic_MethodsOfControl",
+        "vic_TypeOfExploitation",
+        "vic_ForcedLabourIndustry",
+        "vic_TypeOfSexExploitation",
+        "recruiter_relationship",
+        "prs_Gender",
+    }
     assert {name for name, fmt in formats.FORMATS.items() if isinstance(fmt, ctdc.CtdcFormat)} == {
-        "ctdc-legacy", "ctdc-synthetic"}
+        "ctdc-legacy",
+        "ctdc-synthetic",
+    }
 
 
 @pytest.mark.parametrize("where, crosswalk", CROSSWALKS, ids=[where for where, _crosswalk in CROSSWALKS])
@@ -64,7 +77,8 @@ def test_every_code_in_every_format_mapping_belongs_to_its_codelist(where, cross
     owned = next((c for c in codelists.ALL_CODELISTS if c.name == crosswalk.codelist.name), None)
     assert owned is crosswalk.codelist, f"{where} maps to a codelist core.codelists does not own"
     codes = {code for read in crosswalk.reads.values() for code in read} | {
-        code for written in crosswalk.writes.values() for code in written}
+        code for written in crosswalk.writes.values() for code in written
+    }
     assert codes <= set(owned.values), f"{where}: {sorted(codes - set(owned.values))} are not {owned.name} codes"
     if crosswalk.terms is not None:
         assert set(crosswalk.reads) <= set(crosswalk.terms.values)
@@ -74,8 +88,11 @@ def test_a_crosswalk_to_a_code_the_codelist_lacks_stops_the_format_from_loading(
     with pytest.raises(ValueError, match="T_HouseholdActivities: not codes of vic_ForcedLabourIndustry"):
         Crosswalk(codelists.FORCED_LABOUR_INDUSTRY, {"DomesticWork": "T_HouseholdActivities"})
     with pytest.raises(ValueError, match="Agriculture: not codes of vic_ForcedLabourIndustry"):
-        Crosswalk(codelists.FORCED_LABOUR_INDUSTRY, {"Agriculture": "A_AgricultureForestryAndFishing"},
-                  writes={"Agriculture": "Agriculture"})
+        Crosswalk(
+            codelists.FORCED_LABOUR_INDUSTRY,
+            {"Agriculture": "A_AgricultureForestryAndFishing"},
+            writes={"Agriculture": "Agriculture"},
+        )
 
 
 def test_the_event_types_of_the_case_file_columns_are_the_codelist_s():

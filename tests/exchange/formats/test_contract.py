@@ -20,10 +20,13 @@ def test_a_registered_format_keeps_the_contract(name, fmt):
     assert isinstance(fmt.IDENTITIES, bool) and set(fmt.REQUIRED)
     for method in METHODS:
         assert inspect.signature(getattr(type(fmt), method)) == inspect.signature(getattr(ExchangeFormat, method)), (
-            f"{name}.{method} takes other arguments than the contract")
+            f"{name}.{method} takes other arguments than the contract"
+        )
 
 
 def test_formats_are_registered_once_each_under_distinct_names_and_labels():
-    assert len({str(fmt.LABEL) for _name, fmt in REGISTERED}) == len({type(fmt) for _name, fmt in REGISTERED}) == len(
-        REGISTERED)
-
+    assert (
+        len({str(fmt.LABEL) for _name, fmt in REGISTERED})
+        == len({type(fmt) for _name, fmt in REGISTERED})
+        == len(REGISTERED)
+    )

@@ -14,10 +14,13 @@ pytestmark = pytest.mark.django_db
 DOMESTIC_WORK = "T_ActivitiesOfHouseholdsAsEmployers"  # vic_ForcedLabourIndustry in the HTCDS v2.0 field sheet
 
 # Written by hand, with the columns CTDC names in its own files, so that nothing here comes from the format modules.
-LEGACY = ("yearOfRegistration,Datasource,gender,isForcedLabour,typeOfLabourDomesticWork,typeOfLabourConstruction\n"
-          "2021,Case Management,Female,1,1,0\n")
-SYNTHETIC = ("yearOfRegistration,gender,isForcedLabour,typeOfLabourDomesticWork,typeOfLabourConstruction\n"
-             "2021,Woman,1,1,\n")
+LEGACY = (
+    "yearOfRegistration,Datasource,gender,isForcedLabour,typeOfLabourDomesticWork,typeOfLabourConstruction\n"
+    "2021,Case Management,Female,1,1,0\n"
+)
+SYNTHETIC = (
+    "yearOfRegistration,gender,isForcedLabour,typeOfLabourDomesticWork,typeOfLabourConstruction\n2021,Woman,1,1,\n"
+)
 
 
 @pytest.mark.parametrize("format_name, content", [("ctdc-legacy", LEGACY), ("ctdc-synthetic", SYNTHETIC)])

@@ -5,17 +5,29 @@ from amparo.exchange.formats.ctdc_legacy import CtdcLegacyFormat
 from amparo.exchange.formats.ctdc_synthetic import CtdcSyntheticFormat
 
 
-@pytest.mark.parametrize("header, expected", [
-    (["source_record_id", "registration_date", "prs_Gender", "age", "exploitation_ubigeo"], "amparo"),
-    (["id_registro", "fecha_registro", "sexo", "departamento"], "amparo"),
-    (["source_record_id", "registration_date", "prs_Gender", "vic_RelationshipToTrafficker",
-      "vic_TraffickinStatusDecisionMakingOrg", "exploitation_hte_Country"], "htcds"),
-    (list(CtdcLegacyFormat.HEADER), "ctdc-legacy"),
-    (list(CtdcLegacyFormat.HEADER[:-1]), "ctdc-legacy"),  # the 62-column variant
-    (list(CtdcSyntheticFormat.HEADER), "ctdc-synthetic"),
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        (["source_record_id", "registration_date", "prs_Gender", "age", "exploitation_ubigeo"], "amparo"),
+        (["id_registro", "fecha_registro", "sexo", "departamento"], "amparo"),
+        (
+            [
+                "source_record_id",
+                "registration_date",
+                "prs_Gender",
+                "vic_RelationshipToTrafficker",
+                "vic_TraffickinStatusDecisionMakingOrg",
+                "exploitation_hte_Country",
+            ],
+            "htcds",
+        ),
+        (list(CtdcLegacyFormat.HEADER), "ctdc-legacy"),
+        (list(CtdcLegacyFormat.HEADER[:-1]), "ctdc-legacy"),  # the 62-column variant
+        (list(CtdcSyntheticFormat.HEADER), "ctdc-synthetic"),
+    ],
+)
 def test_the_format_is_recognised_from_the_header(header, expected):
-    assert formats.detect(header).NAME == expected
+    assert expected == formats.detect(header).NAME
 
 
 def test_an_unknown_header_is_refused_listing_its_columns():

@@ -43,12 +43,15 @@ def test_a_dry_run_stores_nothing(tmp_path, source):
     assert not Case.objects.exists()
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "empty"),
-    (b"\x00\x00binary", "neither CSV"),
-    (b"fecha_registro;sexo\n2024-01-01;F\n", "source_record_id"),
-    (b"source_record_id|registration_date\nA|2024-01-01\n", "delimiter"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty"),
+        (b"\x00\x00binary", "neither CSV"),
+        (b"fecha_registro;sexo\n2024-01-01;F\n", "source_record_id"),
+        (b"source_record_id|registration_date\nA|2024-01-01\n", "delimiter"),
+    ],
+)
 def test_bad_files_give_a_clear_error(tmp_path, source, content, message):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
@@ -81,7 +84,9 @@ def test_a_refused_import_exits_non_zero_without_a_traceback(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "AMPARO_DATABASE_URL"} | {"AMPARO_DATA_DIR": str(tmp_path)}
     amparo = Path(sys.executable).parent / "amparo"
     subprocess.run([str(amparo), "migrate", "-v0"], env=env, check=True, capture_output=True)
-    result = subprocess.run([str(amparo), "import", str(path), "--source", "X"], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(amparo), "import", str(path), "--source", "X"], env=env, capture_output=True, text=True
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and "CommandError" in result.stderr and "X" in result.stderr
 

@@ -7,9 +7,13 @@ from amparo.linkage.domain.clusters import ACCEPT, REJECT, Decision, cluster
 
 def _pairs(*rows: tuple[int, int, float]) -> pl.DataFrame:
     return pl.DataFrame(
-        [(left, right, weight, 2 ** weight / (1 + 2 ** weight)) for left, right, weight in rows],
-        schema={"unique_id_l": pl.Int64, "unique_id_r": pl.Int64, "match_weight": pl.Float64,
-                "match_probability": pl.Float64},
+        [(left, right, weight, 2**weight / (1 + 2**weight)) for left, right, weight in rows],
+        schema={
+            "unique_id_l": pl.Int64,
+            "unique_id_r": pl.Int64,
+            "match_weight": pl.Float64,
+            "match_probability": pl.Float64,
+        },
         orient="row",
     )
 

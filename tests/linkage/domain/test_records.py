@@ -7,8 +7,18 @@ import pytest
 
 from amparo.linkage.domain.records import InvalidRecords, features, records_frame
 
-ROW = {"unique_id": 1, "source": "police", "given_names": "Rosa", "surnames": "Quispe", "birth_date": None,
-       "identity_number": "", "sex": "Feminine", "age": 15, "registration_date": date(2024, 5, 6), "department": "15"}
+ROW = {
+    "unique_id": 1,
+    "source": "police",
+    "given_names": "Rosa",
+    "surnames": "Quispe",
+    "birth_date": None,
+    "identity_number": "",
+    "sex": "Feminine",
+    "age": 15,
+    "registration_date": date(2024, 5, 6),
+    "department": "15",
+}
 
 
 def test_a_missing_column_is_named():

@@ -29,16 +29,21 @@ def test_a_hidden_value_is_an_empty_dashed_bar_labelled_with_the_callers_text():
 
 def test_charts_use_no_style_attribute_or_element_so_the_csp_allows_them():
     svg = bar_chart([Bar("A&B <x>", 1, "1")], title="T", ident="c3") + line_chart(
-        [Point("2010", 5, "5"), Point("2011", 7, "7")], title="T", ident="c4", format_tick=str)
+        [Point("2010", 5, "5"), Point("2011", 7, "7")], title="T", ident="c4", format_tick=str
+    )
     assert "style" not in svg
     assert "A&amp;B &lt;x&gt;" in svg
 
 
 def test_a_line_chart_breaks_at_hidden_values_and_handles_no_data():
-    svg = line_chart([Point("2010", 5, "5"), Point("2011", None, "-"), Point("2012", 7, "7"), Point("2013", 9, "9")],
-                     title="Trend", ident="l1", format_tick=str)
+    svg = line_chart(
+        [Point("2010", 5, "5"), Point("2011", None, "-"), Point("2012", 7, "7"), Point("2013", 9, "9")],
+        title="Trend",
+        ident="l1",
+        format_tick=str,
+    )
     root = _parse(svg)
-    assert len([c for c in root.iter(f"{SVG}circle")]) == 3
-    assert len([p for p in root.iter(f"{SVG}polyline")]) == 1  # 2012-2013; 2010 stands alone
+    assert len(list(root.iter(f"{SVG}circle"))) == 3
+    assert len(list(root.iter(f"{SVG}polyline"))) == 1  # 2012-2013; 2010 stands alone
     empty = _parse(line_chart([], title="Trend", ident="l2", format_tick=str, empty_text="No cases."))
     assert "No cases." in [t.text for t in empty.iter(f"{SVG}text")]

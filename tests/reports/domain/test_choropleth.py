@@ -13,8 +13,18 @@ SVG = "{http://www.w3.org/2000/svg}"
 def test_it_draws_one_path_per_department_of_the_supplied_boundaries(boundary_file):
     departments = load_boundaries(boundary_file)
     assert sorted(d.code for d in departments) == [f"{i:02d}" for i in range(1, 26)]
-    svg = choropleth(departments, {"15": 120, "08": 36}, names={}, scale=count_scale([120, 36]), title="Cases",
-                     ident="m", format_value=str, format_bound=str, zero_label="none", hidden_label="hidden")
+    svg = choropleth(
+        departments,
+        {"15": 120, "08": 36},
+        names={},
+        scale=count_scale([120, 36]),
+        title="Cases",
+        ident="m",
+        format_value=str,
+        format_bound=str,
+        zero_label="none",
+        hidden_label="hidden",
+    )
     paths = {p.get("data-code"): p for p in ET.fromstring(svg).iter(f"{SVG}path")}
     assert len(paths) == 25
     assert paths["15"].get("fill") == PALETTE[-1]
@@ -22,29 +32,61 @@ def test_it_draws_one_path_per_department_of_the_supplied_boundaries(boundary_fi
 
 
 def test_the_projection_keeps_north_up_and_west_left():
-    departments = parse_boundaries({"type": "FeatureCollection", "features": [
-        square_feature("01", "NORTH-WEST", 0, 1), square_feature("02", "SOUTH-EAST", 1, 0)]})
-    svg = choropleth(departments, {}, names={}, scale=count_scale([]), title="t", ident="m", format_value=str,
-                     format_bound=str, zero_label="none", hidden_label="hidden")
+    departments = parse_boundaries(
+        {
+            "type": "FeatureCollection",
+            "features": [square_feature("01", "NORTH-WEST", 0, 1), square_feature("02", "SOUTH-EAST", 1, 0)],
+        }
+    )
+    svg = choropleth(
+        departments,
+        {},
+        names={},
+        scale=count_scale([]),
+        title="t",
+        ident="m",
+        format_value=str,
+        format_bound=str,
+        zero_label="none",
+        hidden_label="hidden",
+    )
     paths = {p.get("data-code"): p.get("d") for p in ET.fromstring(svg).iter(f"{SVG}path")}
     first_point = {code: tuple(map(float, d[1:].split(" ")[0].split(","))) for code, d in paths.items()}
     assert first_point["01"][0] < first_point["02"][0]  # west is left
     assert first_point["01"][1] < first_point["02"][1]  # north is up
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"type": "Feature"}, "expected a GeoJSON FeatureCollection"),
-    ({"type": "FeatureCollection", "features": []}, "has no features"),
-    ({"type": "FeatureCollection", "features": [{"properties": {"NOMBDEP": "LIMA"}, "geometry": None}]},
-     "feature 1 lacks the property FIRST_IDDP"),
-    ({"type": "FeatureCollection", "features": [{"properties": {"FIRST_IDDP": "15"}, "geometry": None}]},
-     "feature 1 lacks the property NOMBDEP"),
-    ({"type": "FeatureCollection", "features": [{"properties": {"FIRST_IDDP": "Lima", "NOMBDEP": "LIMA"}}]},
-     "expected a 2-digit department code"),
-    ({"type": "FeatureCollection", "features": [{"properties": {"FIRST_IDDP": "15", "NOMBDEP": "LIMA"},
-                                                  "geometry": {"type": "Point", "coordinates": [0, 0]}}]},
-     "expected Polygon or MultiPolygon"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"type": "Feature"}, "expected a GeoJSON FeatureCollection"),
+        ({"type": "FeatureCollection", "features": []}, "has no features"),
+        (
+            {"type": "FeatureCollection", "features": [{"properties": {"NOMBDEP": "LIMA"}, "geometry": None}]},
+            "feature 1 lacks the property FIRST_IDDP",
+        ),
+        (
+            {"type": "FeatureCollection", "features": [{"properties": {"FIRST_IDDP": "15"}, "geometry": None}]},
+            "feature 1 lacks the property NOMBDEP",
+        ),
+        (
+            {"type": "FeatureCollection", "features": [{"properties": {"FIRST_IDDP": "Lima", "NOMBDEP": "LIMA"}}]},
+            "expected a 2-digit department code",
+        ),
+        (
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "properties": {"FIRST_IDDP": "15", "NOMBDEP": "LIMA"},
+                        "geometry": {"type": "Point", "coordinates": [0, 0]},
+                    }
+                ],
+            },
+            "expected Polygon or MultiPolygon",
+        ),
+    ],
+)
 def test_it_refuses_boundaries_it_cannot_draw_and_says_why(data, message):
     with pytest.raises(BoundaryError, match=message):
         parse_boundaries(data)

@@ -8,8 +8,18 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _tiles(values, scale=None, **extra) -> dict[str, ET.Element]:
-    svg = tile_map(values, names={}, scale=scale or count_scale(list(values.values())), title="Cases", ident="t",
-                   format_value=lambda v: str(v), format_bound=str, zero_label="none", hidden_label="hidden", **extra)
+    svg = tile_map(
+        values,
+        names={},
+        scale=scale or count_scale(list(values.values())),
+        title="Cases",
+        ident="t",
+        format_value=lambda v: str(v),
+        format_bound=str,
+        zero_label="none",
+        hidden_label="hidden",
+        **extra,
+    )
     root = ET.fromstring(svg)
     return {g.get("data-code"): g for g in root.iter(f"{SVG}g") if g.get("class") == "tile"}
 
@@ -39,9 +49,18 @@ def test_a_share_map_tells_no_cases_from_a_zero_share():
 
 
 def test_tiles_can_be_links_for_drill_down():
-    tiles_svg = tile_map({"08": 3}, names={}, scale=count_scale([3]), title="Cases", ident="t", format_value=str,
-                         format_bound=str, zero_label="none", hidden_label="hidden",
-                         links={"08": "?year=2010&department=08"})
+    tiles_svg = tile_map(
+        {"08": 3},
+        names={},
+        scale=count_scale([3]),
+        title="Cases",
+        ident="t",
+        format_value=str,
+        format_bound=str,
+        zero_label="none",
+        hidden_label="hidden",
+        links={"08": "?year=2010&department=08"},
+    )
     root = ET.fromstring(tiles_svg)
     anchors = list(root.iter(f"{SVG}a"))
     assert len(anchors) == 1 and anchors[0].get("href") == "?year=2010&department=08"

@@ -12,14 +12,17 @@ def closed_form(count, total, z=1.959963984540054):
     return ((2 * count + z * z - root) / (2 * (total + z * z)), (2 * count + z * z + root) / (2 * (total + z * z)))
 
 
-@pytest.mark.parametrize("count,total,low,high", [
-    # Published Wilson 95% intervals (Newcombe 1998, table I; Agresti & Coull 1998).
-    (0, 10, 0.0, 0.2775),
-    (1, 10, 0.0179, 0.4042),
-    (5, 10, 0.2366, 0.7634),
-    (81, 263, 0.2553, 0.3662),
-    (15, 148, 0.0624, 0.1605),
-])
+@pytest.mark.parametrize(
+    "count,total,low,high",
+    [
+        # Published Wilson 95% intervals (Newcombe 1998, table I; Agresti & Coull 1998).
+        (0, 10, 0.0, 0.2775),
+        (1, 10, 0.0179, 0.4042),
+        (5, 10, 0.2366, 0.7634),
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+    ],
+)
 def test_it_matches_published_intervals(count, total, low, high):
     assert wilson_interval(count, total) == pytest.approx((low, high), abs=1e-4)
 

@@ -6,6 +6,7 @@ from amparo.core import geography
 from amparo.registry.records import case_place, family_facilitated, validate_case
 from amparo.synth.domain import calibration
 from amparo.synth.domain.generator import InvalidOptions, SynthOptions, generate, parse_scale, parse_years
+from tests.exchange.samples import TODAY
 
 RELATIVES = {"parent", "step_parent", "sibling", "grandparent", "uncle_aunt", "other_relative"}
 
@@ -16,7 +17,7 @@ def cases():
 
 
 def test_every_generated_record_passes_registry_validation(cases):
-    problems = {c.record.source_record_id: validate_case(c.record) for c in cases}
+    problems = {c.record.source_record_id: validate_case(c.record, today=TODAY) for c in cases}
     assert {k: v for k, v in problems.items() if v} == {}
 
 

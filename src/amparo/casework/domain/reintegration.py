@@ -57,7 +57,9 @@ class PersonRef:
         """The same full name, and no identity number or birth date recorded for both that differs."""
         if not self.name_hash or self.name_hash != other.name_hash:
             return False
-        told_apart_by_document = self.identity_hash and other.identity_hash and self.identity_hash != other.identity_hash
+        told_apart_by_document = (
+            self.identity_hash and other.identity_hash and self.identity_hash != other.identity_hash
+        )
         told_apart_by_birth = self.birthdate and other.birthdate and self.birthdate != other.birthdate
         return not (told_apart_by_document or told_apart_by_birth)
 
@@ -104,8 +106,9 @@ def caregiver_problem(caregiver: PersonRef | None, facts: CaseFacts) -> Reason |
     return None
 
 
-def approver_problem(facts: CaseFacts, approver_id: int | None, approver_is_supervisor: bool,
-                     proposer_id: int | None) -> Reason | None:
+def approver_problem(
+    facts: CaseFacts, approver_id: int | None, approver_is_supervisor: bool, proposer_id: int | None
+) -> Reason | None:
     """What keeps this person from deciding on a plan's safety assessment (two-person rule), if anything."""
     if not approver_is_supervisor:
         return Reason.APPROVER_NOT_SUPERVISOR

@@ -34,26 +34,39 @@ def split(cell: str) -> list[str]:
     if not (cell or "").strip():
         return []
     protected = cell.replace("\\\\", _BACKSLASH).replace("\\" + SEPARATOR, _SEMICOLON)
-    return [part.replace(_SEMICOLON, SEPARATOR).replace(_BACKSLASH, "\\").strip()
-            for part in protected.split(SEPARATOR)]
+    return [
+        part.replace(_SEMICOLON, SEPARATOR).replace(_BACKSLASH, "\\").strip() for part in protected.split(SEPARATOR)
+    ]
 
 
 def joined(values: pl.Expr) -> pl.Expr:
     """A list-of-text expression as cells: the Polars form of `join`."""
-    escaped = values.list.eval(pl.element().fill_null("").str.replace_all("\\", "\\\\", literal=True)
-                               .str.replace_all(SEPARATOR, "\\" + SEPARATOR, literal=True))
+    escaped = values.list.eval(
+        pl.element()
+        .fill_null("")
+        .str.replace_all("\\", "\\\\", literal=True)
+        .str.replace_all(SEPARATOR, "\\" + SEPARATOR, literal=True)
+    )
     text = escaped.list.join(SEPARATOR)
     return pl.when(~text.str.contains(rf"^[{SEPARATOR}\s]*$")).then(text).otherwise(pl.lit(""))
 
 
 def split_column(cells: pl.Expr) -> pl.Expr:
     """A text expression as lists of values: the Polars form of `split`."""
-    protected = (cells.fill_null("").str.replace_all("\\\\", _BACKSLASH, literal=True)
-                 .str.replace_all("\\" + SEPARATOR, _SEMICOLON, literal=True))
+    protected = (
+        cells.fill_null("")
+        .str.replace_all("\\\\", _BACKSLASH, literal=True)
+        .str.replace_all("\\" + SEPARATOR, _SEMICOLON, literal=True)
+    )
     parts = protected.str.split(SEPARATOR).list.eval(
-        pl.element().str.replace_all(_SEMICOLON, SEPARATOR, literal=True)
-        .str.replace_all(_BACKSLASH, "\\", literal=True).str.strip_chars())
-    return pl.when(cells.fill_null("").str.strip_chars() != "").then(parts).otherwise(pl.lit([], dtype=pl.List(pl.String)))
+        pl.element()
+        .str.replace_all(_SEMICOLON, SEPARATOR, literal=True)
+        .str.replace_all(_BACKSLASH, "\\", literal=True)
+        .str.strip_chars()
+    )
+    return (
+        pl.when(cells.fill_null("").str.strip_chars() != "").then(parts).otherwise(pl.lit([], dtype=pl.List(pl.String)))
+    )
 
 
 def split_cells(cells: pl.Series) -> pl.Series:

@@ -12,11 +12,11 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from amparo.exchange.domain import aligned
-from amparo.exchange.domain.schema import EVENT_COLUMNS, PERPETRATOR_COLUMNS
 from amparo.exchange.domain.columns import EVENT_ORDER, EVENTS
 from amparo.exchange.domain.limits import Limits, ReadError
 from amparo.exchange.domain.normalise import split_multi
 from amparo.exchange.domain.readers import ROW
+from amparo.exchange.domain.schema import EVENT_COLUMNS, PERPETRATOR_COLUMNS
 
 RELATIONSHIP = "recruiter_relationship"  # one perpetrator per relationship; split as any multi-valued cell
 PERPETRATOR_CELLS = (RELATIONSHIP, "recruiter_in_household", *PERPETRATOR_COLUMNS)
@@ -27,12 +27,23 @@ _ANY_SEPARATOR = r"[;|\n]"  # of either splitting: the count it gives is never b
 def check_case_parts(frame: pl.DataFrame, limits: Limits, names: dict[str, str]) -> None:
     """Refuse a file whose frame (Amparo's columns, as formats give them) has a cell with more perpetrators or
     events than the limits; `names` gives the file's own name of a column, for the message."""
-    _refuse_over(frame, PERPETRATOR_CELLS, limits.perpetrators, names,
-                 _("Row %(row)s, column %(column)s: the case has %(count)s perpetrators; an import reads at most "
-                   "%(limit)s per case."))
-    _refuse_over(frame, EVENT_CELLS, limits.events, names,
-                 _("Row %(row)s, column %(column)s: the case has %(count)s events; an import reads at most "
-                   "%(limit)s per case."))
+    _refuse_over(
+        frame,
+        PERPETRATOR_CELLS,
+        limits.perpetrators,
+        names,
+        _(
+            "Row %(row)s, column %(column)s: the case has %(count)s perpetrators; an import reads at most "
+            "%(limit)s per case."
+        ),
+    )
+    _refuse_over(
+        frame,
+        EVENT_CELLS,
+        limits.events,
+        names,
+        _("Row %(row)s, column %(column)s: the case has %(count)s events; an import reads at most %(limit)s per case."),
+    )
 
 
 def _values(column: str, cell: str) -> int:
@@ -44,8 +55,9 @@ def _refuse_over(frame: pl.DataFrame, columns: tuple[str, ...], limit: int, name
     present = [column for column in columns if column in frame.columns]
     if not present:
         return
-    bounds = frame.select(pl.col(column).fill_null("").str.count_matches(_ANY_SEPARATOR).add(1).alias(column)
-                          for column in present)
+    bounds = frame.select(
+        pl.col(column).fill_null("").str.count_matches(_ANY_SEPARATOR).add(1).alias(column) for column in present
+    )
     suspects = bounds.select(pl.any_horizontal(pl.all() > limit)).to_series()
     if not suspects.any():
         return
@@ -54,5 +66,12 @@ def _refuse_over(frame: pl.DataFrame, columns: tuple[str, ...], limit: int, name
             if bounds[column][index] > limit:
                 count = _values(column, frame[column][index] or "")
                 if count > limit:
-                    raise ReadError(message, {"row": frame[ROW][index], "column": names.get(column, column)[:80],
-                                              "count": count, "limit": limit})
+                    raise ReadError(
+                        message,
+                        {
+                            "row": frame[ROW][index],
+                            "column": names.get(column, column)[:80],
+                            "count": count,
+                            "limit": limit,
+                        },
+                    )

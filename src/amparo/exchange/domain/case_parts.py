@@ -52,6 +52,8 @@ def perpetrator_cell(field: str) -> pl.Expr:
 def objects(column: str, keys: dict[str, str], computed: dict[str, pl.Expr] | None = None) -> pl.Expr:
     """A case's perpetrators or events (`column`) as JSON objects: key -> field of PERPETRATOR or EVENT, in
     the keys' order, then `computed` (key -> an expression of pl.element())."""
-    fields = [_as_text(pl.element().struct.field(field), field, in_cell=False).alias(key) for key, field in keys.items()]
+    fields = [
+        _as_text(pl.element().struct.field(field), field, in_cell=False).alias(key) for key, field in keys.items()
+    ]
     fields += [expression.alias(key) for key, expression in (computed or {}).items()]
     return pl.col(column).list.eval(pl.struct(fields))

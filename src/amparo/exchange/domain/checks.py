@@ -43,8 +43,11 @@ class Collector:
             return
         params = params or {}
         shared = tuple((k, str(v)) for k, v in params.items() if not isinstance(v, pl.Series))
-        per_row = [[(k, str(v)) for v in series.filter(failed).to_list()]
-                   for k, series in params.items() if isinstance(series, pl.Series)]
+        per_row = [
+            [(k, str(v)) for v in series.filter(failed).to_list()]
+            for k, series in params.items()
+            if isinstance(series, pl.Series)
+        ]
         own = zip(*per_row) if per_row else itertools.repeat(())
         for row, value, varying in zip(self.rows.filter(failed).to_list(), values.filter(failed).to_list(), own):
             self.found.append(P.Problem(row, column, value or "", reason, shared + tuple(varying)))
@@ -68,7 +71,8 @@ def map_values(lists: pl.Series, fn: Callable, dtype, *, empty_ok: bool = True) 
     refused = [v for v, r in zip(distinct.to_list(), results) if r is None and (v or not empty_ok)]
     wrapped = pl.Series("v", results, dtype=dtype).to_frame().to_struct()  # a list value is not taken for a pattern
     mapped = lists.list.eval(
-        pl.element().replace_strict(distinct, wrapped, return_dtype=wrapped.dtype).struct.field("v"))
+        pl.element().replace_strict(distinct, wrapped, return_dtype=wrapped.dtype).struct.field("v")
+    )
     return mapped.cast(pl.List(dtype)), lists.list.eval(pl.element().is_in(refused)).list.any()
 
 
@@ -89,8 +93,9 @@ def aligned_to(lists: pl.Series, counts: pl.Series) -> pl.Series:
     return (lists.list.len() > 0) & (lists.list.len() != counts)
 
 
-def each_place(lists: dict[str, pl.Series], counts: pl.Series, extra: dict[str, pl.Series] | None = None,
-                broadcast: str = "") -> pl.DataFrame:
+def each_place(
+    lists: dict[str, pl.Series], counts: pl.Series, extra: dict[str, pl.Series] | None = None, broadcast: str = ""
+) -> pl.DataFrame:
     """One row (i, j) for each of the `counts` places of each row i (a perpetrator, an event of a type), with
     the j-th value of each list, null where it has none (the `broadcast` list gives its one value to every
     place), and the `extra` columns; a row without places keeps one row, with j null. Place by place rather
@@ -107,9 +112,14 @@ def each_place(lists: dict[str, pl.Series], counts: pl.Series, extra: dict[str, 
             at = pl.when(pl.col(name).list.len() == 1).then(pl.col(name).list.first()).otherwise(at)
         return at.alias(name)
 
-    parts = [wide.filter(pl.col("n") == 0).select(
-        "i", pl.lit(None, dtype=pl.UInt32).alias("j"),
-        *[pl.lit(None, dtype=lists[c].dtype.inner).alias(c) for c in lists], *extra)]
+    parts = [
+        wide.filter(pl.col("n") == 0).select(
+            "i",
+            pl.lit(None, dtype=pl.UInt32).alias("j"),
+            *[pl.lit(None, dtype=lists[c].dtype.inner).alias(c) for c in lists],
+            *extra,
+        )
+    ]
     for j in range(counts.max() or 0):
         wide = wide.filter(pl.col("n") > j)
         parts.append(wide.select("i", pl.lit(j, dtype=pl.UInt32).alias("j"), *[value(c, j) for c in lists], *extra))
@@ -119,6 +129,9 @@ def each_place(lists: dict[str, pl.Series], counts: pl.Series, extra: dict[str, 
 def lists_per_row(each: pl.DataFrame, column: str, dtype) -> pl.Series:
     """The values of `column` gathered into one list per row: `each` holds every row `i` in order, with a null
     value for a row that has none."""
-    lists = each.with_columns(pl.col("i").set_sorted()).group_by("i", maintain_order=True).agg(
-        pl.col(column).drop_nulls())[column]
+    lists = (
+        each.with_columns(pl.col("i").set_sorted())
+        .group_by("i", maintain_order=True)
+        .agg(pl.col(column).drop_nulls())[column]
+    )
     return lists.cast(pl.List(dtype))

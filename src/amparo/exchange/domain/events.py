@@ -49,15 +49,24 @@ _PLACE = pl.Struct(dict.fromkeys(("ubigeo", "country", "reason", "column", "valu
 def events(raw: pl.DataFrame, bad: Collector, dates: dict[str, pl.Series]) -> pl.Series:
     """Each row's events: those of each type's columns, in the order event_order gives or else EVENTS'."""
     # The k-th event of a type is its k-th value in the type's columns (one without a place quarantines the row).
-    each = pl.concat([
-        _events_of_type(raw, bad, dates[prefix], prefix, event_type).filter(pl.col("e").is_not_null()).select(
-            "i", "e", pl.lit(event_type).alias("event_type"), pl.lit(rank).alias("rank"), pl.col("j").alias("k"))
-        for rank, (prefix, event_type) in enumerate(EVENTS)])
+    each = pl.concat(
+        [
+            _events_of_type(raw, bad, dates[prefix], prefix, event_type)
+            .filter(pl.col("e").is_not_null())
+            .select(
+                "i", "e", pl.lit(event_type).alias("event_type"), pl.lit(rank).alias("rank"), pl.col("j").alias("k")
+            )
+            for rank, (prefix, event_type) in enumerate(EVENTS)
+        ]
+    )
     each = each.join(_event_order(raw, bad, each), on=["i", "event_type", "k"], how="left")
     # Every row once (so that it gets a list, empty when it has no event), then its events in their order.
     rows = pl.DataFrame({"i": pl.int_range(raw.height, eager=True, dtype=pl.UInt32)}).with_columns(
-        pl.lit(None, dtype=EVENT).alias("e"), pl.lit(None, dtype=pl.UInt32).alias("position"), pl.lit(-1).alias("rank"),
-        pl.lit(0, dtype=pl.UInt32).alias("k"))
+        pl.lit(None, dtype=EVENT).alias("e"),
+        pl.lit(None, dtype=pl.UInt32).alias("position"),
+        pl.lit(-1).alias("rank"),
+        pl.lit(0, dtype=pl.UInt32).alias("k"),
+    )
     each = pl.concat([rows, each.select(rows.columns)]).sort("i", "position", "rank", "k", nulls_last=True)
     return lists_per_row(each, "e", EVENT).alias("events")
 
@@ -81,9 +90,11 @@ def _events_of_type(raw: pl.DataFrame, bad: Collector, dates: pl.Series, prefix:
     for row, place in zip(each[ROW].filter(failed).to_list(), places.filter(failed).to_list()):
         params = (("ubigeo", place["ubigeo_given"]),) if place["reason"] == P.PLACE_MISMATCH else ()
         bad.found.append(P.Problem(row, place["column"], place["value"], place["reason"], params))
-    each = each.with_columns(places.struct.field("ubigeo").alias("ubigeo"),
-                             places.struct.field("country").alias("country"),
-                             failed.alias("failed"))
+    each = each.with_columns(
+        places.struct.field("ubigeo").alias("ubigeo"),
+        places.struct.field("country").alias("country"),
+        failed.alias("failed"),
+    )
     placed = (pl.col("ubigeo") != "") | (pl.col("country") != "")
     # A date alone, with no place and no other event of the type, was never an event: it stays ignored.
     date_alone = (pl.col("n") == 1) & (pl.col("description") == "")
@@ -98,14 +109,23 @@ def _event_order(raw: pl.DataFrame, bad: Collector, each: pl.DataFrame) -> pl.Da
     """(i, event_type, k, position): where a row's event_order puts the k-th event of a type, for the rows that
     give one listing as many events of each type as the row holds (`each`: i, event_type, k)."""
     given = cell_values(raw, EVENT_ORDER)
-    types, refused = map_values(given, lambda v: norm.normalise_code(codelists.EVENT_TYPE, v) or None, pl.String,
-                                 empty_ok=False)
+    types, refused = map_values(
+        given, lambda v: norm.normalise_code(codelists.EVENT_TYPE, v) or None, pl.String, empty_ok=False
+    )
     bad.where(refused, EVENT_ORDER, raw[EVENT_ORDER], P.NOT_UNDERSTOOD, choices(codelists.EVENT_TYPE))
-    rows = pl.DataFrame({"event_type": types, "refused": refused}).with_row_index("i").filter(
-        (pl.col("event_type").list.len() > 0) & ~pl.col("refused"))
-    order = rows.drop("refused").explode("event_type", empty_as_null=False).with_columns(
-        pl.int_range(pl.len(), dtype=pl.UInt32).over("i").alias("position"),
-        pl.int_range(pl.len(), dtype=pl.UInt32).over("i", "event_type").alias("k"))
+    rows = (
+        pl.DataFrame({"event_type": types, "refused": refused})
+        .with_row_index("i")
+        .filter((pl.col("event_type").list.len() > 0) & ~pl.col("refused"))
+    )
+    order = (
+        rows.drop("refused")
+        .explode("event_type", empty_as_null=False)
+        .with_columns(
+            pl.int_range(pl.len(), dtype=pl.UInt32).over("i").alias("position"),
+            pl.int_range(pl.len(), dtype=pl.UInt32).over("i", "event_type").alias("k"),
+        )
+    )
     listed = order.group_by("i", "event_type").len()
     held = each.filter(pl.col("i").is_in(rows["i"].implode())).group_by("i", "event_type").len()
     compared = listed.join(held, on=["i", "event_type"], how="full", coalesce=True)

@@ -23,8 +23,13 @@ class FormatError(ValueError):
 
 def single_column_refusal(header: list[str]) -> FormatError:
     """A header read as one column: most likely a delimiter Amparo does not read."""
-    return FormatError(_("The header has a single column (%(header)s): the file may use a delimiter other than comma, "
-                         "semicolon or tab.") % {"header": header[0][:120]})
+    return FormatError(
+        _(
+            "The header has a single column (%(header)s): the file may use a delimiter other than comma, "
+            "semicolon or tab."
+        )
+        % {"header": header[0][:120]}
+    )
 
 
 @dataclass(frozen=True)
@@ -47,16 +52,23 @@ class HeaderMatch:
         if len(self.header) == 1 and not set(required) <= set(self.columns.values()):
             raise single_column_refusal(self.header)
         if self.twins:
-            pairs = "; ".join(_("%(first)s and %(second)s (both %(column)s)")
-                              % {"first": first, "second": second, "column": column}
-                              for first, second, column in self.twins)
-            raise FormatError(_("The header gives the same column more than once: %(pairs)s. Each column may be given "
-                                "once: remove or rename one of each pair.") % {"pairs": pairs})
+            pairs = "; ".join(
+                _("%(first)s and %(second)s (both %(column)s)") % {"first": first, "second": second, "column": column}
+                for first, second, column in self.twins
+            )
+            raise FormatError(
+                _(
+                    "The header gives the same column more than once: %(pairs)s. Each column may be given "
+                    "once: remove or rename one of each pair."
+                )
+                % {"pairs": pairs}
+            )
         missing = [name for name in required if name not in self.columns.values()]
         if missing:
-            raise FormatError(_("The %(format)s file lacks the required column(s) %(missing)s. Columns found: "
-                                "%(found)s.") % {"format": label, "missing": ", ".join(missing),
-                                                 "found": ", ".join(self.header)})
+            raise FormatError(
+                _("The %(format)s file lacks the required column(s) %(missing)s. Columns found: %(found)s.")
+                % {"format": label, "missing": ", ".join(missing), "found": ", ".join(self.header)}
+            )
         return self.columns
 
 

@@ -56,30 +56,43 @@ def _megabytes(size: int) -> str:
 
 def check_file_size(size: int, limits: Limits) -> None:
     if size > limits.file_bytes:
-        raise ReadError(_("The file is %(size)s MB; an import reads files of at most %(limit)s MB."),
-                        {"size": _megabytes(size), "limit": _megabytes(limits.file_bytes)})
+        raise ReadError(
+            _("The file is %(size)s MB; an import reads files of at most %(limit)s MB."),
+            {"size": _megabytes(size), "limit": _megabytes(limits.file_bytes)},
+        )
 
 
 def check_table_size(rows: int, width: int, limits: Limits) -> None:
     """Refuse a table wider or larger than the limits (rows counted with the header)."""
     if width > limits.columns:
-        raise ReadError(_("The file has %(columns)s columns; an import reads at most %(limit)s."),
-                        {"columns": width, "limit": limits.columns})
+        raise ReadError(
+            _("The file has %(columns)s columns; an import reads at most %(limit)s."),
+            {"columns": width, "limit": limits.columns},
+        )
     if rows * width > limits.cells:
-        raise ReadError(_("The file has %(cells)s cells (%(rows)s rows by %(columns)s columns); an import reads at "
-                          "most %(limit)s."), {"cells": rows * width, "rows": rows, "columns": width,
-                                               "limit": limits.cells})
+        raise ReadError(
+            _(
+                "The file has %(cells)s cells (%(rows)s rows by %(columns)s columns); an import reads at "
+                "most %(limit)s."
+            ),
+            {"cells": rows * width, "rows": rows, "columns": width, "limit": limits.cells},
+        )
 
 
 def check_cell_length(length: int, limits: Limits, row: int, column: str) -> None:
     """Refuse a cell (row 1: a column name) longer than the limit."""
     if length > limits.cell_characters:
-        raise ReadError(_("Row %(row)s, column %(column)s: the cell holds %(length)s characters; an import reads "
-                          "cells of at most %(limit)s."),
-                        {"row": row, "column": column[:80], "length": length, "limit": limits.cell_characters})
+        raise ReadError(
+            _(
+                "Row %(row)s, column %(column)s: the cell holds %(length)s characters; an import reads "
+                "cells of at most %(limit)s."
+            ),
+            {"row": row, "column": column[:80], "length": length, "limit": limits.cell_characters},
+        )
 
 
 # --- XLSX --------------------------------------------------------------------------------------------------------
+
 
 def check_xlsx(data: bytes, limits: Limits) -> None:
     """Refuse a workbook whose parts unzip to more than the limit, or a sheet that declares or reaches a size past
@@ -103,15 +116,25 @@ def check_xlsx(data: bytes, limits: Limits) -> None:
                 extent.check(member.filename, limits)
     except ReadError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError,
-            ValueError, zlib.error) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        OSError,
+        ValueError,
+        zlib.error,
+    ) as error:
         raise ReadError(_("The spreadsheet cannot be read (%(error)s)."), {"error": error}) from error
 
 
 def _check_uncompressed(size: int, limits: Limits) -> None:
     if size > limits.uncompressed_bytes:
-        raise ReadError(_("The spreadsheet unzips to at least %(size)s MB; an import reads at most %(limit)s MB "
-                          "unzipped."), {"size": _megabytes(size), "limit": _megabytes(limits.uncompressed_bytes)})
+        raise ReadError(
+            _("The spreadsheet unzips to at least %(size)s MB; an import reads at most %(limit)s MB unzipped."),
+            {"size": _megabytes(size), "limit": _megabytes(limits.uncompressed_bytes)},
+        )
 
 
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\b[^>]*?\bref="([^"]*)"')
@@ -120,8 +143,11 @@ _ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
 _R_ATTRIBUTE = re.compile(rb'\br="([^"]*)"')
 # A cell or row whose reference is not its first attribute, or a cell or row named with a prefix (`<x:c>`):
 # three searches, since one pattern with the three alternatives is ten times slower.
-_IRREGULAR = (re.compile(rb'<c(?![ ]r="|[\w.:-])'), re.compile(rb'<row(?![ ]r="|[\w.:-])'),
-              re.compile(rb":(?:c|row)[\s/>]"))
+_IRREGULAR = (
+    re.compile(rb'<c(?![ ]r="|[\w.:-])'),
+    re.compile(rb'<row(?![ ]r="|[\w.:-])'),
+    re.compile(rb":(?:c|row)[\s/>]"),
+)
 
 
 def _column_number(letters: bytes) -> int:
@@ -166,7 +192,9 @@ def _after(text: str, alphabet: str) -> str:
         if character != last:
             following = alphabet[alphabet.index(character) + 1]
             tail = len(text) - i - 1
-            alternatives.append(re.escape(text[:i]) + f"[{following}-{last}]" + (f"[{first}-{last}]{{{tail}}}" if tail else ""))
+            alternatives.append(
+                re.escape(text[:i]) + f"[{following}-{last}]" + (f"[{first}-{last}]{{{tail}}}" if tail else "")
+            )
     return "(?:" + "|".join(alternatives) + ")"
 
 
@@ -231,7 +259,7 @@ class _SheetExtent:
         order) without looking at each cell."""
         last = text.rfind(b'<c r="')
         if last >= 0:
-            position = _reference(text[last + 6:text.find(b'"', last + 6)])
+            position = _reference(text[last + 6 : text.find(b'"', last + 6)])
             if position is not None:
                 self._note(*position)
                 self._row, self._column = position
@@ -241,7 +269,7 @@ class _SheetExtent:
                 self._note(*position)
         last_row = text.rfind(b'<row r="')
         if last_row > last:
-            digits = text[last_row + 8:text.find(b'"', last_row + 8)]
+            digits = text[last_row + 8 : text.find(b'"', last_row + 8)]
             self._row, self._column = (_number(digits) if digits.isdigit() else self._row + 1), 0
 
     def _measure_each(self, text: bytes) -> None:
@@ -261,19 +289,38 @@ class _SheetExtent:
 
 def _check_sheet(part: str, rows: int, columns: int, limits: Limits, declared: str = "") -> None:
     """Refuse a sheet that reaches (or, in its dimension element, says it reaches) past the limits."""
-    found = {"sheet": part, "cell": declared or _cell_name(rows, columns), "rows": rows, "columns": columns,
-             "cells": rows * columns}
+    found = {
+        "sheet": part,
+        "cell": declared or _cell_name(rows, columns),
+        "rows": rows,
+        "columns": columns,
+        "cells": rows * columns,
+    }
     if columns > limits.columns:
-        message = (_("The sheet %(sheet)s declares its size as %(cell)s, %(columns)s columns; an import reads at "
-                     "most %(limit)s columns.") if declared else
-                   _("The sheet %(sheet)s reaches column %(columns)s (cell %(cell)s); an import reads at most "
-                     "%(limit)s columns."))
+        message = (
+            _(
+                "The sheet %(sheet)s declares its size as %(cell)s, %(columns)s columns; an import reads at "
+                "most %(limit)s columns."
+            )
+            if declared
+            else _(
+                "The sheet %(sheet)s reaches column %(columns)s (cell %(cell)s); an import reads at most "
+                "%(limit)s columns."
+            )
+        )
         raise ReadError(message, found | {"limit": limits.columns})
     if rows * columns > limits.cells:
-        message = (_("The sheet %(sheet)s declares its size as %(cell)s: %(rows)s rows by %(columns)s columns, "
-                     "%(cells)s cells; an import reads at most %(limit)s cells.") if declared else
-                   _("The sheet %(sheet)s reaches cell %(cell)s: %(rows)s rows by %(columns)s columns, %(cells)s "
-                     "cells; an import reads at most %(limit)s cells."))
+        message = (
+            _(
+                "The sheet %(sheet)s declares its size as %(cell)s: %(rows)s rows by %(columns)s columns, "
+                "%(cells)s cells; an import reads at most %(limit)s cells."
+            )
+            if declared
+            else _(
+                "The sheet %(sheet)s reaches cell %(cell)s: %(rows)s rows by %(columns)s columns, %(cells)s "
+                "cells; an import reads at most %(limit)s cells."
+            )
+        )
         raise ReadError(message, found | {"limit": limits.cells})
 
 
@@ -290,8 +337,10 @@ def check_json(text: str, limits: Limits) -> None:
     skeleton = pl.Series([text]).str.replace_all(_JSON_STRING, '""').str.replace_all(r"\s+", "")
     keys = skeleton.str.count_matches('"":', literal=True)[0]
     if keys > limits.cells:
-        raise ReadError(_("The JSON file holds %(keys)s keys, one cell each; an import reads at most %(limit)s "
-                          "cells."), {"keys": keys, "limit": limits.cells})
+        raise ReadError(
+            _("The JSON file holds %(keys)s keys, one cell each; an import reads at most %(limit)s cells."),
+            {"keys": keys, "limit": limits.cells},
+        )
     brackets = skeleton.str.replace_all(r"[^\[\]{}]+", "")[0]
     del skeleton
     if re.search(rf"[\[{{]{{{limits.nesting + 1}}}", brackets) or _deeper_than(brackets, limits.nesting):
@@ -308,5 +357,7 @@ def _deeper_than(brackets: str, depth: int) -> bool:
 
 
 def nesting_error(depth: int) -> ReadError:
-    return ReadError(_("The JSON file nests lists or objects more than %(limit)s levels deep; an import reads at "
-                       "most %(limit)s."), {"limit": depth})
+    return ReadError(
+        _("The JSON file nests lists or objects more than %(limit)s levels deep; an import reads at most %(limit)s."),
+        {"limit": depth},
+    )

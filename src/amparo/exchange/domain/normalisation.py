@@ -33,15 +33,15 @@ class NormalisedCases:
     problems: dict[int, list[P.Problem]]  # row number -> its problems, for the rows that did not
 
 
-def normalise_cases(raw: pl.DataFrame, today: date | None = None) -> NormalisedCases:
+def normalise_cases(raw: pl.DataFrame, *, today: date) -> NormalisedCases:
     """Validate and normalise a frame of Amparo columns (text, missing columns allowed) plus ROW.
 
     The rows are normalised NORMALISE_ROWS at a time: a million at once held 1.9 GB of intermediate
     columns (every absent column filled, every list column split). Only repeated identifiers need the
     whole file, so the first row of each identifier is found beforehand."""
-    today = today or date.today()
-    ids = (pl.col("source_record_id").fill_null("").str.strip_chars() if "source_record_id" in raw.columns
-           else pl.lit(""))
+    ids = (
+        pl.col("source_record_id").fill_null("").str.strip_chars() if "source_record_id" in raw.columns else pl.lit("")
+    )
     raw = raw.with_columns(pl.col(ROW).first().over(ids).alias(_FIRST))
     frames, problems = [], {}
     for part in raw.iter_slices(NORMALISE_ROWS) if raw.height else [raw]:
@@ -69,9 +69,11 @@ def _normalise_part(raw: pl.DataFrame, today: date) -> tuple[pl.DataFrame, list[
     first_row = raw[_FIRST]
     duplicate = (first_row != raw[ROW]) & (raw["source_record_id"] != "")
     if duplicate.any():
-        for row, value, first in zip(raw[ROW].filter(duplicate).to_list(),
-                                     raw["source_record_id"].filter(duplicate).to_list(),
-                                     first_row.filter(duplicate).to_list()):
+        for row, value, first in zip(
+            raw[ROW].filter(duplicate).to_list(),
+            raw["source_record_id"].filter(duplicate).to_list(),
+            first_row.filter(duplicate).to_list(),
+        ):
             bad.found.append(P.Problem(row, "source_record_id", value, P.DUPLICATE_ID, (("first_row", str(first)),)))
 
     for name, target in DATES:

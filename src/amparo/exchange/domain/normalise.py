@@ -78,7 +78,7 @@ def parse_date(value: str) -> date | None:
     text = (value or "").strip()
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).date()
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date: no time, no zone)
         except ValueError:
             continue
     return None

@@ -31,23 +31,38 @@ def perpetrators(raw: pl.DataFrame, bad: Collector, today: date) -> pl.Series:
     same places. recruiter_in_household may also hold one value for all of them, as it always could."""
     relationships = map_distinct(raw["recruiter_relationship"], norm.normalise_relationships, CODES)
     unknown = relationships.struct.field("unknown")
-    bad.where(unknown.list.len() > 0, "recruiter_relationship", unknown.list.join(";"), P.NOT_UNDERSTOOD,
-              choices(codelists.RECRUITER_RELATIONSHIP))
+    bad.where(
+        unknown.list.len() > 0,
+        "recruiter_relationship",
+        unknown.list.join(";"),
+        P.NOT_UNDERSTOOD,
+        choices(codelists.RECRUITER_RELATIONSHIP),
+    )
     codes = relationships.struct.field("codes")
     counts = codes.list.len() + unknown.list.len()
 
     households = cell_values(raw, "recruiter_in_household")
-    bad.where(aligned_to(households, counts) & (households.list.len() > 1), "recruiter_in_household",
-              raw["recruiter_in_household"], P.HOUSEHOLD_PER_PERPETRATOR, {"count": counts})
+    bad.where(
+        aligned_to(households, counts) & (households.list.len() > 1),
+        "recruiter_in_household",
+        raw["recruiter_in_household"],
+        P.HOUSEHOLD_PER_PERPETRATOR,
+        {"count": counts},
+    )
     flags, refused = map_values(households, norm.parse_yes_no, pl.Boolean)
-    bad.where(refused, "recruiter_in_household", raw["recruiter_in_household"], P.NOT_UNDERSTOOD,
-              {"choices": "yes, no"})
+    bad.where(
+        refused, "recruiter_in_household", raw["recruiter_in_household"], P.NOT_UNDERSTOOD, {"choices": "yes, no"}
+    )
     columns = {"relationship": codes, "lives_in_household": flags.list.eval(pl.element().fill_null(False))}
 
     parsers = {
         "roles": (_roles, pl.List(pl.String), P.NOT_UNDERSTOOD, choices(codelists.ROLE_IN_PROCESS)),
-        "gender": (lambda v: norm.normalise_code(codelists.GENDER, v), pl.String, P.NOT_UNDERSTOOD,
-                   choices(codelists.GENDER)),
+        "gender": (
+            lambda v: norm.normalise_code(codelists.GENDER, v),
+            pl.String,
+            P.NOT_UNDERSTOOD,
+            choices(codelists.GENDER),
+        ),
         "citizenship": (norm.normalise_country, pl.String, P.NOT_A_COUNTRY, None),
     }
     for column, field in PERPETRATOR_COLUMNS.items():
@@ -64,8 +79,11 @@ def perpetrators(raw: pl.DataFrame, bad: Collector, today: date) -> pl.Series:
         columns[field] = values
 
     each = each_place(columns, codes.list.len(), broadcast="lives_in_household")
-    missing = {"lives_in_household": pl.lit(False), "roles": pl.lit([], dtype=pl.List(pl.String)),
-               "birthdate": pl.lit(None, dtype=pl.Date)}
+    missing = {
+        "lives_in_household": pl.lit(False),
+        "roles": pl.lit([], dtype=pl.List(pl.String)),
+        "birthdate": pl.lit(None, dtype=pl.Date),
+    }
     fields = [pl.col(f).fill_null(missing.get(f, pl.lit(""))) for f in columns]
     each = each.select("i", pl.when(pl.col("j").is_not_null()).then(pl.struct(fields)).alias("p"))
     return lists_per_row(each, "p", PERPETRATOR).alias("perpetrators")

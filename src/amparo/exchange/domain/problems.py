@@ -39,16 +39,24 @@ EXPECTATIONS = {
     UBIGEO_OUTSIDE_PERU: _("Peru (PE) or nothing, since an ubigeo of Peru is given"),
     DUPLICATE_ID: _("an identifier used once in the file (already used in row %(first_row)s)"),
     RAGGED: _("at most %(width)s cells, as many as the header has"),
-    PER_PERPETRATOR: _("one value per perpetrator, separated by ';': %(count)s, as many as the relationships in "
-                       "recruiter_relationship (or nothing)"),
-    HOUSEHOLD_PER_PERPETRATOR: _("one yes/no for every perpetrator, or one per perpetrator separated by ';': "
-                                 "%(count)s, as many as the relationships in recruiter_relationship"),
-    PER_EVENT: _("one value per event, separated by ';': %(count)s, as many as the other columns of these events "
-                 "hold (or nothing)"),
-    EVENT_WITHOUT_PLACE: _("a place for each event (an ubigeo, a department or a country), since a date or "
-                           "description is given for it"),
-    EVENT_ORDER: _("the type of each event in the order of the events, as many of each type as the event columns "
-                   "hold: %(counts)s"),
+    PER_PERPETRATOR: _(
+        "one value per perpetrator, separated by ';': %(count)s, as many as the relationships in "
+        "recruiter_relationship (or nothing)"
+    ),
+    HOUSEHOLD_PER_PERPETRATOR: _(
+        "one yes/no for every perpetrator, or one per perpetrator separated by ';': "
+        "%(count)s, as many as the relationships in recruiter_relationship"
+    ),
+    PER_EVENT: _(
+        "one value per event, separated by ';': %(count)s, as many as the other columns of these events "
+        "hold (or nothing)"
+    ),
+    EVENT_WITHOUT_PLACE: _(
+        "a place for each event (an ubigeo, a department or a country), since a date or description is given for it"
+    ),
+    EVENT_ORDER: _(
+        "the type of each event in the order of the events, as many of each type as the event columns hold: %(counts)s"
+    ),
 }
 
 

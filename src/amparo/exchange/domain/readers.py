@@ -40,8 +40,12 @@ DELIMITERS = (",", ";", "\t")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 # Excel saves "Unicode text" as UTF-16 with a byte order mark; a UTF-32 mark starts like a UTF-16 one.
-_WIDE_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
-               (codecs.BOM_UTF16_BE, "utf-16"))
+_WIDE_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 @dataclass
@@ -49,7 +53,9 @@ class Table:
     header: list[str]
     frame: pl.DataFrame  # one String column per header cell, plus ROW
     kind: str  # csv, xlsx or json
-    ragged_rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number, cells): longer than the header
+    ragged_rows: list[tuple[int, list[str]]] = field(
+        default_factory=list
+    )  # (row number, cells): longer than the header
 
     def __post_init__(self):
         # In row order and in one piece: provenance finds a chunk's rows by binary search, and a gather
@@ -77,8 +83,10 @@ def _decode(data: bytes) -> tuple[str, str]:
         try:
             return data.decode(wide), wide
         except UnicodeDecodeError as error:
-            raise ReadError(_("The file looks like %(encoding)s text but is not (byte %(position)s)."),
-                            {"encoding": wide.upper(), "position": error.start}) from error
+            raise ReadError(
+                _("The file looks like %(encoding)s text but is not (byte %(position)s)."),
+                {"encoding": wide.upper(), "position": error.start},
+            ) from error
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             return data.decode(encoding), encoding
@@ -116,8 +124,10 @@ def _unique_header(cells: list[str]) -> list[str]:
 
 def _refuse_reserved(header: list[str]) -> None:
     if ROW in header:
-        raise ReadError(_("The column name %(name)s is reserved for the row numbers Amparo keeps; rename the "
-                          "column."), {"name": ROW})
+        raise ReadError(
+            _("The column name %(name)s is reserved for the row numbers Amparo keeps; rename the column."),
+            {"name": ROW},
+        )
 
 
 def _frame_from_rows(header: list[str], rows: list[list[str]], first_row: int = 2) -> tuple[pl.DataFrame, list]:
@@ -137,7 +147,7 @@ def _frame_from_rows(header: list[str], rows: list[list[str]], first_row: int = 
         kept.append(cells + [""] * (width - len(cells)))
         numbers.append(number)
     columns = {name: [r[i] for r in kept] for i, name in enumerate(header)}
-    frame = pl.DataFrame(columns, schema={name: pl.String for name in header})
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(header, pl.String))
     return frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), ragged
 
 
@@ -167,8 +177,9 @@ def read_csv_text(text: str, utf8: bytes | None = None, limits: Limits | None = 
         next(reader)
         rows = list(reader)
     except csv.Error as error:
-        raise ReadError(_("The CSV file cannot be read at line %(line)s (%(error)s)."),
-                        {"line": reader.line_num, "error": error}) from error
+        raise ReadError(
+            _("The CSV file cannot be read at line %(line)s (%(error)s)."), {"line": reader.line_num, "error": error}
+        ) from error
     if limits:
         check_table_size(len(rows) + 1, len(header), limits)
     frame, ragged = _frame_from_rows(header, rows)
@@ -183,8 +194,12 @@ def _read_csv_columnar(text: str, utf8: bytes | None, header: list[str], delimit
         return None
     try:
         frame = pl.read_csv(
-            utf8 if utf8 is not None else text.encode("utf-8"), separator=delimiter, has_header=True,
-            new_columns=header, infer_schema=False, raise_if_empty=False,
+            utf8 if utf8 is not None else text.encode("utf-8"),
+            separator=delimiter,
+            has_header=True,
+            new_columns=header,
+            infer_schema=False,
+            raise_if_empty=False,
         )
     except pl.exceptions.PolarsError:
         return None
@@ -217,8 +232,10 @@ def read_xlsx(data: bytes, sheet: str | None = None, limits: Limits | None = Non
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if sheet:
             if sheet not in workbook.sheet_names:
-                raise ReadError(_("The workbook has no sheet %(sheet)s; it has: %(sheets)s."),
-                                {"sheet": sheet, "sheets": ", ".join(workbook.sheet_names)})
+                raise ReadError(
+                    _("The workbook has no sheet %(sheet)s; it has: %(sheets)s."),
+                    {"sheet": sheet, "sheets": ", ".join(workbook.sheet_names)},
+                )
             rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         else:
             rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
@@ -246,14 +263,15 @@ def read_json(text: str, limits: Limits | None = None) -> Table:
     try:
         payload = json.loads(text, parse_int=str)
     except json.JSONDecodeError as error:
-        raise ReadError(_("The JSON file is not valid (line %(line)s: %(error)s)."),
-                        {"line": error.lineno, "error": error.msg}) from error
+        raise ReadError(
+            _("The JSON file is not valid (line %(line)s: %(error)s)."), {"line": error.lineno, "error": error.msg}
+        ) from error
     except RecursionError as error:  # deeper than the parser goes, when no limit was checked first
         raise nesting_error(sys.getrecursionlimit()) from error
     if isinstance(payload, dict):
         payload = payload.get("cases", payload.get("records"))
     if not isinstance(payload, list) or not all(isinstance(item, dict) for item in payload):
-        raise ReadError(_("The JSON file must hold a list of objects, one per case (or {\"cases\": [...]})."))
+        raise ReadError(_('The JSON file must hold a list of objects, one per case (or {"cases": [...]}).'))
     if not payload:
         raise ReadError(_("The file is empty: it has no records."))
     payload = [_with_nested_flattened(item, number) for number, item in enumerate(payload, start=1)]
@@ -291,8 +309,10 @@ def _with_nested_flattened(item: dict, number: int) -> dict:
         types = []
         for event in events:
             if not _cell_text(event.get(EVENT_TYPE_KEY)).strip():
-                raise ReadError(_("Case %(case)s: an event has no hte_Type (Recruitment, Transit or Exploitation)."),
-                                {"case": number})
+                raise ReadError(
+                    _("Case %(case)s: an event has no hte_Type (Recruitment, Transit or Exploitation)."),
+                    {"case": number},
+                )
             types.append(_cell_text(event[EVENT_TYPE_KEY]))
         nested[EVENT_ORDER] = aligned.join(types)
         groups: dict[str, list[dict]] = {}
@@ -307,15 +327,17 @@ def _with_nested_flattened(item: dict, number: int) -> dict:
         nested |= _columns(perpetrators, "perpetrator_")
     twice = [key for key in nested if key in flat]
     if twice:
-        raise ReadError(_("Case %(case)s: %(columns)s given both nested and as fields of the case."),
-                        {"case": number, "columns": ", ".join(twice)})
+        raise ReadError(
+            _("Case %(case)s: %(columns)s given both nested and as fields of the case."),
+            {"case": number, "columns": ", ".join(twice)},
+        )
     return flat | nested
 
 
 def _objects(item: dict, key: str, number: int) -> list[dict] | None:
     value = item.get(key)
     if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
-        raise ReadError(_("Case %(case)s: \"%(key)s\" must be a list of objects."), {"case": number, "key": key})
+        raise ReadError(_('Case %(case)s: "%(key)s" must be a list of objects.'), {"case": number, "key": key})
     return value
 
 
@@ -340,14 +362,14 @@ def read_table(data: bytes, sheet: str | None = None, limits: Limits | None = No
         check_file_size(len(data), limits)
     if not data or data.isspace():
         raise ReadError(_("The file is empty."))
-    if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
+    if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         table = read_xlsx(data, sheet, limits)
     elif b"\x00" in data[:4096] and not _wide_encoding(data[:4096]):
         raise ReadError(_("The file is neither CSV, XLSX nor JSON (it looks like a binary file)."))
     else:
         text, encoding = _decode(data)
         start = _LEADING.match(text).end()
-        if text[start:start + 1] in ("[", "{"):
+        if text[start : start + 1] in ("[", "{"):
             table = read_json(text[start:], limits)
         else:
             utf8 = None

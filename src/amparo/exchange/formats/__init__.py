@@ -13,8 +13,9 @@ from amparo.exchange.formats.htcds import HtcdsFormat
 
 __all__ = ["FORMATS", "MIN_SCORE", "ExchangeFormat", "FormatError", "ImportContext", "detect", "get"]
 
-FORMATS: dict[str, ExchangeFormat] = {f.NAME: f for f in (AmparoFormat(), HtcdsFormat(), CtdcLegacyFormat(),
-                                                          CtdcSyntheticFormat())}
+FORMATS: dict[str, ExchangeFormat] = {
+    f.NAME: f for f in (AmparoFormat(), HtcdsFormat(), CtdcLegacyFormat(), CtdcSyntheticFormat())
+}
 MIN_SCORE = 0.5
 
 
@@ -25,8 +26,13 @@ def detect(header: list[str]) -> ExchangeFormat:
     if scores[best] < MIN_SCORE:
         if len(header) == 1:
             raise single_column_refusal(header)
-        raise FormatError(_("The format of the file was not recognised (Amparo, HTCDS, CTDC legacy or CTDC "
-                            "synthetic). Columns found: %(found)s.") % {"found": ", ".join(header)})
+        raise FormatError(
+            _(
+                "The format of the file was not recognised (Amparo, HTCDS, CTDC legacy or CTDC "
+                "synthetic). Columns found: %(found)s."
+            )
+            % {"found": ", ".join(header)}
+        )
     return FORMATS[best]
 
 
@@ -34,5 +40,7 @@ def get(name: str) -> ExchangeFormat:
     try:
         return FORMATS[name]
     except KeyError:
-        raise FormatError(_("Unknown format %(name)s; use one of: %(formats)s.")
-                          % {"name": name, "formats": ", ".join(["auto", *FORMATS])}) from None
+        raise FormatError(
+            _("Unknown format %(name)s; use one of: %(formats)s.")
+            % {"name": name, "formats": ", ".join(["auto", *FORMATS])}
+        ) from None

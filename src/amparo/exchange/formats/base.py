@@ -56,8 +56,9 @@ class ExchangeFormat(ABC):
         """The file's rows as Amparo case-file columns (text) and ROW; FormatError when the header does not fit."""
 
     @abstractmethod
-    def from_cases(self, cases: pl.DataFrame, *, include_identities: bool = False,
-                   nested: bool = False) -> pl.DataFrame:
+    def from_cases(
+        self, cases: pl.DataFrame, *, include_identities: bool = False, nested: bool = False
+    ) -> pl.DataFrame:
         """Cases (the typed frame of exchange.selectors) as rows of text; identities only when asked for and
         the format holds them (IDENTITIES); `nested`, for a format written as JSON, keeps multi-valued fields
         as lists and a case's perpetrators and events as lists of objects."""

@@ -31,8 +31,14 @@ class Crosswalk:
     the terms themselves come from, when they are codes of another standard.
     """
 
-    def __init__(self, codelist: Codelist, reads: Mapping[str, Codes], *, writes: Mapping[str, Codes] | None = None,
-                 terms: Codelist | None = None):
+    def __init__(
+        self,
+        codelist: Codelist,
+        reads: Mapping[str, Codes],
+        *,
+        writes: Mapping[str, Codes] | None = None,
+        terms: Codelist | None = None,
+    ):
         self.codelist, self.terms = codelist, terms
         self.reads: dict[str, tuple[str, ...]] = {term: _codes(codes) for term, codes in reads.items()}
         self.writes: dict[str, frozenset[str]] = {term: frozenset(codes) for term, codes in self.reads.items()}
@@ -40,8 +46,9 @@ class Crosswalk:
             if term not in self.reads:
                 raise ValueError(f"{term!r} is written but never read in a crosswalk to {codelist.name}")
             self.writes[term] = frozenset(_codes(codes))
-        unknown = sorted({code for codes in (*self.reads.values(), *self.writes.values()) for code in codes
-                          if code not in codelist})
+        unknown = sorted(
+            {code for codes in (*self.reads.values(), *self.writes.values()) for code in codes if code not in codelist}
+        )
         if unknown:
             raise ValueError(f"{', '.join(unknown)}: not codes of {codelist.name}")
         if terms is not None and not set(self.reads) <= set(terms.values):
@@ -49,8 +56,12 @@ class Crosswalk:
 
     def only(self, *terms: str) -> Crosswalk:
         """The same crosswalk for a file that has only some of the terms, in the order given."""
-        return Crosswalk(self.codelist, {t: self.reads[t] for t in terms}, writes={t: self.writes[t] for t in terms},
-                         terms=self.terms)
+        return Crosswalk(
+            self.codelist,
+            {t: self.reads[t] for t in terms},
+            writes={t: self.writes[t] for t in terms},
+            terms=self.terms,
+        )
 
     def code_of(self, term: str) -> str | None:
         """The one code a term is read as, None for a term that says no code."""

@@ -68,8 +68,12 @@ class FlagGroup:
 
     def read(self, present: Container[str]) -> pl.Expr:
         """The codes of the flags that are set, in the flags' order, each once (a list per row)."""
-        parts = [pl.when(is_set(self.prefix + term)).then(pl.lit(code))
-                 for term, codes in self.crosswalk.reads.items() if self.prefix + term in present for code in codes]
+        parts = [
+            pl.when(is_set(self.prefix + term)).then(pl.lit(code))
+            for term, codes in self.crosswalk.reads.items()
+            if self.prefix + term in present
+            for code in codes
+        ]
         if not parts:
             return pl.lit([], dtype=pl.List(pl.String))
         return pl.concat_list(parts).list.drop_nulls().list.unique(maintain_order=True)
@@ -84,8 +88,14 @@ class FlagGroup:
                 hit = pl.all_horizontal([codes.list.contains(pl.lit(code)) for code in sorted(written)])
             else:
                 hit = codes.list.eval(pl.element().is_in(sorted(written))).list.any()
-            flags.append(pl.when(codes.list.len() == 0).then(pl.lit(coding.missing)).when(hit)
-                         .then(pl.lit(coding.set)).otherwise(pl.lit(coding.unset)).alias(self.prefix + term))
+            flags.append(
+                pl.when(codes.list.len() == 0)
+                .then(pl.lit(coding.missing))
+                .when(hit)
+                .then(pl.lit(coding.set))
+                .otherwise(pl.lit(coding.unset))
+                .alias(self.prefix + term)
+            )
         return flags
 
 
@@ -98,55 +108,129 @@ def _relationship_flags() -> dict[str, set[str]]:
 
 
 # The flags of the legacy file, in its order.
-CONTROL = FlagGroup("meansOfControl", Crosswalk(codelists.METHODS_OF_CONTROL, {
-    "DebtBondage": "DebtBondage", "TakesEarnings": "TakesEarnings",
-    "RestrictsFinancialAccess": "RestrictsFinancialAccess", "Threats": "PhysicalThreats",
-    "PsychologicalAbuse": "PsychologicalAbuse", "PhysicalAbuse": "PhysicalAbuse", "SexualAbuse": "SexualAbuse",
-    "FalsePromises": "FalsePromises", "PsychoactiveSubstances": "PsychoactiveSubstance",
-    "RestrictsMovement": "RestrictsMovement", "RestrictsMedicalCare": "RestrictsMedicalCare",
-    "ExcessiveWorkingHours": "ExcessiveWorkingHours", "UsesChildren": "ThreatensChildrenFamily",
-    "ThreatOfLawEnforcement": "ThreatsLawEnforcement", "WithholdsNecessities": "WithholdsNecessities",
-    "WithholdsDocuments": "WithholdsDocuments", "Other": "Other", "NotSpecified": None,
-}))
-EXPLOITATION = FlagGroup("is", Crosswalk(codelists.EXPLOITATION_TYPE, {
-    "ForcedLabour": "ForcedLabour", "SexualExploit": "SexualExploitation", "OtherExploit": "Other",
-    "SexAndLabour": ("SexualExploitation", "ForcedLabour"), "ForcedMarriage": "ForcedMarriage",
-    "ForcedMilitary": "ForcedMilitaryByNonStateActors", "OrganRemoval": "OrganRemoval",
-    "SlaveryAndPractices": "Servitude",
-}), every=frozenset({"SexAndLabour"}))
-LABOUR = FlagGroup("typeOfLabour", Crosswalk(codelists.FORCED_LABOUR_INDUSTRY, {
-    "Agriculture": "A_AgricultureForestryAndFishing", "Aquafarming": "A_AgricultureForestryAndFishing",
-    "Begging": None, "Construction": "F_Construction", "DomesticWork": "T_ActivitiesOfHouseholdsAsEmployers",
-    "Hospitality": "I_AccommodationAndFoodServiceActivities", "IllicitActivities": None,
-    "Manufacturing": "C_Manufacturing", "MiningOrDrilling": "B_MiningAndQuarrying",
-    "Peddling": "G_WholesaleAndRetailTradeRepairOfMotorVehicles", "Transportation": "H_TransportationAndStorage",
-    "Other": None, "NotSpecified": None,
-}, writes={"Aquafarming": None}))  # agriculture says it on export
-SEX = FlagGroup("typeOfSex", Crosswalk(codelists.SEX_EXPLOITATION_TYPE, {
-    "Prostitution": "Prostitution", "Pornography": "Pornography",
-    "RemoteInteractiveServices": "RemoteInteractiveServices", "PrivateSexualServices": "PrivateSexualServices",
-}))
+CONTROL = FlagGroup(
+    "meansOfControl",
+    Crosswalk(
+        codelists.METHODS_OF_CONTROL,
+        {
+            "DebtBondage": "DebtBondage",
+            "TakesEarnings": "TakesEarnings",
+            "RestrictsFinancialAccess": "RestrictsFinancialAccess",
+            "Threats": "PhysicalThreats",
+            "PsychologicalAbuse": "PsychologicalAbuse",
+            "PhysicalAbuse": "PhysicalAbuse",
+            "SexualAbuse": "SexualAbuse",
+            "FalsePromises": "FalsePromises",
+            "PsychoactiveSubstances": "PsychoactiveSubstance",
+            "RestrictsMovement": "RestrictsMovement",
+            "RestrictsMedicalCare": "RestrictsMedicalCare",
+            "ExcessiveWorkingHours": "ExcessiveWorkingHours",
+            "UsesChildren": "ThreatensChildrenFamily",
+            "ThreatOfLawEnforcement": "ThreatsLawEnforcement",
+            "WithholdsNecessities": "WithholdsNecessities",
+            "WithholdsDocuments": "WithholdsDocuments",
+            "Other": "Other",
+            "NotSpecified": None,
+        },
+    ),
+)
+EXPLOITATION = FlagGroup(
+    "is",
+    Crosswalk(
+        codelists.EXPLOITATION_TYPE,
+        {
+            "ForcedLabour": "ForcedLabour",
+            "SexualExploit": "SexualExploitation",
+            "OtherExploit": "Other",
+            "SexAndLabour": ("SexualExploitation", "ForcedLabour"),
+            "ForcedMarriage": "ForcedMarriage",
+            "ForcedMilitary": "ForcedMilitaryByNonStateActors",
+            "OrganRemoval": "OrganRemoval",
+            "SlaveryAndPractices": "Servitude",
+        },
+    ),
+    every=frozenset({"SexAndLabour"}),
+)
+LABOUR = FlagGroup(
+    "typeOfLabour",
+    Crosswalk(
+        codelists.FORCED_LABOUR_INDUSTRY,
+        {
+            "Agriculture": "A_AgricultureForestryAndFishing",
+            "Aquafarming": "A_AgricultureForestryAndFishing",
+            "Begging": None,
+            "Construction": "F_Construction",
+            "DomesticWork": "T_ActivitiesOfHouseholdsAsEmployers",
+            "Hospitality": "I_AccommodationAndFoodServiceActivities",
+            "IllicitActivities": None,
+            "Manufacturing": "C_Manufacturing",
+            "MiningOrDrilling": "B_MiningAndQuarrying",
+            "Peddling": "G_WholesaleAndRetailTradeRepairOfMotorVehicles",
+            "Transportation": "H_TransportationAndStorage",
+            "Other": None,
+            "NotSpecified": None,
+        },
+        writes={"Aquafarming": None},
+    ),
+)  # agriculture says it on export
+SEX = FlagGroup(
+    "typeOfSex",
+    Crosswalk(
+        codelists.SEX_EXPLOITATION_TYPE,
+        {
+            "Prostitution": "Prostitution",
+            "Pornography": "Pornography",
+            "RemoteInteractiveServices": "RemoteInteractiveServices",
+            "PrivateSexualServices": "PrivateSexualServices",
+        },
+    ),
+)
 # Read as the detailed relationship (Other and Unknown say no more than "unknown"), set by every one it covers.
-RELATION = FlagGroup("recruiterRelation", Crosswalk(codelists.RECRUITER_RELATIONSHIP, {
-    "IntimatePartner": "intimate_partner", "Friend": "friend_acquaintance", "Family": "other_relative",
-    "Other": "unknown", "Unknown": "unknown",
-}, writes=_relationship_flags()))
+RELATION = FlagGroup(
+    "recruiterRelation",
+    Crosswalk(
+        codelists.RECRUITER_RELATIONSHIP,
+        {
+            "IntimatePartner": "intimate_partner",
+            "Friend": "friend_acquaintance",
+            "Family": "other_relative",
+            "Other": "unknown",
+            "Unknown": "unknown",
+        },
+        writes=_relationship_flags(),
+    ),
+)
 
 # The gender as each file spells it; either spelling is read in either file.
-GENDER_LEGACY = Crosswalk(codelists.GENDER, {
-    "Male": "Masculine", "Female": "Feminine", "Transgender/NonConforming": "NonConforming",
-    "Unknown": "NonSpecifiedUnknown",
-}, writes={"Transgender/NonConforming": ("TransgenderFeminine", "TransgenderMasculine", "NonConforming")})
-GENDER_SYNTHETIC = Crosswalk(codelists.GENDER, {
-    "Man": "Masculine", "Woman": "Feminine", "Trans/Transgender/NonConforming": "NonConforming",
-}, writes={"Trans/Transgender/NonConforming": ("TransgenderFeminine", "TransgenderMasculine", "NonConforming")})
+GENDER_LEGACY = Crosswalk(
+    codelists.GENDER,
+    {
+        "Male": "Masculine",
+        "Female": "Feminine",
+        "Transgender/NonConforming": "NonConforming",
+        "Unknown": "NonSpecifiedUnknown",
+    },
+    writes={"Transgender/NonConforming": ("TransgenderFeminine", "TransgenderMasculine", "NonConforming")},
+)
+GENDER_SYNTHETIC = Crosswalk(
+    codelists.GENDER,
+    {
+        "Man": "Masculine",
+        "Woman": "Feminine",
+        "Trans/Transgender/NonConforming": "NonConforming",
+    },
+    writes={"Trans/Transgender/NonConforming": ("TransgenderFeminine", "TransgenderMasculine", "NonConforming")},
+)
 
 
 def _gender(column: str) -> pl.Expr:
     """The gender code a CTDC term stands for, in any case; any other value as it is, for the codelist's
     synonyms to read or the row to be quarantined with."""
-    codes = {term.lower(): reads[0] for crosswalk in (GENDER_LEGACY, GENDER_SYNTHETIC)
-             for term, reads in crosswalk.reads.items()}
+    codes = {
+        term.lower(): reads[0]
+        for crosswalk in (GENDER_LEGACY, GENDER_SYNTHETIC)
+        for term, reads in crosswalk.reads.items()
+    }
     value = known(column)
     lowered = value.str.to_lowercase()
     return pl.when(lowered.is_in(list(codes))).then(lowered.replace(codes)).otherwise(value)
@@ -155,9 +239,10 @@ def _gender(column: str) -> pl.Expr:
 def with_relationships_and_country(cases: pl.DataFrame) -> pl.DataFrame:
     """The cases with what CTDC keeps of their perpetrators and events: every relationship to the victim, and
     the country of the first exploitation (CTDC has one country of exploitation)."""
-    return cases.with_columns(perpetrator_values("relationship").alias("relationships"),
-                              event_values("Exploitation", "country").list.first().fill_null("")
-                              .alias("exploitation_country"))
+    return cases.with_columns(
+        perpetrator_values("relationship").alias("relationships"),
+        event_values("Exploitation", "country").list.first().fill_null("").alias("exploitation_country"),
+    )
 
 
 def _industries() -> pl.Expr:
@@ -181,8 +266,13 @@ class CtdcFormat(ExchangeFormat):
 
     def source_columns(self, header: list[str]) -> dict[str, str]:
         match = self.match(header)
-        sources = {"registration_date": "yearOfRegistration", "prs_Gender": "gender", "prs_Citizenship": "citizenship",
-                   "exploitation_country": "CountryOfExploitation", "source_record_id": "yearOfRegistration"}
+        sources = {
+            "registration_date": "yearOfRegistration",
+            "prs_Gender": "gender",
+            "prs_Citizenship": "citizenship",
+            "exploitation_country": "CountryOfExploitation",
+            "source_record_id": "yearOfRegistration",
+        }
         return {amparo: match.cell(column) or column for amparo, column in sources.items()}
 
     def to_amparo(self, table: Table, context: ImportContext) -> pl.DataFrame:
@@ -198,7 +288,9 @@ class CtdcFormat(ExchangeFormat):
         return frame.select(
             pl.col(ROW),
             pl.format("ctdc-{}-{}", pl.lit(context.sha256[:12]), pl.col(ROW)).alias("source_record_id"),
-            pl.when(year.str.contains(r"^\d{4}(\.0)?$")).then(year.str.slice(0, 4) + "-01-01").otherwise(year)
+            pl.when(year.str.contains(r"^\d{4}(\.0)?$"))
+            .then(year.str.slice(0, 4) + "-01-01")
+            .otherwise(year)
             .alias("registration_date"),
             (_gender("gender") if "gender" in present else pl.lit("")).alias("prs_Gender"),
             text("citizenship").alias("prs_Citizenship"),
@@ -207,7 +299,9 @@ class CtdcFormat(ExchangeFormat):
             self.EXPLOITATION.read(present).list.join(";").alias("vic_TypeOfExploitation"),
             self.SEX.read(present).list.join(";").alias("vic_TypeOfSexExploitation"),
             # One industry flag says the industry; several say no single one.
-            pl.when(industry.list.len() == 1).then(industry.list.first()).otherwise(pl.lit(""))
+            pl.when(industry.list.len() == 1)
+            .then(industry.list.first())
+            .otherwise(pl.lit(""))
             .alias("vic_ForcedLabourIndustry"),
             self.RELATION.read(present).list.join(";").alias("recruiter_relationship"),
         )

@@ -20,16 +20,33 @@ from amparo.exchange.formats.crosswalk import Crosswalk
 
 CODING = ctdc.FlagCoding(set="1", unset="", missing="")
 LEGACY_ONLY = HeaderSpellings({"Datasource": ()})  # a column of the legacy file only
-MEANS = ctdc.FlagGroup("means", Crosswalk(codelists.METHODS_OF_CONTROL, {
-    "DebtBondageEarnings": "Other", "Threats": "Other", "AbusePsyPhySex": "Other", "FalsePromises": "FalsePromises",
-    "DrugsAlcohol": "PsychoactiveSubstance", "DenyBasicNeeds": "Other", "ExcessiveWorkHours": "ExcessiveWorkingHours",
-    "WithholdDocs": "WithholdsDocuments",
-}, writes={
-    "DebtBondageEarnings": ("DebtBondage", "TakesEarnings"),
-    "Threats": ("PhysicalThreats", "ThreatensChildrenFamily", "ThreatsLawEnforcement"),
-    "AbusePsyPhySex": ("PsychologicalAbuse", "PhysicalAbuse", "SexualAbuse"),
-    "DenyBasicNeeds": ("RestrictsFinancialAccess", "RestrictsMovement", "RestrictsMedicalCare", "WithholdsNecessities"),
-}))
+MEANS = ctdc.FlagGroup(
+    "means",
+    Crosswalk(
+        codelists.METHODS_OF_CONTROL,
+        {
+            "DebtBondageEarnings": "Other",
+            "Threats": "Other",
+            "AbusePsyPhySex": "Other",
+            "FalsePromises": "FalsePromises",
+            "DrugsAlcohol": "PsychoactiveSubstance",
+            "DenyBasicNeeds": "Other",
+            "ExcessiveWorkHours": "ExcessiveWorkingHours",
+            "WithholdDocs": "WithholdsDocuments",
+        },
+        writes={
+            "DebtBondageEarnings": ("DebtBondage", "TakesEarnings"),
+            "Threats": ("PhysicalThreats", "ThreatensChildrenFamily", "ThreatsLawEnforcement"),
+            "AbusePsyPhySex": ("PsychologicalAbuse", "PhysicalAbuse", "SexualAbuse"),
+            "DenyBasicNeeds": (
+                "RestrictsFinancialAccess",
+                "RestrictsMovement",
+                "RestrictsMedicalCare",
+                "WithholdsNecessities",
+            ),
+        },
+    ),
+)
 
 
 def _age_broad(age: int | None) -> str:
@@ -48,8 +65,17 @@ class CtdcSyntheticFormat(ctdc.CtdcFormat):
     SEX = ctdc.SEX.only("Prostitution", "Pornography")
     RELATION = ctdc.RELATION.only("IntimatePartner", "Friend", "Family", "Other")
     HEADER = (
-        "yearOfRegistration", "gender", "ageBroad", "citizenship", "CountryOfExploitation", "traffickMonths",
-        *CONTROL.columns, *EXPLOITATION.columns, *LABOUR.columns, *SEX.columns, *RELATION.columns,
+        "yearOfRegistration",
+        "gender",
+        "ageBroad",
+        "citizenship",
+        "CountryOfExploitation",
+        "traffickMonths",
+        *CONTROL.columns,
+        *EXPLOITATION.columns,
+        *LABOUR.columns,
+        *SEX.columns,
+        *RELATION.columns,
     )
     SPELLINGS = HeaderSpellings(dict.fromkeys(HEADER, ()))
 
@@ -60,19 +86,26 @@ class CtdcSyntheticFormat(ctdc.CtdcFormat):
             return 0.0
         return match.score
 
-    def from_cases(self, cases: pl.DataFrame, *, include_identities: bool = False,
-                   nested: bool = False) -> pl.DataFrame:
+    def from_cases(
+        self, cases: pl.DataFrame, *, include_identities: bool = False, nested: bool = False
+    ) -> pl.DataFrame:
         """Cases as synthetic-schema rows: `1` or empty, alpha-3 countries, the 2025 zero-padded age band; never
         identities, never nested."""
         if nested:
             raise ValueError("CTDC files are flat")
         cases = ctdc.with_relationships_and_country(cases)
-        described = pl.DataFrame([
-            cases["registration_date"].dt.year().cast(pl.String).alias("yearOfRegistration"),
-            cases["gender"].replace_strict(ctdc.GENDER_SYNTHETIC.term_of(), default="").alias("gender"),
-            cases["age_when_trafficked"].map_elements(_age_broad, return_dtype=pl.String, skip_nulls=False).alias("ageBroad"),
-            cases["citizenship"].map_elements(alpha_3, return_dtype=pl.String).alias("citizenship"),
-            cases["exploitation_country"].map_elements(alpha_3, return_dtype=pl.String).alias("CountryOfExploitation"),
-            pl.repeat("", cases.height, eager=True, dtype=pl.String).alias("traffickMonths"),
-        ])
+        described = pl.DataFrame(
+            [
+                cases["registration_date"].dt.year().cast(pl.String).alias("yearOfRegistration"),
+                cases["gender"].replace_strict(ctdc.GENDER_SYNTHETIC.term_of(), default="").alias("gender"),
+                cases["age_when_trafficked"]
+                .map_elements(_age_broad, return_dtype=pl.String, skip_nulls=False)
+                .alias("ageBroad"),
+                cases["citizenship"].map_elements(alpha_3, return_dtype=pl.String).alias("citizenship"),
+                cases["exploitation_country"]
+                .map_elements(alpha_3, return_dtype=pl.String)
+                .alias("CountryOfExploitation"),
+                pl.repeat("", cases.height, eager=True, dtype=pl.String).alias("traffickMonths"),
+            ]
+        )
         return described.hstack(self._flags(cases, CODING)).select(self.HEADER)

@@ -19,10 +19,10 @@ from amparo.core import codelists, geography
 from amparo.exchange.domain import aligned, case_parts
 from amparo.exchange.domain import normalise as norm
 from amparo.exchange.domain.columns import EVENT_ORDER, EVENTS
-from amparo.exchange.domain.schema import PERPETRATOR_COLUMNS
 from amparo.exchange.domain.columns import IDENTIFYING as IDENTIFYING_COLUMNS
 from amparo.exchange.domain.headers import HeaderSpellings
 from amparo.exchange.domain.readers import EVENTS_KEY, PERPETRATORS_KEY, ROW, Table
+from amparo.exchange.domain.schema import PERPETRATOR_COLUMNS
 from amparo.exchange.formats import amparo
 from amparo.exchange.formats.base import ExchangeFormat, ImportContext
 from amparo.exchange.formats.crosswalk import Crosswalk
@@ -40,8 +40,10 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "prs_IdentityNumber": ("prs_IdentityNumber", ("prs_Identity_Number",)),
     "cas_Status": ("cas_Status", ()),
     "vic_TraffickingStatus": ("vic_TraffickingStatus", ()),
-    "vic_TraffickingStatusDecisionMakingOrg": ("vic_TraffickingStatusDecisionMakingOrg",
-                                               ("vic_TraffickinStatusDecisionMakingOrg",)),
+    "vic_TraffickingStatusDecisionMakingOrg": (
+        "vic_TraffickingStatusDecisionMakingOrg",
+        ("vic_TraffickinStatusDecisionMakingOrg",),
+    ),
     "vic_AgeWhenTrafficked": ("age", ()),
     "vic_TypeOfExploitation": ("vic_TypeOfExploitation", ("vic_Type_of_Exploitation",)),
     "vic_TypeOfSexExploitation": ("vic_TypeOfSexExploitation", ()),
@@ -78,12 +80,23 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "legal_article": ("legal_article", ()),
 }
 # A nested event's keys in JSON (its hte_State is computed from the ubigeo); a perpetrator's are the Amparo ones.
-EVENT_KEYS = {"hte_Type": "event_type", "hte_Country": "country", "hte_Ubigeo": "ubigeo", "hte_Date": "date",
-              "hte_Description": "description"}
+EVENT_KEYS = {
+    "hte_Type": "event_type",
+    "hte_Country": "country",
+    "hte_Ubigeo": "ubigeo",
+    "hte_Date": "date",
+    "hte_Description": "description",
+}
 # The coarse HTCDS relationship, when the detailed one is not given: the most that it says.
-COARSE_RELATIONSHIP = Crosswalk(codelists.RECRUITER_RELATIONSHIP, {
-    "Familial": "other_relative", "Acquainted": "friend_acquaintance", "Unaquainted": "stranger",
-}, terms=codelists.HTCDS_RELATIONSHIP_TO_TRAFFICKER)
+COARSE_RELATIONSHIP = Crosswalk(
+    codelists.RECRUITER_RELATIONSHIP,
+    {
+        "Familial": "other_relative",
+        "Acquainted": "friend_acquaintance",
+        "Unaquainted": "stranger",
+    },
+    terms=codelists.HTCDS_RELATIONSHIP_TO_TRAFFICKER,
+)
 
 
 @cache
@@ -94,8 +107,10 @@ def _ubigeo_of_iso() -> dict[str, str]:
 
 
 def _coarse_relationship(value: str) -> str:
-    parts = [COARSE_RELATIONSHIP.code_of(norm.normalise_code(codelists.HTCDS_RELATIONSHIP_TO_TRAFFICKER, p) or "") or p
-             for p in norm.split_multi(value)]
+    parts = [
+        COARSE_RELATIONSHIP.code_of(norm.normalise_code(codelists.HTCDS_RELATIONSHIP_TO_TRAFFICKER, p) or "") or p
+        for p in norm.split_multi(value)
+    ]
     return ";".join(parts)
 
 
@@ -124,8 +139,11 @@ def _iso_state(ubigeo: str) -> str:
 def _state(cases: pl.DataFrame) -> pl.Expr:
     """The ISO 3166-2 subdivision of an event (pl.element() in a list of EVENT), once per distinct ubigeo."""
     ubigeos = cases["events"].explode(empty_as_null=False).struct.field("ubigeo").unique().to_list()
-    return pl.element().struct.field("ubigeo").replace_strict(ubigeos, [_iso_state(u) for u in ubigeos],
-                                                               return_dtype=pl.String)
+    return (
+        pl.element()
+        .struct.field("ubigeo")
+        .replace_strict(ubigeos, [_iso_state(u) for u in ubigeos], return_dtype=pl.String)
+    )
 
 
 class HtcdsFormat(ExchangeFormat):
@@ -147,29 +165,38 @@ class HtcdsFormat(ExchangeFormat):
 
     def to_amparo(self, table: Table, context: ImportContext) -> pl.DataFrame:
         fields = self.file_columns(table.header)
-        frame = table.frame.select([pl.col(cell).alias(FIELDS[field][0]) for cell, field in fields.items()]
-                                   + [pl.col(ROW)])
+        frame = table.frame.select(
+            [pl.col(cell).alias(FIELDS[field][0]) for cell, field in fields.items()] + [pl.col(ROW)]
+        )
         additions = []
         if "htcds_relationship" in frame.columns:
             coarse = pl.col("htcds_relationship").map_elements(_coarse_relationship, return_dtype=pl.String)
             detailed = pl.col("recruiter_relationship") if "recruiter_relationship" in frame.columns else pl.lit("")
-            additions.append(pl.when(detailed.fill_null("").str.strip_chars() != "").then(detailed).otherwise(coarse)
-                             .alias("recruiter_relationship"))
+            additions.append(
+                pl.when(detailed.fill_null("").str.strip_chars() != "")
+                .then(detailed)
+                .otherwise(coarse)
+                .alias("recruiter_relationship")
+            )
         for prefix, _event_type in EVENTS:
             if f"{prefix}_state" in frame.columns:
                 ubigeo = pl.col(f"{prefix}_ubigeo") if f"{prefix}_ubigeo" in frame.columns else pl.lit("")
-                places = frame.select(pl.concat_str([ubigeo.fill_null(""), pl.col(f"{prefix}_state").fill_null("")],
-                                                    separator="\x1f"))[:, 0]
+                places = frame.select(
+                    pl.concat_str([ubigeo.fill_null(""), pl.col(f"{prefix}_state").fill_null("")], separator="\x1f")
+                )[:, 0]
                 distinct = places.unique()
                 merged = [_ubigeo_or_state(*place.split("\x1f")) for place in distinct.to_list()]
-                additions.append(places.replace_strict(distinct, merged, return_dtype=pl.String)
-                                 .alias(f"{prefix}_ubigeo"))
+                additions.append(
+                    places.replace_strict(distinct, merged, return_dtype=pl.String).alias(f"{prefix}_ubigeo")
+                )
         return frame.with_columns(additions) if additions else frame
 
-    def from_cases(self, cases: pl.DataFrame, *, include_identities: bool = False,
-                   nested: bool = False) -> pl.DataFrame:
+    def from_cases(
+        self, cases: pl.DataFrame, *, include_identities: bool = False, nested: bool = False
+    ) -> pl.DataFrame:
         """Cases as HTCDS rows; `nested` (for JSON) keeps multi-valued fields as lists and puts each case's
         perpetrators and events in lists of objects instead of their columns."""
+
         def multi(column: str) -> pl.Expr:
             return pl.col(column) if nested else pl.col(column).list.join(";")
 
@@ -179,9 +206,12 @@ class HtcdsFormat(ExchangeFormat):
             pl.col("gender").alias("prs_Gender"),
         ]
         if include_identities:
-            columns += [pl.col("first_name").alias("prs_FirstName"), pl.col("second_name").alias("prs_SecondName"),
-                        pl.col("identity_number").alias("prs_IdentityNumber"),
-                        pl.col("birthdate").cast(pl.String).fill_null("").alias("prs_Birthdate")]
+            columns += [
+                pl.col("first_name").alias("prs_FirstName"),
+                pl.col("second_name").alias("prs_SecondName"),
+                pl.col("identity_number").alias("prs_IdentityNumber"),
+                pl.col("birthdate").cast(pl.String).fill_null("").alias("prs_Birthdate"),
+            ]
         columns += [
             pl.col("citizenship").alias("prs_Citizenship"),
             pl.col("age_when_trafficked").cast(pl.String).fill_null("").alias("vic_AgeWhenTrafficked"),
@@ -198,26 +228,38 @@ class HtcdsFormat(ExchangeFormat):
             .alias("vic_RelationshipToTrafficker"),
         ]
         if nested:
-            keys = {k: f for k, f in amparo.PERPETRATOR_KEYS.items()
-                    if include_identities or k not in amparo.IDENTIFYING_KEYS}
-            columns += [pl.col("organised_network"), pl.col("legal_article"),
-                        case_parts.objects("perpetrators", keys).alias(PERPETRATORS_KEY),
-                        case_parts.objects("events", EVENT_KEYS, {"hte_State": _state(cases)}).alias(EVENTS_KEY)]
+            keys = {
+                k: f
+                for k, f in amparo.PERPETRATOR_KEYS.items()
+                if include_identities or k not in amparo.IDENTIFYING_KEYS
+            }
+            columns += [
+                pl.col("organised_network"),
+                pl.col("legal_article"),
+                case_parts.objects("perpetrators", keys).alias(PERPETRATORS_KEY),
+                case_parts.objects("events", EVENT_KEYS, {"hte_State": _state(cases)}).alias(EVENTS_KEY),
+            ]
             return cases.select(columns)
         state = _state(cases)
         for prefix, event_type in EVENTS:
             columns += [
                 case_parts.event_cell(event_type, "country").alias(f"{prefix}_hte_Country"),
-                aligned.joined(pl.col("events").list.eval(
-                    state.filter(pl.element().struct.field("event_type") == event_type))).alias(f"{prefix}_hte_State"),
+                aligned.joined(
+                    pl.col("events").list.eval(state.filter(pl.element().struct.field("event_type") == event_type))
+                ).alias(f"{prefix}_hte_State"),
                 case_parts.event_cell(event_type, "ubigeo").alias(f"{prefix}_hte_Ubigeo"),
                 case_parts.event_cell(event_type, "date").alias(f"{prefix}_hte_Date"),
                 case_parts.event_cell(event_type, "description").alias(f"{prefix}_hte_Description"),
             ]
-        columns += [case_parts.event_order_cell().alias(EVENT_ORDER),
-                    case_parts.perpetrator_cell("relationship").alias("recruiter_relationship"),
-                    case_parts.perpetrator_cell("lives_in_household").alias("recruiter_in_household")]
-        columns += [case_parts.perpetrator_cell(field).alias(column) for column, field in PERPETRATOR_COLUMNS.items()
-                    if include_identities or column not in IDENTIFYING_COLUMNS]
+        columns += [
+            case_parts.event_order_cell().alias(EVENT_ORDER),
+            case_parts.perpetrator_cell("relationship").alias("recruiter_relationship"),
+            case_parts.perpetrator_cell("lives_in_household").alias("recruiter_in_household"),
+        ]
+        columns += [
+            case_parts.perpetrator_cell(field).alias(column)
+            for column, field in PERPETRATOR_COLUMNS.items()
+            if include_identities or column not in IDENTIFYING_COLUMNS
+        ]
         columns += [pl.col("organised_network"), pl.col("legal_article")]
         return cases.select(columns)

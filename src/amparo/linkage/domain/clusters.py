@@ -79,6 +79,8 @@ def cluster(ids: pl.Series, pairs: pl.DataFrame, *, threshold: float, decisions:
     )
     for left, right in strong.select("unique_id_l", "unique_id_r").iter_rows():
         clusters.join(left, right)
-    frame = pl.DataFrame({"unique_id": list(known), "root": [clusters.root(i) for i in known]},
-                         schema={"unique_id": pl.Int64, "root": pl.Int64})
+    frame = pl.DataFrame(
+        {"unique_id": list(known), "root": [clusters.root(i) for i in known]},
+        schema={"unique_id": pl.Int64, "root": pl.Int64},
+    )
     return frame.with_columns(cluster_id=pl.col("unique_id").min().over("root")).select("unique_id", "cluster_id")

@@ -46,16 +46,25 @@ def given_names() -> cl.CustomComparison:
         output_column_name="given_names",
         comparison_levels=[
             cll.NullLevel("given_key"),
-            _level(cll.ExactMatchLevel("given_key"), 0.85, gettext_noop("same given names"),
-                   tf_adjustment_column="given_key"),
+            _level(
+                cll.ExactMatchLevel("given_key"),
+                0.85,
+                gettext_noop("same given names"),
+                tf_adjustment_column="given_key",
+            ),
             _level(cll.ArraySubsetLevel("given_tokens"), 0.06, gettext_noop("one name of a compound given name")),
-            _level(cll.Or(
-                cll.ArraySubsetLevel("given_phonetic_tokens"),
-                cll.JaroWinklerLevel("given_first", 0.9),
-                cll.JaroWinklerLevel("given_key", 0.92),
-            ), 0.06, gettext_noop("given names alike (typo, sound-alike spelling)")),
-            _level(cll.ArrayIntersectLevel("given_tokens", 1), 0.01,
-                   gettext_noop("one given name shared, another differs")),
+            _level(
+                cll.Or(
+                    cll.ArraySubsetLevel("given_phonetic_tokens"),
+                    cll.JaroWinklerLevel("given_first", 0.9),
+                    cll.JaroWinklerLevel("given_key", 0.92),
+                ),
+                0.06,
+                gettext_noop("given names alike (typo, sound-alike spelling)"),
+            ),
+            _level(
+                cll.ArrayIntersectLevel("given_tokens", 1), 0.01, gettext_noop("one given name shared, another differs")
+            ),
             _level(cll.ElseLevel(), 0.02, gettext_noop("different given names")),
         ],
     )
@@ -67,19 +76,37 @@ def surnames() -> cl.CustomComparison:
         output_column_name="surnames",
         comparison_levels=[
             cll.NullLevel("surname_key"),
-            _level(cll.ExactMatchLevel("surname_key"), 0.82, gettext_noop("same surnames"),
-                   tf_adjustment_column="surname_key"),
-            _level(cll.Or(cll.ExactMatchLevel("surname_sorted"), cll.ExactMatchLevel("surname_concat")), 0.05,
-                   gettext_noop("same surnames, swapped or run together"), tf_adjustment_column="surname_key"),
+            _level(
+                cll.ExactMatchLevel("surname_key"),
+                0.82,
+                gettext_noop("same surnames"),
+                tf_adjustment_column="surname_key",
+            ),
+            _level(
+                cll.Or(cll.ExactMatchLevel("surname_sorted"), cll.ExactMatchLevel("surname_concat")),
+                0.05,
+                gettext_noop("same surnames, swapped or run together"),
+                tf_adjustment_column="surname_key",
+            ),
             # Each surname alike on its own: one shared surname and a long common prefix must not pass.
-            _level(cll.Or(
-                cll.ExactMatchLevel("surname_phonetic_sorted"),
-                cll.And(cll.JaroWinklerLevel("surname_first", 0.9), cll.JaroWinklerLevel("surname_last", 0.9)),
-            ), 0.08, gettext_noop("surnames alike (typo, sound-alike spelling)")),
-            _level(cll.Or(cll.ArraySubsetLevel("surname_tokens"), cll.ArraySubsetLevel("surname_phonetic_tokens")),
-                   0.03, gettext_noop("only one of the two surnames")),
-            _level(cll.ArrayIntersectLevel("surname_phonetic_tokens", 1), 0.01,
-                   gettext_noop("one surname shared, the other differs")),
+            _level(
+                cll.Or(
+                    cll.ExactMatchLevel("surname_phonetic_sorted"),
+                    cll.And(cll.JaroWinklerLevel("surname_first", 0.9), cll.JaroWinklerLevel("surname_last", 0.9)),
+                ),
+                0.08,
+                gettext_noop("surnames alike (typo, sound-alike spelling)"),
+            ),
+            _level(
+                cll.Or(cll.ArraySubsetLevel("surname_tokens"), cll.ArraySubsetLevel("surname_phonetic_tokens")),
+                0.03,
+                gettext_noop("only one of the two surnames"),
+            ),
+            _level(
+                cll.ArrayIntersectLevel("surname_phonetic_tokens", 1),
+                0.01,
+                gettext_noop("one surname shared, the other differs"),
+            ),
             _level(cll.ElseLevel(), 0.01, gettext_noop("different surnames")),
         ],
     )
@@ -96,17 +123,28 @@ def birth_date() -> cl.CustomComparison:
             ).configure(is_null_level=True),
             _level(cll.ExactMatchLevel("birth_ymd"), 0.75, gettext_noop("same birth date")),
             _level(cll.CustomLevel("birth_ymd_l = birth_ydm_r"), 0.02, gettext_noop("day and month swapped")),
-            _level(cll.CustomLevel(
-                "birth_ym_l = birth_ym_r OR birth_yd_l = birth_yd_r"
-                " OR (birth_md_l = birth_md_r AND ABS(birth_year_l - birth_year_r) = 1)"
-                " OR ABS(birth_day_number_l - birth_day_number_r) <= 3"
-            ), 0.10, gettext_noop("one of day, month or year differs")),
-            _level(cll.CustomLevel("ABS(birth_day_number_l - birth_day_number_r) <= 366"), 0.03,
-                   gettext_noop("within a year")),
-            _level(cll.CustomLevel(
-                "(birth_ymd_l IS NULL OR birth_ymd_r IS NULL)"
-                " AND birth_year_low_l <= birth_year_high_r AND birth_year_low_r <= birth_year_high_l"
-            ), 0.08, gettext_noop("birth years implied by the age agree")),
+            _level(
+                cll.CustomLevel(
+                    "birth_ym_l = birth_ym_r OR birth_yd_l = birth_yd_r"
+                    " OR (birth_md_l = birth_md_r AND ABS(birth_year_l - birth_year_r) = 1)"
+                    " OR ABS(birth_day_number_l - birth_day_number_r) <= 3"
+                ),
+                0.10,
+                gettext_noop("one of day, month or year differs"),
+            ),
+            _level(
+                cll.CustomLevel("ABS(birth_day_number_l - birth_day_number_r) <= 366"),
+                0.03,
+                gettext_noop("within a year"),
+            ),
+            _level(
+                cll.CustomLevel(
+                    "(birth_ymd_l IS NULL OR birth_ymd_r IS NULL)"
+                    " AND birth_year_low_l <= birth_year_high_r AND birth_year_low_r <= birth_year_high_l"
+                ),
+                0.08,
+                gettext_noop("birth years implied by the age agree"),
+            ),
             _level(cll.ElseLevel(), 0.02, gettext_noop("different birth dates")),
         ],
     )

@@ -93,8 +93,14 @@ def bounded(model: dict) -> dict:
     return model
 
 
-def score(records: pl.DataFrame, *, model: dict | None = None, threshold: float = 0.0,
-          seed: int = SEED, memory_limit: str | None = None) -> Scored:
+def score(
+    records: pl.DataFrame,
+    *,
+    model: dict | None = None,
+    threshold: float = 0.0,
+    seed: int = SEED,
+    memory_limit: str | None = None,
+) -> Scored:
     """Every candidate pair of `records` (RECORD_SCHEMA) with a match probability of at least `threshold`.
 
     Without a `model`, one is trained on the records themselves.
@@ -108,7 +114,7 @@ def score(records: pl.DataFrame, *, model: dict | None = None, threshold: float 
             connection = duckdb_connection(memory_limit)
         linker = _linker(frame, model, connection)
         blocked = linker.inference.compute_blocked_pairs_for_predict()
-        (candidate_pairs,), = connection.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()
+        ((candidate_pairs,),) = connection.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()
         predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         return Scored(pairs=_evidence(connection, predictions), model=model, candidate_pairs=candidate_pairs)
     finally:
@@ -120,12 +126,15 @@ def _evidence(connection: duckdb.DuckDBPyConnection, scored, **extra: str) -> pl
     the records' values (which Splink keeps beside them to number the levels)."""
     columns = [column.unquote().name for column in scored.columns]
     wanted = [*PAIR_COLUMNS, *(name for name in columns if name.startswith(("gamma_", "mw_")))]
-    selected = ", ".join([*(f'"{name}"' for name in wanted), *(f'"{source}" AS "{name}"' for name, source in extra.items())])
+    selected = ", ".join(
+        [*(f'"{name}"' for name in wanted), *(f'"{source}" AS "{name}"' for name, source in extra.items())]
+    )
     return pl.from_arrow(connection.sql(f"SELECT {selected} FROM {scored.physical_name}").to_arrow_table())
 
 
-def score_new(existing: pl.DataFrame, new: pl.DataFrame, *, model: dict, threshold: float = 0.0,
-              memory_limit: str | None = None) -> pl.DataFrame:
+def score_new(
+    existing: pl.DataFrame, new: pl.DataFrame, *, model: dict, threshold: float = 0.0, memory_limit: str | None = None
+) -> pl.DataFrame:
     """The candidate pairs of each `new` record with an `existing` one or another new one (RECORD_SCHEMA both),
     scored by a trained `model`, with a match probability of at least `threshold`. Pairs of existing
     records are neither blocked nor scored; term frequencies come from all the records."""
@@ -140,17 +149,24 @@ def score_new(existing: pl.DataFrame, new: pl.DataFrame, *, model: dict, thresho
         new_table = api.register(everyone.filter(is_new).to_arrow(), table_name="new_records")
         old_table = api.register(everyone.filter(~is_new).to_arrow(), table_name="existing_records")
         inference = linker.inference
-        parts = [inference.predict_between(new_table, old_table, threshold_match_probability=threshold,
-                                           warning_mode="never"),
-                 inference.predict_within(new_table, threshold_match_probability=threshold, warning_mode="never")]
+        parts = [
+            inference.predict_between(
+                new_table, old_table, threshold_match_probability=threshold, warning_mode="never"
+            ),
+            inference.predict_within(new_table, threshold_match_probability=threshold, warning_mode="never"),
+        ]
         return pl.concat([_evidence(connection, part) for part in parts], how="vertical_relaxed")
     finally:
         connection.close()
 
 
 def _tf_columns(model: dict) -> set[str]:
-    return {level["tf_adjustment_column"] for comparison in model["comparisons"]
-            for level in comparison["comparison_levels"] if level.get("tf_adjustment_column")}
+    return {
+        level["tf_adjustment_column"]
+        for comparison in model["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("tf_adjustment_column")
+    }
 
 
 def score_pairs(left: pl.DataFrame, right: pl.DataFrame, *, model: dict) -> pl.DataFrame:
@@ -182,4 +198,3 @@ def level_labels(model: dict) -> dict[str, dict[int, str]]:
             **{len(levels) - 1 - i: level["label_for_charts"] for i, level in enumerate(levels)},
         }
     return labels
-

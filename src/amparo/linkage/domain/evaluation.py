@@ -43,8 +43,11 @@ class Accuracy:
 
 def _pairs_within(groups: pl.DataFrame, key: str) -> pl.DataFrame:
     """Every pair of records that `key` puts together, smaller id first."""
-    return (groups.join(groups, on=key, suffix="_r")
-            .filter(pl.col("unique_id") < pl.col("unique_id_r")).select("unique_id", "unique_id_r"))
+    return (
+        groups.join(groups, on=key, suffix="_r")
+        .filter(pl.col("unique_id") < pl.col("unique_id_r"))
+        .select("unique_id", "unique_id_r")
+    )
 
 
 def accuracy(found: pl.DataFrame, truth: pl.DataFrame) -> Accuracy:
@@ -52,8 +55,10 @@ def accuracy(found: pl.DataFrame, truth: pl.DataFrame) -> Accuracy:
     records inside clusters, not only the pairs that were scored."""
     joined = truth.join(found, on="unique_id", how="inner")
     if joined.height != truth.height or joined.height != found.height:
-        raise ValueError(f"the clusters cover {found.height} records and the truth {truth.height}, "
-                         f"{joined.height} in common: they must be the same records")
+        raise ValueError(
+            f"the clusters cover {found.height} records and the truth {truth.height}, "
+            f"{joined.height} in common: they must be the same records"
+        )
     found_pairs = _pairs_within(found.select("unique_id", "cluster_id"), "cluster_id")
     true_pairs = _pairs_within(truth.select("unique_id", "person"), "person")
     return Accuracy(
@@ -74,13 +79,22 @@ def synthetic_records(years: str, scale: str, source_names: list[str], seed: int
     rows, people = [], []
     for number, report in enumerate(reports):
         record, victim = report.case.record, report.case.record.victim
-        rows.append({
-            "unique_id": number, "source": report.source, "given_names": victim.first_name,
-            "surnames": victim.second_name, "birth_date": victim.birthdate,
-            "identity_number": victim.identity_number, "sex": victim.gender, "age": record.age_when_trafficked,
-            "registration_date": record.registration_date, "department": case_place(record.events)[0],
-        })
+        rows.append(
+            {
+                "unique_id": number,
+                "source": report.source,
+                "given_names": victim.first_name,
+                "surnames": victim.second_name,
+                "birth_date": victim.birthdate,
+                "identity_number": victim.identity_number,
+                "sex": victim.gender,
+                "age": record.age_when_trafficked,
+                "registration_date": record.registration_date,
+                "department": case_place(record.events)[0],
+            }
+        )
         people.append(report.case.person_key)
-    truth = pl.DataFrame({"unique_id": range(len(people)), "person": people},
-                         schema={"unique_id": pl.Int64, "person": pl.String})
+    truth = pl.DataFrame(
+        {"unique_id": range(len(people)), "person": people}, schema={"unique_id": pl.Int64, "person": pl.String}
+    )
     return records_frame(rows), truth

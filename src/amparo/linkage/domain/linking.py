@@ -19,8 +19,9 @@ class Thresholds:
 
     def __post_init__(self):
         if not 0 < self.review <= self.link <= 1:
-            raise ValueError(f"thresholds must satisfy 0 < review <= link <= 1; got review={self.review}, "
-                             f"link={self.link}")
+            raise ValueError(
+                f"thresholds must satisfy 0 < review <= link <= 1; got review={self.review}, link={self.link}"
+            )
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -34,28 +35,47 @@ class Linked:
     candidate_pairs: int | None  # None when not counted (linking new records)
 
 
-def link(records: pl.DataFrame, *, thresholds: Thresholds = DEFAULT_THRESHOLDS, decisions: list[Decision] = (),
-         model: dict | None = None, seed: int = engine.SEED, memory_limit: str | None = None) -> Linked:
+def link(
+    records: pl.DataFrame,
+    *,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    decisions: list[Decision] = (),
+    model: dict | None = None,
+    seed: int = engine.SEED,
+    memory_limit: str | None = None,
+) -> Linked:
     """Link `records` (records.RECORD_SCHEMA); train a model on them unless `model` is given."""
     scored = engine.score(records, model=model, threshold=thresholds.review, seed=seed, memory_limit=memory_limit)
     clusters = cluster(records["unique_id"], scored.pairs, threshold=thresholds.link, decisions=decisions)
     return Linked(pairs=scored.pairs, clusters=clusters, model=scored.model, candidate_pairs=scored.candidate_pairs)
 
 
-def link_new(existing: pl.DataFrame, clusters: pl.DataFrame, new: pl.DataFrame, *, model: dict,
-             thresholds: Thresholds = DEFAULT_THRESHOLDS, decisions: list[Decision] = (),
-             memory_limit: str | None = None) -> Linked:
+def link_new(
+    existing: pl.DataFrame,
+    clusters: pl.DataFrame,
+    new: pl.DataFrame,
+    *,
+    model: dict,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    decisions: list[Decision] = (),
+    memory_limit: str | None = None,
+) -> Linked:
     """Link `new` records to the clusters (unique_id, cluster_id) of `existing` ones, scoring only the pairs
     a new record is in. The clusters returned are those of the new records and of every existing cluster
     a new record was scored against (they may merge); the others stay as they were."""
     pairs = engine.score_new(existing, new, model=model, threshold=thresholds.review, memory_limit=memory_limit)
     scored_ids = pl.concat([pairs["unique_id_l"], pairs["unique_id_r"]]).unique()
-    touched = clusters.filter(pl.col("cluster_id").is_in(
-        clusters.filter(pl.col("unique_id").is_in(scored_ids.implode()))["cluster_id"].implode()))
+    touched = clusters.filter(
+        pl.col("cluster_id").is_in(
+            clusters.filter(pl.col("unique_id").is_in(scored_ids.implode()))["cluster_id"].implode()
+        )
+    )
     # An existing cluster stays whole: its members are tied together as if a person had accepted them.
-    together = [Decision(first, second, ACCEPT)
-                for members in touched.group_by("cluster_id").agg(pl.col("unique_id").sort())["unique_id"].to_list()
-                for first, second in pairwise(members)]
+    together = [
+        Decision(first, second, ACCEPT)
+        for members in touched.group_by("cluster_id").agg(pl.col("unique_id").sort())["unique_id"].to_list()
+        for first, second in pairwise(members)
+    ]
     ids = pl.concat([new["unique_id"], touched["unique_id"]]).unique()
     found = cluster(ids, pairs, threshold=thresholds.link, decisions=[*decisions, *together])
     return Linked(pairs=pairs, clusters=found, model=model, candidate_pairs=None)

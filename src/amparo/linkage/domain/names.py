@@ -19,23 +19,26 @@ _NOT_LETTERS = re.compile(r"[^a-z ]+")
 
 # Applied in order to a folded token; each rewrites spellings that sound the same in Peruvian Spanish,
 # Quechua or Aymara (Huamán, Guamán and Waman; Quispe and Qispe; Ccori and Kori).
-_PHONETIC_RULES = tuple((re.compile(pattern), replacement) for pattern, replacement in (
-    (r"ch", "x"),
-    (r"sh", "x"),
-    (r"ll", "y"),
-    (r"(?:hu|w)(?=[aeio])|gu(?=[ao])", "w"),
-    (r"qu(?=[ei])", "k"),
-    (r"gu(?=[ei])", "g"),
-    (r"g(?=[ei])", "j"),
-    (r"c(?=[ei])", "s"),
-    (r"cc|ck|c|q|k", "k"),
-    (r"z", "s"),
-    (r"v", "b"),
-    (r"ph", "f"),
-    (r"h", ""),
-    (r"y(?=[^aeiou]|$)", "i"),
-    (r"(.)\1+", r"\1"),
-))
+_PHONETIC_RULES = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"ch", "x"),
+        (r"sh", "x"),
+        (r"ll", "y"),
+        (r"(?:hu|w)(?=[aeio])|gu(?=[ao])", "w"),
+        (r"qu(?=[ei])", "k"),
+        (r"gu(?=[ei])", "g"),
+        (r"g(?=[ei])", "j"),
+        (r"c(?=[ei])", "s"),
+        (r"cc|ck|c|q|k", "k"),
+        (r"z", "s"),
+        (r"v", "b"),
+        (r"ph", "f"),
+        (r"h", ""),
+        (r"y(?=[^aeiou]|$)", "i"),
+        (r"(.)\1+", r"\1"),
+    )
+)
 
 
 def name_tokens(text: str | None) -> list[str]:

@@ -43,25 +43,36 @@ def records_frame(rows: list[dict]) -> pl.DataFrame:
 def check_records(records: pl.DataFrame) -> None:
     missing = [name for name in RECORD_SCHEMA if name not in records.columns]
     if missing:
-        raise InvalidRecords(f"the records lack the column(s) {', '.join(missing)}; expected {', '.join(RECORD_SCHEMA)}")
+        raise InvalidRecords(
+            f"the records lack the column(s) {', '.join(missing)}; expected {', '.join(RECORD_SCHEMA)}"
+        )
     for name, dtype in RECORD_SCHEMA.items():
         if records.schema[name] != dtype:
             raise InvalidRecords(f"column {name} is {records.schema[name]}, expected {dtype}")
     if records["unique_id"].null_count() or records["unique_id"].n_unique() != records.height:
         duplicated = records.filter(pl.col("unique_id").is_duplicated() | pl.col("unique_id").is_null())
-        raise InvalidRecords(f"unique_id must be unique and present; {duplicated.height} rows are not "
-                             f"(first: {duplicated['unique_id'][0]!r})")
+        raise InvalidRecords(
+            f"unique_id must be unique and present; {duplicated.height} rows are not "
+            f"(first: {duplicated['unique_id'][0]!r})"
+        )
 
 
 def _name_features(values: pl.Series, prefix: str) -> pl.DataFrame:
     """Token lists and keys of each distinct name, computed once per distinct spelling."""
     distinct = values.unique().drop_nulls().to_list()
     tokens = [name_tokens(value) for value in distinct]
-    return pl.DataFrame({
-        "raw": distinct,
-        f"{prefix}_tokens": tokens,
-        f"{prefix}_phonetic_tokens": [[phonetic(t) for t in words] for words in tokens],
-    }, schema={"raw": pl.String, f"{prefix}_tokens": pl.List(pl.String), f"{prefix}_phonetic_tokens": pl.List(pl.String)})
+    return pl.DataFrame(
+        {
+            "raw": distinct,
+            f"{prefix}_tokens": tokens,
+            f"{prefix}_phonetic_tokens": [[phonetic(t) for t in words] for words in tokens],
+        },
+        schema={
+            "raw": pl.String,
+            f"{prefix}_tokens": pl.List(pl.String),
+            f"{prefix}_phonetic_tokens": pl.List(pl.String),
+        },
+    )
 
 
 def _joined(column: str) -> pl.Expr:
@@ -76,11 +87,12 @@ def features(records: pl.DataFrame) -> pl.DataFrame:
     given = _name_features(records["given_names"], "given")
     surname = _name_features(records["surnames"], "surname")
     frame = (
-        records
-        .join(given, left_on="given_names", right_on="raw", how="left")
+        records.join(given, left_on="given_names", right_on="raw", how="left")
         .join(surname, left_on="surnames", right_on="raw", how="left")
-        .with_columns(pl.col(c).fill_null([]) for c in ("given_tokens", "given_phonetic_tokens", "surname_tokens",
-                                                           "surname_phonetic_tokens"))
+        .with_columns(
+            pl.col(c).fill_null([])
+            for c in ("given_tokens", "given_phonetic_tokens", "surname_tokens", "surname_phonetic_tokens")
+        )
     )
     digits = pl.col("identity_number").str.replace_all(r"\D", "")
     low, high = IDENTITY_NUMBER_DIGITS
@@ -108,12 +120,15 @@ def features(records: pl.DataFrame) -> pl.DataFrame:
         birth_day_number=(born - pl.lit(date(1900, 1, 1))).dt.total_days(),
         registration_day_number=(pl.col("registration_date") - pl.lit(date(1900, 1, 1))).dt.total_days(),
         registration_year=pl.col("registration_date").dt.year().cast(pl.Int64),
-        birth_year_low=pl.when(born.is_not_null()).then(born.dt.year().cast(pl.Int64))
+        birth_year_low=pl.when(born.is_not_null())
+        .then(born.dt.year().cast(pl.Int64))
         .otherwise(implied_high - AGE_YEAR_SLACK),
         birth_year_high=pl.when(born.is_not_null()).then(born.dt.year().cast(pl.Int64)).otherwise(implied_high),
-        identity_number=pl.when(digits.str.len_chars().is_between(low, high)
-                                 & (digits.str.strip_chars(digits.str.slice(0, 1)) != ""))
-        .then(digits).otherwise(None),
+        identity_number=pl.when(
+            digits.str.len_chars().is_between(low, high) & (digits.str.strip_chars(digits.str.slice(0, 1)) != "")
+        )
+        .then(digits)
+        .otherwise(None),
         sex=pl.col("sex").replace("", None),
         department=pl.col("department").replace("", None),
     )

@@ -28,9 +28,12 @@ def case_table(cases: pl.DataFrame, exploitation: pl.DataFrame, relationships: p
     group_rank = {code: rank for rank, code in enumerate(codelists.RELATIONSHIP_GROUP.values)}
     group_of = {r.code: r.group for r in codelists.RELATIONSHIPS}
     closest = (
-        relationships.select("id", pl.col("code").cast(pl.String).replace_strict(group_of, default=UNKNOWN).alias("group"))
+        relationships.select(
+            "id", pl.col("code").cast(pl.String).replace_strict(group_of, default=UNKNOWN).alias("group")
+        )
         .with_columns(pl.col("group").replace_strict(group_rank, return_dtype=pl.Int32).alias("rank"))
-        .group_by("id").agg(pl.col("group").sort_by("rank").first().alias("recruiter_relationship_group"))
+        .group_by("id")
+        .agg(pl.col("group").sort_by("rank").first().alias("recruiter_relationship_group"))
     )
     flags = (
         exploitation.select("id", pl.col("code").cast(pl.String))
@@ -42,7 +45,10 @@ def case_table(cases: pl.DataFrame, exploitation: pl.DataFrame, relationships: p
     flags = flags.with_columns(pl.lit(None, pl.Int8).alias(code) for code in missing_flags)
     flags = flags.select(
         pl.col("id").cast(cases.schema["id"]),
-        *(pl.col(code).fill_null(0).cast(pl.Int8).alias(f"exploitation_{code}") for code in codelists.EXPLOITATION_TYPE.values),
+        *(
+            pl.col(code).fill_null(0).cast(pl.Int8).alias(f"exploitation_{code}")
+            for code in codelists.EXPLOITATION_TYPE.values
+        ),
     )
     table = (
         cases.select(
@@ -56,7 +62,8 @@ def case_table(cases: pl.DataFrame, exploitation: pl.DataFrame, relationships: p
         )
         .join(closest.with_columns(pl.col("id").cast(cases.schema["id"])), on="id", how="left")
         .join(flags, on="id", how="left")
-        .with_columns(pl.col("recruiter_relationship_group").fill_null(UNKNOWN),
-                      pl.col(*EXPLOITATION_COLUMNS).fill_null(0))
+        .with_columns(
+            pl.col("recruiter_relationship_group").fill_null(UNKNOWN), pl.col(*EXPLOITATION_COLUMNS).fill_null(0)
+        )
     )
     return table.sort("id").select(CASE_TABLE_COLUMNS)

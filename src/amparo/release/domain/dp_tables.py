@@ -73,7 +73,9 @@ class DPTable:
 
     def as_dict(self) -> dict:
         return {
-            "slug": self.slug, "dimensions": list(self.dimensions), "epsilon": self.epsilon,
+            "slug": self.slug,
+            "dimensions": list(self.dimensions),
+            "epsilon": self.epsilon,
             "error_bound_95": self.error_bound,
             "rows": [{**dict(zip(self.dimensions, key)), "count": count} for key, count in zip(self.keys, self.counts)],
         }
@@ -119,8 +121,17 @@ class _Measurement:
 
 MEASUREMENTS = (
     _Measurement("total", (), 1),
-    *(_Measurement(name, (name,), 1) for name in (
-        "department", "sex", "age_group", "citizenship", "family_facilitated", "recruiter_relationship_group")),
+    *(
+        _Measurement(name, (name,), 1)
+        for name in (
+            "department",
+            "sex",
+            "age_group",
+            "citizenship",
+            "family_facilitated",
+            "recruiter_relationship_group",
+        )
+    ),
     _Measurement("exploitation", ("exploitation",), MAX_EXPLOITATION_TYPES),
     _Measurement("department_relationship", ("department", "recruiter_relationship_group"), 1),
     _Measurement("department_exploitation", ("department", "exploitation"), MAX_EXPLOITATION_TYPES),
@@ -135,17 +146,29 @@ def _keyed(case_table: pl.DataFrame) -> pl.DataFrame:
     ages = case_table["age"].unique().to_list()
     bands = {age: age_bands.band_for(age) for age in ages if age is not None}
     return case_table.select(
-        "sex", "department", "recruiter_relationship_group",
-        pl.when(pl.col("citizenship").is_in([*COUNTED_CITIZENSHIPS, UNKNOWN])).then(pl.col("citizenship"))
-        .otherwise(pl.lit(OTHER)).alias("citizenship"),
+        "sex",
+        "department",
+        "recruiter_relationship_group",
+        pl.when(pl.col("citizenship").is_in([*COUNTED_CITIZENSHIPS, UNKNOWN]))
+        .then(pl.col("citizenship"))
+        .otherwise(pl.lit(OTHER))
+        .alias("citizenship"),
         pl.col("age").replace_strict(bands, default=UNKNOWN, return_dtype=pl.String).alias("age_group"),
-        pl.when(pl.col("family_facilitated") == 1).then(pl.lit("yes")).otherwise(pl.lit("no")).alias("family_facilitated"),
+        pl.when(pl.col("family_facilitated") == 1)
+        .then(pl.lit("yes"))
+        .otherwise(pl.lit("no"))
+        .alias("family_facilitated"),
         pl.concat_list(
             pl.when(pl.col(column) == 1).then(pl.lit(column.removeprefix("exploitation_"))).otherwise(None)
             for column in EXPLOITATION_COLUMNS
-        ).list.drop_nulls().list.head(MAX_EXPLOITATION_TYPES).alias("exploitation"),
+        )
+        .list.drop_nulls()
+        .list.head(MAX_EXPLOITATION_TYPES)
+        .alias("exploitation"),
     ).with_columns(
-        pl.when(pl.col("exploitation").list.len() == 0).then(pl.lit([UNKNOWN])).otherwise(pl.col("exploitation"))
+        pl.when(pl.col("exploitation").list.len() == 0)
+        .then(pl.lit([UNKNOWN]))
+        .otherwise(pl.col("exploitation"))
         .alias("exploitation")
     )
 
@@ -176,7 +199,9 @@ def noisy_histogram(categories: list[str], scale: float):
     """OpenDP measurement: a column of keys -> the count of each category plus discrete Laplace noise.
     A key outside the categories is not counted."""
     space = dp.vector_domain(dp.atom_domain(T=str)), dp.symmetric_distance()
-    return space >> dp.t.then_count_by_categories(categories=categories, null_category=False) >> dp.m.then_laplace(scale)
+    return (
+        space >> dp.t.then_count_by_categories(categories=categories, null_category=False) >> dp.m.then_laplace(scale)
+    )
 
 
 def _histogram(cells: list[tuple[str, ...]], scale: float):
@@ -223,8 +248,11 @@ def dp_tables(case_table: pl.DataFrame, epsilon: float) -> DPTables:
     contributions = sum(m.contributions for m in MEASUREMENTS)
     # One noise scale for every count: each table spends epsilon in proportion to what a case can change in it.
     first = MEASUREMENTS[0]
-    scale = dp.binary_search_param(lambda s: _histogram(_cells(first, keys), s), d_in=first.contributions,
-                                   d_out=epsilon * first.contributions / contributions)
+    scale = dp.binary_search_param(
+        lambda s: _histogram(_cells(first, keys), s),
+        d_in=first.contributions,
+        d_out=epsilon * first.contributions / contributions,
+    )
     noisy, spent_by = {}, {}
     for measurement in MEASUREMENTS:
         cells = _cells(measurement, keys)
@@ -246,21 +274,29 @@ def dp_tables(case_table: pl.DataFrame, epsilon: float) -> DPTables:
     for slug in PARTITIONS:
         published[slug] = _consistent(noisy[slug].ravel(), total)
     published["exploitation"] = np.clip(noisy["exploitation"].ravel(), 0, total)
-    published["department_relationship"] = np.vstack([
-        _consistent(row, int(count)) for row, count in zip(noisy["department_relationship"], published["department"])
-    ])
+    published["department_relationship"] = np.vstack(
+        [_consistent(row, int(count)) for row, count in zip(noisy["department_relationship"], published["department"])]
+    )
     for slug in ("department_exploitation", "age_exploitation"):
         columns = noisy[slug]
-        published[slug] = np.column_stack([
-            _consistent(columns[:, j], int(count)) for j, count in enumerate(published["exploitation"])
-        ])
+        published[slug] = np.column_stack(
+            [_consistent(columns[:, j], int(count)) for j, count in enumerate(published["exploitation"])]
+        )
     published["family_department_exploitation"] = np.clip(
-        noisy["family_department_exploitation"], 0, published["department_exploitation"])
+        noisy["family_department_exploitation"], 0, published["department_exploitation"]
+    )
 
     tables = {
-        m.slug: DPTable(m.slug, m.dimensions, _cells(m, keys), [int(c) for c in published[m.slug].ravel()],
-                        cell_bound, spent_by[m.slug])
-        for m in MEASUREMENTS if m.slug != "total"
+        m.slug: DPTable(
+            m.slug,
+            m.dimensions,
+            _cells(m, keys),
+            [int(c) for c in published[m.slug].ravel()],
+            cell_bound,
+            spent_by[m.slug],
+        )
+        for m in MEASUREMENTS
+        if m.slug != "total"
     }
     total_bound = math.ceil(1.959964 * math.sqrt(1 / sum(weights)))
     return DPTables(total=total, total_error_bound=total_bound, epsilon=spent, tables=tables)

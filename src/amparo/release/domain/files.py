@@ -26,8 +26,9 @@ def write_tables_xlsx(tables: dict, path: Path) -> None:
     workbook.close()
 
 
-def write_release_directory(directory: Path, *, summary: dict, tables: dict, microdata_csv: str,
-                            synthetic_csv: str) -> list[Path]:
+def write_release_directory(
+    directory: Path, *, summary: dict, tables: dict, microdata_csv: str, synthetic_csv: str
+) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / name for name in FILE_NAMES]
     paths[0].write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

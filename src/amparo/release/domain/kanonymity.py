@@ -146,8 +146,9 @@ def _class_sizes(encoded: _Encoded, node: tuple[int, ...]) -> np.ndarray:
     return sizes[inverse]
 
 
-def anonymise(frame: pl.DataFrame, hierarchies: list[Hierarchy], k: int,
-              max_suppression: float = DEFAULT_MAX_SUPPRESSION) -> Anonymisation:
+def anonymise(
+    frame: pl.DataFrame, hierarchies: list[Hierarchy], k: int, max_suppression: float = DEFAULT_MAX_SUPPRESSION
+) -> Anonymisation:
     """The k-anonymous generalisation of `frame` (string columns, one per hierarchy) of least information
     loss, suppressing at most `max_suppression` of its rows."""
     columns = [h.column for h in hierarchies]
@@ -195,14 +196,21 @@ def _publish(frame, hierarchies, k, node, loss, generalisation_loss, evaluated, 
     """Generalise the table at the chosen node and leave out the rows of classes smaller than k."""
     generalised = frame.with_columns(
         pl.col(h.column).replace_strict(
-            {value: h.at(value, level).label for value in frame[h.column].unique().to_list()}, return_dtype=pl.String)
+            {value: h.at(value, level).label for value in frame[h.column].unique().to_list()}, return_dtype=pl.String
+        )
         for h, level in zip(hierarchies, node)
     )
     columns = [h.column for h in hierarchies]
     kept = generalised.filter(pl.len().over(columns) >= k).sort(columns)
     return Anonymisation(
-        frame=kept, k=k, node=node,
+        frame=kept,
+        k=k,
+        node=node,
         levels={h.column: h.level_name(level) for h, level in zip(hierarchies, node)},
-        rows=frame.height, suppressed=frame.height - kept.height, loss=loss,
-        generalisation_loss=generalisation_loss, nodes_evaluated=evaluated, lattice_size=lattice_size,
+        rows=frame.height,
+        suppressed=frame.height - kept.height,
+        loss=loss,
+        generalisation_loss=generalisation_loss,
+        nodes_evaluated=evaluated,
+        lattice_size=lattice_size,
     )

@@ -29,7 +29,13 @@ from amparo.release.domain.kanonymity import (
 )
 
 MICRODATA_COLUMNS = (
-    "year", "sex", "age_band", "citizenship", "department", "recruiter_relationship_group", "family_facilitated",
+    "year",
+    "sex",
+    "age_band",
+    "citizenship",
+    "department",
+    "recruiter_relationship_group",
+    "family_facilitated",
     *EXPLOITATION_COLUMNS,
 )
 # Kept apart at the middle level of the exploitation profile; the rest fold into "Other".
@@ -92,8 +98,13 @@ def hierarchies(years: int) -> list[Hierarchy]:
     return [
         Hierarchy("year", ("year",), _exact, years),
         Hierarchy("sex", ("sex",), _exact, len(codelists.GENDER) + 1),
-        Hierarchy("age_band", ("year of age", "5-year band", "10-year band", "20-year band"), _age, OLDEST_AGE + 2,
-                  weight=AGE_WEIGHT),
+        Hierarchy(
+            "age_band",
+            ("year of age", "5-year band", "10-year band", "20-year band"),
+            _age,
+            OLDEST_AGE + 2,
+            weight=AGE_WEIGHT,
+        ),
         Hierarchy("citizenship", ("country", "Peruvian or foreign"), _citizenship, COUNTRIES + 1),
         Hierarchy("department", ("department", "macro-region"), _department, len(geography.MACRO_REGION_OF) + 1),
         Hierarchy("recruiter_relationship_group", ("group",), _exact, len(codelists.RELATIONSHIP_GROUP)),
@@ -105,24 +116,32 @@ def hierarchies(years: int) -> list[Hierarchy]:
 def quasi_identifiers(case_table: pl.DataFrame) -> pl.DataFrame:
     """The case table as the text columns the lattice search generalises."""
     return case_table.select(
-        "year", "sex",
+        "year",
+        "sex",
         pl.col("age").cast(pl.String).fill_null(UNKNOWN).alias("age_band"),
-        "citizenship", "department", "recruiter_relationship_group",
+        "citizenship",
+        "department",
+        "recruiter_relationship_group",
         pl.col("family_facilitated").cast(pl.String),
-        pl.concat_str([pl.col(c).cast(pl.String) for c in EXPLOITATION_COLUMNS], separator=PROFILE_SEPARATOR).alias(PROFILE),
+        pl.concat_str([pl.col(c).cast(pl.String) for c in EXPLOITATION_COLUMNS], separator=PROFILE_SEPARATOR).alias(
+            PROFILE
+        ),
     )
 
 
-def k_anonymous_microdata(case_table: pl.DataFrame, k: int,
-                          max_suppression: float | None = None) -> tuple[pl.DataFrame, Anonymisation]:
+def k_anonymous_microdata(
+    case_table: pl.DataFrame, k: int, max_suppression: float | None = None
+) -> tuple[pl.DataFrame, Anonymisation]:
     """The microdata file's rows (MICRODATA_COLUMNS, text) and the anonymisation that produced them."""
     table = quasi_identifiers(case_table)
     options = {} if max_suppression is None else {"max_suppression": max_suppression}
     result = anonymise(table, hierarchies(max(1, table["year"].n_unique())), k, **options)
     flags = pl.col(PROFILE).str.split_exact(PROFILE_SEPARATOR, len(_CODES) - 1)
-    rows = result.frame.with_columns(
-        flags.struct.rename_fields(list(EXPLOITATION_COLUMNS)).alias(PROFILE)
-    ).unnest(PROFILE).with_columns(pl.col(EXPLOITATION_COLUMNS).fill_null(""))
+    rows = (
+        result.frame.with_columns(flags.struct.rename_fields(list(EXPLOITATION_COLUMNS)).alias(PROFILE))
+        .unnest(PROFILE)
+        .with_columns(pl.col(EXPLOITATION_COLUMNS).fill_null(""))
+    )
     return rows.select(MICRODATA_COLUMNS), result
 
 

@@ -61,8 +61,11 @@ class MarginalError:
     total_variation_distance: float  # between the two tables as distributions, in [0, 1]
 
     def as_dict(self) -> dict:
-        return {"columns": self.way, "mean_absolute_error_per_cell": round(self.mean_absolute_error, 3),
-                "total_variation_distance": round(self.total_variation_distance, 4)}
+        return {
+            "columns": self.way,
+            "mean_absolute_error_per_cell": round(self.mean_absolute_error, 3),
+            "total_variation_distance": round(self.total_variation_distance, 4),
+        }
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,9 @@ def _laplace_scale(epsilon: float) -> float:
 def _selection(epsilon: float):
     """OpenDP's noisy max over scores one case changes by at most 1, spending `epsilon`."""
     space = dp.vector_domain(dp.atom_domain(T=float, nan=False)), dp.linf_distance(T=float)
-    scale = dp.binary_search_param(lambda s: dp.m.make_noisy_max(*space, dp.max_divergence(), s), d_in=1.0,
-                                   d_out=epsilon)
+    scale = dp.binary_search_param(
+        lambda s: dp.m.make_noisy_max(*space, dp.max_divergence(), s), d_in=1.0, d_out=epsilon
+    )
     return dp.m.make_noisy_max(*space, dp.max_divergence(), scale)
 
 
@@ -106,10 +110,14 @@ def _encode(frame: pl.DataFrame, domains: dict[str, list[str]]) -> dict[str, np.
     return encoded
 
 
-def synthesise(frame: pl.DataFrame, domains: dict[str, list[str]], epsilon: float, seed: int | None = None) -> Synthesis:
+def synthesise(
+    frame: pl.DataFrame, domains: dict[str, list[str]], epsilon: float, seed: int | None = None
+) -> Synthesis:
     """Synthetic rows like `frame` (text columns, each with its public domain), spending `epsilon`."""
     if not (isinstance(epsilon, (int, float)) and math.isfinite(epsilon) and epsilon > 0):
-        raise InvalidPrivacyParameter(f"epsilon for the synthetic data must be a number greater than 0, not {epsilon!r}")
+        raise InvalidPrivacyParameter(
+            f"epsilon for the synthetic data must be a number greater than 0, not {epsilon!r}"
+        )
     if frame.height == 0:
         raise SynthesisError("there are no rows to synthesise from")
     columns = list(domains)
@@ -151,8 +159,13 @@ def synthesise(frame: pl.DataFrame, domains: dict[str, list[str]], epsilon: floa
 
         # 3. The chosen pairs' counts, 4. raked to the one-way counts.
         pair_counts = {
-            (a, b): _raked(_noisy_counts(codes[a] * sizes[b] + codes[b], sizes[a] * sizes[b], two_way_scale)
-                           .reshape(sizes[a], sizes[b]), rows * marginal[a], rows * marginal[b])
+            (a, b): _raked(
+                _noisy_counts(codes[a] * sizes[b] + codes[b], sizes[a] * sizes[b], two_way_scale).reshape(
+                    sizes[a], sizes[b]
+                ),
+                rows * marginal[a],
+                rows * marginal[b],
+            )
             for a, b in edges
         }
         spent += phase
@@ -168,8 +181,10 @@ def synthesise(frame: pl.DataFrame, domains: dict[str, list[str]], epsilon: floa
                 table = pair_counts[(a, b)] if parent == a else pair_counts[(a, b)].T
                 sampled[child] = _sample_given(generator, sampled[parent], table, marginal[child])
                 oriented.append((parent, child))
-    synthetic = pl.DataFrame({c: np.array(domains[c], dtype=object)[sampled[c]].tolist() for c in columns},
-                             schema={c: pl.String for c in columns})
+    synthetic = pl.DataFrame(
+        {c: np.array(domains[c], dtype=object)[sampled[c]].tolist() for c in columns},
+        schema=dict.fromkeys(columns, pl.String),
+    )
     return Synthesis(synthetic, spent, tuple(oriented))
 
 
@@ -228,8 +243,9 @@ def marginal_errors(real: pl.DataFrame, synthetic: pl.DataFrame, ways=(1, 2, 3))
             counts_synthetic = np.bincount(key_synthetic, minlength=cells)
             occupied = (counts_real > 0) | (counts_synthetic > 0)
             absolute.append(np.abs(counts_real - counts_synthetic)[occupied].mean())
-            variation.append(0.5 * np.abs(counts_real / counts_real.sum()
-                                          - counts_synthetic / max(1, counts_synthetic.sum())).sum())
+            variation.append(
+                0.5 * np.abs(counts_real / counts_real.sum() - counts_synthetic / max(1, counts_synthetic.sum())).sum()
+            )
         errors[way] = MarginalError(way, float(np.mean(absolute)), float(np.mean(variation)))
     return errors
 
@@ -252,18 +268,23 @@ def synthetic_columns(case_table: pl.DataFrame) -> pl.DataFrame:
     """The case table in the synthetic file's columns: the microdata's, ungeneralised (age in years,
     the oldest ages as OLDEST_AGE; citizenships outside South America as "other")."""
     return case_table.select(
-        "year", "sex",
+        "year",
+        "sex",
         pl.col("age").clip(upper_bound=OLDEST_AGE).cast(pl.String).fill_null(UNKNOWN).alias("age_band"),
-        pl.when(pl.col("citizenship").is_in([*COUNTED_CITIZENSHIPS, UNKNOWN])).then(pl.col("citizenship"))
-        .otherwise(pl.lit(OTHER)).alias("citizenship"),
-        "department", "recruiter_relationship_group",
+        pl.when(pl.col("citizenship").is_in([*COUNTED_CITIZENSHIPS, UNKNOWN]))
+        .then(pl.col("citizenship"))
+        .otherwise(pl.lit(OTHER))
+        .alias("citizenship"),
+        "department",
+        "recruiter_relationship_group",
         pl.col("family_facilitated").cast(pl.String),
         *(pl.col(c).cast(pl.String) for c in EXPLOITATION_COLUMNS),
     ).select(MICRODATA_COLUMNS)
 
 
-def synthetic_microdata(case_table: pl.DataFrame, epsilon: float, years: list[str],
-                        seed: int | None = None) -> tuple[Synthesis, dict[int, MarginalError]]:
+def synthetic_microdata(
+    case_table: pl.DataFrame, epsilon: float, years: list[str], seed: int | None = None
+) -> tuple[Synthesis, dict[int, MarginalError]]:
     """The synthetic file's rows for a release and their error against the real cases."""
     real = synthetic_columns(case_table)
     synthesis = synthesise(real, release_domains(years), epsilon, seed)

@@ -55,13 +55,21 @@ def bar_chart(bars: Sequence[Bar], *, title: str, ident: str, width: float = 640
             f'<text x="{label_width - 6:g}" y="{y + 15:g}" font-size="12" text-anchor="end" fill="{INK}">{escape(bar.label)}</text>'
         )
         if bar.value is None:
-            parts.append(f'<rect class="bar hidden" x="{label_width:g}" y="{y + 3:g}" width="{plot:g}" height="16" '
-                         f'fill="none" stroke="{AXIS}" stroke-dasharray="3 3"/>')
+            parts.append(
+                f'<rect class="bar hidden" x="{label_width:g}" y="{y + 3:g}" width="{plot:g}" height="16" '
+                f'fill="none" stroke="{AXIS}" stroke-dasharray="3 3"/>'
+            )
         else:
-            parts.append(f'<rect class="bar" x="{label_width:g}" y="{y + 3:g}" width="{max(length, 1):.1f}" height="16" fill="{fill}"/>')
-        parts.append(f'<text x="{label_width + (plot if bar.value is None else length) + 6:.1f}" y="{y + 15:g}" '
-                     f'font-size="12" fill="{INK}">{escape(bar.text)}</text>')
-    parts.append(f'<line x1="{label_width:g}" y1="{top - 2:g}" x2="{label_width:g}" y2="{height - 8:g}" stroke="{AXIS}"/>')
+            parts.append(
+                f'<rect class="bar" x="{label_width:g}" y="{y + 3:g}" width="{max(length, 1):.1f}" height="16" fill="{fill}"/>'
+            )
+        parts.append(
+            f'<text x="{label_width + (plot if bar.value is None else length) + 6:.1f}" y="{y + 15:g}" '
+            f'font-size="12" fill="{INK}">{escape(bar.text)}</text>'
+        )
+    parts.append(
+        f'<line x1="{label_width:g}" y1="{top - 2:g}" x2="{label_width:g}" y2="{height - 8:g}" stroke="{AXIS}"/>'
+    )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -73,8 +81,16 @@ class Point:
     text: str
 
 
-def line_chart(points: Sequence[Point], *, title: str, ident: str, format_tick: Callable[[float], str],
-               width: float = 640, height: float = 240, empty_text: str = "") -> str:
+def line_chart(
+    points: Sequence[Point],
+    *,
+    title: str,
+    ident: str,
+    format_tick: Callable[[float], str],
+    width: float = 640,
+    height: float = 240,
+    empty_text: str = "",
+) -> str:
     """A trend over time; hidden values break the line."""
     left, right, top, bottom = 56.0, 16.0, 30.0, 34.0
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -86,8 +102,10 @@ def line_chart(points: Sequence[Point], *, title: str, ident: str, format_tick: 
     for i in range(5):
         tick = ceiling * i / 4
         y = top + plot_h - plot_h * i / 4
-        parts.append(f'<line x1="{left:g}" y1="{y:.1f}" x2="{width - right:g}" y2="{y:.1f}" stroke="#e3e6eb"/>'
-                     f'<text x="{left - 6:g}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="{INK}">{escape(format_tick(tick))}</text>')
+        parts.append(
+            f'<line x1="{left:g}" y1="{y:.1f}" x2="{width - right:g}" y2="{y:.1f}" stroke="#e3e6eb"/>'
+            f'<text x="{left - 6:g}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="{INK}">{escape(format_tick(tick))}</text>'
+        )
     if not points:
         parts.append(f'<text x="{left:g}" y="{top + 20:g}" font-size="12" fill="{INK}">{escape(empty_text)}</text>')
     step = plot_w / max(1, len(points) - 1)
@@ -95,19 +113,27 @@ def line_chart(points: Sequence[Point], *, title: str, ident: str, format_tick: 
     segments: list[list[str]] = []
     for i, point in enumerate(points):
         x = left + (step * i if len(points) > 1 else plot_w / 2)
-        parts.append(f'<text x="{x:.1f}" y="{height - 12:g}" font-size="11" text-anchor="middle" fill="{INK}">{escape(point.label)}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 12:g}" font-size="11" text-anchor="middle" fill="{INK}">{escape(point.label)}</text>'
+        )
         if point.value is None:
             segments.append(segment)
             segment = []
             continue
         y = top + plot_h - plot_h * point.value / ceiling
         segment.append(f"{x:.1f},{y:.1f}")
-        parts.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{BAR_FILL}">'
-                     f"<title>{escape(point.label)}: {escape(point.text)}</title></circle>")
+        parts.append(
+            f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{BAR_FILL}">'
+            f"<title>{escape(point.label)}: {escape(point.text)}</title></circle>"
+        )
     segments.append(segment)
     for seg in segments:
         if len(seg) > 1:
-            parts.append(f'<polyline class="line" points="{" ".join(seg)}" fill="none" stroke="{BAR_FILL}" stroke-width="2"/>')
-    parts.append(f'<line x1="{left:g}" y1="{top + plot_h:g}" x2="{width - right:g}" y2="{top + plot_h:g}" stroke="{AXIS}"/>')
+            parts.append(
+                f'<polyline class="line" points="{" ".join(seg)}" fill="none" stroke="{BAR_FILL}" stroke-width="2"/>'
+            )
+    parts.append(
+        f'<line x1="{left:g}" y1="{top + plot_h:g}" x2="{width - right:g}" y2="{top + plot_h:g}" stroke="{AXIS}"/>'
+    )
     parts.append("</svg>")
     return "".join(parts)

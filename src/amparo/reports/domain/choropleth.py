@@ -45,7 +45,11 @@ def load_boundaries(path: str | Path) -> tuple[Department, ...]:
 
 
 def parse_boundaries(data: object, source: str = "GeoJSON") -> tuple[Department, ...]:
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
         raise BoundaryError(f"{source}: expected a GeoJSON FeatureCollection")
     departments = []
     for number, feature in enumerate(data["features"], start=1):
@@ -58,7 +62,9 @@ def parse_boundaries(data: object, source: str = "GeoJSON") -> tuple[Department,
             )
         code = str(code).zfill(2)
         if not _CODE.match(code):
-            raise BoundaryError(f"{source}: feature {number} has {CODE_PROPERTY}={properties[CODE_PROPERTY]!r}; expected a 2-digit department code")
+            raise BoundaryError(
+                f"{source}: feature {number} has {CODE_PROPERTY}={properties[CODE_PROPERTY]!r}; expected a 2-digit department code"
+            )
         geometry = feature.get("geometry") or {}
         kind, coordinates = geometry.get("type"), geometry.get("coordinates")
         if kind == "Polygon":
@@ -66,7 +72,9 @@ def parse_boundaries(data: object, source: str = "GeoJSON") -> tuple[Department,
         elif kind == "MultiPolygon":
             polygons = coordinates
         else:
-            raise BoundaryError(f"{source}: feature {number} ({name}) has geometry {kind!r}; expected Polygon or MultiPolygon")
+            raise BoundaryError(
+                f"{source}: feature {number} ({name}) has geometry {kind!r}; expected Polygon or MultiPolygon"
+            )
         try:
             shaped = tuple(
                 tuple(tuple((float(p[0]), float(p[1])) for p in ring) for ring in polygon) for polygon in polygons
@@ -113,11 +121,13 @@ def choropleth(
     project, map_height = _projector(departments, width)
     total_w, total_h = width + 180, map_height + 30
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="map choropleth" viewBox="0 0 {total_w:.0f} {total_h:.0f}" '
-        f'width="{total_w:.0f}" height="{total_h:.0f}" role="img" aria-labelledby="{ident}-title" font-family="system-ui, sans-serif">'
-        f'<title id="{ident}-title">{escape(title)}</title>'
-        f'<text x="0" y="16" font-size="14" font-weight="600" fill="{INK}">{escape(title)}</text>'
-        '<g transform="translate(0 30)">'
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="map choropleth" viewBox="0 0 {total_w:.0f} {total_h:.0f}" '
+            f'width="{total_w:.0f}" height="{total_h:.0f}" role="img" aria-labelledby="{ident}-title" font-family="system-ui, sans-serif">'
+            f'<title id="{ident}-title">{escape(title)}</title>'
+            f'<text x="0" y="16" font-size="14" font-weight="600" fill="{INK}">{escape(title)}</text>'
+            '<g transform="translate(0 30)">'
+        )
     ]
     for department in departments:
         absent = department.code not in values and absent_text is not None
@@ -126,7 +136,8 @@ def choropleth(
         fill = ZERO_FILL if absent else scale.fill(value)
         path = " ".join(
             "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (project(*p) for p in ring)) + " Z"
-            for polygon in department.polygons for ring in polygon
+            for polygon in department.polygons
+            for ring in polygon
         )
         name = names.get(department.code, department.name)
         parts.append(
@@ -134,6 +145,8 @@ def choropleth(
             f'fill-rule="evenodd" stroke="#5b6475" stroke-width="0.6"><title>{escape(name)}: {escape(shown)}</title></path>'
         )
     parts.append("</g>")
-    parts.append(legend(scale, x=width + 20, y=40, format_bound=format_bound, zero_label=zero_label, hidden_label=hidden_label))
+    parts.append(
+        legend(scale, x=width + 20, y=40, format_bound=format_bound, zero_label=zero_label, hidden_label=hidden_label)
+    )
     parts.append("</svg>")
     return "".join(parts)

@@ -44,8 +44,9 @@ def count_scale(values: Sequence[float | None]) -> Scale:
 SHARE_SCALE = Scale((0.2, 0.4, 0.6, 0.8, 1.0), zero_is_value=True)
 
 
-def legend(scale: Scale, *, x: float, y: float, format_bound: Callable[[float], str],
-           zero_label: str, hidden_label: str) -> str:
+def legend(
+    scale: Scale, *, x: float, y: float, format_bound: Callable[[float], str], zero_label: str, hidden_label: str
+) -> str:
     """An SVG group: one swatch per class with its range, then 'none' and 'hidden'."""
     parts = ['<g class="legend">']
     lower = 0.0

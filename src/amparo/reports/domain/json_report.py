@@ -36,8 +36,15 @@ def report_json(report: AnnualReport) -> dict:
         "notes": list(report.notes),
         "sentences": list(report.sentences),
         "figures": [
-            {"key": f.key, "label": f.label, "value": f.value, "kind": f.kind, "definition": f.definition,
-             "unit": report.unit, "ci95": list(f.ci95) if f.ci95 else None}
+            {
+                "key": f.key,
+                "label": f.label,
+                "value": f.value,
+                "kind": f.kind,
+                "definition": f.definition,
+                "unit": report.unit,
+                "ci95": list(f.ci95) if f.ci95 else None,
+            }
             for f in report.figures
         ],
         "tables": [table_json(t) for t in report.tables],

@@ -12,7 +12,9 @@ def table_markdown(table: ReportTable, lang: str, hidden: str = "—") -> str:
     lines.append("| " + " | ".join(_escape(c.label) for c in table.columns) + " |")
     lines.append("|" + "|".join("---" if c.kind == "text" else "---:" for c in table.columns) + "|")
     for row in table.rows:
-        lines.append("| " + " | ".join(_escape(format_cell(v, c.kind, lang, hidden)) for c, v in zip(table.columns, row)) + " |")
+        lines.append(
+            "| " + " | ".join(_escape(format_cell(v, c.kind, lang, hidden)) for c, v in zip(table.columns, row)) + " |"
+        )
     if table.note:
         lines += ["", f"*{_escape(table.note)}*"]
     return "\n".join(lines) + "\n"
@@ -22,7 +24,12 @@ def report_markdown(report: AnnualReport) -> str:
     labels = report.labels
     out = [f"# {report.title}", ""]
     out += [f"**{labels['summary']}.** " + " ".join(report.sentences), ""]
-    out += [f"## {labels['figures']}", "", f"| {labels['figure']} | {labels['value']} | {labels['ci']} |", "|---|---:|---:|"]
+    out += [
+        f"## {labels['figures']}",
+        "",
+        f"| {labels['figure']} | {labels['value']} | {labels['ci']} |",
+        "|---|---:|---:|",
+    ]
     for figure in report.figures:
         ci = "" if not figure.ci95 else " – ".join(format_cell(v, "share", report.lang) for v in figure.ci95)
         out.append(f"| {_escape(figure.label)} | {format_cell(figure.value, figure.kind, report.lang)} | {ci} |")
@@ -31,7 +38,12 @@ def report_markdown(report: AnnualReport) -> str:
         out += [table_markdown(table, report.lang)]
     out += [f"## {labels['notes']}", ""]
     out += [f"- {labels['unit']}: {report.unit_label}"] + [f"- {_escape(n)}" for n in report.notes]
-    out += [f"- {labels['generated']}: {report.generated}",
-            f"- {labels['filters']}: `{report.filters_text}`",
-            f"- {labels['revision']}: `{report.provenance.get('registry_revision', '')}`", "", labels["credit"], ""]
+    out += [
+        f"- {labels['generated']}: {report.generated}",
+        f"- {labels['filters']}: `{report.filters_text}`",
+        f"- {labels['revision']}: `{report.provenance.get('registry_revision', '')}`",
+        "",
+        labels["credit"],
+        "",
+    ]
     return "\n".join(out)

@@ -35,5 +35,9 @@ def join_names(names: list[str], lang: str) -> str:
     if not _is_spanish(lang):
         return f"{head} and {last}"
     folded = last.lower()
-    conjunction = "e" if folded[:1] in ("i", "í") or (folded[:2] in ("hi", "hí") and folded[2:3] not in ("a", "e", "o", "u")) else "y"
+    conjunction = (
+        "e"
+        if folded[:1] in ("i", "í") or (folded[:2] in ("hi", "hí") and folded[2:3] not in ("a", "e", "o", "u"))
+        else "y"
+    )
     return f"{head} {conjunction} {last}"

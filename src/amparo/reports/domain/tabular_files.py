@@ -6,8 +6,14 @@ from amparo.core.tabular_files import Workbook, csv_bytes
 from amparo.reports.domain.presentation import ReportTable
 
 
-def write_xlsx(tables: Sequence[ReportTable], *, hidden: str, summary: Sequence[tuple[str, str]] = (),
-               summary_title: str = "summary", provenance: dict | None = None) -> bytes:
+def write_xlsx(
+    tables: Sequence[ReportTable],
+    *,
+    hidden: str,
+    summary: Sequence[tuple[str, str]] = (),
+    summary_title: str = "summary",
+    provenance: dict | None = None,
+) -> bytes:
     """A workbook with an optional summary sheet, then one sheet per table (title, definition, note, table),
     then, when given, the provenance sheet (the filter and registry revision the figures come from)."""
     book = Workbook()

@@ -14,15 +14,31 @@ from amparo.reports.domain.colours import INK, ZERO_FILL, Scale, legend
 
 # (code, column, row, abbreviation from ISO 3166-2:PE)
 TILES: tuple[tuple[str, int, int, str], ...] = (
-    ("24", 0, 0, "TUM"), ("16", 3, 0, "LOR"),
-    ("20", 0, 1, "PIU"), ("06", 1, 1, "CAJ"), ("01", 2, 1, "AMA"),
-    ("14", 0, 2, "LAM"), ("13", 1, 2, "LAL"), ("22", 2, 2, "SAM"),
-    ("02", 1, 3, "ANC"), ("10", 2, 3, "HUC"), ("25", 3, 3, "UCA"),
-    ("15", 1, 4, "LIM"), ("19", 2, 4, "PAS"),
-    ("07", 0, 5, "CAL"), (LIMA_METROPOLITANA, 1, 5, "LMA"), ("12", 2, 5, "JUN"),
-    ("11", 1, 6, "ICA"), ("09", 2, 6, "HUV"), ("08", 3, 6, "CUS"), ("17", 4, 6, "MDD"),
-    ("05", 2, 7, "AYA"), ("03", 3, 7, "APU"), ("21", 4, 7, "PUN"),
-    ("04", 2, 8, "ARE"), ("18", 3, 8, "MOQ"),
+    ("24", 0, 0, "TUM"),
+    ("16", 3, 0, "LOR"),
+    ("20", 0, 1, "PIU"),
+    ("06", 1, 1, "CAJ"),
+    ("01", 2, 1, "AMA"),
+    ("14", 0, 2, "LAM"),
+    ("13", 1, 2, "LAL"),
+    ("22", 2, 2, "SAM"),
+    ("02", 1, 3, "ANC"),
+    ("10", 2, 3, "HUC"),
+    ("25", 3, 3, "UCA"),
+    ("15", 1, 4, "LIM"),
+    ("19", 2, 4, "PAS"),
+    ("07", 0, 5, "CAL"),
+    (LIMA_METROPOLITANA, 1, 5, "LMA"),
+    ("12", 2, 5, "JUN"),
+    ("11", 1, 6, "ICA"),
+    ("09", 2, 6, "HUV"),
+    ("08", 3, 6, "CUS"),
+    ("17", 4, 6, "MDD"),
+    ("05", 2, 7, "AYA"),
+    ("03", 3, 7, "APU"),
+    ("21", 4, 7, "PUN"),
+    ("04", 2, 8, "ARE"),
+    ("18", 3, 8, "MOQ"),
     ("23", 3, 9, "TAC"),
 )
 TILE = 56
@@ -51,10 +67,12 @@ def tile_map(
     grid_w = columns * (TILE + GAP)
     width, height = grid_w + 170, 30 + rows * (TILE + GAP)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="map tile-map" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{ident}-title" font-family="system-ui, sans-serif">'
-        f'<title id="{ident}-title">{escape(title)}</title>'
-        f'<text x="0" y="16" font-size="14" font-weight="600" fill="{INK}">{escape(title)}</text>'
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="map tile-map" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" role="img" aria-labelledby="{ident}-title" font-family="system-ui, sans-serif">'
+            f'<title id="{ident}-title">{escape(title)}</title>'
+            f'<text x="0" y="16" font-size="14" font-weight="600" fill="{INK}">{escape(title)}</text>'
+        )
     ]
     for code, column, row, abbreviation in TILES:
         absent = code not in values and absent_text is not None
@@ -73,6 +91,8 @@ def tile_map(
         if links and code in links:
             tile = f'<a href="{escape(links[code])}">{tile}</a>'
         parts.append(tile)
-    parts.append(legend(scale, x=grid_w + 20, y=40, format_bound=format_bound, zero_label=zero_label, hidden_label=hidden_label))
+    parts.append(
+        legend(scale, x=grid_w + 20, y=40, format_bound=format_bound, zero_label=zero_label, hidden_label=hidden_label)
+    )
     parts.append("</svg>")
     return "".join(parts)

@@ -38,7 +38,7 @@ def _balance(values: list[int], hidden: list[bool], lines: list[list[int]], marg
             if not candidates:
                 continue
 
-            def preference(i: int) -> tuple:
+            def preference(i: int, line=line) -> tuple:
                 # Interior before margin; a cell that also completes a crossing line (so one hidden cell
                 # does two jobs and less is lost); then the smallest.
                 crossing_needs_partner = any(
@@ -98,7 +98,7 @@ def suppress_table(
     lines += [[r * width + c for r in range(n_rows + 1)] for c in range(width)]
     margins = {r * width + n_cols for r in range(n_rows + 1)} | {n_rows * width + c for c in range(width)}
     _balance(values, hidden, lines, margins)
-    rows = [hidden[r * width:(r + 1) * width] for r in range(n_rows + 1)]
+    rows = [hidden[r * width : (r + 1) * width] for r in range(n_rows + 1)]
     return TableMask(
         cells=[row[:n_cols] for row in rows[:n_rows]],
         row_totals=[row[n_cols] for row in rows[:n_rows]],

@@ -81,10 +81,19 @@ def build_table(
             rows.append(Row(key, labels.get(key, key), None, None, None, None, None, True, True))
             continue
         low, high = wilson_interval(count, total)
-        rows.append(Row(
-            key, labels.get(key, key), count, count / total if total else 0.0, low, high,
-            None if hide_ff else family, False, hide_ff,
-        ))
+        rows.append(
+            Row(
+                key,
+                labels.get(key, key),
+                count,
+                count / total if total else 0.0,
+                low,
+                high,
+                None if hide_ff else family,
+                False,
+                hide_ff,
+            )
+        )
     # Hidden rows go last, in key order: their place in a count ordering would tell their size.
     rows.sort(key=lambda r: (r.suppressed, 0 if r.suppressed else -r.count, r.key))
     return Table(

@@ -15,8 +15,22 @@ CALIBRATED_YEAR = 2010
 # Cases registered each year (before --scale, which multiplies every year but 2010).
 # Growth with better reporting; a dip in 2020, when the pandemic closed offices.
 CASES_PER_YEAR = {
-    2010: 253, 2011: 330, 2012: 420, 2013: 510, 2014: 600, 2015: 690, 2016: 780, 2017: 880,
-    2018: 990, 2019: 1100, 2020: 820, 2021: 1000, 2022: 1180, 2023: 1300, 2024: 1420, 2025: 1500,
+    2010: 253,
+    2011: 330,
+    2012: 420,
+    2013: 510,
+    2014: 600,
+    2015: 690,
+    2016: 780,
+    2017: 880,
+    2018: 990,
+    2019: 1100,
+    2020: 820,
+    2021: 1000,
+    2022: 1180,
+    2023: 1300,
+    2024: 1420,
+    2025: 1500,
 }
 
 LIMA = "15"
@@ -33,17 +47,53 @@ JUNGLE_DEPARTMENTS = frozenset({MADRE_DE_DIOS, LORETO, UCAYALI, SAN_MARTIN, AMAZ
 # 2010, cases by department of exploitation: exact. Lima 120 (47 %), Cusco 36 (14 %),
 # then Madre de Dios > Loreto > Ucayali, each above every other department.
 DEPARTMENT_CASES_2010 = {
-    LIMA: 120, CUSCO: 36, MADRE_DE_DIOS: 20, LORETO: 15, UCAYALI: 12,
-    PUNO: 8, "12": 7, CALLAO: 6, "04": 5, SAN_MARTIN: 5, "20": 4, "06": 3, "10": 3,
-    "13": 3, "05": 2, "24": 2, AMAZONAS: 2,
+    LIMA: 120,
+    CUSCO: 36,
+    MADRE_DE_DIOS: 20,
+    LORETO: 15,
+    UCAYALI: 12,
+    PUNO: 8,
+    "12": 7,
+    CALLAO: 6,
+    "04": 5,
+    SAN_MARTIN: 5,
+    "20": 4,
+    "06": 3,
+    "10": 3,
+    "13": 3,
+    "05": 2,
+    "24": 2,
+    AMAZONAS: 2,
 }
 LIMA_FAMILY_FACILITATED_2010 = 110
 
 # Other years: relative weight of each department (Lima always the largest).
 DEPARTMENT_WEIGHTS = {
-    LIMA: 36, CUSCO: 9, MADRE_DE_DIOS: 7, LORETO: 6, PUNO: 6, UCAYALI: 4.5, "12": 3.5, "04": 3.5,
-    CALLAO: 3, SAN_MARTIN: 2.5, "24": 2.5, "13": 2.5, "20": 2, "10": 1.8, "14": 1.5, "06": 1.5,
-    "05": 1.3, "02": 1.2, AMAZONAS: 1, "11": 1, "23": 1, "03": 0.6, "09": 0.5, "19": 0.5, "18": 0.4,
+    LIMA: 36,
+    CUSCO: 9,
+    MADRE_DE_DIOS: 7,
+    LORETO: 6,
+    PUNO: 6,
+    UCAYALI: 4.5,
+    "12": 3.5,
+    "04": 3.5,
+    CALLAO: 3,
+    SAN_MARTIN: 2.5,
+    "24": 2.5,
+    "13": 2.5,
+    "20": 2,
+    "10": 1.8,
+    "14": 1.5,
+    "06": 1.5,
+    "05": 1.3,
+    "02": 1.2,
+    AMAZONAS: 1,
+    "11": 1,
+    "23": 1,
+    "03": 0.6,
+    "09": 0.5,
+    "19": 0.5,
+    "18": 0.4,
 }
 
 # What a victim was exploited for, by kind of place.
@@ -105,9 +155,27 @@ HOTSPOTS = {
     "12": ("120101", "120601", "120301"),  # Huancayo, Satipo, Chanchamayo
     "13": ("130101",),  # Trujillo
     "14": ("140101",),  # Chiclayo
-    "15": ("150101", "150115", "150132", "150110", "150135", "150142", "150103", "150117", "150125",
-           "150801", "150501"),  # Cercado, La Victoria, SJL, Comas, SMP, VES, Ate, Los Olivos, Puente Piedra, Huacho, Cañete
-    "16": ("160101", "160108", "160112", "160113", "160201", "160301"),  # Iquitos, Punchana, Belén, SJB, Yurimaguas, Nauta
+    "15": (
+        "150101",
+        "150115",
+        "150132",
+        "150110",
+        "150135",
+        "150142",
+        "150103",
+        "150117",
+        "150125",
+        "150801",
+        "150501",
+    ),  # Cercado, La Victoria, SJL, Comas, SMP, VES, Ate, Los Olivos, Puente Piedra, Huacho, Cañete
+    "16": (
+        "160101",
+        "160108",
+        "160112",
+        "160113",
+        "160201",
+        "160301",
+    ),  # Iquitos, Punchana, Belén, SJB, Yurimaguas, Nauta
     "17": ("170101", "170102", "170104", "170204"),  # Tambopata, Inambari, Laberinto, Huepetuhe
     "18": ("180101",),  # Moquegua
     "19": ("190101",),  # Chaupimarca

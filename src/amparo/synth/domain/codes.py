@@ -12,21 +12,60 @@ from amparo.synth.domain.draw import pick, pick_several
 PENAL_CODE_RENUMBERED = date(2021, 3, 30)
 
 CONTROL_SHARES = {
-    "sexual": {"FalsePromises": 30, "PsychoactiveSubstance": 15, "DebtBondage": 15, "PhysicalThreats": 12,
-               "TakesEarnings": 12, "PsychologicalAbuse": 12, "SexualAbuse": 10, "RestrictsMovement": 8},
-    "labour": {"FalsePromises": 30, "DebtBondage": 20, "ExcessiveWorkingHours": 20, "TakesEarnings": 15,
-               "WithholdsDocuments": 10, "RestrictsMovement": 10, "PhysicalThreats": 5},
-    "servitude": {"ExcessiveWorkingHours": 25, "TakesEarnings": 15, "PsychologicalAbuse": 20, "RestrictsMovement": 15,
-                  "WithholdsNecessities": 10, "PhysicalAbuse": 10, "FalsePromises": 10},
-    "begging": {"PhysicalAbuse": 25, "TakesEarnings": 30, "PsychologicalAbuse": 20, "WithholdsNecessities": 15,
-                "ThreatensChildrenFamily": 10},
+    "sexual": {
+        "FalsePromises": 30,
+        "PsychoactiveSubstance": 15,
+        "DebtBondage": 15,
+        "PhysicalThreats": 12,
+        "TakesEarnings": 12,
+        "PsychologicalAbuse": 12,
+        "SexualAbuse": 10,
+        "RestrictsMovement": 8,
+    },
+    "labour": {
+        "FalsePromises": 30,
+        "DebtBondage": 20,
+        "ExcessiveWorkingHours": 20,
+        "TakesEarnings": 15,
+        "WithholdsDocuments": 10,
+        "RestrictsMovement": 10,
+        "PhysicalThreats": 5,
+    },
+    "servitude": {
+        "ExcessiveWorkingHours": 25,
+        "TakesEarnings": 15,
+        "PsychologicalAbuse": 20,
+        "RestrictsMovement": 15,
+        "WithholdsNecessities": 10,
+        "PhysicalAbuse": 10,
+        "FalsePromises": 10,
+    },
+    "begging": {
+        "PhysicalAbuse": 25,
+        "TakesEarnings": 30,
+        "PsychologicalAbuse": 20,
+        "WithholdsNecessities": 15,
+        "ThreatensChildrenFamily": 10,
+    },
 }
-KIND_CONTROL = {"sexual": "sexual", "mining": "labour", "agriculture": "labour", "trade": "labour",
-                "servitude": "servitude", "begging": "begging"}
-INDUSTRY = {"mining": "B_MiningAndQuarrying", "agriculture": "A_AgricultureForestryAndFishing",
-            "servitude": "T_ActivitiesOfHouseholdsAsEmployers"}
-TRADE_INDUSTRIES = {"G_WholesaleAndRetailTradeRepairOfMotorVehicles": 50, "C_Manufacturing": 25,
-                    "I_AccommodationAndFoodServiceActivities": 25}
+KIND_CONTROL = {
+    "sexual": "sexual",
+    "mining": "labour",
+    "agriculture": "labour",
+    "trade": "labour",
+    "servitude": "servitude",
+    "begging": "begging",
+}
+INDUSTRY = {
+    "mining": "B_MiningAndQuarrying",
+    "agriculture": "A_AgricultureForestryAndFishing",
+    "servitude": "T_ActivitiesOfHouseholdsAsEmployers",
+}
+TRADE_INDUSTRIES = {
+    "G_WholesaleAndRetailTradeRepairOfMotorVehicles": 50,
+    "C_Manufacturing": 25,
+    "I_AccommodationAndFoodServiceActivities": 25,
+}
 REGIONS_WITH_BAR_WORK = frozenset({"mining_jungle", "jungle", "mining_andes"})
 DECISION_ORG = {"police": "Police", "prosecutor": "CourtOrProsecution", "ngo": "NGO", "hotline": ""}
 
@@ -46,11 +85,21 @@ def _recruitment(rng: random.Random, record: CaseRecord, year: int) -> list[str]
     elif relationship == "intimate_partner":
         methods = ["ThroughOnlineSocialNetworks" if online else "ThroughFriendsOrSocialEvents"]
     elif relationship == "friend_acquaintance":
-        methods = [pick(rng, {"ThroughFriendsOrSocialEvents": 70, "AtAnEducationalInstitution": 15, "AtAPlaceOfBusiness": 15})]
+        methods = [
+            pick(rng, {"ThroughFriendsOrSocialEvents": 70, "AtAnEducationalInstitution": 15, "AtAPlaceOfBusiness": 15})
+        ]
     elif relationship == "employer":
-        methods = ["AtWork" if rng.random() < 0.4 else ("ThroughAnOnlineAdvertisement" if online else "ThroughANewspaperAdvert")]
+        methods = [
+            "AtWork"
+            if rng.random() < 0.4
+            else ("ThroughAnOnlineAdvertisement" if online else "ThroughANewspaperAdvert")
+        ]
     elif relationship == "stranger":
-        methods = ["ThroughOnlineSocialNetworks" if online else pick(rng, {"ThroughANewspaperAdvert": 60, "AtAPlaceOfBusiness": 40})]
+        methods = [
+            "ThroughOnlineSocialNetworks"
+            if online
+            else pick(rng, {"ThroughANewspaperAdvert": 60, "AtAPlaceOfBusiness": 40})
+        ]
     else:
         methods = ["Other"]
     if online and "ThroughOnlineSocialNetworks" not in methods and rng.random() < 0.1:
@@ -68,9 +117,13 @@ def _status(rng: random.Random, year: int) -> tuple[str, str]:
     else:
         status = pick(rng, {"Active": 60, "FollowUp": 30, "ClosedReferred": 10})
     if age >= 4:
-        trafficking = pick(rng, {"ActualVictimOfTrafficking": 70, "PossibleVictimOfTrafficking": 28, "NotAVictimOfTrafficking": 2})
+        trafficking = pick(
+            rng, {"ActualVictimOfTrafficking": 70, "PossibleVictimOfTrafficking": 28, "NotAVictimOfTrafficking": 2}
+        )
     else:
-        trafficking = pick(rng, {"ActualVictimOfTrafficking": 45, "PossibleVictimOfTrafficking": 53, "NotAVictimOfTrafficking": 2})
+        trafficking = pick(
+            rng, {"ActualVictimOfTrafficking": 45, "PossibleVictimOfTrafficking": 53, "NotAVictimOfTrafficking": 2}
+        )
     return status, trafficking
 
 

@@ -22,9 +22,7 @@ from amparo.synth.domain.perpetrators import perpetrators
 DEFAULT_SEED = 2010
 YEARS_PATTERN = re.compile(r"^\s*(?P<first>\d{4})(?:-(?P<last>\d{4}))?\s*$")
 MAX_SCALE = 100  # about 1.4 million cases: enough for any benchmark on one machine
-YEARS_EXPECTED = (
-    f"FIRST-LAST (or one year) with {calibration.FIRST_YEAR} <= FIRST <= LAST <= {calibration.LAST_YEAR}, e.g. 2010-2025"
-)
+YEARS_EXPECTED = f"FIRST-LAST (or one year) with {calibration.FIRST_YEAR} <= FIRST <= LAST <= {calibration.LAST_YEAR}, e.g. 2010-2025"
 SCALE_EXPECTED = f"a number greater than 0 and at most {MAX_SCALE}, e.g. 1 or 2.5"
 
 
@@ -123,11 +121,17 @@ def _case(
         events.append(EventRecord("Transit", crossing, "PE", recruited + timedelta(days=rng.randint(1, 10))))
         if events[-1].date > exploited:
             events[-1].date = exploited
-    events.append(EventRecord("Exploitation", places.exploitation_district(rng, department, avoid=home), "PE", exploited))
+    events.append(
+        EventRecord("Exploitation", places.exploitation_district(rng, department, avoid=home), "PE", exploited)
+    )
 
     person, age = victim(
-        rng, kind=kind, citizenship=citizenship, home_department=home_department or department,
-        recruited_on=recruited, identity_numbers=identity_numbers,
+        rng,
+        kind=kind,
+        citizenship=citizenship,
+        home_department=home_department or department,
+        recruited_on=recruited,
+        identity_numbers=identity_numbers,
     )
     people = perpetrators(rng, family=family, victim_citizenship=citizenship)
     source = pick(rng, calibration.SOURCE_SHARES)

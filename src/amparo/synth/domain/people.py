@@ -64,7 +64,12 @@ class IdentityNumbers:
 
 
 def victim(
-    rng: random.Random, *, kind: str, citizenship: str, home_department: str, recruited_on: date,
+    rng: random.Random,
+    *,
+    kind: str,
+    citizenship: str,
+    home_department: str,
+    recruited_on: date,
     identity_numbers: IdentityNumbers,
 ) -> tuple[PersonRecord, int]:
     """A victim and their age when trafficked (at recruitment)."""

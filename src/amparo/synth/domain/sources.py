@@ -21,23 +21,69 @@ SOURCE_PREFIX = {"police": "PNP", "prosecutor": "MP", "ngo": "ONG", "hotline": "
 COVERAGE = {"police": 0.7, "prosecutor": 0.55, "ngo": 0.3, "hotline": 0.2}
 # Chance of each slip, by source; police write names in capitals, the hotline rarely gets documents.
 SLIP_RATES = {
-    "police": {"upper_case": 0.6, "accents_dropped": 0.5, "typo_first_name": 0.06, "typo_surname": 0.08,
-               "swapped_surnames": 0.05, "missing_dni": 0.08, "dni_digit": 0.04, "birthdate_day": 0.05,
-               "birthdate_month": 0.04},
-    "prosecutor": {"upper_case": 0.2, "accents_dropped": 0.3, "typo_first_name": 0.04, "typo_surname": 0.05,
-                   "swapped_surnames": 0.03, "missing_dni": 0.05, "dni_digit": 0.02, "birthdate_day": 0.03,
-                   "birthdate_month": 0.02},
-    "ngo": {"accents_dropped": 0.2, "typo_first_name": 0.08, "typo_surname": 0.1, "swapped_surnames": 0.08,
-            "second_given_name_dropped": 0.25, "missing_dni": 0.3, "dni_digit": 0.05, "birthdate_day": 0.08,
-            "birthdate_month": 0.06, "missing_birthdate": 0.1},
-    "hotline": {"accents_dropped": 0.4, "typo_first_name": 0.12, "typo_surname": 0.15, "swapped_surnames": 0.05,
-                "second_given_name_dropped": 0.4, "missing_dni": 0.6, "dni_digit": 0.05, "birthdate_day": 0.05,
-                "birthdate_month": 0.05, "missing_birthdate": 0.4},
+    "police": {
+        "upper_case": 0.6,
+        "accents_dropped": 0.5,
+        "typo_first_name": 0.06,
+        "typo_surname": 0.08,
+        "swapped_surnames": 0.05,
+        "missing_dni": 0.08,
+        "dni_digit": 0.04,
+        "birthdate_day": 0.05,
+        "birthdate_month": 0.04,
+    },
+    "prosecutor": {
+        "upper_case": 0.2,
+        "accents_dropped": 0.3,
+        "typo_first_name": 0.04,
+        "typo_surname": 0.05,
+        "swapped_surnames": 0.03,
+        "missing_dni": 0.05,
+        "dni_digit": 0.02,
+        "birthdate_day": 0.03,
+        "birthdate_month": 0.02,
+    },
+    "ngo": {
+        "accents_dropped": 0.2,
+        "typo_first_name": 0.08,
+        "typo_surname": 0.1,
+        "swapped_surnames": 0.08,
+        "second_given_name_dropped": 0.25,
+        "missing_dni": 0.3,
+        "dni_digit": 0.05,
+        "birthdate_day": 0.08,
+        "birthdate_month": 0.06,
+        "missing_birthdate": 0.1,
+    },
+    "hotline": {
+        "accents_dropped": 0.4,
+        "typo_first_name": 0.12,
+        "typo_surname": 0.15,
+        "swapped_surnames": 0.05,
+        "second_given_name_dropped": 0.4,
+        "missing_dni": 0.6,
+        "dni_digit": 0.05,
+        "birthdate_day": 0.05,
+        "birthdate_month": 0.05,
+        "missing_birthdate": 0.4,
+    },
 }
 # Chance that a source registers the same victim twice (another office, another complaint).
 DUPLICATE_RATE = {"police": 0.04, "prosecutor": 0.02, "ngo": 0.01, "hotline": 0.05}
 REGISTRATION_DELAY_DAYS = {"police": 10, "prosecutor": 45, "ngo": 60, "hotline": 5}
-SOUND_ALIKE = {"b": "v", "v": "b", "s": "z", "z": "s", "c": "s", "y": "i", "i": "y", "h": "", "ll": "y", "j": "g", "g": "j"}
+SOUND_ALIKE = {
+    "b": "v",
+    "v": "b",
+    "s": "z",
+    "z": "s",
+    "c": "s",
+    "y": "i",
+    "i": "y",
+    "h": "",
+    "ll": "y",
+    "j": "g",
+    "g": "j",
+}
 
 
 @dataclass
@@ -62,13 +108,13 @@ def _typo(rng: random.Random, text: str) -> str:
         lower = text[i].lower()
         if operation == "sound" and lower in SOUND_ALIKE:
             replacement = SOUND_ALIKE[lower]
-            candidate = text[:i] + (replacement.upper() if text[i].isupper() else replacement) + text[i + 1:]
+            candidate = text[:i] + (replacement.upper() if text[i].isupper() else replacement) + text[i + 1 :]
         elif operation == "drop" and text[i] != " ":
-            candidate = text[:i] + text[i + 1:]
+            candidate = text[:i] + text[i + 1 :]
         elif operation == "double" and text[i].isalpha():
-            candidate = text[:i + 1] + text[i] + text[i + 1:]
+            candidate = text[: i + 1] + text[i] + text[i + 1 :]
         elif operation == "swap" and i + 1 < len(text) and text[i + 1].isalpha() and text[i].isalpha():
-            candidate = text[:i] + text[i + 1] + text[i] + text[i + 2:]
+            candidate = text[:i] + text[i + 1] + text[i] + text[i + 2 :]
         else:
             continue
         if candidate.strip() and candidate != text:
@@ -90,14 +136,16 @@ def _shift_month(day: date, months: int) -> date:
 def _wrong_digit(rng: random.Random, number: str) -> str:
     i = rng.randrange(len(number))
     digit = rng.choice([d for d in "0123456789" if d != number[i]])
-    return number[:i] + digit + number[i + 1:]
+    return number[:i] + digit + number[i + 1 :]
 
 
 def _slip(rng: random.Random, slip: str, person: PersonRecord) -> PersonRecord:
     if slip == "upper_case":
         return replace(person, first_name=person.first_name.upper(), second_name=person.second_name.upper())
     if slip == "accents_dropped":
-        return replace(person, first_name=_strip_accents(person.first_name), second_name=_strip_accents(person.second_name))
+        return replace(
+            person, first_name=_strip_accents(person.first_name), second_name=_strip_accents(person.second_name)
+        )
     if slip == "typo_first_name":
         return replace(person, first_name=_typo(rng, person.first_name))
     if slip == "typo_surname":

@@ -17,7 +17,10 @@ def run(*args) -> str:
 def test_json_by_department_for_a_year(registry):
     rows = json.loads(run("--year", "2010", "--by", "department", "--format", "json"))
     assert [(r["department"], r["ubigeo"], r["cases"], r["family_facilitated"]) for r in rows] == [
-        ("Lima", "15", 5, 3), ("Cusco", "08", 3, 1), ("Madre de Dios", "17", 2, 1), ("Callao", "07", 1, 0),
+        ("Lima", "15", 5, 3),
+        ("Cusco", "08", 3, 1),
+        ("Madre de Dios", "17", 2, 1),
+        ("Callao", "07", 1, 0),
         ("Desconocido", None, 1, 1),
     ]
     assert rows[0]["share"] == pytest.approx(5 / 12, abs=1e-6)
@@ -28,18 +31,38 @@ def test_json_by_department_for_a_year(registry):
 def test_json_names_the_group_after_the_dimension_with_its_code(registry):
     rows = json.loads(run("--year", "2010", "--by", "exploitation", "--format", "json", "--lang", "en"))
     assert rows[0] == {
-        "exploitation": "Sexual exploitation", "code": "SexualExploitation", "cases": 7,
-        "share": round(7 / 12, 6), "ci_low": rows[0]["ci_low"], "ci_high": rows[0]["ci_high"],
-        "family_facilitated": 4, "suppressed": False,
+        "exploitation": "Sexual exploitation",
+        "code": "SexualExploitation",
+        "cases": 7,
+        "share": round(7 / 12, 6),
+        "ci_low": rows[0]["ci_low"],
+        "ci_high": rows[0]["ci_high"],
+        "family_facilitated": 4,
+        "suppressed": False,
     }
 
 
-@pytest.mark.parametrize("by,expected", [
-    ("sex", {"Feminine": 9, "Masculine": 2, "unknown": 1}),
-    ("age_group", {"0-12": 2, "13-17": 5, "18-24": 2, "25-34": 1, "35+": 1, "unknown": 1}),
-    ("recruiter_relationship", {"parent": 2, "uncle_aunt": 1, "friend_acquaintance": 2, "intimate_partner": 1,
-                                "employer": 2, "stranger": 2, "sibling": 1, "grandparent": 1, "unknown": 2}),
-])
+@pytest.mark.parametrize(
+    "by,expected",
+    [
+        ("sex", {"Feminine": 9, "Masculine": 2, "unknown": 1}),
+        ("age_group", {"0-12": 2, "13-17": 5, "18-24": 2, "25-34": 1, "35+": 1, "unknown": 1}),
+        (
+            "recruiter_relationship",
+            {
+                "parent": 2,
+                "uncle_aunt": 1,
+                "friend_acquaintance": 2,
+                "intimate_partner": 1,
+                "employer": 2,
+                "stranger": 2,
+                "sibling": 1,
+                "grandparent": 1,
+                "unknown": 2,
+            },
+        ),
+    ],
+)
 def test_json_by_other_dimensions(registry, by, expected):
     rows = json.loads(run("--year", "2010", "--by", by, "--format", "json"))
     assert {r["code"]: r["cases"] for r in rows} == expected
@@ -65,7 +88,12 @@ def test_victims_unit(registry):
 def test_suppression_hides_small_counts(registry):
     rows = json.loads(run("--year", "2010", "--by", "department", "--format", "json", "--suppress"))
     assert [(r["ubigeo"], r["cases"], r["suppressed"]) for r in rows] == [
-        ("15", 5, False), ("07", None, True), ("08", None, True), ("17", None, True), (None, None, True)]
+        ("15", 5, False),
+        ("07", None, True),
+        ("08", None, True),
+        ("17", None, True),
+        (None, None, True),
+    ]
     rows = json.loads(run("--year", "2010", "--by", "department", "--format", "json", "--suppress", "2"))
     assert {r["ubigeo"]: r["cases"] for r in rows} == {"15": 5, "08": 3, "17": 2, "07": None, None: None}
 
@@ -90,20 +118,23 @@ def test_terminal_table_in_spanish_notes_multiple_values_and_suppression(registr
     assert "* oculto" in text
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--department", "Atlantis"], "'Atlantis' is not a department of Peru"),
-    (["--department", "99"], "'99' is not a department of Peru"),
-    (["--department", "150101"], "'150101' is not a department of Peru"),
-    (["--year", "2031"], "no cases registered in 2031"),
-    (["--year", "2010", "--year", "2030-2031"], "no cases registered in 2030, 2031"),
-    (["--year", "20x0"], "'20x0' is not a year or a range of years"),
-    (["--year", "0000"], "'0000' is not a year or a range of years"),
-    (["--year", "2010-"], "'2010-' is not a year or a range of years"),
-    (["--year", "2012-2010"], "ends before it starts"),
-    (["--by", "colour"], "unknown dimension 'colour' for --by; valid: year, department, lima_area"),
-    (["--unit", "reports"], "valid: cases, victims"),
-    (["--suppress", "0"], "positive whole number"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--department", "Atlantis"], "'Atlantis' is not a department of Peru"),
+        (["--department", "99"], "'99' is not a department of Peru"),
+        (["--department", "150101"], "'150101' is not a department of Peru"),
+        (["--year", "2031"], "no cases registered in 2031"),
+        (["--year", "2010", "--year", "2030-2031"], "no cases registered in 2030, 2031"),
+        (["--year", "20x0"], "'20x0' is not a year or a range of years"),
+        (["--year", "0000"], "'0000' is not a year or a range of years"),
+        (["--year", "2010-"], "'2010-' is not a year or a range of years"),
+        (["--year", "2012-2010"], "ends before it starts"),
+        (["--by", "colour"], "unknown dimension 'colour' for --by; valid: year, department, lima_area"),
+        (["--unit", "reports"], "valid: cases, victims"),
+        (["--suppress", "0"], "positive whole number"),
+    ],
+)
 def test_bad_input_is_refused_with_a_clear_message(registry, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args, "--lang", "en")
@@ -118,7 +149,10 @@ def _console_environment(data_dir) -> dict:
 def test_bad_input_from_the_console_exits_non_zero_without_a_traceback(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", "from amparo.cli import main; main()", "stats", "--by", "colour", "--lang", "en"],
-        capture_output=True, text=True, env=_console_environment(tmp_path), timeout=120,
+        capture_output=True,
+        text=True,
+        env=_console_environment(tmp_path),
+        timeout=120,
     )
     assert result.returncode != 0
     assert "unknown dimension 'colour'" in result.stderr

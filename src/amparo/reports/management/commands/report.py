@@ -24,13 +24,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", required=True, help=_("year of registration to report on, e.g. 2010"))
-        parser.add_argument("--lang", choices=["es", "en"], default="es", help=_("language of the report (default: es)"))
-        parser.add_argument("--format", dest="fmt", choices=list(FORMATS), default="html", help=_("file format (default: html)"))
-        parser.add_argument("--out", help=_("file to write (default: standard output; for xlsx, amparo-report-YEAR-LANG.xlsx)"))
-        parser.add_argument("--boundaries", help=_("GeoJSON of departments (properties FIRST_IDDP and NOMBDEP) for a choropleth map"))
-        parser.add_argument("--suppress", action=argparse.BooleanOptionalAction, default=True,
-                            help=_("hide small counts for publication (default: on; --no-suppress only for restricted use)"))
-        parser.add_argument("--unit", choices=["cases", "victims"], default="cases", help=_("what is counted (default: cases)"))
+        parser.add_argument(
+            "--lang", choices=["es", "en"], default="es", help=_("language of the report (default: es)")
+        )
+        parser.add_argument(
+            "--format", dest="fmt", choices=list(FORMATS), default="html", help=_("file format (default: html)")
+        )
+        parser.add_argument(
+            "--out", help=_("file to write (default: standard output; for xlsx, amparo-report-YEAR-LANG.xlsx)")
+        )
+        parser.add_argument(
+            "--boundaries", help=_("GeoJSON of departments (properties FIRST_IDDP and NOMBDEP) for a choropleth map")
+        )
+        parser.add_argument(
+            "--suppress",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help=_("hide small counts for publication (default: on; --no-suppress only for restricted use)"),
+        )
+        parser.add_argument(
+            "--unit", choices=["cases", "victims"], default="cases", help=_("what is counted (default: cases)")
+        )
 
     def handle(self, *args, year, lang, fmt, out, boundaries, suppress, unit, **options):
         try:
@@ -38,8 +52,10 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(_("--year must be a year such as 2010, not %(value)r") % {"value": year}) from None
         if not FIRST_YEAR <= year_number <= LAST_YEAR:
-            raise CommandError(_("--year must be between %(first)s and %(last)s, not %(value)s")
-                               % {"first": FIRST_YEAR, "last": LAST_YEAR, "value": year_number})
+            raise CommandError(
+                _("--year must be between %(first)s and %(last)s, not %(value)s")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR, "value": year_number}
+            )
         departments = None
         if boundaries:
             try:
@@ -57,5 +73,7 @@ class Command(BaseCommand):
         try:
             Path(out).write_bytes(content)
         except OSError as error:
-            raise CommandError(_("cannot write %(path)s: %(reason)s") % {"path": out, "reason": error.strerror}) from None
+            raise CommandError(
+                _("cannot write %(path)s: %(reason)s") % {"path": out, "reason": error.strerror}
+            ) from None
         self.stderr.write(_("%(path)s: %(size)s bytes") % {"path": out, "size": len(content)})

@@ -9,8 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from amparo.core import geography
-from amparo.stats import engine
 from amparo.linkage.selectors import latest_run
+from amparo.stats import engine
 from amparo.stats.presentation import render_terminal, table_records
 
 _YEAR = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
@@ -41,8 +41,11 @@ def parse_department(value: str) -> str:
         return geography.find_department(text).ubigeo
     except geography.UnknownPlace:
         raise CommandError(
-            _("%(value)r is not a department of Peru: give its name (e.g. Cusco) or its 2-digit INEI ubigeo code "
-              "(e.g. 08)") % {"value": value}
+            _(
+                "%(value)r is not a department of Peru: give its name (e.g. Cusco) or its 2-digit INEI ubigeo code "
+                "(e.g. 08)"
+            )
+            % {"value": value}
         ) from None
 
 
@@ -50,15 +53,23 @@ class Command(BaseCommand):
     help = "Counts of cases (or victims) by a dimension, with shares, 95% intervals and family-facilitated counts."
 
     def add_arguments(self, parser):
-        parser.add_argument("--by", default="department",
-                            help="dimension to count by: " + ", ".join(engine.DIMENSIONS))
-        parser.add_argument("--year", action="append", default=[],
-                            help="a year or a range such as 2010-2012 (repeatable)")
-        parser.add_argument("--department", action="append", default=[],
-                            help="a department name or 2-digit ubigeo code (repeatable)")
+        parser.add_argument("--by", default="department", help="dimension to count by: " + ", ".join(engine.DIMENSIONS))
+        parser.add_argument(
+            "--year", action="append", default=[], help="a year or a range such as 2010-2012 (repeatable)"
+        )
+        parser.add_argument(
+            "--department", action="append", default=[], help="a department name or 2-digit ubigeo code (repeatable)"
+        )
         parser.add_argument("--unit", default="cases", help="cases (reports) or victims (unique persons)")
-        parser.add_argument("--suppress", nargs="?", type=int, const=-1, default=None, metavar="N",
-                            help="hide counts below N (default from settings, 5) and the cells that would reveal them")
+        parser.add_argument(
+            "--suppress",
+            nargs="?",
+            type=int,
+            const=-1,
+            default=None,
+            metavar="N",
+            help="hide counts below N (default from settings, 5) and the cells that would reveal them",
+        )
         parser.add_argument("--format", choices=["json", "table"], default="table")
         parser.add_argument("--lang", choices=[code for code, _name in settings.LANGUAGES], default=None)
 
@@ -69,11 +80,15 @@ class Command(BaseCommand):
     def _render(self, options) -> str:
         by = options["by"]
         if by not in engine.DIMENSIONS:
-            raise CommandError(_("unknown dimension %(value)r for --by; valid: %(valid)s")
-                               % {"value": by, "valid": ", ".join(engine.DIMENSIONS)})
+            raise CommandError(
+                _("unknown dimension %(value)r for --by; valid: %(valid)s")
+                % {"value": by, "valid": ", ".join(engine.DIMENSIONS)}
+            )
         if options["unit"] not in engine.UNITS:
-            raise CommandError(_("unknown unit %(value)r for --unit; valid: %(valid)s")
-                               % {"value": options["unit"], "valid": ", ".join(engine.UNITS)})
+            raise CommandError(
+                _("unknown unit %(value)r for --unit; valid: %(valid)s")
+                % {"value": options["unit"], "valid": ", ".join(engine.UNITS)}
+            )
         suppress = options["suppress"]
         if suppress is not None and suppress != -1 and suppress < 1:
             raise CommandError(_("--suppress needs a positive whole number, not %(value)s") % {"value": suppress})
@@ -85,12 +100,17 @@ class Command(BaseCommand):
         if empty:
             raise CommandError(_("no cases registered in %(years)s") % {"years": ", ".join(map(str, empty))})
         table = engine.count_by(
-            by, filters, options["unit"],
+            by,
+            filters,
+            options["unit"],
             suppress=False if suppress is None else (True if suppress == -1 else suppress),
         )
         if options["format"] == "json":
             return json.dumps(table_records(table), ensure_ascii=False, indent=2)
         if options["unit"] == "victims" and latest_run() is None:
-            return render_terminal(table) + "\n" + _(
-                "No linkage run yet (amparo link): each victim counted is one unlinked record.")
+            return (
+                render_terminal(table)
+                + "\n"
+                + _("No linkage run yet (amparo link): each victim counted is one unlinked record.")
+            )
         return render_terminal(table)

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000, help=_("Port to serve on (default 8000)."))
-        parser.add_argument("--no-serve", action="store_true", help=_("Prepare everything but do not start the server."))
+        parser.add_argument(
+            "--no-serve", action="store_true", help=_("Prepare everything but do not start the server.")
+        )
 
     def handle(self, *args, port, no_serve, **options):
         self.stdout.write(_("Data directory: %(path)s") % {"path": settings.DATA_DIR})

@@ -14,15 +14,20 @@ from amparo.stats import snapshot
 
 
 class Command(BaseCommand):
-    help = ("Add a new active encryption key to the key ring, re-seal every encrypted value with it "
-            "and, with --drop-old, remove the old keys. Look-up hashes do not change.")
+    help = (
+        "Add a new active encryption key to the key ring, re-seal every encrypted value with it "
+        "and, with --drop-old, remove the old keys. Look-up hashes do not change."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--drop-old", action="store_true",
-                            help="Remove the old keys once no value is sealed with them.")
-        parser.add_argument("--reseal-only", action="store_true",
-                            help="Do not add a key: re-seal with the current active key (after changing "
-                                 "AMPARO_FIELD_KEYS by hand).")
+        parser.add_argument(
+            "--drop-old", action="store_true", help="Remove the old keys once no value is sealed with them."
+        )
+        parser.add_argument(
+            "--reseal-only",
+            action="store_true",
+            help="Do not add a key: re-seal with the current active key (after changing AMPARO_FIELD_KEYS by hand).",
+        )
         parser.add_argument("--batch-size", type=int, default=1000)
 
     def handle(self, *args, drop_old: bool, reseal_only: bool, batch_size: int, **options):
@@ -59,13 +64,22 @@ class Command(BaseCommand):
                 raise CommandError(f"{remaining} values are still sealed with old keys; the old keys were kept.")
             if from_environment:
                 self.stdout.write(ring.active_only().serialise())
-                self.stdout.write("Every value is sealed with the active key. Set AMPARO_FIELD_KEYS to the value "
-                                  "above to drop the old keys.")
+                self.stdout.write(
+                    "Every value is sealed with the active key. Set AMPARO_FIELD_KEYS to the value "
+                    "above to drop the old keys."
+                )
             else:
                 crypto.key_ring_write(ring.active_only())
                 dropped = len(ring.old_ids)
                 self.stdout.write(f"Dropped {dropped} old keys.")
 
-        audit_record(user=None, action=AuditAction.KEY_ROTATION, username="amparo rotate_keys", details={
-            "active_key": ring.active_id, "rows_resealed": counts, "old_keys_dropped": dropped,
-        })
+        audit_record(
+            user=None,
+            action=AuditAction.KEY_ROTATION,
+            username="amparo rotate_keys",
+            details={
+                "active_key": ring.active_id,
+                "rows_resealed": counts,
+                "old_keys_dropped": dropped,
+            },
+        )

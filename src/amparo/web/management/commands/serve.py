@@ -21,11 +21,13 @@ class Command(BaseCommand):
             raise CommandError(_("The port must be between 1 and 65535, not %(port)s.") % {"port": port})
         if threads < 1:
             raise CommandError(_("At least one thread is needed."))
-        self.stdout.write(_("Amparo is serving on http://%(host)s:%(port)s/ (Ctrl+C to stop)") % {"host": host, "port": port})
+        self.stdout.write(
+            _("Amparo is serving on http://%(host)s:%(port)s/ (Ctrl+C to stop)") % {"host": host, "port": port}
+        )
         try:
             serve(application, host=host, port=port, threads=threads, ident="Amparo")
         except OSError as error:  # the address is taken or cannot be bound
-            raise CommandError(
+            raise CommandError(  # noqa: B904 (the message names the error; its traceback would hide it)
                 _("Cannot listen on %(host)s:%(port)s (%(error)s). Is Amparo already running? Try --port.")
                 % {"host": host, "port": port, "error": error.strerror or error}
             )
