@@ -143,7 +143,7 @@ def test_updates_are_made_by_a_few_statements_whatever_the_number_of_cases():
     with CaptureQueriesContext(connection) as queries:
         batch = _import(source, HEADER + "\n".join(changed))
     assert batch.updated == 300
-    assert len(queries) < 40, len(queries)  # one case at a time took about ten per case
+    assert len(queries) < 40, len(queries)  # a few statements per part, not per case
 
 
 def test_a_row_that_names_perpetrators_keeps_their_identity_fields_it_leaves_empty():

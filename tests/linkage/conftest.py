@@ -1,6 +1,7 @@
 """A model trained once per session on the synthetic registry's multi-source reports of 2010."""
 
 import pytest
+from django.utils import translation
 
 from amparo.linkage.domain import engine
 from amparo.linkage.domain.evaluation import synthetic_records
@@ -76,3 +77,10 @@ def anonymous_case(number: int):
         age_when_trafficked=15,
         events=[EventRecord("Exploitation", "150101")],
     )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English, the source language; Spanish has its own tests."""
+    with translation.override("en"):
+        yield

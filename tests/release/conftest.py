@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from amparo.accounts.roles import Role
 from amparo.synth.domain.generator import SynthOptions, generate
@@ -24,3 +25,10 @@ def registry_2010(db):
 @pytest.fixture
 def other_administrator(organisation):
     return make_user("second_administrator", Role.ADMINISTRATOR, organisation)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English, the source language; Spanish has its own tests."""
+    with translation.override("en"):
+        yield

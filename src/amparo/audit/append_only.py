@@ -1,4 +1,4 @@
-"""The audit table refuses UPDATE and DELETE in the database itself (triggers, migration 0003).
+"""The audit table refuses UPDATE and DELETE in the database itself (triggers, created by a migration of this app).
 
 SQLite has no TRUNCATE, so emptying a whole database (`amparo flush`, and the
 test runner between transactional tests) must be let through explicitly: the

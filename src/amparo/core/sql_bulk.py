@@ -11,7 +11,7 @@ from django.db import connection
 
 from amparo.core.dialects import dialect
 
-# Rows per INSERT: a million cases stored fastest with 500 (fifty: 25-40% slower; 3,000: slower again).
+# Rows per INSERT: the fastest measured (docs/benchmarks.md, the import).
 ROWS_PER_STATEMENT = 500
 
 

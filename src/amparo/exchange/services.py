@@ -88,7 +88,7 @@ def _with_fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
         digest.update(data)
         return digest.hexdigest()
 
-    # The text of a chunk at a time: a million rows' texts at once took 600 MB.
+    # The text of a chunk at a time, so that memory does not grow with the file.
     parts = [
         pl.Series([fingerprint(data) for data in fingerprint_text(part).cast(pl.Binary).to_list()], dtype=pl.String)
         for part in frame.iter_slices(bulk.CHUNK)
@@ -129,7 +129,7 @@ def _plan(valid: pl.DataFrame, source: Organisation) -> _Plan:
 
 def _originals(table, rows: pl.Series) -> pl.DataFrame:
     """The rows asked for as they were in the file, as JSON: header -> cell (a row longer than the header: its
-    cells). Made for a chunk of rows at a time: a million rows' texts at once took 470 MB."""
+    cells). Made for a chunk of rows at a time, so that memory does not grow with the file."""
     rows = rows.cast(pl.Int64)
     numbers = table.frame[ROW].cast(pl.Int64)  # in row order: found by binary search, no hash table of the file
     at = numbers.search_sorted(rows).clip(0, max(numbers.len() - 1, 0))
@@ -198,8 +198,8 @@ class FileImport:
 
         normalised = normalise_cases(amparo_frame, today=timezone.localdate())
         rejected = _problem_rows(table, normalised, fmt)
-        # In one piece (one copy now): the plan's filters and the chunked inserts each copied a frame that
-        # was still in pieces, and peak memory for a million rows went from 1.67 to 2.1 GB.
+        # In one piece: the plan's filters and the chunked inserts would each copy a frame still in pieces
+        # (peak memory in docs/benchmarks.md).
         valid = _with_fingerprints(normalised.frame).rechunk()
         del normalised, amparo_frame  # the table stays: provenance keeps its rows as they were
         yield _("Checked: %(valid)s rows valid, %(rejected)s rejected.") % {
@@ -221,7 +221,7 @@ class FileImport:
 
     def _store(self, sha256, fmt, plan: _Plan, table, rejected, total) -> Iterator[str]:
         """Store the batch, its rejected rows, then the cases a part at a time; a file of more than one part
-        reports each as it is stored (a million rows take a minute or more). Sets self.batch."""
+        reports each as it is stored, so a long import shows its progress. Sets self.batch."""
         previous = ImportBatch.objects.filter(source=self.source, sha256=sha256, dry_run=False).order_by("id").first()
         batch = ImportBatch.objects.create(
             source=self.source,

@@ -67,7 +67,7 @@ def cases_update(frame: pl.DataFrame, case_ids: list[int]) -> None:
     order, up to CHUNK of them). The caller holds the transaction.
 
     A source may send its whole registry again, every row corrected, so this works on whole columns like
-    the insert: one case at a time took 9 ms a case. What an import does not carry stays: perpetrators
+    the insert rather than one case at a time (figures in docs/benchmarks.md). What an import does not carry stays: perpetrators
     linked to a person (recorded in casework), the victim's address and phone, and any identifying field
     the row leaves empty (a file without identities never erases them).
     """

@@ -270,7 +270,7 @@ COLUMNS: tuple[Column, ...] = (
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 # Column prefix and type of the events a row holds, in the order they are stored unless event_order says
-# otherwise (exploitation before recruitment, as ever; transit came later).
+# otherwise (the order fingerprints of stored rows were computed in).
 EVENTS = (("exploitation", "Exploitation"), ("recruitment", "Recruitment"), ("transit", "Transit"))
 EVENT_ORDER = "event_order"
 REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)

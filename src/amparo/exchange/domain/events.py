@@ -96,7 +96,7 @@ def _events_of_type(raw: pl.DataFrame, bad: Collector, dates: pl.Series, prefix:
         failed.alias("failed"),
     )
     placed = (pl.col("ubigeo") != "") | (pl.col("country") != "")
-    # A date alone, with no place and no other event of the type, was never an event: it stays ignored.
+    # A date alone, with no place and no other event of the type, is not an event: it is ignored.
     date_alone = (pl.col("n") == 1) & (pl.col("description") == "")
     unplaced = each.filter(pl.col("j").is_not_null() & ~placed & ~date_alone & ~pl.col("failed"))
     for row, cell in unplaced.unique(ROW, maintain_order=True).select(ROW, "cell").iter_rows():

@@ -36,8 +36,8 @@ class NormalisedCases:
 def normalise_cases(raw: pl.DataFrame, *, today: date) -> NormalisedCases:
     """Validate and normalise a frame of Amparo columns (text, missing columns allowed) plus ROW.
 
-    The rows are normalised NORMALISE_ROWS at a time: a million at once held 1.9 GB of intermediate
-    columns (every absent column filled, every list column split). Only repeated identifiers need the
+    The rows are normalised NORMALISE_ROWS at a time: at once, a large file would hold every absent
+    column filled and every list column split in memory together. Only repeated identifiers need the
     whole file, so the first row of each identifier is found beforehand."""
     ids = (
         pl.col("source_record_id").fill_null("").str.strip_chars() if "source_record_id" in raw.columns else pl.lit("")

@@ -28,7 +28,8 @@ from amparo.registry.frames import PERPETRATOR
 
 def perpetrators(raw: pl.DataFrame, bad: Collector, today: date) -> pl.Series:
     """Each row's perpetrators, one per relationship, with the values of the per-perpetrator columns in the
-    same places. recruiter_in_household may also hold one value for all of them, as it always could."""
+    same places. recruiter_in_household may also hold one value for all of them (a file that names one household for
+    every perpetrator)."""
     relationships = map_distinct(raw["recruiter_relationship"], norm.normalise_relationships, CODES)
     unknown = relationships.struct.field("unknown")
     bad.where(

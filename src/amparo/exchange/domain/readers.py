@@ -59,7 +59,7 @@ class Table:
 
     def __post_init__(self):
         # In row order and in one piece: provenance finds a chunk's rows by binary search, and a gather
-        # from a frame read in pieces copied the whole frame each time (500 MB for a million rows).
+        # from a frame read in pieces copies the whole frame each time.
         self.frame = self.frame.sort(ROW).rechunk()
 
 

@@ -117,7 +117,7 @@ def _coarse_relationship(value: str) -> str:
 def _ubigeo_or_state(ubigeo: str, state: str) -> str:
     """The events' ubigeo, an event's ISO 3166-2 state standing in where its ubigeo is empty (Lima
     Metropolitana's PE-LMA is province 1501, any other state a department). The two are read event by
-    event when they list as many; otherwise an ubigeo that is given is read alone, as it always was."""
+    event when they list as many; otherwise an ubigeo that is given is read alone (a state that does not line up with it says nothing)."""
     ubigeos, states = aligned.split(ubigeo), [_ubigeo_of_iso().get(s, s) for s in aligned.split(state)]
     if not ubigeos:
         return aligned.join(states)
