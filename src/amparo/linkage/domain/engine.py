@@ -47,9 +47,11 @@ class Scored:
     candidate_pairs: int
 
 
-def duckdb_connection(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def duckdb_connection(memory_limit: str | None = None, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that cannot put anything on disk."""
     config = {"temp_directory": "", "autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    if threads:
+        config["threads"] = threads
     if memory_limit:
         config["memory_limit"] = memory_limit
     connection = duckdb.connect(":memory:", config=config)
@@ -105,7 +107,9 @@ def score(
 
     Without a `model`, one is trained on the records themselves.
     """
-    connection = duckdb_connection(memory_limit)
+    # Training sums floating-point weights: on one thread they are added in one order, so the same records
+    # and seed always give the same model (a stored run can be reproduced exactly).
+    connection = duckdb_connection(memory_limit, threads=1 if model is None else None)
     try:
         frame = features(records)
         if model is None:
