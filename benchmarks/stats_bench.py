@@ -112,8 +112,10 @@ def _weighted(rng: random.Random, weights: dict, k: int) -> list:
 
 
 def fill(database: Path, n: int, seed: int = 2010) -> None:
-    """n cases with their victims, exploitation codes and perpetrators, straight into SQLite."""
+    """n cases with their victims, exploitation codes and perpetrators, straight into SQLite; each case's
+    record key drawn as the registry draws it, apart from the seeded generator of the rest."""
     from amparo.core import geography
+    from amparo.core.record_keys import new_record_keys
 
     rng = random.Random(seed)
     districts_of = {
@@ -124,6 +126,7 @@ def fill(database: Path, n: int, seed: int = 2010) -> None:
     years = list(range(2010, 2026))
     year_of = _weighted(rng, {y: 1 + (y - 2010) for y in years}, n)
     departments = _weighted(rng, DEPARTMENT_WEIGHTS, n)
+    record_keys = new_record_keys(n)
     db = sqlite3.connect(database)
     db.execute("PRAGMA synchronous=OFF")
     db.execute(
@@ -189,14 +192,15 @@ def fill(database: Path, n: int, seed: int = 2010) -> None:
                 1,
                 1 + i % 4,
                 victim,
+                record_keys[i - 1],
             )
         )
     db.executemany(
         "INSERT INTO registry_case (id, source_record_id, registration_date, status, trafficking_status, "
         "trafficking_status_decision_org, forced_labour_industry, age_when_trafficked, organised_network, "
         "legal_article, department_code, province_code, district_code, family_facilitated, is_synthetic, "
-        "created_at, updated_at, version, source_organisation_id, victim_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, updated_at, version, source_organisation_id, victim_id, record_key) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         cases,
     )
     db.executemany("INSERT INTO registry_casecode (field, code, case_id) VALUES (?, ?, ?)", codes)
@@ -345,7 +349,7 @@ def naive_count(name: str, year: int | None) -> dict:
     return {k: (counts[k], family[k]) for k in counts}
 
 
-def _p95(samples: list[float]) -> float:
+def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[-1] if len(samples) > 1 else samples[0]
 
 
@@ -359,7 +363,7 @@ def _timed(function, runs: int) -> tuple[float, float, object]:
         function()
         wall.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
-    return _p95(wall), _p95(cpu), result
+    return p95(wall), p95(cpu), result
 
 
 def machine() -> str:

@@ -19,6 +19,25 @@ BENCHMARKS = sorted(path.stem for path in (ROOT / "benchmarks").glob("*_bench.py
 # baselines it compares them with (a number in each, where a crash or a renamed column would leave none).
 NUMBER = r"[\d,]+\.\d+"
 PRINTS = {
+    "api_bench": {
+        "figures": [
+            rf"^  API, batches of 500 +{NUMBER} s +[\d,]+ cases/s +{NUMBER}x",
+            rf"^  demo registry \([\d,]+ cases\): one client, \d+ calls: API p50 {NUMBER} ms, p95 {NUMBER} ms",
+            (
+                rf"^  demo registry \([\d,]+ cases\): \d+ clients at once: API p50 {NUMBER} ms, p95 {NUMBER} ms, "
+                rf"max {NUMBER} ms, errors 0 of [\d,]+, {NUMBER} requests/s"
+            ),
+            rf"^  large registry \([\d,]+ cases\): \d+ clients at once: API p50 {NUMBER} ms, .* errors 0 of [\d,]+",
+        ],
+        # the importer itself and one case a request; the engine in the process and every case read page by page
+        "baselines": [
+            rf"^  importer directly \(fastest plain way\) +{NUMBER} s +[\d,]+ cases/s +1\.00x",
+            rf"^  API, one case a request \(naive; .*\) +{NUMBER} s +[\d,]+ cases/s +{NUMBER}x",
+            rf"^  demo registry .*; engine in-process \(fastest plain way\) p95 {NUMBER} ms; API p95 / engine {NUMBER}x",
+            rf"^  large registry .*; engine in-process \(fastest plain way\) p95 {NUMBER} ms; API p95 / engine {NUMBER}x",
+            rf"^  demo registry .*: naive \([\d,]+ cases of \d+ read .*\) {NUMBER} s; naive / API \(one client\) p50 {NUMBER}x",
+        ],
+    },
     "import_bench": {
         "figures": [
             rf"^import: {NUMBER} s, [\d,]+ rows/s",
@@ -32,6 +51,15 @@ PRINTS = {
                 rf"ratio import / floor: {NUMBER}x"
             ),
         ],
+    },
+    "load_bench": {
+        # per page: one-user median, p50, p95 and max under load, requests, errors, p95 / one-user median
+        "figures": [
+            rf"^{page} +{NUMBER}( +{NUMBER}){{3}} +[\d,]+ +[\d,]+ +{NUMBER}x"
+            for page in ("case list", "case detail", "dashboard", "stats API")
+        ]
+        + [rf"^all pages: [\d,]+ requests, {NUMBER} requests/s, 0 errors"],
+        "baselines": [rf"^baseline \(one user, no think time\): case list {NUMBER} ms, .* stats API {NUMBER} ms"],
     },
     "report_bench": {
         "figures": [
@@ -58,6 +86,17 @@ PRINTS = {
             rf"^full scan \(baseline\) +{NUMBER} s +every node",
             rf"^(anjana \(greedy\) +{NUMBER} s|anjana +not installed here \(anchor: {NUMBER} s)",
             rf"^(pac-synth +{NUMBER} s|pac-synth not installed here \(anchor: {NUMBER} s)",
+        ],
+    },
+    "search_bench": {
+        "figures": [
+            rf"^name search, case list page .*: CPU p50 {NUMBER} ms, p95 {NUMBER} ms .*wall-clock p50 {NUMBER} ms",
+            rf"^  the search alone \(victims_found\): CPU p50 {NUMBER} ms, p95 {NUMBER} ms",
+        ],
+        # every identity decrypted and matched (finding the same victims), and names in clear under an index
+        "baselines": [
+            rf"^naive \(decrypt every identity and match\), \d+ searches: CPU p50 {NUMBER} ms.* the same victims",
+            rf"^plain \(names in clear, indexed, exact words only\): CPU p50 {NUMBER} ms, p95 {NUMBER} ms",
         ],
     },
     "stats_bench": {

@@ -29,3 +29,26 @@ def test_a_server_database_must_be_postgresql():
         5433,
         "registry",
     )
+
+
+@pytest.mark.parametrize("value", ["localhost", "127.0.0.1:8000", "*", "10.0.0.0/8", ""])
+def test_the_proxy_address_must_be_one_ip_address(monkeypatch, value):
+    monkeypatch.setenv("AMPARO_PROXY_ADDRESS", value)
+    with pytest.raises(ImproperlyConfigured, match="AMPARO_PROXY_ADDRESS"):
+        settings.env_address("AMPARO_PROXY_ADDRESS", "127.0.0.1")
+
+
+def test_the_proxy_address_is_written_as_waitress_compares_it(monkeypatch):
+    monkeypatch.setenv("AMPARO_PROXY_ADDRESS", "0:0:0:0:0:0:0:1")
+    assert settings.env_address("AMPARO_PROXY_ADDRESS", "127.0.0.1") == "::1"  # as the socket reports it
+
+
+def test_postgresql_connections_are_kept_between_requests_and_checked_before_reuse(monkeypatch):
+    parsed = settings._database("postgresql://amparo@db.example/registry")
+    assert (parsed["CONN_MAX_AGE"], parsed["CONN_HEALTH_CHECKS"]) == (60, True)
+    monkeypatch.setenv("AMPARO_DATABASE_CONN_MAX_AGE", "0")
+    assert settings._database("postgresql://amparo@db.example/registry")["CONN_MAX_AGE"] == 0
+    monkeypatch.setenv("AMPARO_DATABASE_CONN_MAX_AGE", "forever")
+    with pytest.raises(ImproperlyConfigured, match="AMPARO_DATABASE_CONN_MAX_AGE"):
+        settings._database("postgresql://amparo@db.example/registry")
+    assert "CONN_MAX_AGE" not in settings._database(None)  # SQLite opens its file per request, cheaply

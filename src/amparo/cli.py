@@ -55,6 +55,8 @@ _SCHEMA_FREE = {
     "collectstatic",
     "findstatic",
     "serve",
+    "backup",  # backs up a database whatever its schema, before a migration above all
+    "restore",  # writes a new data directory and an empty database
 }
 
 

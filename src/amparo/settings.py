@@ -7,12 +7,19 @@ AMPARO_DEBUG          "True" or "False" (default False)
 AMPARO_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
 AMPARO_SUPPRESSION_THRESHOLD  smallest count shown to roles without identity access (default 5)
 AMPARO_HTTPS          "True" behind an HTTPS reverse proxy: secure cookies, HSTS, redirect (default False)
-AMPARO_BEHIND_PROXY   "True" to take the client address from X-Forwarded-For (default: AMPARO_HTTPS)
+AMPARO_BEHIND_PROXY   "True" when `amparo serve` sits behind a reverse proxy whose forwarding headers it trusts
+                      (default: AMPARO_HTTPS)
+AMPARO_PROXY_ADDRESS  the address that proxy connects from (default 127.0.0.1: on the same machine)
+AMPARO_PROXY_COUNT    proxies in a row in front of Amparo, the last one at AMPARO_PROXY_ADDRESS (default 1)
+AMPARO_DATABASE_CONN_MAX_AGE  seconds a PostgreSQL connection is kept for reuse (default 60; 0 closes it per request)
+AMPARO_BACKUP_KEY_FILE  the key `amparo backup` and `amparo restore` use; outside the data directory (docs/backup.md)
 AMPARO_RELEASE_EPSILON_PER_YEAR  privacy budget all releases of one year may spend together (default 10)
 AMPARO_IMPORT_MAX_FILE_MB, _MAX_UNCOMPRESSED_MB, _MAX_CELLS, _MAX_COLUMNS, _MAX_CELL_CHARACTERS, _MAX_NESTING,
 _MAX_PERPETRATORS, _MAX_EVENTS, _READER_MEMORY_MB, _READER_SECONDS   what an import reads (defaults below)
+AMPARO_SPARK_MASTER   Spark master URL `amparo link --engine spark` runs on (default local[2]; docs/linkage.md)
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -42,6 +49,14 @@ def env_int(name: str, default: int, minimum: int) -> int:
     if not value.isdigit() or int(value) < minimum:
         raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {value!r}")
     return int(value)
+
+
+def env_address(name: str, default: str) -> str:
+    value = os.environ.get(name, default)
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an IP address such as 127.0.0.1, not {value!r}") from None
 
 
 def env_float(name: str, default: float, above: float) -> float:
@@ -89,11 +104,16 @@ def _database(url: str | None) -> dict:
         "PASSWORD": unquote(parsed.password or ""),
         "HOST": parsed.hostname or "",
         "PORT": parsed.port or "",
+        # One connection per server thread, kept between requests (checked before reuse) instead of one per request.
+        "CONN_MAX_AGE": env_int("AMPARO_DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
 DATABASES = {"default": _database(os.environ.get("AMPARO_DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The key that seals backup archives, kept apart from the data directory (amparo.core.backup refuses one inside it).
+BACKUP_KEY_FILE = os.environ.get("AMPARO_BACKUP_KEY_FILE") or None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -105,6 +125,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",  # django-ninja: the API's schema and its documentation page, served from its own static files
     "amparo.accounts",
     "amparo.audit",
     "amparo.registry",
@@ -116,13 +137,16 @@ INSTALLED_APPS = [
     "amparo.exchange",
     "amparo.release",
     "amparo.linkage",
+    "amparo.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # before WhiteNoise: static files too
     "amparo.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "amparo.accounts.sessions.SessionRefreshMiddleware",  # after SessionMiddleware: it runs first on the way out
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,7 +155,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "amparo.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -175,6 +198,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# An administrator's one-time link to set a password (accounts.services.password_setting_path) lasts a day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -193,9 +219,10 @@ WHITENOISE_USE_FINDERS = True
 # Uploads in memory, never spooled in clear to the temporary directory (amparo.exchange.uploads).
 FILE_UPLOAD_HANDLERS = ["amparo.exchange.uploads.InMemoryUpload"]
 
-# Safe defaults: sessions end with the browser and after 30 idle minutes.
+# Safe defaults: sessions end with the browser and after 30 idle minutes (pushed back at most once a minute by
+# amparo.accounts.sessions, so that reading a page writes nothing).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -210,9 +237,13 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
-# Behind a reverse proxy, the client's address is the last one the proxy appended to X-Forwarded-For.
+SECURE_HSTS_PRELOAD = HTTPS  # inert until the domain's owner submits it to the preload list (docs/security.md)
+# Forwarding headers are trusted in one place, waitress (`amparo serve`): from the proxy at PROXY_ADDRESS only,
+# X-Forwarded-Proto becomes the request's scheme and X-Forwarded-For its REMOTE_ADDR; from anyone else, and
+# whenever BEHIND_PROXY is False, they are removed before Django sees the request.
 BEHIND_PROXY = env_bool("AMPARO_BEHIND_PROXY", HTTPS)
+PROXY_ADDRESS = env_address("AMPARO_PROXY_ADDRESS", "127.0.0.1")
+PROXY_COUNT = env_int("AMPARO_PROXY_COUNT", 1, minimum=1)
 
 # Login throttling (django-axes): five failures for one user name from one address
 # lock that pair for 15 minutes; an office behind one address is not locked out whole.
@@ -245,6 +276,11 @@ IMPORT_MAX_EVENTS = env_int("AMPARO_IMPORT_MAX_EVENTS", 100, minimum=1)  # of on
 # A file is parsed in a process of its own (amparo.exchange.reading), with this much address space and time.
 IMPORT_READER_MEMORY_MB = env_int("AMPARO_IMPORT_READER_MEMORY_MB", 4096, minimum=1024)
 IMPORT_READER_SECONDS = env_int("AMPARO_IMPORT_READER_SECONDS", 600, minimum=1)
+
+LINKAGE_SPARK_MASTER = os.environ.get("AMPARO_SPARK_MASTER") or "local[2]"
+
+# Calls a minute one API client (or signed-in person) may make; past it, 429 with Retry-After.
+API_RATE_PER_MINUTE = env_int("AMPARO_API_RATE_PER_MINUTE", 600, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -11,4 +11,7 @@ urlpatterns = [
     path("exchange/", include("amparo.exchange.urls")),
     path("", include("amparo.release.urls")),
     path("linkage/", include("amparo.linkage.urls")),
+    path("", include("amparo.api.urls")),
 ]
+
+handler500 = "amparo.web.errors.server_error"

@@ -28,6 +28,7 @@ EXPECTED = {
         C.RELEASE,
         C.PUBLISH,
         C.AUDIT,
+        C.USERS,
     },
 }
 
@@ -37,9 +38,9 @@ def test_each_role_holds_exactly_its_capabilities(role, personas):
     assert {c for c in Capability if may(personas[role], c)} == EXPECTED[role]
 
 
-def test_a_superuser_reads_the_audit_log_whatever_their_role(analyst):
+def test_a_superuser_reads_the_audit_log_and_manages_accounts_whatever_their_role(analyst):
     analyst.is_superuser = True
-    assert {c for c in Capability if may(analyst, c)} == {C.CASEWORK_STATISTICS, C.AUDIT}
+    assert {c for c in Capability if may(analyst, c)} == {C.CASEWORK_STATISTICS, C.AUDIT, C.USERS}
 
 
 def test_inactive_and_anonymous_users_may_do_nothing(administrator):

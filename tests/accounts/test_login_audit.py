@@ -60,17 +60,6 @@ def test_fewer_failures_than_the_limit_do_not_lock(client, registrar):
     assert _post_login(client, registrar.username, PASSWORD).status_code == 302
 
 
-def test_behind_the_proxy_the_address_is_the_one_the_proxy_appended(client, registrar, settings):
-    settings.BEHIND_PROXY = True
-    client.post(
-        reverse("login"),
-        {"username": registrar.username, "password": PASSWORD},
-        REMOTE_ADDR="127.0.0.1",
-        HTTP_X_FORWARDED_FOR="6.6.6.6, 10.20.30.40",
-    )
-    assert AuditEvent.objects.get(action=AuditAction.LOGIN).ip_address == "10.20.30.40"
-
-
 def test_without_a_proxy_a_forwarded_header_is_not_believed(client, registrar):
     client.post(
         reverse("login"),

@@ -54,7 +54,8 @@ def test_a_family_return_is_blocked_until_a_supervisor_approves(live_server, bro
     page.select_option("#id_arrangement-arrangement_type", "parents")
     page.click("form[action$='/care/arrangements/'] button[type=submit]")
     page.wait_for_load_state()
-    assert page.locator(".message.error").count() == 1
+    refusal = page.locator("form[action$='/care/arrangements/'] .form-errors")  # beside the form that asked
+    assert refusal.count() == 1 and "supervisor" in refusal.inner_text()
     assert page.locator("#arrangements table").count() == 0
     _log_out(page)
 

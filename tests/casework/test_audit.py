@@ -52,6 +52,11 @@ def test_each_casework_action_writes_its_event(case_worker, supervisor):
     assert _last() == ("refuse", "casework.ReintegrationPlan")
     care_services.plan_decide(plan=plan, approver=supervisor, assessment="Not safe yet.", approve=False)
     assert _last() == ("refuse", "casework.ReintegrationPlan")
+    before = AuditEvent.objects.count()
+    with pytest.raises(ReintegrationRefused):  # a refused plan is closed
+        care_services.plan_decide(plan=plan, approver=supervisor, assessment="Safe now.", approve=True)
+    assert _last() == ("refuse", "casework.ReintegrationPlan") and AuditEvent.objects.count() == before + 1
+    plan = care_services.plan_propose(case=case, user=case_worker, destination_type="parents")
     care_services.plan_decide(plan=plan, approver=supervisor, assessment="Safe after the second visit.", approve=True)
     assert _last() == ("approve", "casework.ReintegrationPlan")
     arrangement = care_services.care_arrangement_start(

@@ -315,3 +315,33 @@ def test_a_perpetrator_named_after_the_plan_blocks_its_approval(family_case, cas
     with pytest.raises(ReintegrationRefused) as refused:
         care_services.plan_decide(plan=plan, approver=supervisor, assessment=ASSESSMENT, approve=True)
     assert refused.value.reason == Reason.CAREGIVER_MAY_BE_PERPETRATOR
+
+
+def test_a_plan_and_its_decision_recorded_after_the_fact_keep_their_own_times(family_case, case_worker, supervisor):
+    """Casework written down late (the demo's story of past months, a decision taken on paper) keeps when
+    it happened; it cannot happen in the future, nor be decided before it was proposed."""
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import timezone
+
+    proposed = datetime(2024, 2, 1, 15, tzinfo=UTC)
+    plan = care_services.plan_propose(
+        case=family_case, user=case_worker, destination_type="kinship", caregiver=GRANDMOTHER, proposed_at=proposed
+    )
+    with pytest.raises(ValueError, match="cannot come before the plan"):
+        care_services.plan_decide(
+            plan=plan, approver=supervisor, assessment=ASSESSMENT, approve=True, decided_at=proposed - timedelta(days=1)
+        )
+    with pytest.raises(ValueError, match="in the past"):
+        care_services.plan_decide(
+            plan=plan,
+            approver=supervisor,
+            assessment=ASSESSMENT,
+            approve=True,
+            decided_at=timezone.now() + timedelta(days=1),
+        )
+    decided = proposed + timedelta(days=9)
+    care_services.plan_decide(plan=plan, approver=supervisor, assessment=ASSESSMENT, approve=True, decided_at=decided)
+    plan.refresh_from_db()
+    assert plan.proposed_at == proposed and plan.status == ReintegrationPlan.Status.READY
+    assert list(SafetyApproval.objects.filter(plan=plan).values_list("decided_at", flat=True)) == [decided]

@@ -1,11 +1,16 @@
 """The case registration and edit pages: who may use them, validation next to the field, conflicts."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import reverse
 
 from amparo.audit.models import AuditEvent
 from amparo.registry.models import Case
+from amparo.registry.services import case_register
 from tests.personas import VICTIM_BIRTHDATE, VICTIM_DNI, VICTIM_FIRST_NAME, VICTIM_SURNAME
+
+from .conftest import family_record
 
 pytestmark = pytest.mark.django_db
 
@@ -273,3 +278,69 @@ def test_adding_a_row_to_an_edit_keeps_the_case_as_it_was(victim_case, registrar
     victim_case.refresh_from_db()
     assert (victim_case.status, victim_case.version) != ("FollowUp", 2)
     assert 'name="perpetrators-TOTAL_FORMS" value="3"' in response.content.decode()
+
+
+class _SubmittedForm(HTMLParser):
+    """The fields a browser submits from the case form as the page drew it (no submit button pressed)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: list[tuple[str, str]] = []
+        self._inside = False
+        self._select: tuple[str, bool, list[tuple[str, bool]]] | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._inside = "case-form" in (attrs.get("class") or "")
+        if not self._inside or "name" not in attrs and tag != "option":
+            return
+        if tag == "input" and attrs.get("type") not in ("submit", "button"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self.data.append((attrs["name"], attrs.get("value") or ("on" if "checked" in attrs else "")))
+        elif tag == "select":
+            self._select = (attrs["name"], "multiple" in attrs, [])
+        elif tag == "option" and self._select is not None:
+            self._select[2].append((attrs.get("value") or "", "selected" in attrs))
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.data.append((attrs["name"], ""))
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            name, text = self.data.pop()
+            self.data.append((name, text + data))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._inside = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            name, multiple, options = self._select
+            chosen = [value for value, selected in options if selected]
+            if not chosen and not multiple and options:
+                chosen = [options[0][0]]
+            self.data.extend((name, value) for value in chosen)
+            self._select = None
+
+
+def test_saving_the_edit_page_unchanged_logs_no_change(organisation, case_worker, client_as):
+    """A perpetrator's sex and citizenship are not on the form; saving it as drawn must not log them emptied."""
+    record = family_record("WEB-UNCHANGED")
+    record.perpetrators[0].person.gender, record.perpetrators[0].person.citizenship = "Masculine", "PE"
+    case = case_register(record=record, source=organisation, owner=case_worker)
+    client = client_as(case_worker)
+    url = reverse("case-edit", args=[case.pk])
+    form = _SubmittedForm()
+    form.feed(client.get(url).content.decode())
+    data: dict[str, list[str]] = {}
+    for name, value in form.data:
+        data.setdefault(name, []).append(value)
+    assert client.post(url, data).status_code == 302
+    event = AuditEvent.objects.get(action="change", object_id=str(case.pk))
+    assert event.details["changed"] == {}
+    case.refresh_from_db()
+    perpetrator = case.perpetrators.select_related("person").get()
+    assert (case.version, perpetrator.person.gender, perpetrator.person.citizenship) == (2, "Masculine", "PE")

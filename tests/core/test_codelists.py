@@ -94,3 +94,15 @@ def test_htcds_relationship_values_are_in_the_htcds_codelist():
 )
 def test_family_facilitated_means_a_relative_or_a_household_member(relationships, household, expected):
     assert codelists.is_family_facilitated(relationships, household) is expected
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize("codelist", codelists.ALL_CODELISTS, ids=lambda c: c.name)
+def test_no_two_codes_of_a_codelist_share_a_label(codelist, language):
+    """Two different answers never read the same: «Desconocido» once meant both a stranger and an unknown
+    relationship on the case form, the dashboard and the report."""
+    from django.utils import translation
+
+    with translation.override(language):
+        labels = [str(code.label) for code in codelist]
+    assert len(set(labels)) == len(labels), sorted(label for label in labels if labels.count(label) > 1)

@@ -1,11 +1,14 @@
 """Exporting in Amparo or HTCDS format and importing the result into an empty registry gives the same cases:
 those imported from a file, and those entered by hand, with everything a case entered by hand can hold. Every
-registered format reads back, recognised as itself, every case it writes."""
+registered format reads back, recognised as itself, every case it writes. The record key, the statistics'
+internal random number, is the one column that does not travel: never exported, never imported, drawn anew
+for each imported case."""
 
 from datetime import date
 
 import pytest
 
+from amparo.core.record_keys import KEY_RANGE
 from amparo.exchange import formats
 from amparo.exchange.domain.readers import read_table
 from amparo.exchange.exports import cases_export
@@ -150,7 +153,7 @@ def _registry(*, identities: bool = True) -> dict[str, list]:
             {
                 f.name: getattr(case, f.attname)
                 for f in Case._meta.concrete_fields
-                if f.name not in ("id", "victim", "created_at", "updated_at")
+                if f.name not in ("id", "victim", "created_at", "updated_at", "record_key")
             }
         )
         tables["victims"].append((key, person(case.victim)))
@@ -166,17 +169,41 @@ def _registry(*, identities: bool = True) -> dict[str, list]:
     return tables
 
 
+def _record_keys() -> dict[str, int]:
+    return dict(Case.objects.values_list("source_record_id", "record_key"))
+
+
 @pytest.mark.parametrize("identities", [True, False], ids=["with identities", "without identities"])
 @pytest.mark.parametrize("fmt, kind", FORMATS)
 def test_hand_entered_cases_come_back_whole(fmt, kind, identities):
     source = Organisation.objects.create(name="Registro a mano", org_type="NGO")
     cases_register(records=_hand_entered_cases(), source=source)
     expected = _registry(identities=identities)
+    keys_before = _record_keys()
     assert sum(p[-1] is not None for p in expected["perpetrators"]) == (2 if identities else 1) + 1
     content, count = cases_export(format_name=fmt, kind=kind, include_identities=identities)
-    cells = " ".join(str(v) for row in read_table(content).frame.rows() for v in row)
+    exported = read_table(content).frame
+    cells = " ".join(str(v) for row in exported.rows() for v in row)
     assert (PERPETRATOR_DNI in cells) == (PERPETRATOR_NAME in cells) == identities
+    assert not any("key" in column.lower() for column in exported.columns)
+    assert not any(str(key) in cells for key in keys_before.values())
     _empty_registry()
     batch = file_import(data=content, file_name=f"export.{kind}", source=source)
     assert (batch.format, batch.created, batch.rejected, count) == (fmt, 3, 0, 3)
     assert _registry() == expected
+    keys_after = _record_keys()
+    assert keys_after.keys() == keys_before.keys()
+    assert all(0 <= key < KEY_RANGE for key in keys_after.values())
+    # Drawn anew from 2^31 values: one equal to the exported case's key would mean the key travelled.
+    assert all(keys_after[case] != key for case, key in keys_before.items())
+
+
+def test_a_record_key_column_in_a_file_does_not_set_the_stored_key():
+    """A key chosen by whoever writes the file would let them choose the statistics' perturbation."""
+    chosen = 123456789
+    header, first, *rest = samples.AMPARO_CSV.splitlines()
+    content = "\n".join([f"{header},record_key", f"{first},{chosen}", *(f"{row}," for row in rest)])
+    source = Organisation.objects.create(name="Origen", org_type="NGO")
+    batch = file_import(data=content.encode(), file_name="casos.csv", source=source)
+    assert batch.created == len(samples.AMPARO_VALID_IDS)
+    assert chosen not in _record_keys().values()

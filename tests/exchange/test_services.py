@@ -8,13 +8,14 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
+from amparo.audit.models import AuditEvent
 from amparo.exchange import formats, services
 from amparo.exchange.domain.fingerprint import fingerprint_text
 from amparo.exchange.domain.normalisation import normalise_cases
 from amparo.exchange.domain.readers import read_table
 from amparo.exchange.models import CaseProvenance, ImportBatch, QuarantinedRow
 from amparo.exchange.rejections import problem_lines
-from amparo.exchange.services import ImportRefused, file_import, organisation_find
+from amparo.exchange.services import ImportRefused, NewSource, file_import, organisation_find
 from amparo.registry import bulk
 from amparo.registry import services as registry_services
 from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, PersonIdentity
@@ -81,12 +82,35 @@ def test_each_case_reads_its_own_original_row_across_blocks(source, monkeypatch)
         assert provenance.original["source_record_id"] == provenance.case.source_record_id
 
 
-def test_importing_the_same_file_twice_creates_nothing_and_says_so(source):
+def test_importing_the_same_file_twice_names_the_first_import_instead_of_making_a_batch(source):
     first = _import(source)
-    second = _import(source)
-    assert (second.created, second.updated, second.unchanged) == (0, 0, first.created)
-    assert second.same_file_as == first
-    assert Case.objects.count() == first.created
+    messages = []
+    again = file_import(
+        data=samples.AMPARO_CSV.encode("utf-8"), file_name="casos (1).csv", source=source, progress=messages.append
+    )
+    assert again == first and ImportBatch.objects.count() == 1
+    assert (again.created, again.rejected) == (len(samples.AMPARO_VALID_IDS), 1)  # what the first import did
+    assert f"batch {first.pk}" in messages[-1] and "no new batch" in messages[-1]
+    assert Case.objects.count() == len(samples.AMPARO_VALID_IDS)
+    repeated = AuditEvent.objects.filter(action="import", object_id=str(first.pk)).order_by("id")
+    assert [event.details.get("repeated", False) for event in repeated] == [False, True]
+
+
+def test_the_same_file_again_makes_a_batch_when_it_changes_cases_back(source):
+    """Another file changed a case since: the same file again puts it back, and says which file it repeats."""
+    first = _import(source)
+    _import(source, samples.AMPARO_CSV.replace("ONG-2,2024-04-02,M,16", "ONG-2,2024-04-02,M,17"))
+    again = _import(source)
+    assert (again.created, again.updated, again.unchanged) == (0, 1, len(samples.AMPARO_VALID_IDS) - 1)
+    assert again.same_file_as == first and ImportBatch.objects.count() == 3
+    assert Case.objects.get(source_record_id="ONG-2").age_when_trafficked == 16
+
+
+def test_a_dry_run_of_a_file_imported_before_still_reports_what_it_would_do(source):
+    first = _import(source)
+    checked = file_import(data=samples.AMPARO_CSV.encode("utf-8"), file_name="casos.csv", source=source, dry_run=True)
+    assert checked != first and checked.dry_run and checked.same_file_as == first
+    assert checked.unchanged == len(samples.AMPARO_VALID_IDS)
 
 
 def test_a_changed_row_updates_its_case_and_keeps_the_previous_version(source):
@@ -156,7 +180,9 @@ def test_a_missing_required_column_is_named_with_the_columns_found(source):
 def test_an_unknown_source_is_refused_unless_its_type_is_given():
     with pytest.raises(ImportRefused, match="Unknown source organisation"):
         organisation_find("Nueva ONG")
-    created = organisation_find("Nueva ONG", create_as="NGO")
+    to_create = organisation_find("Nueva ONG", create_as="NGO")
+    assert to_create == NewSource("Nueva ONG", "NGO") and not Organisation.objects.exists()  # the import creates it
+    created = to_create.create()
     assert organisation_find("nueva ong") == created
 
 
@@ -276,7 +302,7 @@ def test_a_row_that_holds_no_more_than_before_keeps_the_fingerprint_it_had(sourc
         '"recruitment_ubigeo":"080101","recruitment_country":"PE"}'
     )
     _import(source, samples.AMPARO_FULL_CSV)
-    again = _import(source, samples.AMPARO_FULL_CSV)
+    again = _import(source, samples.AMPARO_FULL_CSV, dry_run=True)
     assert (again.updated, again.unchanged) == (0, 3)
 
 

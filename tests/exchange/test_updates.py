@@ -2,7 +2,9 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from amparo.exchange import services
 from amparo.exchange.models import CaseProvenance
 from amparo.exchange.services import file_import
 from amparo.registry.models import Case, Organisation, Perpetrator, Person, PersonIdentity, RegistryRevision
@@ -159,3 +161,27 @@ def test_a_row_that_names_perpetrators_keeps_their_identity_fields_it_leaves_emp
     assert (mother.person.identity.first_name, mother.person.identity.birthdate) == ("Rosa", "1980-02-03")
     assert (uncle.person.identity.first_name, uncle.person.identity.identity_number) == ("Julio", "43334444")
     assert mother.person.gender == "Feminine"  # the gender left empty stays too
+
+
+@pytest.mark.parametrize("looked_up", [services.LOOKED_UP_BY_IDENTIFIER, 0], ids=["own cases", "whole source"])
+def test_new_changed_and_unchanged_rows_are_told_apart_whether_an_import_reads_its_own_cases_or_all(
+    looked_up, monkeypatch
+):
+    monkeypatch.setattr(services, "LOOKED_UP_BY_IDENTIFIER", looked_up)
+    source = Organisation.objects.create(name="ONG", org_type="NGO")
+    _import(source, FIRST)
+    first, second = FIRST.splitlines()[1:3]
+    new = "U-4" + second[3:]
+    batch = _import(source, "\n".join([HEADER.strip(), first, SECOND.splitlines()[2], new]))
+    assert (batch.created, batch.updated, batch.unchanged) == (1, 1, 1)  # U-4 new, U-2 changed, U-1 as it was
+    assert Case.objects.filter(source_organisation=source).count() == 4
+
+
+def test_an_import_of_a_few_rows_asks_for_its_own_cases_only():
+    """An API call sends a few cases to a source that may hold a million: what it reads must not grow with them."""
+    source = Organisation.objects.create(name="ONG", org_type="NGO")
+    _import(source, FIRST)
+    with CaptureQueriesContext(connection) as queries:
+        _import(source, HEADER + SECOND.splitlines()[2] + "\n")
+    [known] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH") and "content_hash" in q["sql"]]
+    assert "'U-2'" in known and "'U-1'" not in known and "'U-3'" not in known

@@ -1,11 +1,13 @@
 """After `amparo link`, no victim's name, surname, birth date or identity number is readable in clear on disk.
 
 The run happens in a fresh process with its own data directory (a real SQLite file in WAL mode), its own
-temporary directory (TMPDIR) and working directory (where DuckDB would put a `.tmp` spill directory), so
-every file it could write is read back here, with what it printed (its log).
+temporary directory (TMPDIR, where Spark's private directory goes) and working directory (where DuckDB would
+put a `.tmp` spill directory and Spark a warehouse), so every file it could write is read back here, with
+what it printed (its log). On Spark, the run scores with the model of a DuckDB run just before it.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -16,6 +18,7 @@ import pytest
 from tests.personas import VICTIM_DNI, VICTIM_FIRST_NAME, VICTIM_SURNAME
 
 RUN = textwrap.dedent("""
+    import os
     import django
     django.setup()
     import shutil
@@ -39,7 +42,10 @@ RUN = textwrap.dedent("""
     for source, organisation in (("police", police), ("hotline", hotline)):
         cases_register(records=[r.case.record for r in reports if r.source == source], source=organisation)
     call_command("link", "--clusters-out", "clusters.csv", verbosity=3)
-    from amparo.linkage.models import ClusterMembership
+    if os.environ["ENGINE"] == "spark":
+        call_command("link", "--engine", "spark", "--reuse-model", "--clusters-out", "clusters.csv", verbosity=3)
+    from amparo.linkage.models import ClusterMembership, LinkageRun
+    print("linked by:", LinkageRun.objects.latest("pk").code_version)
     keys = {ClusterMembership.objects.get(person=case.victim).cluster_key
             for case in Case.objects.filter(source_record_id__startswith="PERSONA-")}
     print("persona clusters:", len(keys))
@@ -48,8 +54,10 @@ RUN = textwrap.dedent("""
 """)
 
 
-@pytest.fixture(scope="module")
-def after_a_run(tmp_path_factory):
+@pytest.fixture(scope="module", params=["duckdb", "spark"])
+def after_a_run(request, tmp_path_factory):
+    if request.param == "spark" and shutil.which("java") is None:
+        pytest.skip("the Spark engine needs Java (openjdk-17-jre-headless)")
     data_dir, temporary, working = (tmp_path_factory.mktemp(name) for name in ("data", "tmp", "work"))
     repository = Path(__file__).resolve().parents[2]
     environment = {
@@ -58,6 +66,8 @@ def after_a_run(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "amparo.settings",
         "PYTHONPATH": os.pathsep.join([str(repository / "src"), str(repository)]),
         "TMPDIR": str(temporary),
+        "ENGINE": request.param,
+        "AMPARO_SPARK_MASTER": "local[1]",
     }
     for name in ("AMPARO_DATABASE_URL", "AMPARO_FIELD_KEYS"):
         environment.pop(name, None)
@@ -73,6 +83,7 @@ def after_a_run(tmp_path_factory):
     assert result.returncode == 0, result.stderr[-3000:]
     files = [path for folder in (data_dir, temporary, working) for path in folder.rglob("*") if path.is_file()]
     return {
+        "engine": request.param,
         "stdout": result.stdout,
         "names": {p.name for p in files},
         "bytes": b"".join(p.read_bytes() for p in files) + (result.stdout + result.stderr).encode("utf-8"),
@@ -81,6 +92,7 @@ def after_a_run(tmp_path_factory):
 
 def test_the_run_linked_the_two_reports_of_the_persona(after_a_run):
     assert "persona clusters: 1" in after_a_run["stdout"]
+    assert f", {after_a_run['engine']} " in after_a_run["stdout"]  # the last run's engine, in its code version
     assert {"amparo.sqlite3", "open-amparo.sqlite3-wal", "clusters.csv"} <= after_a_run["names"]
     assert b"Organisation In Clear" in after_a_run["bytes"]  # what is not sealed is there in clear
     assert b"PERSONA-HOTLINE" in after_a_run["bytes"]

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection, transaction
 
+from amparo.core.record_keys import KEY_RANGE
 from amparo.exchange import formats
 from amparo.exchange.domain.normalisation import normalise_cases
 from amparo.exchange.domain.readers import read_table
@@ -40,7 +41,7 @@ def _frame(text: str):
 
 
 def _person(person) -> tuple | None:
-    """A person's stored fields, identity included, without ids."""
+    """A person's stored fields, identity and name index included, without ids."""
     if person is None:
         return None
     identity = getattr(person, "identity", None)
@@ -59,18 +60,20 @@ def _person(person) -> tuple | None:
             identity.address,
             identity.phone,
         ),
+        sorted(person.name_tokens.values_list("token", flat=True)),
     )
 
 
 def _snapshot(source) -> dict:
-    """Everything stored for a source's cases, keyed by source_record_id, without ids or timestamps."""
+    """Everything stored for a source's cases, keyed by source_record_id, without ids, timestamps or the random
+    record keys (their own test below)."""
     out = {}
     for case in Case.objects.filter(source_organisation=source).select_related("victim"):
         out[case.source_record_id] = {
             "case": {
                 f.name: getattr(case, f.attname)
                 for f in Case._meta.concrete_fields
-                if f.name not in ("id", "victim", "source_organisation", "created_at", "updated_at")
+                if f.name not in ("id", "victim", "source_organisation", "created_at", "updated_at", "record_key")
             },
             "victim": _person(case.victim),
             "codes": sorted((c.field, c.code) for c in case.coded_values.all()),
@@ -144,3 +147,24 @@ def test_the_orm_still_registers_cases_and_people_after_a_bulk_insert():
     person = Person.objects.create(gender="Feminine")
     assert case.pk > max(ids) and person.pk > case.victim_id
     assert Case.objects.filter(source_organisation=source).count() == len(ids) + 1
+
+
+def _record_keys(source) -> dict[str, int]:
+    return dict(Case.objects.filter(source_organisation=source).values_list("source_record_id", "record_key"))
+
+
+def test_both_ways_of_storing_give_each_case_its_own_random_key_which_updates_keep():
+    bulk, single = _sources()
+    first, second = _frame(samples.AMPARO_FULL_CSV), _frame(CHANGED_FULL_CSV)
+    ids = _bulk_register(first, bulk)
+    cases = cases_register(records=[record_of(row) for row in first.iter_rows(named=True)], source=single)
+    stored = {**_record_keys(bulk), **{f"single:{k}": v for k, v in _record_keys(single).items()}}
+    assert len(stored) == 2 * len(samples.AMPARO_FULL_IDS)
+    assert all(0 <= key < KEY_RANGE for key in stored.values())
+    assert len(set(stored.values())) == len(stored)  # 2^31 values: a repeat among a few would be a fixed key
+
+    with transaction.atomic():
+        list(cases_bulk_update(frame=second, case_ids=ids))
+    for case, row in zip(cases, second.iter_rows(named=True)):
+        case_update(case=case, record=record_of(row), expected_version=1)
+    assert {**_record_keys(bulk), **{f"single:{k}": v for k, v in _record_keys(single).items()}} == stored

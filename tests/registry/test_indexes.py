@@ -3,8 +3,10 @@ imported case."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Person, PersonIdentity, TraffickingEvent
+from amparo.registry.selectors import years_with_cases
 
 LOOKUPS = {
     "cases of an owner": lambda: Case.objects.filter(owner_id=1),
@@ -21,6 +23,20 @@ LOOKUPS = {
 def test_each_lookup_searches_an_index_rather_than_scanning_the_table(lookup):
     plan = LOOKUPS[lookup]().explain()
     assert "SEARCH" in plan and "INDEX" in plan and "SCAN" not in plan.replace("USE TEMP B-TREE", ""), plan
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")
+def test_the_years_with_cases_are_read_from_the_index_without_scanning_it(victim_case):
+    """Every statistics request asks them (the filter's years), so a scan would grow with the registry."""
+    with CaptureQueriesContext(connection) as queries:
+        assert years_with_cases() == [2024]
+    assert queries.captured_queries
+    for query in queries.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "SEARCH" in plan and "SCAN" not in plan, (query["sql"], plan)
 
 
 @pytest.mark.django_db

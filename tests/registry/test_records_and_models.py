@@ -14,6 +14,7 @@ NOT_FROM_RECORDS = {
     "created_at",
     "updated_at",
     "version",
+    "record_key",  # drawn by the registry when the case is stored (amparo.core.record_keys)
 }
 
 

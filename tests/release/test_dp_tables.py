@@ -101,15 +101,39 @@ def test_the_realised_error_stays_within_the_stated_bound_about_95_percent_of_th
     within: dict[str, list[float]] = {}
     beyond_half: list[float] = []
     total_within = []
-    for _ in range(30):
+    for draw in range(100):
         released = dp_tables.dp_tables(small_table, epsilon=3.0)
         total_within.append(abs(released.total - len(small_table)) <= released.total_error_bound)
+        if draw >= 30:
+            continue  # 30 draws of every cell are plenty; the single total needs more
         for slug, table in released.tables.items():
             error = np.abs(np.array(table.counts) - _truth_of(table, truth[slug]))
             within.setdefault(slug, []).extend(error <= table.error_bound)
             beyond_half.extend(error > table.error_bound / 2)
     for slug, hits in within.items():
         assert np.mean(hits) >= 0.93, (slug, np.mean(hits))
-    assert np.mean(total_within) >= 0.85
+    assert np.mean(total_within) >= 0.89  # fails by chance about once in a thousand runs
     # The bound is not vacuous: errors of more than half of it are common.
     assert np.mean(beyond_half) > 0.01
+
+
+def test_a_sex_left_empty_and_the_standards_unknown_sex_are_published_as_one_unknown():
+    import polars as pl
+
+    from amparo.release.domain.cases import case_table
+
+    cases = pl.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "year": ["2010"] * 3,
+            "gender": ["Feminine", "", "NonSpecifiedUnknown"],
+            "citizenship": ["PE"] * 3,
+            "department_code": ["15"] * 3,
+            "age": [14, 15, 16],
+            "family_facilitated": [True, False, True],
+        }
+    )
+    codes = pl.DataFrame({"id": [], "code": []}, schema={"id": pl.Int64, "code": pl.String})
+    assert case_table(cases, codes, codes)["sex"].to_list() == ["Feminine", "unknown", "unknown"]
+    keys = dp_tables.dimension_keys()["sex"]
+    assert keys == ["Feminine", "Masculine", "TransgenderFeminine", "TransgenderMasculine", "NonConforming", "unknown"]

@@ -5,6 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from amparo.reports.annual import build_annual_report
+from amparo.reports.writers import render_report
 from tests.chromium import browser, log_in  # noqa: F401  (the fixture)
 from tests.personas import make_user
 
@@ -22,7 +24,7 @@ def _visible_svgs(page, selector: str) -> int:
 
 def test_the_html_report_shows_its_charts_and_maps_in_a_browser(synthetic_2010, browser, tmp_path):
     out = tmp_path / "report.html"
-    call_command("report", "--year", "2010", "--lang", "es", "--out", str(out), stderr=io.StringIO())
+    call_command("report", "--year", "2010", "--lang", "es", "--out", str(out), "--no-suppress", stderr=io.StringIO())
     page = browser.new_page()
     requests = []
     page.on("request", lambda request: requests.append(request.url))
@@ -39,6 +41,40 @@ def test_the_html_report_shows_its_charts_and_maps_in_a_browser(synthetic_2010, 
     page.close()
 
 
+# Every text of every chart and map, with the box the browser lays it out in, and its drawing's width.
+TEXTS_OUTSIDE_THEIR_SVG = """() => [...document.querySelectorAll("svg.chart, svg.map")].flatMap((svg) => {
+  const width = svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll("text")].map((text) => {
+    const box = text.getBBox();
+    return [text.textContent, box.x, box.x + box.width, width];
+  }).filter(([, left, right, room]) => left < -0.5 || right > room + 0.5);
+})"""
+
+
+def test_no_text_of_the_reports_charts_and_maps_is_cut_off_and_hidden_counts_are_short_stubs(
+    synthetic_2010, browser, tmp_path
+):
+    """In Spanish, whose words are longer: the share map's title («…por departamento»), the sources' names
+    (long, on the left of their bars), every legend; counts hidden by small-cell suppression are drawn short,
+    never as long bars."""
+    out = tmp_path / "report.html"
+    call_command("report", "--year", "2010", "--lang", "es", "--out", str(out), stderr=io.StringIO())
+    page = browser.new_page()
+    page.goto(out.as_uri())
+    assert page.locator("svg.chart, svg.map").count() >= 15
+    assert page.evaluate(TEXTS_OUTSIDE_THEIR_SVG) == []
+    assert "por departamento" in page.locator("#map-family svg").text_content()
+    suppressed = tmp_path / "suppressed.html"
+    suppressed.write_bytes(render_report(build_annual_report(year=2010, lang="es", suppress=5), "html"))
+    page.goto(suppressed.as_uri())
+    assert page.evaluate(TEXTS_OUTSIDE_THEIR_SVG) == []
+    hidden = page.locator("rect.bar.hidden")
+    assert hidden.count() > 0
+    longest = max(float(bar.get_attribute("width")) for bar in page.locator("rect.bar:not(.hidden)").all())
+    assert all(float(bar.get_attribute("width")) <= 10 < longest for bar in hidden.all())
+    page.close()
+
+
 def test_the_dashboard_works_in_a_browser_under_the_content_security_policy(
     synthetic_2010, live_server, browser, organisation
 ):
@@ -51,14 +87,15 @@ def test_the_dashboard_works_in_a_browser_under_the_content_security_policy(
         lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
     )
     log_in(page, live_server.url, "browser_analyst", "/")
-    assert page.locator("#figure-total .value").inner_text() == "253"
+    total = int(page.locator("#figure-total .value").inner_text())
+    assert abs(total - 253) <= 3  # an analyst's figures are perturbed, by at most 3
     assert _visible_svgs(page, "svg.tile-map") == 2
     assert page.locator(".stats-suppression").is_visible()
 
     page.select_option("#id_sex", "Masculine")
     page.click(".stats-filters button[type=submit]")
     page.wait_for_url("**sex=Masculine**")
-    assert page.locator("#figure-total .value").inner_text() != "253"
+    assert int(page.locator("#figure-total .value").inner_text()) < total  # men are a small part of the cases
     page.click("#table-place tbody th a >> nth=0")
     page.wait_for_url("**department=**")
     assert page.locator(".stats-breadcrumb a").count() == 1

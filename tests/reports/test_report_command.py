@@ -48,7 +48,7 @@ def test_every_figure_of_the_json_report_matches_pandas_over_the_synthetic_csv(s
 
     sexes = _rows(report, "sex")
     assert {k: r["count"] for k, r in sexes.items() if k != "total"} == year.prs_Gender.replace(
-        "", "unknown"
+        {"": "unknown", "NonSpecifiedUnknown": "unknown"}
     ).value_counts().to_dict()
 
     bands = {
@@ -64,25 +64,43 @@ def test_every_figure_of_the_json_report_matches_pandas_over_the_synthetic_csv(s
     assert areas["provincias"]["count"] == (lima.province != "1501").sum()
 
     trend = _rows(report, "trend")
-    assert {k: r["count"] for k, r in trend.items() if k != "total"} == {
-        str(y): n for y, n in cases.year.value_counts().items()
-    }
+    assert {k: r["count"] for k, r in trend.items()} == {"2010": len(year), "total": len(year)}
     columns = next(t for t in report["tables"] if t["slug"] == "department")["columns"]
     assert all(c["definition"] for c in columns if c["kind"] != "text")
 
 
-def test_the_published_report_hides_small_cells_and_says_so(synthetic_csv):
+def test_the_published_report_perturbs_every_cell_and_says_so(synthetic_csv):
+    cases = synthetic_cases(synthetic_csv)
+    year = cases[(cases.year == 2010) & (cases.department != "")]
+    expected = year.groupby("department").agg(n=("year", "size"), ff=("family_facilitated", "sum"))
     report = json.loads(_report("--year", "2010", "--format", "json", "--lang", "en"))
-    assert report["suppression_threshold"] == 5
+    assert report["protection"] == {
+        "method": "cell-key perturbation",
+        "perturbation_table": "amparo-ckm-3",
+        "max_noise": 3,
+        "additive": False,
+    }
+    assert report["suppression_threshold"] is None
     departments = _rows(report, "department")
-    counts = [r["count"] for k, r in departments.items() if k != "total"]
-    assert None in counts and all(c is None or c == 0 or c >= 5 for c in counts)
-    assert all(c is None or c >= 5 for r in departments.values() for c in [r["family_facilitated"]] if c)
-    assert "hidden" in next(t for t in report["tables"] if t["slug"] == "department")["note"]
+    for code, truth in expected.iterrows():
+        shown = departments.get(code, {"count": 0, "family_facilitated": 0})  # perturbed to zero: not listed
+        assert shown["count"] >= 0 and abs(shown["count"] - truth.n) <= 3
+        assert 0 <= shown["family_facilitated"] <= shown["count"] and abs(shown["family_facilitated"] - truth.ff) <= 3
+    assert all(row["count"] > 0 for code, row in departments.items() if code != "total")
+    assert abs(departments["total"]["count"] - len(cases[cases.year == 2010])) <= 3
+    note = next(t for t in report["tables"] if t["slug"] == "department")["note"]
+    assert "cell-key perturbation (table amparo-ckm-3, max noise ±3)" in note and "need not add up" in note
+    assert json.loads(_report("--year", "2010", "--format", "json", "--lang", "en"))["tables"] == report["tables"]
+
+
+def test_the_exact_report_says_it_is_not_for_publication(synthetic_csv):
+    report = json.loads(_report("--year", "2010", "--format", "json", "--lang", "en", "--no-suppress"))
+    assert report["protection"] == {"method": "none", "for_publication": False}
+    assert "Exact figures, not protected: not for publication." in report["notes"]
 
 
 def test_the_markdown_report_carries_the_sentences_and_tables(synthetic_csv):
-    text = _report("--year", "2010", "--format", "md", "--lang", "es")
+    text = _report("--year", "2010", "--format", "md", "--lang", "es", "--no-suppress")
     assert "En 2010 se registraron 253 casos de trata de personas; 120 (47 %) en Lima" in text
     assert "| Lima | 120 | 47,4 % |" in text
     assert "datos SINTÉTICOS" in text
@@ -114,9 +132,9 @@ def test_boundaries_give_a_choropleth(synthetic_csv, boundary_file, tmp_path):
 
 def test_the_workbook_has_one_sheet_per_table(synthetic_csv, tmp_path):
     out = tmp_path / "report.xlsx"
-    _report("--year", "2010", "--format", "xlsx", "--lang", "en", "--out", str(out))
+    _report("--year", "2010", "--format", "xlsx", "--lang", "en", "--out", str(out), "--no-suppress")
     book = CalamineWorkbook.from_path(str(out))
-    report = json.loads(_report("--year", "2010", "--format", "json", "--lang", "en"))
+    report = json.loads(_report("--year", "2010", "--format", "json", "--lang", "en", "--no-suppress"))
     assert book.sheet_names == ["Summary"] + [t["slug"] for t in report["tables"]] + ["provenance"]
     rows = book.get_sheet_by_name("department").to_python()
     header = next(i for i, r in enumerate(rows) if r[:2] == ["Department", "Cases"])
@@ -241,3 +259,32 @@ def test_crosstabs_and_relationship_groups_match_pandas(synthetic_csv):
     expected_groups = pd.Series([g for _, g in pairs] + ["unknown"] * len(without)).value_counts().to_dict()
     got_groups = {k: r["count"] for k, r in _rows(report, "relationship-group").items() if k != "total"}
     assert got_groups == expected_groups
+
+
+def _chart_points(svg: str) -> list[str]:
+    """The "year: value" of each point a line chart draws."""
+    import re
+
+    return re.findall(r'<circle class="point"[^>]*><title>([^<]*)</title>', svg)
+
+
+def test_the_trend_runs_from_the_first_year_to_the_reports_in_order_in_table_and_charts(synthetic_csv):
+    """The synthetic registry holds 2010-2012. The 2011 report's trend: 2010 and 2011, chronological, with
+    their total, in the table and both charts; the 2010 report's: 2010 alone, drawn, not an empty chart."""
+    from amparo.reports.annual import build_annual_report
+
+    cases = synthetic_cases(synthetic_csv)
+    per_year = cases.year.value_counts()
+    report = json.loads(_report("--year", "2011", "--format", "json", "--lang", "en", "--no-suppress"))
+    table = next(t for t in report["tables"] if t["slug"] == "trend")
+    assert [(row["key"], row["count"]) for row in table["rows"]] == [
+        ("2010", per_year[2010]),
+        ("2011", per_year[2011]),
+        ("total", per_year[2010] + per_year[2011]),
+    ]
+    for year, expected in ((2011, ["2010", "2011"]), (2010, ["2010"])):
+        charts = build_annual_report(year=year, lang="en", suppress=False).charts
+        assert [[point.split(":")[0] for point in _chart_points(chart.svg)] for chart in charts] == [expected] * 2
+    only = build_annual_report(year=2010, lang="en", suppress=False).charts[0].svg
+    assert _chart_points(only) == [f"2010: {per_year[2010]}"]
+    assert '<text class="point-value"' in only and f">{per_year[2010]}</text>" in only

@@ -1,5 +1,7 @@
 """The sentences of the annual report, exactly, in both languages."""
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -49,8 +51,18 @@ def _sentences(year, lang, **kwargs):
 
 @pytest.mark.django_db
 def test_the_synthetic_2010_reads_as_the_seed_article_in_spanish(synthetic_csv):
-    sentences = _sentences(2010, "es", suppress=True)
+    sentences = _sentences(2010, "es", suppress=False)
     assert sentences[:2] == [SEED_ES, SEED_ES_FAMILY]
+
+
+@pytest.mark.django_db
+def test_protected_sentences_quote_the_perturbed_figures_of_the_tables(synthetic_csv):
+    with translation.override("en"):
+        figures = engine.headline(engine.CaseFilter(years=(2010,)), suppress=True)
+    assert abs(figures.total - 253) <= 3 and abs(figures.top_departments[0].count - 120) <= 3
+    opening = _sentences(2010, "en", suppress=True)[0]
+    assert opening.startswith(f"In 2010, {figures.total} cases of human trafficking were registered; ")
+    assert f"; {figures.top_departments[0].count} (" in opening
 
 
 @pytest.mark.django_db
@@ -129,3 +141,44 @@ def test_suppressed_figures_are_left_out_not_hinted_at():
     table = _departments({"15": (40, 3), "08": (6, 1), "unknown": (2, 0)}, threshold=5)
     with translation.override("en"):
         assert family_sentences(2021, table) == []  # Lima's 3 family-facilitated cases are hidden
+
+
+def _dashboard_sentences(client, query: str) -> str:
+    from django.urls import reverse
+
+    html = client.get(reverse("dashboard") + query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    return re.search(r'<p class="stats-sentences">(.*?)</p>', html, re.S).group(1).strip()
+
+
+@pytest.mark.django_db
+def test_the_dashboards_sentences_say_which_cases_they_count(registry, data_manager, analyst, client_as):
+    """Hand-made 2010: Cusco 3 cases (C01 sibling: family-facilitated; C02; C03), Madre de Dios 2; the boys
+    are L03 (Lima, parents) and C02 (Cusco). A place is named, never ranked against itself, and other filters
+    are said, never hidden."""
+    client = client_as(data_manager)
+    assert _dashboard_sentences(client, "?year=2010&department=08") == (
+        "In 2010, 3 cases of human trafficking were registered in Cusco. "
+        "In Cusco, 1 of the 3 cases was facilitated by family members."
+    )
+    assert _dashboard_sentences(client, "?year=2010&sex=Masculine") == (
+        "In 2010, 2 cases matching the filters were registered; 1 (50%) in each of Cusco and Lima. "
+        "In Cusco, the only case was not facilitated by family members. "
+        "In Lima, the only case was facilitated by family members."
+    )
+    assert _dashboard_sentences(client, "?year=2010&department=15&sex=Masculine") == (
+        "In 2010, one case matching the filters was registered in Lima. "
+        "In Lima, the only case was facilitated by family members."
+    )
+    assert _dashboard_sentences(client, "?year=2010&province=1701") == (
+        "In 2010, 2 cases of human trafficking were registered in Tambopata (Madre de Dios). "
+        "In Tambopata (Madre de Dios), 1 of the 2 cases was facilitated by family members."
+    )
+    # An analyst's sentences speak of the perturbed figures (within ±3 of the true 2), as the tables do.
+    perturbed = _dashboard_sentences(client_as(analyst), "?year=2010&department=17")
+    said = re.match(
+        r"(?:In 2010, (one|\d+) cases? .*registered in Madre de Dios|No cases were registered in Madre de Dios)",
+        perturbed,
+    )
+    assert said, perturbed
+    assert said.group(1) is None or (1 if said.group(1) == "one" else int(said.group(1))) <= 2 + 3
+    assert _dashboard_sentences(client, "?year=2010&department=16") == "No cases were registered in Loreto in 2010."

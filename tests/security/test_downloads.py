@@ -158,6 +158,20 @@ def test_no_downloaded_file_holds_a_formula(hostile_registry, data_manager, clie
     }
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_audit_log_export_writes_a_user_name_tried_as_a_formula_as_text(administrator, client_as, kind):
+    """A failed login keeps the user name that was tried: anyone can put a formula in the log that way."""
+    from amparo.audit.models import AuditAction
+    from amparo.audit.services import audit_record
+
+    audit_record(user=None, action=AuditAction.LOGIN_FAILED, username=HOSTILE_NAME, details={"note": HOSTILE_CELL})
+    response = client_as(administrator).get(reverse("audit-export", args=[kind]))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    texts = _texts(response.content, kind)
+    assert [t for t in texts if _is_dangerous(t)] == []
+    assert "'" + HOSTILE_NAME in texts  # the check above is not vacuous
+
+
 def _download_views() -> dict[str, object]:
     """URL name -> view of every route whose code answers with an attachment."""
     views = {}
@@ -179,6 +193,18 @@ def _download_views() -> dict[str, object]:
     return views
 
 
+# Documents kept with a case go back as they were added, and only PDF or pictures are kept (judged by content,
+# casework.domain.attachments): no spreadsheet opens their text as cells.
+SERVED_AS_ADDED = {"casework-attachment-download"}
+
+
 def test_every_download_view_is_checked():
-    checked = {"dashboard-table", "report-download", "exchange:export", "exchange:rejections", "exchange:template"}
-    assert set(_download_views()) == checked
+    checked = {
+        "dashboard-table",
+        "report-download",
+        "exchange:export",
+        "exchange:rejections",
+        "exchange:template",
+        "audit-export",
+    }
+    assert set(_download_views()) == checked | SERVED_AS_ADDED

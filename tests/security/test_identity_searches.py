@@ -1,10 +1,10 @@
-"""Every search by identity number is scoped and audited: there is one, and every page uses it.
+"""Every search by identity number or name is scoped and audited: there is one, and every page uses it.
 
-A search by identity number says "this person is in the registry", so each one
-is written to the audit log (with its number of matches, never the number).
-The one search is registry.access.victims_with_identity_number; the code is
-read to find every other look-up of the keyed hash, so a second search cannot
-be added without this test failing.
+A search by identity number or name says "this person is in the registry", so
+each one is written to the audit log (with its number of matches, never what
+was searched). The one search is registry.access.victims_found; the code is
+read to find every other look-up of the keyed hash and of the blind index of
+names, so a second search cannot be added without this test failing.
 """
 
 import ast
@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 
 from amparo.audit.models import AuditAction, AuditEvent
-from amparo.registry.access import victims_with_identity_number
-from tests.personas import VICTIM_DNI
+from amparo.registry.access import victims_found
+from tests.personas import VICTIM_DNI, VICTIM_FIRST_NAME
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ HASH_FIELD = "identity_number_hash"
 # Calls whose keyword arguments (or **{...} keys) are database look-ups.
 LOOKUPS = {"filter", "exclude", "get", "get_or_create", "update_or_create", "Q", "in_bulk", "values", "values_list"}
 SQL_WORDS = ("SELECT", "WHERE", "JOIN")
-AUDITED_SEARCHES = {"registry/access.py:victims_with_identity_number"}
+AUDITED_SEARCHES = {"registry/access.py:victims_found"}
 
 
 def _hash_look_ups(path: Path) -> set[str]:
@@ -72,8 +72,63 @@ def test_the_audited_search_is_the_only_look_up_of_the_identity_hash():
         if "migrations" not in path.parts:
             found |= _hash_look_ups(path)
     assert found == AUDITED_SEARCHES, (
-        "search by identity number only through registry.access.victims_with_identity_number, which audits it"
+        "search by identity number only through registry.access.victims_found, which audits it"
     )
+
+
+def _uses(path: Path, names: set[str]) -> set[str]:
+    """'file:function' for each use of one of these names (a call, an attribute or an import) in a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+
+    def visit(node, function: str):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            function = node.name
+        used = (
+            (isinstance(node, ast.Name) and node.id in names)
+            or (isinstance(node, ast.Attribute) and node.attr in names)
+            or (isinstance(node, ast.ImportFrom) and any(alias.name in names for alias in node.names))
+        )
+        if used:
+            found.add(f"{path.relative_to(PACKAGE)}:{function}")
+        for child in ast.iter_child_nodes(node):
+            visit(child, function)
+
+    visit(tree, "<module>")
+    return found
+
+
+def _uses_in_package(names: set[str]) -> set[str]:
+    return {use for path in PACKAGE.rglob("*.py") if "migrations" not in path.parts for use in _uses(path, names)}
+
+
+def test_the_name_index_is_read_and_written_only_by_its_module():
+    uses = _uses_in_package({"NameToken"})
+    assert "registry/name_index.py:people_named" in uses  # the scanner sees the uses there are
+    outside = {use for use in uses if not use.startswith("registry/name_index.py:")}
+    assert outside == set(), "the blind index of names belongs to registry.name_index"
+
+
+def test_the_audited_search_is_the_only_search_by_name():
+    found = _uses_in_package({"people_named"}) - {"registry/name_index.py:<module>"}
+    assert found == {"registry/access.py:<module>", "registry/access.py:victims_found"}, (
+        "search by name only through registry.access.victims_found, which audits it"
+    )
+
+
+def test_searching_the_case_list_by_name_is_audited_and_shows_the_names_found(victim_case, data_manager, client_as):
+    body = client_as(data_manager).get(reverse("case-list"), {"q": "zoilacunda testaroja"}).content.decode()
+    assert f">{victim_case.source_record_id}<" in body and VICTIM_FIRST_NAME in body
+    assert _searches(data_manager) == [{"matches": 1}]
+    viewed = AuditEvent.objects.filter(user=data_manager, action=AuditAction.VIEW_IDENTITY)
+    assert list(viewed.values_list("object_id", flat=True)) == [str(victim_case.pk)]
+    assert "oilacunda" not in str(list(AuditEvent.objects.values_list("details", flat=True))).lower()
+
+
+def test_a_list_of_cases_without_a_search_shows_no_name(victim_case, data_manager, client_as):
+    body = client_as(data_manager).get(reverse("case-list")).content.decode()
+    assert f">{victim_case.source_record_id}<" in body and VICTIM_FIRST_NAME not in body
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW_IDENTITY).exists()
 
 
 def _searches(user) -> list[dict]:
@@ -95,7 +150,7 @@ def test_a_search_that_finds_nobody_is_audited_too(victim_case, data_manager, cl
 
 
 def test_the_search_itself_audits(victim_case, supervisor):
-    assert list(victims_with_identity_number(supervisor, VICTIM_DNI)) == [victim_case.victim]
+    assert list(victims_found(supervisor, VICTIM_DNI)) == [victim_case.victim]
     assert _searches(supervisor) == [{"matches": 1}]
 
 

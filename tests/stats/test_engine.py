@@ -245,7 +245,7 @@ def test_crosstab_needs_two_dimensions(db):
 
 
 def test_crosstab_with_suppression_hides_small_cells_and_their_partners(registry):
-    table = engine.crosstab("family_facilitated", "year", suppress=True)
+    table = engine.crosstab("family_facilitated", "year", suppress=5)
     #        2010 2011 | total
     # yes       6    2 | 8
     # no        6    1 | 7
@@ -273,13 +273,27 @@ def test_headline_of_a_year(registry):
 
 
 def test_the_headline_leaves_out_hidden_departments(registry):
-    figures = engine.headline(Y2010, suppress=True)
+    figures = engine.headline(Y2010, suppress=5)
     assert [(r.key, r.count) for r in figures.top_departments] == [("15", 5)]
     assert figures.total == 12 and figures.departments.row("07").count is None
 
 
-def test_count_by_with_suppression_hides_small_departments(registry):
+def test_under_cell_key_perturbation_a_group_perturbed_to_zero_is_not_listed(registry):
+    """A row shown with 0 would tell that its group has cases; left out, it looks like an empty group."""
+    callao = Case.objects.get(registration_date__year=2010, department_code="07")  # 2010's only case there
+    # Key 0 falls on the first noise of a count of one, -1 (docs/publication.md's table).
+    Case.objects.filter(pk=callao.pk).update(record_key=0)
+    registry_services.registry_changed()
+    assert engine.count_by("department", Y2010).row("07").count == 1
     table = engine.count_by("department", Y2010, suppress=True)
+    assert "07" not in {r.key for r in table.rows} and all(r.count > 0 for r in table.rows)
+    crosstab = engine.crosstab("department", "sex", Y2010, suppress=True)
+    assert "07" not in crosstab.row_keys
+    assert "07" in engine.crosstab("department", "sex", Y2010).row_keys
+
+
+def test_count_by_with_suppression_hides_small_departments(registry):
+    table = engine.count_by("department", Y2010, suppress=5)
     assert [(r.key, r.count) for r in table.rows] == [
         ("15", 5),
         ("07", None),
@@ -299,7 +313,8 @@ def test_suppression_threshold_can_be_given_per_call(registry):
 
 def test_suppression_threshold_comes_from_settings(registry, settings):
     settings.STATS_SUPPRESSION_THRESHOLD = 2
-    table = engine.count_by("department", Y2010, suppress=True)
+    assert engine.protection(True).method == "cell-key perturbation"  # True protects the engine's tables so
+    table = engine.count_by("department", Y2010, suppress=engine.suppression_threshold(True))
     assert table.threshold == 2
     assert table.counts == {"15": 5, "08": 3, "17": 2, "07": None, "unknown": None}
 
@@ -344,3 +359,78 @@ def test_a_rolled_back_change_is_not_counted(registry):
         assert engine.count_by("department", Y2010).row("15").count == before + 1
         raise RuntimeError("abandon the import")
     assert engine.count_by("department", Y2010).row("15").count == before
+
+
+def test_a_sex_left_empty_and_the_standards_unknown_sex_are_one_unknown(registry):
+    """X01 has no sex recorded; two 2010 cases more say NonSpecifiedUnknown: one row of three, not two rows,
+    and a filter on either spelling selects the same three cases in the statistics and in the case list."""
+    from amparo.accounts.roles import Role, Scope
+    from amparo.registry.selectors import case_list
+    from tests.personas import make_user
+
+    cases_register(
+        records=[
+            case_record(ref, 2010, "150101", "NonSpecifiedUnknown", 14, [SEX], ["parent"], "no", "A")
+            for ref in ("U01", "U02")
+        ],
+        source=registry["police"],
+    )
+    with translation.override("en"):
+        table = engine.count_by("sex", Y2010)
+    assert {r.key: r.count for r in table.rows} == {"Feminine": 9, "Masculine": 2, "unknown": 3}
+    assert table.row("unknown").label == "Not specified / unknown"
+    manager = make_user("sex_filter_manager", Role.DATA_MANAGER, registry["police"], scope=Scope.ALL)
+    for sexes in (("unknown",), ("NonSpecifiedUnknown",), ("NonSpecifiedUnknown", "unknown")):
+        selection = CaseFilter(years=(2010,), sexes=sexes)
+        assert engine.case_count(selection) == 3
+        listed = case_list(user=manager, filters=selection).values_list("source_record_id", flat=True)
+        assert sorted(listed) == ["U01", "U02", "X01"]
+
+
+def test_a_case_known_only_as_lima_is_of_an_unknown_lima_area_and_off_the_rest_of_lima_tile(registry):
+    """Lima with no province may be Lima Metropolitana or not. 2010: Metropolitana 4 (L01-L04), the rest of
+    the department 1 (L05, province 1505), unknown 1 (X01) + 1 (this case)."""
+    from amparo.reports.maps import tile_values
+
+    cases_register(
+        records=[case_record("LIMA-ONLY", 2010, "15", F, 14, [SEX], ["parent"], "no", "A")], source=registry["police"]
+    )
+    areas = engine.count_by("lima_area", Y2010)
+    assert {r.key: r.count for r in areas.rows} == {
+        "metropolitana": 4,
+        "provincias": 1,
+        "callao": 1,
+        "rest_of_peru": 5,
+        "unknown": 2,
+    }
+    departments = engine.count_by("department", Y2010)
+    assert departments.row("15").count == 6
+    cases, _shares = tile_values(departments, areas)
+    assert (cases["1501"], cases["15"]) == (4, 1)
+
+
+def test_a_case_exploited_abroad_is_placed_by_its_recruitment_and_department_tables_say_so(registry):
+    """ABROAD-1: recruited in Puno (210101), exploited in Argentina. It is Puno's only 2010 case."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from amparo.registry.records import CaseRecord, EventRecord, PersonRecord
+    from amparo.reports.tables import report_table
+
+    abroad = CaseRecord(
+        "ABROAD-1",
+        registration_date=Case.objects.get(source_record_id="L01").registration_date,
+        victim=PersonRecord("Feminine", "PE"),
+        events=[EventRecord("Recruitment", "210101"), EventRecord("Exploitation", "", "AR")],
+    )
+    cases_register(records=[abroad], source=registry["police"])
+    departments = engine.count_by("department", Y2010)
+    assert departments.row("21").count == 1
+    said = "a case exploited abroad, or with no place of exploitation recorded, is placed where the victim"
+    with translation.override("en"):
+        assert said in report_table(departments, slug="department").definition
+        assert said in report_table(engine.count_by("district", Y2010), slug="place").definition
+    out = StringIO()
+    call_command("stats", "--year", "2010", "--by", "department", "--lang", "en", stdout=out)
+    assert said in out.getvalue()

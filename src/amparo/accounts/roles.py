@@ -49,6 +49,8 @@ class Capability(StrEnum):
     RELEASE = "release"  # prepare statistical releases
     PUBLISH = "publish"  # approve another person's release for the public site (two-person rule)
     AUDIT = "audit"  # read the audit log
+    USERS = "users"  # create user accounts, change their role, scope and organisation, deactivate them, reset
+    # their password and second factor
 
 
 _EVERY_RECORDING_ROLE = {Role.REGISTRAR, Role.CASE_WORKER, Role.SUPERVISOR, Role.DATA_MANAGER, Role.ADMINISTRATOR}
@@ -71,7 +73,8 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.RELEASE: frozenset({Role.DATA_MANAGER, Role.ADMINISTRATOR}),
     Capability.PUBLISH: frozenset({Role.ADMINISTRATOR}),
     Capability.AUDIT: frozenset({Role.ADMINISTRATOR}),
+    Capability.USERS: frozenset({Role.ADMINISTRATOR}),
 }
 
 # A superuser (made with `amparo createsuperuser`) looks after the installation whatever their role.
-SUPERUSER_CAPABILITIES = frozenset({Capability.AUDIT})
+SUPERUSER_CAPABILITIES = frozenset({Capability.AUDIT, Capability.USERS})

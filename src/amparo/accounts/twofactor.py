@@ -20,8 +20,9 @@ second_factor_failed = Signal()
 
 
 def second_factor_required_by_role(user) -> bool:
-    """Whoever may read the audit log (administrators, superusers) holds the keys to everything else."""
-    return may(user, Capability.AUDIT)
+    """Whoever may read the audit log or manage accounts (administrators, superusers) holds the keys to
+    everything else."""
+    return may(user, Capability.AUDIT) or may(user, Capability.USERS)
 
 
 def second_factor_required(user) -> bool:

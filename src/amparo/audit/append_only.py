@@ -1,11 +1,15 @@
-"""The audit table refuses UPDATE and DELETE in the database itself (triggers, created by a migration of this app).
+"""The audit table refuses UPDATE, DELETE, TRUNCATE and any insert but the chain's next event in the database
+itself (triggers, created by migrations of this app).
 
-SQLite has no TRUNCATE, so emptying a whole database (`amparo flush`, and the
-test runner between transactional tests) must be let through explicitly: the
-SQLite DELETE trigger asks `amparo_audit_unlocked()`, a function this module
-registers on each connection, which answers 1 only inside `audit_flush_allowed()`.
-Any other client (the sqlite3 shell) lacks the function, so its DELETE fails too.
-PostgreSQL's TRUNCATE does not fire row triggers, so it needs no such function.
+Emptying a whole database (`amparo flush`, and the test runner between
+transactional tests) must be let through explicitly, inside
+`audit_flush_allowed()`: on SQLite the DELETE trigger asks
+`amparo_audit_unlocked()`, a function this module registers on each connection
+(any other client, such as the sqlite3 shell, lacks it, so its DELETE fails);
+on PostgreSQL the TRUNCATE trigger asks the session setting
+`amparo.audit_unlocked`. Neither stops whoever owns the database (or the
+table) and reads this: the hash chain and signed checkpoints catch what they
+let through (`audit.domain.chain`).
 """
 
 from collections.abc import Iterator
@@ -13,15 +17,23 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 _flush_allowed: ContextVar[bool] = ContextVar("amparo_audit_flush_allowed", default=False)
+_SESSION_UNLOCK = {"postgresql": ("SET amparo.audit_unlocked = 'on'", "RESET amparo.audit_unlocked")}
 
 
 @contextmanager
-def audit_flush_allowed() -> Iterator[None]:
+def audit_flush_allowed(connection) -> Iterator[None]:
     token = _flush_allowed.set(True)
+    unlock, lock = _SESSION_UNLOCK.get(connection.vendor, (None, None))
+    if unlock:
+        with connection.cursor() as cursor:
+            cursor.execute(unlock)
     try:
         yield
     finally:
         _flush_allowed.reset(token)
+        if lock:
+            with connection.cursor() as cursor:
+                cursor.execute(lock)
 
 
 def register_sqlite_function(sender, connection, **kwargs) -> None:

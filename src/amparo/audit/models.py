@@ -1,7 +1,8 @@
-"""The audit log: append-only, one row per thing that happened to sensitive data."""
+"""The audit log: append-only and hash-chained, one row per thing that happened to sensitive data."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -10,7 +11,6 @@ class AuditAction(models.TextChoices):
     VIEW_IDENTITY = "view_identity", _("Viewed identifying data")
     CREATE = "create", _("Created")
     CHANGE = "change", _("Changed")
-    DELETE = "delete", _("Deleted")
     EXPORT = "export", _("Exported")
     IMPORT = "import", _("Imported")
     LOGIN = "login", _("Logged in")
@@ -19,14 +19,19 @@ class AuditAction(models.TextChoices):
     APPROVE = "approve", _("Approved")
     REFUSE = "refuse", _("Refused")
     KEY_ROTATION = "key_rotation", _("Rotated encryption keys")
-    IDENTITY_SEARCH = "identity_search", _("Searched by identity number")
+    IDENTITY_SEARCH = "identity_search", _("Searched for a person by name or identity number")
     OTP_DEVICE_CONFIRMED = "otp_device", _("Set up a second factor")
     OTP_VERIFIED = "otp_verified", _("Verified the second factor")
     OTP_FAILED = "otp_failed", _("Failed second-factor code")
+    BACKUP = "backup", _("Backed up the registry")
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    """Written only by `audit.services.audit_record`, which chains it (`audit.domain.chain`)."""
+
+    sequence = models.PositiveBigIntegerField(_("sequence number"), unique=True, editable=False)
+    # Set by the appender, not on save: the hash covers it.
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     # No database constraint and no cascade: removing a user must not rewrite the log (rows stay untouched).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,6 +50,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    entry_hash = models.CharField(_("event hash"), max_length=64, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -54,6 +61,8 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("audit events are append-only")
+        if not self.entry_hash:
+            raise PermissionError("audit events are appended by audit.services.audit_record, which chains them")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

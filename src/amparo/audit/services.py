@@ -1,16 +1,20 @@
 """Writing to the audit log. Every service that touches sensitive data calls `audit_record` or `audit_change`.
 
-`audit_change` holds the one diff of old and new values the log keeps; sealed
-values never enter it in clear.
+`audit_record` is the one appender: it chains each event to the one before it
+(`audit.domain.chain`). `audit_change` holds the one diff of old and new values
+the log keeps; sealed values never enter it in clear.
 """
 
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
-from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
 
+from amparo.audit.domain.chain import GENESIS, ChainEvent, ChainState, event_hash, json_value
 from amparo.audit.models import AuditAction, AuditEvent
+from amparo.audit.selectors import audit_chain_head
 from amparo.core.fields import encrypted_fields
 
 SEALED = "[sealed]"
@@ -34,33 +38,69 @@ IDENTIFYING_FIELDS = frozenset(
 
 
 def client_address(request) -> str | None:
-    """The client's address; behind Amparo's own proxy (AMPARO_BEHIND_PROXY), the one that proxy appended
-    to X-Forwarded-For (the right-most entry: the ones before it are whatever the client claimed).
+    """The client's address: REMOTE_ADDR, which `amparo serve` takes from X-Forwarded-For only when the request
+    came from Amparo's own proxy (AMPARO_BEHIND_PROXY, AMPARO_PROXY_ADDRESS); a header from anyone else is
+    removed before Django sees it, so Django never reads forwarding headers itself.
 
     django-axes uses this too (AXES_CLIENT_IP_CALLABLE), so lockouts and the log agree on the address.
     """
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.BEHIND_PROXY and forwarded.strip():
-        return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR")
 
 
 def audit_record(
     *, user, action: str, obj=None, details: dict | None = None, request=None, username: str = ""
 ) -> AuditEvent:
-    """Append one event. `details` must never hold identifying values in clear (names, DNI)."""
+    """Append one event to the chain. `details` must never hold identifying values in clear (names, DNI).
+
+    The chain's head is locked from here to the end of the caller's transaction, so concurrent writers append
+    one after the other and the chain never forks: call this last in a transaction.
+    """
     authenticated = user is not None and getattr(user, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         user=user if authenticated else None,
         username=user.get_username() if authenticated else username,
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        details=details or {},
+        details=json_value(details or {}),
         ip_address=client_address(request),
     )
+    with transaction.atomic():
+        _lock_chain_head()
+        head = audit_chain_head() or ChainState(0, GENESIS)
+        event.sequence, event.previous_hash = head.sequence + 1, head.entry_hash
+        event.at = timezone.now()
+        event.entry_hash = event_hash(
+            ChainEvent(
+                sequence=event.sequence,
+                at=event.at,
+                user_id=event.user_id,
+                username=event.username,
+                action=event.action,
+                object_type=event.object_type,
+                object_id=event.object_id,
+                details=event.details,
+                ip_address=event.ip_address,
+                previous_hash=event.previous_hash,
+            )
+        )
+        event.save(force_insert=True)
+    return event
+
+
+# SQLite lets one writer at a time in (Amparo opens its transactions IMMEDIATE), so it needs no lock of its own;
+# PostgreSQL's transaction-level advisory lock is released at commit or rollback.
+_CHAIN_LOCK_KEY = 0x616D7061726F  # "amparo"
+_CHAIN_HEAD_LOCKS = {"sqlite": None, "postgresql": "SELECT pg_advisory_xact_lock(%s)"}
+
+
+def _lock_chain_head() -> None:
+    sql = _CHAIN_HEAD_LOCKS[connection.vendor]
+    if sql is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [_CHAIN_LOCK_KEY])
 
 
 @cache

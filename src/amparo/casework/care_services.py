@@ -7,10 +7,11 @@ by a form, the API, an import or a direct call. Every action is audited,
 refusals included.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.access import may
@@ -63,8 +64,14 @@ REASON_MESSAGES = {
     ),
     Reason.APPROVER_PROPOSED_PLAN: _("Whoever proposed the plan cannot approve it (two-person rule)."),
     Reason.ASSESSMENT_MISSING: _("Write the safety assessment before deciding."),
+    Reason.PLAN_CLOSED: _(
+        "This plan was refused or carried out, so it cannot be decided again; propose a new plan if the child's "
+        "situation calls for one."
+    ),
 }
 PLAN_NOT_READY = _("This plan is not ready for placement (status: %(status)s).")
+RECORDED_IN_THE_FUTURE = "a proposal or a decision recorded after the fact happened in the past, not at %s"
+DECIDED_BEFORE_PROPOSED = "a decision cannot come before the plan it decides on (proposed at %s)"
 STARTS_BEFORE_CURRENT = _("A new placement cannot start before the current one started (%(date)s).")
 
 
@@ -119,13 +126,21 @@ def plan_propose(
     user,
     destination_type: str,
     caregiver: Person | PersonRecord | None = None,
+    caregiver_relationship: str = "",
     rationale: str = "",
+    proposed_at: datetime | None = None,
     request=None,
 ) -> ReintegrationPlan:
-    """Record a plan; it is ready at once, held for a supervisor's approval, or refused outright."""
+    """Record a plan; it is ready at once, held for a supervisor's approval, or refused outright.
+
+    `proposed_at` is when a plan recorded after the fact was proposed (default: now).
+    """
     require_case(user, case, Capability.CARE)
     if destination_type not in codelists.CARE_ARRANGEMENT_TYPE:
         raise ValueError(f"unknown care arrangement {destination_type!r}")
+    _check_past(proposed_at)
+    if caregiver_relationship and caregiver_relationship not in codelists.RECRUITER_RELATIONSHIP:
+        raise ValueError(f"unknown relationship {caregiver_relationship!r}")
     person, ref = _caregiver(caregiver)
     decision = placement_decision(case_facts(case), destination_type, ref, (), user.pk)
     if decision.verdict == Verdict.FORBIDDEN:
@@ -138,10 +153,14 @@ def plan_propose(
             case=case,
             destination_type=destination_type,
             caregiver=person,
+            caregiver_relationship=caregiver_relationship,
             rationale=rationale,
             status=status,
             proposed_by=user,
         )
+        if proposed_at is not None:  # the field is stamped on creation; a plan recorded late keeps its own time
+            ReintegrationPlan.objects.filter(pk=plan.pk).update(proposed_at=proposed_at)
+            plan.proposed_at = proposed_at
         audit_record(
             user=user,
             action=AuditAction.CREATE,
@@ -150,6 +169,7 @@ def plan_propose(
             details={
                 "case": case.pk,
                 "destination": destination_type,
+                "caregiver_relationship": caregiver_relationship,
                 "status": status,
                 "reason": str(decision.reason or ""),
             },
@@ -157,26 +177,39 @@ def plan_propose(
     return plan
 
 
-def plan_decide(*, plan: ReintegrationPlan, approver, assessment: str, approve: bool, request=None) -> SafetyApproval:
+def plan_decide(
+    *,
+    plan: ReintegrationPlan,
+    approver,
+    assessment: str,
+    approve: bool,
+    decided_at: datetime | None = None,
+    request=None,
+) -> SafetyApproval:
     """A supervisor's decision on a plan's safety assessment, under the two-person rule.
 
-    A plan not yet carried out can be decided again (the latest valid decision counts), e.g.
-    when a perpetrator recorded after the plan made the case family-facilitated.
+    An open plan can be decided again (the latest valid decision counts), e.g. when a perpetrator recorded
+    after an approval made the case family-facilitated; a refused or carried-out plan is closed. `decided_at` is
+    when a decision recorded after the fact was made (default: now), never before the plan was proposed.
     """
     require_case(approver, plan.case, Capability.CARE)
+    _check_past(decided_at)
     with transaction.atomic():
         plan = ReintegrationPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
-        if plan.status == ReintegrationPlan.Status.PLACED:
-            raise ReintegrationRefused("plan_placed", PLAN_NOT_READY % {"status": plan.get_status_display()})
+        if decided_at is not None and decided_at < plan.proposed_at:
+            raise ValueError(DECIDED_BEFORE_PROPOSED % plan.proposed_at.isoformat())
         facts = case_facts(plan.case)
         decision = ApprovalFacts(approver.pk, may(approver, Capability.APPROVE), assessment, approve)
-        problem = approval_problem(facts, decision, plan.proposed_by_id)
+        problem = Reason.PLAN_CLOSED if plan.is_closed else approval_problem(facts, decision, plan.proposed_by_id)
         if problem is None and approve:
             problem = caregiver_problem(person_ref(plan.caregiver), facts)
         if problem is None:
             approval = SafetyApproval.objects.create(
                 plan=plan, approver=approver, assessment=assessment, approved=approve
             )
+            if decided_at is not None:  # stamped on creation, as the plan's proposal
+                SafetyApproval.objects.filter(pk=approval.pk).update(decided_at=decided_at)
+                approval.decided_at = decided_at
             plan.status = ReintegrationPlan.Status.READY if approve else ReintegrationPlan.Status.REFUSED
             plan.save(update_fields=["status"])
             audit_record(
@@ -189,6 +222,11 @@ def plan_decide(*, plan: ReintegrationPlan, approver, assessment: str, approve: 
     if problem is not None:
         _refuse(approver, plan, problem, request, action="plan_decide")
     return approval
+
+
+def _check_past(moment: datetime | None) -> None:
+    if moment is not None and moment > timezone.now():
+        raise ValueError(RECORDED_IN_THE_FUTURE % moment.isoformat())
 
 
 def care_arrangement_start(

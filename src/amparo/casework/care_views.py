@@ -2,15 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from amparo.accounts.access import require, statistics_suppressed_for
 from amparo.accounts.roles import Capability
 from amparo.casework import care_services
 from amparo.casework.care_services import ReintegrationRefused
+from amparo.casework.domain.follow_ups import VisitState
 from amparo.casework.forms import (
     ApprovalForm,
     ArrangementForm,
@@ -22,10 +25,26 @@ from amparo.casework.forms import (
     VisitForm,
 )
 from amparo.casework.models import FollowUpVisit, Referral, ReintegrationPlan
-from amparo.casework.selectors import care_plans, case_visits, retrafficking_rates, visits_for
+from amparo.casework.selectors import (
+    care_plans,
+    case_visits,
+    caseload,
+    caseload_entries,
+    plans_awaiting_decision,
+    retrafficking_rates,
+    visits_for,
+)
 from amparo.core import codelists
-from amparo.registry.access import case_for, cases_in_scope, cases_visible_to
+from amparo.core.age_bands import age_on
+from amparo.registry.access import case_for, cases_in_scope, cases_visible_to, identities_for
 from amparo.stats.engine import suppression_threshold
+
+CASELOAD_PAGE_SIZE = 50
+VISIT_STATE_LABELS = {
+    VisitState.OVERDUE: pgettext_lazy("visit", "overdue"),
+    VisitState.DUE_SOON: pgettext_lazy("visit", "due soon"),
+    VisitState.SCHEDULED: pgettext_lazy("visit", "scheduled"),
+}
 
 
 def _care_case(request, pk):
@@ -39,8 +58,8 @@ def _plan_prefix(plan_id) -> str:
     return f"plan{plan_id}"
 
 
-def _plans_with_forms(case, user, bound: dict) -> list[ReintegrationPlan]:
-    plans = care_plans(case, user)
+def _plans_with_forms(request, case, bound: dict) -> list[ReintegrationPlan]:
+    plans = care_plans(case, request.user, request)
     for plan in plans:
         prefix = _plan_prefix(plan.pk)
         bound_here = bound.get("plan_id") == plan.pk
@@ -55,7 +74,7 @@ def _care_page(request, case, status=200, **forms):
         "perpetrators": case.perpetrators.order_by("id"),
         "arrangements": case.care_arrangements.select_related("plan").order_by("-started_on", "-id"),
         "assessments": case.family_assessments.all(),
-        "plans": _plans_with_forms(case, request.user, forms),
+        "plans": _plans_with_forms(request, case, forms),
         "visits": case_visits(case, timezone.localdate()),
         "referrals": case.referrals.all(),
         "assessment_form": forms.get("assessment_form") or AssessmentForm(),
@@ -72,9 +91,13 @@ def care_view(request, pk):
     return _care_page(request, _care_case(request, pk))
 
 
-def _refused(request, case, error: ReintegrationRefused, **forms):
-    messages.error(request, str(error))
-    return _care_page(request, case, status=409, **forms)
+def _refused(request, case, error: ReintegrationRefused, form_name: str, form, plan_id=None):
+    """The care page again, the refusal shown beside the form whose request it refused; its first field takes
+    the focus, so the browser shows the form and the refusal rather than the top of a long page."""
+    form.add_error(None, str(error))
+    first = next(iter(form.fields.values()))
+    first.widget.attrs["autofocus"] = True
+    return _care_page(request, case, status=409, plan_id=plan_id, **{form_name: form})
 
 
 @login_required
@@ -102,11 +125,12 @@ def plan_create_view(request, pk):
             user=request.user,
             destination_type=form.cleaned_data["destination_type"],
             caregiver=form.caregiver_record(),
+            caregiver_relationship=form.cleaned_data["caregiver_relationship"],
             rationale=form.cleaned_data["rationale"],
             request=request,
         )
     except ReintegrationRefused as error:
-        return _refused(request, case, error, plan_form=form)
+        return _refused(request, case, error, "plan_form", form)
     if plan.status == ReintegrationPlan.Status.AWAITING_APPROVAL:
         messages.warning(request, str(care_services.REASON_MESSAGES[care_services.Reason.FAMILY_RETURN_NEEDS_APPROVAL]))
     else:
@@ -138,7 +162,7 @@ def plan_decide_view(request, plan_id):
             request=request,
         )
     except ReintegrationRefused as error:
-        return _refused(request, case, error, approval_form=form, plan_id=plan.pk)
+        return _refused(request, case, error, "approval_form", form, plan.pk)
     messages.success(
         request,
         _("Safety assessment approved: the plan is ready for placement.")
@@ -166,7 +190,7 @@ def plan_place_view(request, plan_id):
             request=request,
         )
     except ReintegrationRefused as error:
-        return _refused(request, case, error, placement_form=form, plan_id=plan.pk)
+        return _refused(request, case, error, "placement_form", form, plan.pk)
     messages.success(request, _("Placement started; follow-up visits are scheduled."))
     return redirect("casework-case", pk=case.pk)
 
@@ -181,7 +205,7 @@ def arrangement_create_view(request, pk):
     try:
         care_services.care_arrangement_start(case=case, user=request.user, request=request, **form.cleaned_data)
     except ReintegrationRefused as error:
-        return _refused(request, case, error, arrangement_form=form)
+        return _refused(request, case, error, "arrangement_form", form)
     messages.success(request, _("Placement started; follow-up visits are scheduled."))
     return redirect("casework-case", pk=case.pk)
 
@@ -236,6 +260,41 @@ def home_view(request):
     cases = cases_visible_to(request.user)
     overdue, upcoming = visits_for(cases, timezone.localdate())
     return render(request, "casework/home.html", {"overdue": overdue, "upcoming": upcoming})
+
+
+@login_required
+def queue_view(request):
+    """The supervisor's queue: the plans waiting for a safety decision they may take, oldest first."""
+    require(request.user, Capability.APPROVE)
+    plans = plans_awaiting_decision(request.user)
+    today = timezone.localdate()
+    for plan in plans:
+        plan.days_waiting = (today - timezone.localdate(plan.proposed_at)).days
+    return render(request, "casework/queue.html", {"plans": plans})
+
+
+@login_required
+def caseload_view(request):
+    """The user's own cases as they stand: the child's name and age (for roles that may see identities, each
+    view audited), placement, next follow-up visit and its state, latest reintegration plan."""
+    require(request.user, Capability.CARE)
+    today = timezone.localdate()
+    page = Paginator(caseload(request.user), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = list(page.object_list)
+    identities = identities_for(request.user, cases, request)
+    rows = []
+    for entry in caseload_entries(cases, today):
+        identity = identities.get(entry.case.pk)
+        born = identity.birth_date if identity is not None else None
+        rows.append(
+            {
+                "entry": entry,
+                "name": identity.full_name if identity is not None else "",
+                "age": age_on(born, today) if born else None,
+                "visit_state": VISIT_STATE_LABELS.get(entry.next_visit_state, ""),
+            }
+        )
+    return render(request, "casework/caseload.html", {"page": page, "rows": rows})
 
 
 @login_required

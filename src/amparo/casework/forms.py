@@ -340,6 +340,11 @@ class PlanForm(forms.Form):
     caregiver_identity_number = forms.CharField(
         label=_("Caregiver's identity number (DNI)"), required=False, max_length=30
     )
+    caregiver_relationship = forms.ChoiceField(
+        label=_("Caregiver's relationship to the child"),
+        required=False,
+        choices=BLANK + codelists.RECRUITER_RELATIONSHIP.choices,
+    )
     rationale = forms.CharField(label=_("Rationale"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def caregiver_record(self) -> PersonRecord | None:
@@ -394,3 +399,20 @@ class ReferralForm(forms.Form):
 
 class ReferralStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=codelists.REFERRAL_STATUS.choices)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ClosureForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closed on"), widget=date_input(), initial=date.today)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=BLANK + codelists.CASE_CLOSURE_OUTCOME.choices)
+    summary = forms.CharField(
+        label=_("Closing summary"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=BLANK + codelists.ATTACHMENT_KIND.choices)
+    document = forms.FileField(label=_("Document (PDF, PNG or JPEG, up to 5 MB)"))

@@ -1,5 +1,6 @@
 """Casework records: care arrangements and their history, family assessments, reintegration plans,
-safety approvals, follow-up visits, prevention referrals, and rejected concurrent edits.
+safety approvals, follow-up visits, prevention referrals, case notes and closures, and rejected concurrent
+edits.
 
 Every row is written by `casework.services` / `casework.care_services`, which apply the
 reintegration rule first; the admin shows these models read-only.
@@ -32,6 +33,12 @@ class ReintegrationPlan(models.Model):
     caregiver = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("caregiver")
     )
+    caregiver_relationship = models.CharField(
+        _("caregiver's relationship to the child"),
+        max_length=30,
+        choices=codelists.RECRUITER_RELATIONSHIP.choices,
+        blank=True,
+    )
     rationale = EncryptedTextField(_("rationale"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     proposed_by = models.ForeignKey(
@@ -47,7 +54,17 @@ class ReintegrationPlan(models.Model):
             models.CheckConstraint(
                 condition=Q(destination_type__in=codelists.CARE_ARRANGEMENT_TYPE.values), name="plan_destination_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(caregiver_relationship="")
+                | Q(caregiver_relationship__in=codelists.RECRUITER_RELATIONSHIP.values),
+                name="plan_caregiver_relationship_valid",
+            ),
         ]
+
+    @property
+    def is_closed(self) -> bool:
+        """Carried out or refused: no decision is taken on it any more (domain.reintegration.awaits_decision)."""
+        return self.status in (self.Status.PLACED, self.Status.REFUSED)
 
 
 class SafetyApproval(models.Model):
@@ -168,6 +185,75 @@ class Referral(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=codelists.REFERRAL_STATUS.values), name="referral_status_valid"
+            ),
+        ]
+
+
+class CaseNote(models.Model):
+    """What a case worker wrote down about a case: free text, which may name people, so sealed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes", verbose_name=_("case"))
+    text = EncryptedTextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    written_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="case_note_text_required")]
+
+
+class CaseClosure(models.Model):
+    """A case closed, on a day, with its outcome; the case's status says it is closed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures", verbose_name=_("case"))
+    closed_on = models.DateField(_("closed on"))
+    outcome = models.CharField(_("outcome"), max_length=30, choices=codelists.CASE_CLOSURE_OUTCOME.choices)
+    summary = EncryptedTextField(_("closing summary"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("closed by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-closed_on", "-id"]
+        verbose_name = _("case closure")
+        verbose_name_plural = _("case closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=codelists.CASE_CLOSURE_OUTCOME.values), name="closure_outcome_valid"
+            ),
+        ]
+
+
+class CaseAttachment(models.Model):
+    """A document kept with a case (an assessment, a consent form): its name and content sealed like identities,
+    the content as base64 text (so key rotation re-seals it with every other sealed value)."""
+
+    # Rows are large: key rotation re-seals them a few at a time.
+    reseal_batch_size = 20
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case"))
+    kind = models.CharField(_("kind of document"), max_length=20, choices=codelists.ATTACHMENT_KIND.choices)
+    file_name = EncryptedTextField(_("file name"))
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    content = EncryptedTextField(_("content"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
+    )
+    uploaded_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("attached document")
+        verbose_name_plural = _("attached documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=codelists.ATTACHMENT_KIND.values), name="attachment_kind_valid"
             ),
         ]
 

@@ -1,13 +1,16 @@
 """Reads for casework: a case as a record, the facts the reintegration rule needs, plans as the rule sees
-them, visits due and overdue, re-trafficking rates (SQL aggregation throughout)."""
+them (a case's, and a supervisor's queue), visits due and overdue, re-trafficking rates (SQL aggregation
+throughout)."""
 
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from amparo.accounts.access import may
 from amparo.accounts.roles import Capability
-from amparo.casework.domain.follow_ups import is_overdue
+from amparo.casework.domain.follow_ups import DUE_SOON_DAYS, VisitState, is_overdue, visit_state
 from amparo.casework.domain.reintegration import (
     ApprovalFacts,
     CaseFacts,
@@ -17,9 +20,11 @@ from amparo.casework.domain.reintegration import (
     placement_decision,
 )
 from amparo.casework.models import CareArrangement, FollowUpVisit, ReintegrationPlan
-from amparo.core import crypto, text
+from amparo.core import codelists, crypto, text
+from amparo.core.codelists import FAMILY_CARE_ARRANGEMENTS
+from amparo.registry.access import cases_visible_to, person_identity_for
 from amparo.registry.identities import identity_number_hash
-from amparo.registry.models import Case, Person, PersonIdentity
+from amparo.registry.models import Case, Perpetrator, Person, PersonIdentity
 from amparo.registry.records import CASE_SCALARS, CODE_LISTS, CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
 from amparo.stats.domain.disclosure import rate_is_sensitive
 
@@ -81,43 +86,101 @@ def person_ref(person: Person | None) -> PersonRef | None:
     return None if person is None else _refs([person.pk])[person.pk]
 
 
+def cases_facts(case_ids: Iterable[int]) -> dict[int, CaseFacts]:
+    """What the reintegration rule needs to know about each case, read fresh from the database, in the same
+    few queries for any number of cases."""
+    case_ids = list(case_ids)
+    perpetrators: dict[int, list[int]] = {}
+    named = Perpetrator.objects.filter(case_id__in=case_ids, person__isnull=False).order_by("id")
+    for case_id, person_id in named.values_list("case_id", "person_id"):
+        perpetrators.setdefault(case_id, []).append(person_id)
+    refs = _refs([person_id for people in perpetrators.values() for person_id in people])
+    return {
+        pk: CaseFacts(
+            owner_id=owner_id,
+            family_facilitated=family_facilitated,
+            perpetrators=tuple(refs[person_id] for person_id in perpetrators.get(pk, ())),
+        )
+        for pk, owner_id, family_facilitated in Case.objects.filter(pk__in=case_ids).values_list(
+            "pk", "owner_id", "family_facilitated"
+        )
+    }
+
+
 def case_facts(case: Case) -> CaseFacts:
     """What the reintegration rule needs to know about a case, read fresh from the database."""
-    case.refresh_from_db(fields=["family_facilitated", "owner"])
-    person_ids = list(case.perpetrators.exclude(person=None).values_list("person_id", flat=True))
-    return CaseFacts(
-        owner_id=case.owner_id,
-        family_facilitated=case.family_facilitated,
-        perpetrators=tuple(_refs(person_ids).values()),
-    )
+    return cases_facts([case.pk])[case.pk]
 
 
 def plan_approvals(plan: ReintegrationPlan) -> list[ApprovalFacts]:
+    """The plan's decisions, oldest first (the model's ordering), from its prefetched approvals if there are."""
     return [
         ApprovalFacts(a.approver_id, may(a.approver, Capability.APPROVE), a.assessment, a.approved)
-        for a in plan.approvals.select_related("approver").order_by("decided_at", "id")
+        for a in plan.approvals.all()
     ]
 
 
-def care_plans(case: Case, user) -> list[ReintegrationPlan]:
-    """The case's plans, newest first, each marked as the reintegration rule sees it: `awaits_decision` (held
-    for a supervisor's decision), `may_decide` (this user may record that decision) and `may_be_placed` (ready,
-    and the rule allows the placement now)."""
-    facts = case_facts(case)
+def _mark_plans(plans: list[ReintegrationPlan], user) -> None:
+    """Mark each plan as the reintegration rule sees it: `awaits_decision` (held for a supervisor's decision),
+    `may_decide` (this user may record that decision) and `may_be_placed` (ready, and the rule allows the
+    placement now)."""
+    facts = cases_facts({plan.case_id for plan in plans})
+    caregivers = _refs([plan.caregiver_id for plan in plans if plan.caregiver_id is not None])
     user_approves = may(user, Capability.APPROVE)
-    plans = list(
-        case.reintegration_plans.select_related("proposed_by", "caregiver").prefetch_related("approvals__approver")
-    )
     for plan in plans:
+        case = facts[plan.case_id]
         decision = placement_decision(
-            facts, plan.destination_type, person_ref(plan.caregiver), plan_approvals(plan), plan.proposed_by_id
+            case, plan.destination_type, caregivers.get(plan.caregiver_id), plan_approvals(plan), plan.proposed_by_id
         )
-        plan.awaits_decision = awaits_decision(decision, placed=plan.status == ReintegrationPlan.Status.PLACED)
+        plan.awaits_decision = awaits_decision(decision, closed=plan.is_closed)
         plan.may_decide = (
-            plan.awaits_decision and approver_problem(facts, user.pk, user_approves, plan.proposed_by_id) is None
+            plan.awaits_decision and approver_problem(case, user.pk, user_approves, plan.proposed_by_id) is None
         )
         plan.may_be_placed = plan.status == ReintegrationPlan.Status.READY and decision.allowed
+
+
+def plan_caregiver_identity(plan: ReintegrationPlan, user, request=None) -> PersonIdentity | None:
+    """The identity of the caregiver a marked plan names, for the person who proposed the plan and for the
+    supervisor who may decide it (who they would hand the child to is what they decide on); no one else.
+    Each view is audited as identity views are."""
+    if plan.caregiver_id is None or not (plan.proposed_by_id == user.pk or plan.may_decide):
+        return None
+    return person_identity_for(
+        user, plan.case, plan.caregiver_id, request=request, details={"person": "caregiver", "plan": plan.pk}
+    )
+
+
+def care_plans(case: Case, user, request=None) -> list[ReintegrationPlan]:
+    """The case's plans, newest first, each marked as the reintegration rule sees it (`_mark_plans`) and
+    with `caregiver_identity` where this user may see it."""
+    plans = list(case.reintegration_plans.select_related("proposed_by").prefetch_related("approvals__approver"))
+    _mark_plans(plans, user)
+    for plan in plans:
+        plan.caregiver_identity = plan_caregiver_identity(plan, user, request)
     return plans
+
+
+def plans_awaiting_decision(user) -> list[ReintegrationPlan]:
+    """The supervisor's queue: open plans of cases in the user's scope that wait for a safety decision this
+    user may take under the two-person rule, oldest first. The query keeps the plans that could wait (a
+    return to the family of a family-facilitated case, neither proposed by the user nor refused or carried
+    out); the reintegration rule decides which do."""
+    if not may(user, Capability.APPROVE):
+        return []
+    candidates = list(
+        ReintegrationPlan.objects.filter(
+            case__in=cases_visible_to(user),
+            case__family_facilitated=True,
+            destination_type__in=FAMILY_CARE_ARRANGEMENTS,
+            status__in=[ReintegrationPlan.Status.AWAITING_APPROVAL, ReintegrationPlan.Status.READY],
+        )
+        .exclude(proposed_by=user)
+        .select_related("case", "proposed_by")
+        .prefetch_related("approvals__approver")
+        .order_by("proposed_at", "id")
+    )
+    _mark_plans(candidates, user)
+    return [plan for plan in candidates if plan.may_decide]
 
 
 def case_visits(case: Case, today: date) -> list[FollowUpVisit]:
@@ -128,19 +191,78 @@ def case_visits(case: Case, today: date) -> list[FollowUpVisit]:
     return visits
 
 
-def visits_for(cases: QuerySet[Case], today: date, upcoming_days: int = 30) -> tuple[list, list]:
-    """(overdue, upcoming) follow-up visits of these cases not yet made: overdue by the one rule
-    (domain.follow_ups), upcoming when due within the window."""
-    window_end = date.fromordinal(today.toordinal() + upcoming_days)
+def visits_for(cases: QuerySet[Case], today: date) -> tuple[list, list]:
+    """(overdue, due soon) follow-up visits of these cases not yet made, by the one rule (domain.follow_ups)."""
     pending = (
-        FollowUpVisit.objects.filter(case__in=cases, visited_on=None, due_on__lte=window_end)
+        FollowUpVisit.objects.filter(case__in=cases, visited_on=None, due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
         .select_related("case", "arrangement")
         .order_by("due_on", "id")
     )
     overdue, upcoming = [], []
     for visit in pending:
-        (overdue if is_overdue(visit.due_on, visit.visited_on, today) else upcoming).append(visit)
+        (overdue if visit_state(visit.due_on, visit.visited_on, today) == VisitState.OVERDUE else upcoming).append(
+            visit
+        )
     return overdue, upcoming
+
+
+def caseload(user) -> QuerySet[Case]:
+    """The open cases the user owns (within their scope), the one whose next follow-up visit is due first first,
+    then those with no visit pending, newest first."""
+    next_due = FollowUpVisit.objects.filter(case=OuterRef("pk"), visited_on=None).order_by("due_on", "id")
+    return (
+        cases_visible_to(user)
+        .filter(owner=user)
+        .exclude(status__in=codelists.CLOSED_STATUSES)
+        .annotate(next_visit_due=Subquery(next_due.values("due_on")[:1]))
+        .order_by(F("next_visit_due").asc(nulls_last=True), "-registration_date", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class CaseloadEntry:
+    """Where a case of a caseload stands: the child's current placement, the next visit pending and its state,
+    the latest reintegration plan (None for what there is not)."""
+
+    case: Case
+    placement: CareArrangement | None
+    next_visit: FollowUpVisit | None
+    next_visit_state: VisitState | None
+    plan: ReintegrationPlan | None
+
+
+def _first_of_each_case(rows) -> dict[int, object]:
+    first = {}
+    for row in rows:
+        first.setdefault(row.case_id, row)
+    return first
+
+
+def caseload_entries(cases: list[Case], today: date) -> list[CaseloadEntry]:
+    """A page of a caseload with where each case stands (three queries for the page, not three per case)."""
+    ids = [case.pk for case in cases]
+    placements = _first_of_each_case(
+        CareArrangement.objects.filter(case_id__in=ids, ended_on=None).order_by("case_id", "-started_on", "-id")
+    )
+    visits = _first_of_each_case(
+        FollowUpVisit.objects.filter(case_id__in=ids, visited_on=None).order_by("case_id", "due_on", "id")
+    )
+    plans = _first_of_each_case(
+        ReintegrationPlan.objects.filter(case_id__in=ids).order_by("case_id", "-proposed_at", "-id")
+    )
+    entries = []
+    for case in cases:
+        visit = visits.get(case.pk)
+        entries.append(
+            CaseloadEntry(
+                case=case,
+                placement=placements.get(case.pk),
+                next_visit=visit,
+                next_visit_state=visit_state(visit.due_on, visit.visited_on, today) if visit else None,
+                plan=plans.get(case.pk),
+            )
+        )
+    return entries
 
 
 def _followed_placements(cases: QuerySet[Case]) -> QuerySet[CareArrangement]:

@@ -5,8 +5,14 @@ tuples; nobody writes the boundaries again.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 ADULT_AGE = 18
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years from a birth date to a day: one more on each birthday (29 February's on 1 March)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,10 @@ translatable; the stored code never changes with the language.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,14 @@ class Code:
     code: str
     label: str
     synonyms: tuple[str, ...] = ()
+
+    def labels(self) -> tuple[str, ...]:
+        """The label in every language Amparo speaks: what Amparo writes, and so must read back."""
+        spellings = []
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                spellings.append(str(self.label))
+        return tuple(dict.fromkeys(spellings))
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,11 @@ GENDER = _codelist(
         ("unknown", "desconocido", "no especificado", "nonspecified"),
     ),
 )
+
+# The standard's code for a sex not known. A sex left empty means the same, so statistics and releases count
+# both as one "unknown", beside the known sexes, and a filter on either selects both.
+GENDER_UNKNOWN = "NonSpecifiedUnknown"
+KNOWN_GENDERS: tuple[str, ...] = tuple(code for code in GENDER.values if code != GENDER_UNKNOWN)
 
 TRAFFICKING_STATUS = _codelist(
     "vic_TraffickingStatus",
@@ -350,7 +366,7 @@ RELATIONSHIPS: tuple[Relationship, ...] = (
     ),
     Relationship(
         "stranger",
-        _("Stranger"),
+        pgettext_lazy("relationship", "Stranger"),
         False,
         "Unaquainted",
         "Other",
@@ -381,7 +397,7 @@ RELATIONSHIP_GROUP = _codelist(
     Code("family", _("Family member")),
     Code("partner", _("Intimate partner")),
     Code("acquaintance", _("Friend, acquaintance or employer")),
-    Code("other", _("Stranger")),
+    Code("other", pgettext_lazy("relationship", "Stranger")),
     Code("unknown", _("Unknown")),
 )
 
@@ -389,7 +405,7 @@ HTCDS_RELATIONSHIP_TO_TRAFFICKER = _codelist(
     "vic_RelationshipToTrafficker",
     Code("Familial", _("Familial")),
     Code("Acquainted", _("Acquainted")),
-    Code("Unaquainted", _("Unacquainted")),  # HTCDS spells the code this way
+    Code("Unaquainted", pgettext_lazy("relationship", "Unacquainted")),  # HTCDS spells the code this way
 )
 
 
@@ -466,10 +482,31 @@ REFERRAL_STATUS = _codelist(
     Code("declined", _("Declined"), ("rechazado", "no acepto")),
 )
 
+# How a case ended; a case handed to another service is closed as referred (cas_Status ClosedReferred).
+CASE_CLOSURE_OUTCOME = _codelist(
+    "case_closure_outcome",
+    Code("reintegrated_family", _("Reintegrated with the family"), ("reintegrado", "reintegrada")),
+    Code("stable_alternative_care", _("Stable in alternative care"), ("cuidado alternativo",)),
+    Code("independent_adult", _("Came of age, living independently"), ("mayoria de edad", "vida independiente")),
+    Code("transferred", _("Transferred to another service"), ("derivado", "transferido")),
+    Code("lost_contact", _("Lost contact"), ("sin contacto", "perdida de contacto")),
+    Code("other", _("Other"), ("otro",)),
+)
+ATTACHMENT_KIND = _codelist(
+    "attachment_kind",
+    Code("assessment", _("Assessment"), ("evaluacion", "informe")),
+    Code("consent", _("Consent form"), ("consentimiento",)),
+    Code("other", _("Other document"), ("otro",)),
+)
+CLOSURE_STATUS = {"transferred": "ClosedReferred"}  # the cas_Status an outcome closes a case with; else Closed
+CLOSED_STATUSES = frozenset({"Closed", "ClosedReferred"})
+
 ALL_CODELISTS = ALL_CODELISTS + (
     CARE_ARRANGEMENT_TYPE,
     FAMILY_ASSESSMENT_RISK,
     FOLLOW_UP_OUTCOME,
     REFERRAL_PROGRAMME,
     REFERRAL_STATUS,
+    CASE_CLOSURE_OUTCOME,
+    ATTACHMENT_KIND,
 )

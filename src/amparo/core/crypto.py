@@ -100,14 +100,22 @@ def key_ring_path() -> Path:
     return data_dir() / "field_keys"
 
 
+def key_ring_in_effect(file_text: str | None) -> str | None:
+    """The key ring that applies to a data directory whose `field_keys` holds `file_text`: the environment's first."""
+    return os.environ.get("AMPARO_FIELD_KEYS") or file_text
+
+
+def lookup_secret_in_effect(file_text: str | None) -> str | None:
+    """The look-up secret that applies to a data directory whose `lookup_key` holds `file_text`."""
+    return os.environ.get("AMPARO_LOOKUP_KEY") or (file_text.strip() if file_text else None)
+
+
 @cache
 def key_ring() -> KeyRing:
-    from_env = os.environ.get("AMPARO_FIELD_KEYS")
-    if from_env:
-        return KeyRing.parse(from_env)
     path = key_ring_path()
-    if path.exists():
-        return KeyRing.parse(path.read_text())
+    text = key_ring_in_effect(path.read_text() if path.exists() else None)
+    if text:
+        return KeyRing.parse(text)
     ring = KeyRing.generate()
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -158,6 +166,15 @@ def open_sealed_bytes(sealed: bytes, purpose: str, ring: KeyRing | None = None) 
     return AESGCM(ring.key(key_id)).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], associated)
 
 
+def purpose_keys(purpose: str, ring: KeyRing | None = None) -> tuple[bytes, ...]:
+    """A key of its own for one purpose from each key of the ring, the active key's first (HMAC-SHA-256 of
+    the purpose under the ring's key): no two uses of a ring key share a key, and rotating the ring changes
+    them all."""
+    ring = ring or key_ring()
+    label = b"amparo-purpose:" + purpose.encode()
+    return tuple(hmac.new(key, label, hashlib.sha256).digest() for _kid, key in ring.keys)
+
+
 def sealed_key_id(token: str) -> str:
     return token.split(":", 2)[1]
 
@@ -168,7 +185,7 @@ def _lookup_key() -> bytes:
     encryption keys must not change the look-up hashes."""
     from amparo.core.datadir import data_dir, secret_from_file
 
-    secret = os.environ.get("AMPARO_LOOKUP_KEY") or secret_from_file(data_dir() / "lookup_key")
+    secret = lookup_secret_in_effect(None) or secret_from_file(data_dir() / "lookup_key")
     return hashlib.sha256(b"amparo-lookup-hash:" + secret.encode()).digest()
 
 

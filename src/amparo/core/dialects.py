@@ -4,12 +4,14 @@ by SQL): one small object per backend, chosen by the connection's vendor here an
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from django.db import connection
+from django.db import OperationalError, connection
+from django.db.models.expressions import RawSQL
 
 POSTGRESQL_PARAMETERS = 65_535  # the protocol's limit on the values of one statement
 SQLITE_CACHE_KIB = 256 * 1024
@@ -23,6 +25,8 @@ class Dialect:
     json_array = "json_agg"
     # Whether a value shared by every row of a multi-row INSERT can be bound once per statement.
     binds_shared_values = False
+    # The rows of a JSON array of whole numbers bound as one parameter.
+    json_integers = "SELECT (jsonb_array_elements_text(%s::jsonb))::bigint"
 
     def parameter_limit(self) -> int:
         """How many values one statement may bind."""
@@ -31,6 +35,11 @@ class Dialect:
     def insert_sql(self, table: str, columns: tuple[str, ...], shared: tuple[str, ...], rows: int) -> str:
         """An INSERT of `rows` rows of `columns`, then the `shared` columns (one value for every row)."""
         return _insert_sql(table, columns, shared, rows, self.binds_shared_values and bool(shared))
+
+    def id_list(self, ids: list[int]) -> RawSQL:
+        """A subquery of these ids for an `__in` look-up, bound as one parameter however many they are (an IN list
+        of one parameter each would meet the backend's limit on parameters)."""
+        return RawSQL(self.json_integers, [json.dumps(list(ids))])
 
     def new_ids(self, model, count: int) -> list[int]:
         """`count` primary keys for new rows of `model`, taken from its identity sequence, which they advance:
@@ -47,10 +56,21 @@ class Dialect:
         """Keep the indexes being filled in memory while a bulk write runs, where the backend needs telling."""
         yield
 
+    @contextmanager
+    def waiting_at_most(self, seconds: float) -> Iterator[None]:
+        """Writes made meanwhile wait at most `seconds` for another writer before failing, where a writer can
+        hold the whole database (PostgreSQL locks rows, so no other writer holds what they write)."""
+        yield
+
+    def is_busy(self, error: Exception) -> bool:
+        """Whether `error` says only that another writer held the database longer than this one would wait."""
+        return False
+
 
 class SQLite(Dialect):
     json_object = "json_object({})"
     json_array = "json_group_array"
+    json_integers = "SELECT value FROM json_each(%s)"
     binds_shared_values = True  # by number (?N): the statement's set-up, not each row, pays for them
 
     def parameter_limit(self) -> int:
@@ -79,6 +99,23 @@ class SQLite(Dialect):
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+    @contextmanager
+    def waiting_at_most(self, seconds: float) -> Iterator[None]:
+        """SQLite's busy timeout for this connection lowered while the block runs (an import holds the one
+        write lock for as long as it stores)."""
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            previous = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+    def is_busy(self, error: Exception) -> bool:
+        return isinstance(error, OperationalError) and "database is locked" in str(error)
 
 
 DIALECTS = {"sqlite": SQLite(), "postgresql": Dialect()}

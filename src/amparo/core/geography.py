@@ -130,6 +130,11 @@ def normalise_ubigeo(value: str | int) -> str:
     return text
 
 
+def is_place(ubigeo: str) -> bool:
+    """Whether `ubigeo` is exactly an INEI code (no leading zero restored)."""
+    return ubigeo in _places()
+
+
 def place(ubigeo: str | int) -> Place:
     return _places()[normalise_ubigeo(ubigeo)]
 

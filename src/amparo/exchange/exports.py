@@ -10,6 +10,8 @@ from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.core.tabular_files import write_frame
 from amparo.exchange import formats, selectors
+from amparo.exchange.models import ImportBatch
+from amparo.exchange.rejections import rejected_rows_frame
 from amparo.registry.access import cases_visible_to
 from amparo.registry.case_filter import CaseFilter, provenance
 from amparo.registry.selectors import registry_revision
@@ -79,6 +81,23 @@ def cases_export(
         },
     )
     return write_frame(rows, kind, computed_from), cases.height
+
+
+def rejected_rows_export(*, batch: ImportBatch, kind: str, user, request=None) -> bytes:
+    """An import's rejected rows as they were in the file, with their problems, to fix and import again; with
+    their identifying cells for a role that may see identities. Audited as the export it is."""
+    if not may(user, Capability.EXCHANGE):
+        raise ExportRefused(_("Your role may not export cases."))
+    reveal = may(user, Capability.IDENTITIES)
+    frame = rejected_rows_frame(batch, reveal_identities=reveal)
+    audit_record(
+        user=user,
+        action=AuditAction.EXPORT,
+        obj=batch,
+        request=request,
+        details={"rejected_rows": frame.height, "kind": kind, "identities": reveal},
+    )
+    return write_frame(frame, kind)
 
 
 def _cases_at_one_revision(*, attempts: int = 3, **selection):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.access import may
 from amparo.accounts.roles import Capability
+from amparo.core import codelists
 from amparo.exchange import formats
 from amparo.exchange.exports import export_refusal
 from amparo.exchange.uploads import MAX_UPLOAD_BYTES
@@ -76,3 +77,19 @@ class ExportForm(forms.Form):
             if refusal:
                 raise forms.ValidationError(refusal)
         return cleaned
+
+
+class OrganisationForm(forms.Form):
+    """A new source organisation; registry.services.organisation_register checks the name is not taken."""
+
+    name = forms.CharField(label=_("Name"), max_length=Organisation._meta.get_field("name").max_length)
+    org_type = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *codelists.ORGANISATION_TYPE.choices])
+    country = forms.CharField(
+        label=_("Country"), max_length=2, initial="PE", help_text=_("ISO 3166-1 alpha-2 code, e.g. PE.")
+    )
+
+    def clean_country(self):
+        country = self.cleaned_data["country"].strip().upper()
+        if len(country) != 2 or not country.isalpha():
+            raise forms.ValidationError(_("Give the country as two letters, e.g. PE."))
+        return country

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from amparo.core import crypto
 from amparo.core.sql_frames import read_frame
+from amparo.exchange.models import ImportBatch
 from amparo.registry.frames import CASE, EVENT, PERPETRATOR
 from amparo.registry.models import Case, CaseCode, Perpetrator, Person, PersonIdentity, TraffickingEvent
 from amparo.registry.records import CASE_SCALARS, CODE_LISTS
@@ -186,3 +187,11 @@ def _events(of_cases: str, params: list, include_identities: bool) -> pl.DataFra
     return rows.group_by("case_id", maintain_order=True).agg(
         pl.struct([f.name for f in EVENT.fields]).cast(EVENT).alias("events")
     )
+
+
+def import_batches(*, source_id: int | None = None) -> QuerySet[ImportBatch]:
+    """Past imports and dry runs, newest first, with their source and the account that made them."""
+    batches = ImportBatch.objects.select_related("source", "user")
+    if source_id is not None:
+        batches = batches.filter(source_id=source_id)
+    return batches.order_by("-started_at", "-id")

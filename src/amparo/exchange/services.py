@@ -24,7 +24,6 @@ from amparo.audit.services import audit_record
 from amparo.core import crypto
 from amparo.core.sql_bulk import insert_rows, large_page_cache
 from amparo.core.sql_frames import read_frame
-from amparo.core.text import fold
 from amparo.exchange import formats
 from amparo.exchange.domain import problems as P
 from amparo.exchange.domain.case_counts import check_case_parts
@@ -36,6 +35,7 @@ from amparo.exchange.reading import import_limits, table_read
 from amparo.registry import bulk
 from amparo.registry import services as registry
 from amparo.registry.models import Case, Organisation
+from amparo.registry.selectors import organisation_named
 
 Progress = Callable[[str], None]
 
@@ -44,7 +44,17 @@ class ImportRefused(ValueError):
     """The file cannot be imported at all (unreadable, empty, unknown format, missing column, unknown source)."""
 
 
+class BatchRejected(ImportRefused):
+    """An all-or-nothing batch (the API's) with rejected rows: nothing was stored. `rows`: row -> its problems,
+    as the quarantine keeps them."""
+
+    def __init__(self, rows: dict[int, list[dict]]):
+        super().__init__(_("%(rows)s rows were rejected; nothing was stored.") % {"rows": len(rows)})
+        self.rows = rows
+
+
 FINGERPRINT = "__fingerprint"
+LOOKED_UP_BY_IDENTIFIER = 10_000  # rows up to which an import looks up only its own cases (_plan)
 BLOCK_ROWS = 1000  # original rows sealed together; opening one case's row opens its block
 ORIGINAL = "__original"
 
@@ -56,17 +66,33 @@ class _Plan:
     unchanged: int
 
 
-def organisation_find(name: str, *, create_as: str = "") -> Organisation:
-    """The source organisation by name (case and accents ignored); created only when a type is given."""
-    wanted = fold(name)
-    for organisation in Organisation.objects.all():
-        if fold(organisation.name) == wanted:
-            return organisation
+@dataclass(frozen=True)
+class NewSource:
+    """A source organisation an import creates, in the same transaction as its cases: a refused, failed or
+    killed import leaves no organisation behind."""
+
+    name: str
+    org_type: str
+
+    def create(self) -> Organisation:
+        return registry.organisation_get_or_create(name=self.name, org_type=self.org_type)
+
+
+def organisation_find(name: str, *, create_as: str = "") -> Organisation | NewSource:
+    """The source organisation by name (case and accents ignored); when there is none and a type is given,
+    the organisation to create with the import."""
+    organisation = organisation_named(name)
+    if organisation is not None:
+        return organisation
     if create_as:
         try:
-            return registry.organisation_get_or_create(name=name.strip(), org_type=create_as)
+            registry.organisation_type_check(create_as)
         except ValueError as unknown_type:
             raise ImportRefused(str(unknown_type)) from None
+        longest = Organisation._meta.get_field("name").max_length
+        if len(name.strip()) > longest:
+            raise ImportRefused(_("An organisation's name has at most %(length)s characters.") % {"length": longest})
+        return NewSource(name.strip(), create_as)
     known = ", ".join(Organisation.objects.values_list("name", flat=True)) or "-"
     raise ImportRefused(
         _(
@@ -97,27 +123,29 @@ def _with_fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(fingerprints.alias(FINGERPRINT))
 
 
-def _known_cases(source: Organisation) -> pl.DataFrame:
-    """The source's stored cases: source_record_id, case id and the fingerprint of their latest import."""
+def _known_cases(source: Organisation, record_ids: list[str] | None = None) -> pl.DataFrame:
+    """The source's stored cases (those with `record_ids` only, when given): source_record_id, case id and the
+    fingerprint of their latest import."""
+    schema = {"case_id": pl.Int64, "source_record_id": pl.String, "previous": pl.String}
+    if record_ids == []:
+        return pl.DataFrame(schema=schema)
     latest = CaseProvenance.objects.filter(case=OuterRef("pk")).order_by("-id").values("content_hash")[:1]
-    query = (
-        Case.objects.filter(source_organisation=source)
-        .annotate(previous=Subquery(latest))
-        .order_by()
-        .values_list("id", "source_record_id", "previous")
-        .query
-    )
+    cases = Case.objects.filter(source_organisation=source)
+    if record_ids is not None:
+        cases = cases.filter(source_record_id__in=record_ids)
+    query = cases.annotate(previous=Subquery(latest)).order_by().values_list("id", "source_record_id", "previous").query
     sql, params = query.sql_with_params()
-    return read_frame(
-        sql, params, {"case_id": pl.Int64, "source_record_id": pl.String, "previous": pl.String}, part_by="case_id"
-    )
+    return read_frame(sql, params, schema, part_by="case_id")
 
 
 def _plan(valid: pl.DataFrame, source: Organisation) -> _Plan:
     """Which rows are new, which change a stored case and how many change nothing. Only the identifiers and
     fingerprints are joined, and an import of new cases only keeps its frame as it is (no copy of it)."""
+    # A few rows (an API call) look their own cases up, so a call's cost does not grow with the source; a file
+    # reads the source's cases once, which costs less than looking each of many rows up.
+    record_ids = valid["source_record_id"].to_list() if valid.height <= LOOKED_UP_BY_IDENTIFIER else None
     keys = valid.select("source_record_id", FINGERPRINT).join(
-        _known_cases(source), on="source_record_id", how="left", maintain_order="left"
+        _known_cases(source, record_ids), on="source_record_id", how="left", maintain_order="left"
     )
     is_new = keys["case_id"].is_null()
     is_changed = ~is_new & (keys["previous"].fill_null("") != keys[FINGERPRINT])
@@ -161,6 +189,31 @@ def _problem_rows(table, normalised, fmt) -> dict[int, list[dict]]:
     return rows
 
 
+def _unknown_fields(table, fmt) -> dict[int, list[dict]]:
+    """The rows that give a value to a field the format does not know, with one problem per such field."""
+    known = fmt.match(table.header).columns
+    unknown = [column for column in table.header if column not in known and column != ROW]
+    rows: dict[int, list[dict]] = {}
+    for column in unknown:
+        for row, value in table.frame.filter(pl.col(column) != "").select(ROW, column).iter_rows():
+            problem = P.Problem(row, column, value, P.UNKNOWN_FIELD, (("format", str(fmt.LABEL)),))
+            rows.setdefault(row, []).append(dict(problem.as_dict(), field=column))
+    return rows
+
+
+def _refuse_outside(plan: _Plan, updatable) -> None:
+    """BatchRejected when a row would change a case outside `updatable`."""
+    changed = plan.changed.select(ROW, "case_id", "source_record_id").rows()
+    allowed = set(updatable.filter(pk__in=[case_id for _row, case_id, _id in changed]).values_list("pk", flat=True))
+    rows = {
+        row: [P.Problem(row, "source_record_id", record_id, P.OUTSIDE_SCOPE).as_dict()]
+        for row, case_id, record_id in changed
+        if case_id not in allowed
+    }
+    if rows:
+        raise BatchRejected(rows)
+
+
 class FileImport:
     """One import, run stage by stage so that a caller can show progress between stages."""
 
@@ -174,10 +227,17 @@ class FileImport:
         user=None,
         dry_run: bool = False,
         sheet: str | None = None,
+        all_or_nothing: bool = False,
+        updatable=None,
     ):
+        """`all_or_nothing` (the API's batches): a field the format does not know, or any rejected row, rejects
+        the whole batch (BatchRejected) instead of quarantining rows; new cases are owned by `user`.
+        `updatable`, a queryset of cases: a row that would update a case outside it is rejected."""
         self.data, self.file_name, self.source, self.format_name = data, file_name, source, format_name
         self.user, self.dry_run, self.sheet = user, dry_run, sheet
+        self.all_or_nothing, self.updatable = all_or_nothing, updatable
         self.batch: ImportBatch | None = None
+        self.repeated = False  # the file was imported before and changes nothing: self.batch is that import
 
     def stages(self) -> Iterator[str]:
         """Read, check, then store (all or nothing); yields a progress message after each. Raises ImportRefused."""
@@ -198,6 +258,11 @@ class FileImport:
 
         normalised = normalise_cases(amparo_frame, today=timezone.localdate())
         rejected = _problem_rows(table, normalised, fmt)
+        if self.all_or_nothing:
+            for row, problems in _unknown_fields(table, fmt).items():
+                rejected.setdefault(row, []).extend(problems)
+            if rejected:
+                raise BatchRejected(rejected)
         # In one piece: the plan's filters and the chunked inserts would each copy a frame still in pieces
         # (peak memory in docs/benchmarks.md).
         valid = _with_fingerprints(normalised.frame).rechunk()
@@ -207,10 +272,24 @@ class FileImport:
             "rejected": len(rejected),
         }
         with transaction.atomic(), large_page_cache():
+            if isinstance(self.source, NewSource):
+                self.source = self.source.create()
             plan = _plan(valid, self.source)
             del valid
-            yield from self._store(sha256, fmt, plan, table, rejected, total)
-        if self.dry_run:
+            if self.updatable is not None:
+                _refuse_outside(plan, self.updatable)
+            # A client of the API is answered with what its call did (all unchanged), not an earlier batch's.
+            latest = None if self.all_or_nothing else self._latest_import_of(sha256)
+            if latest is not None and not self.dry_run and _repeats(plan, rejected, latest):
+                self._repeat(latest, plan)
+            else:
+                yield from self._store(sha256, fmt, plan, table, rejected, total)
+        if self.repeated:
+            yield _(
+                "This file was already imported from this source in batch %(batch)s, and importing it again "
+                "changes nothing: no new batch was made."
+            ) % {"batch": self.batch.pk}
+        elif self.dry_run:
             yield _("Dry run: nothing was stored.")
         else:
             yield _("Stored %(created)s new cases, updated %(updated)s, %(unchanged)s unchanged.") % {
@@ -218,6 +297,21 @@ class FileImport:
                 "updated": self.batch.updated,
                 "unchanged": self.batch.unchanged,
             }
+
+    def _latest_import_of(self, sha256: str) -> ImportBatch | None:
+        """The latest import (not a dry run) of the same file from the same source, if any."""
+        return ImportBatch.objects.filter(source=self.source, sha256=sha256, dry_run=False).order_by("-id").first()
+
+    def _repeat(self, latest: ImportBatch, plan: _Plan) -> None:
+        """Name the import this file repeats instead of making a batch that would say the same again."""
+        audit_record(
+            user=self.user,
+            action=AuditAction.IMPORT,
+            obj=latest,
+            username="amparo import",
+            details={"repeated": True, "unchanged": plan.unchanged, "rejected": latest.rejected},
+        )
+        self.batch, self.repeated = latest, True
 
     def _store(self, sha256, fmt, plan: _Plan, table, rejected, total) -> Iterator[str]:
         """Store the batch, its rejected rows, then the cases a part at a time; a file of more than one part
@@ -253,7 +347,10 @@ class FileImport:
         if not self.dry_run:
             done, in_parts = 0, plan.new.height > bulk.CHUNK
             for part, ids in registry.cases_bulk_register(
-                frame=plan.new, source=self.source, is_synthetic=self.source.is_synthetic
+                frame=plan.new,
+                source=self.source,
+                owner=self.user if self.all_or_nothing else None,
+                is_synthetic=self.source.is_synthetic,
             ):
                 _provenance_store(
                     batch,
@@ -292,8 +389,15 @@ class FileImport:
         self.batch = batch
 
 
+def _repeats(plan: _Plan, rejected: dict, latest: ImportBatch) -> bool:
+    """Whether importing the file again would end as its latest import did: no case to create or change,
+    and the same rows rejected (the rules that check rows may have changed since)."""
+    return plan.new.height == 0 and plan.changed.height == 0 and len(rejected) == latest.rejected
+
+
 def file_import(*, progress: Progress | None = None, **options) -> ImportBatch:
-    """Import one file from one source (see FileImport); returns its batch with the counts."""
+    """Import one file from one source (see FileImport); returns its batch with the counts (for a file imported
+    before that changes nothing, the batch of that import)."""
     job = FileImport(**options)
     for message in job.stages():
         if progress:

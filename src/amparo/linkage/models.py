@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from amparo.core.fields import EncryptedTextField
 from amparo.linkage.domain.clusters import ACCEPT, REJECT
 from amparo.registry.models import Person
 
@@ -104,6 +105,43 @@ class PairDecision(models.Model):
             models.UniqueConstraint(fields=["first", "second"], name="pairdecision_unique_pair"),
             models.CheckConstraint(condition=Q(first__lt=F("second")), name="pairdecision_ordered_pair"),
             models.CheckConstraint(condition=Q(verdict__in=Verdict.values), name="pairdecision_verdict_valid"),
+        ]
+
+
+class ClusterDecisionKind(models.TextChoices):
+    MERGE = "merge", pgettext_lazy("linkage", "Merge")
+    SPLIT = "split", pgettext_lazy("linkage", "Split")
+
+
+class ClusterDecision(models.Model):
+    """A person's merge of two linked victims into one, or split of one record out of a linked victim, with
+    the reason. What it decided is kept as pair decisions (accepted between the two victims' records, or
+    rejected between the record and the rest), which every run obeys; this row says who did it and why."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ClusterDecisionKind.choices)
+    cluster_key = models.CharField(_("linked victim"), max_length=20)
+    other_cluster_key = models.CharField(_("merged with"), max_length=20, blank=True)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("record split out")
+    )
+    reason = EncryptedTextField(_("reason"))
+    pairs = models.PositiveIntegerField(_("pairs decided"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("merge or split of linked victims")
+        verbose_name_plural = _("merges and splits of linked victims")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ClusterDecisionKind.values), name="clusterdecision_kind_valid"),
         ]
 
 

@@ -1,17 +1,27 @@
 """Reads for linkage: the victims' records from the registry (identities decrypted in memory), runs,
 clusters and the pairs waiting for review."""
 
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 
+from amparo.core import codelists
 from amparo.linkage.domain.records import RECORD_SCHEMA
-from amparo.linkage.models import ClusterMembership, ClusterRevision, LinkageRun, PairDecision, ScoredPair
+from amparo.linkage.models import (
+    ClusterDecision,
+    ClusterMembership,
+    ClusterRevision,
+    LinkageRun,
+    PairDecision,
+    ScoredPair,
+)
 from amparo.registry.access import cases_visible_to, identity_for
 from amparo.registry.models import Case, PersonIdentity
 
-UNKNOWN_SEX = "NonSpecifiedUnknown"
 CASE_SCHEMA = {"case_id": pl.Int64, "person_id": pl.Int64, "source": pl.String, "source_record_id": pl.String}
 
 
@@ -63,7 +73,7 @@ def victim_records(person_ids: set[int] | None = None) -> pl.DataFrame:
                 surnames or None,
                 date.fromisoformat(born) if born else None,
                 number or None,
-                None if gender in ("", UNKNOWN_SEX) else gender,
+                None if gender in ("", codelists.GENDER_UNKNOWN) else gender,
                 age,
                 registered,
                 department or None,
@@ -112,16 +122,46 @@ def linked_sources() -> int:
     )
 
 
+@dataclass(frozen=True)
+class Victim:
+    """The victim a person's records belong to: the linked victim's key ("" before any run has linked the
+    person) and its people (the person, and everyone linked to them)."""
+
+    key: str
+    people: frozenset[int]
+
+
+def victims_of(person_ids: Iterable[int]) -> dict[int, Victim]:
+    """{person id: the victim they are} for each person."""
+    person_ids = set(person_ids)
+    keys = dict(ClusterMembership.objects.filter(person_id__in=person_ids).values_list("person_id", "cluster_key"))
+    members: dict[str, set[int]] = {}
+    for person_id, key in ClusterMembership.objects.filter(cluster_key__in=set(keys.values())).values_list(
+        "person_id", "cluster_key"
+    ):
+        members.setdefault(key, set()).add(person_id)
+    return {
+        person_id: Victim(keys[person_id], frozenset(members[keys[person_id]]))
+        if person_id in keys
+        else Victim("", frozenset({person_id}))
+        for person_id in person_ids
+    }
+
+
+def victim_cases_seen(user, person_ids: Iterable[int]) -> dict[int, tuple[Victim, int]]:
+    """{person id: (the victim they are, how many of that victim's cases the user may see)}."""
+    victims = victims_of(person_ids)
+    people = set().union(*(victim.people for victim in victims.values()))
+    seen = Counter(cases_visible_to(user).filter(victim_id__in=people).values_list("victim_id", flat=True))
+    return {person_id: (victim, sum(seen[person] for person in victim.people)) for person_id, victim in victims.items()}
+
+
 def other_reports(user, case: Case):
     """The other cases of the same victim (the same person, or a person linked to it) that the user may see,
     with their sources, oldest first."""
-    key = ClusterMembership.objects.filter(person_id=case.victim_id).values_list("cluster_key", flat=True).first()
-    people = (
-        ClusterMembership.objects.filter(cluster_key=key).values("person_id") if key is not None else [case.victim_id]
-    )
     return (
         cases_visible_to(user)
-        .filter(victim_id__in=people)
+        .filter(victim_id__in=victims_of([case.victim_id])[case.victim_id].people)
         .exclude(pk=case.pk)
         .select_related("source_organisation")
         .order_by("registration_date", "id")
@@ -160,3 +200,24 @@ def review_side(user, person_id: int, request=None) -> dict:
     cases = cases_visible_to(user).filter(victim_id=person_id).select_related("source_organisation", "victim")
     case = cases.order_by("id").first()
     return {"case": case, "cases": cases.count(), "identity": identity_for(user, case, request) if case else None}
+
+
+def cluster_key_of(person_id: int) -> str:
+    """The key of the linked victim a person belongs to ("" before any run has linked them)."""
+    return ClusterMembership.objects.filter(person_id=person_id).values_list("cluster_key", flat=True).first() or ""
+
+
+def cluster_members(cluster_key: str) -> list[int]:
+    """The person ids of a linked victim, in order; empty when no such victim exists (any more)."""
+    return list(
+        ClusterMembership.objects.filter(cluster_key=cluster_key)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+    )
+
+
+def cluster_decisions(cluster_key: str):
+    """The merges and splits made on a linked victim (under this key), newest first."""
+    return ClusterDecision.objects.filter(Q(cluster_key=cluster_key) | Q(other_cluster_key=cluster_key)).select_related(
+        "decided_by"
+    )

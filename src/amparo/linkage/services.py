@@ -6,10 +6,13 @@ linkage engine, which keeps them in memory too (linkage.domain.engine).
 """
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import version
 from uuid import uuid4
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,20 +24,48 @@ from amparo.linkage import selectors
 from amparo.linkage.domain import comparisons, engine
 from amparo.linkage.domain.clusters import Decision, cluster
 from amparo.linkage.domain.linking import DEFAULT_THRESHOLDS, Thresholds, link, link_new
-from amparo.linkage.models import ClusterMembership, ClusterRevision, LinkageRun, PairDecision, ScoredPair, Verdict
+from amparo.linkage.models import (
+    ClusterDecision,
+    ClusterDecisionKind,
+    ClusterMembership,
+    ClusterRevision,
+    LinkageRun,
+    PairDecision,
+    ScoredPair,
+    Verdict,
+)
 from amparo.linkage.permissions import require_reviewer
 
 # Fewer records than this hold too few pairs to estimate a model from; an earlier run's model is reused.
 MIN_TRAINING_RECORDS = 200
 CLUSTER_KEY_PREFIX = "V"
+ENGINES = ("duckdb", "spark")
 
 
 class LinkageRefused(ValueError):
     """The registry cannot be linked as it is; the message says why and what to do."""
 
 
-def code_version() -> str:
-    return f"amparo {version('amparo')}, splink {version('splink')}, duckdb {version('duckdb')}"
+def code_version(backend: engine.Backend = engine.DEFAULT_BACKEND) -> str:
+    return f"amparo {version('amparo')}, splink {version('splink')}, {backend.describe()}"
+
+
+@contextmanager
+def linkage_backend(name: str) -> Iterator[engine.Backend]:
+    """The engine a run links on: DuckDB in this process, or Spark on settings.LINKAGE_SPARK_MASTER (a session
+    started for the run and stopped after it). Raises LinkageRefused when Spark cannot start."""
+    if name not in ENGINES:
+        raise LinkageRefused(_("Unknown engine %(name)s: expected duckdb or spark.") % {"name": name})
+    if name == "duckdb":
+        yield engine.DEFAULT_BACKEND
+        return
+    from amparo.linkage.domain.spark import Spark, SparkUnavailable, spark_session
+
+    try:
+        with spark_session(settings.LINKAGE_SPARK_MASTER) as session:
+            yield Spark(session)
+    except SparkUnavailable as problem:  # raised only while the session starts
+        raise LinkageRefused(_("The Spark engine cannot run: %(problem)s.") % {"problem": problem}) from None
 
 
 def _decisions(person_ids: set[int] | None = None) -> list[Decision]:
@@ -141,18 +172,22 @@ def _store_clusters(run: LinkageRun, keys: pl.DataFrame, person_ids: set[int] | 
         ClusterRevision.objects.create(pk=1, token=uuid4().hex)
 
 
-def linkage_run(*, user=None, thresholds: Thresholds = DEFAULT_THRESHOLDS, retrain: bool = True) -> LinkageRun:
+def linkage_run(
+    *, user=None, thresholds: Thresholds = DEFAULT_THRESHOLDS, retrain: bool = True, engine_name: str = "duckdb"
+) -> LinkageRun:
     """Link every victim's records in the registry and replace the clusters; decisions are kept and obeyed.
 
     Trains a model on the records (unless `retrain` is False or they are too few, when the last run's
-    model is reused). Raises LinkageRefused when there is nothing to link.
+    model is reused), on the engine named (ENGINES). Raises LinkageRefused when there is nothing to link.
     """
     started = time.perf_counter()
     records = selectors.victim_records()
     _check_linkable(records)
     model, trained = _model_to_use(records, retrain)
     try:
-        linked = link(records, thresholds=thresholds, decisions=_decisions(), model=model)
+        with linkage_backend(engine_name) as backend:
+            linked = link(records, thresholds=thresholds, decisions=_decisions(), model=model, backend=backend)
+            version_linked = code_version(backend)
     except (SplinkException, ValueError) as problem:
         raise LinkageRefused(
             _("The linkage model could not be estimated from these %(count)d records (%(problem)s).")
@@ -166,7 +201,7 @@ def linkage_run(*, user=None, thresholds: Thresholds = DEFAULT_THRESHOLDS, retra
             model=linked.model,
             link_threshold=thresholds.link,
             review_threshold=thresholds.review,
-            code_version=code_version(),
+            code_version=version_linked,
             trained=trained,
             records=records.height,
             sources=records["source"].n_unique(),
@@ -183,10 +218,10 @@ def linkage_run(*, user=None, thresholds: Thresholds = DEFAULT_THRESHOLDS, retra
     return run
 
 
-def linkage_link_new(*, user=None) -> LinkageRun:
+def linkage_link_new(*, user=None, engine_name: str = "duckdb") -> LinkageRun:
     """Link the victims no run has linked yet (a new import) to the clusters as they are, with the last
-    run's model and thresholds, scoring only the pairs a new record is in. Raises LinkageRefused when no
-    run exists yet or nothing is new."""
+    run's model and thresholds, scoring only the pairs a new record is in, on the engine named (ENGINES).
+    Raises LinkageRefused when no run exists yet or nothing is new."""
     started = time.perf_counter()
     previous = selectors.latest_run()
     if previous is None:
@@ -202,9 +237,17 @@ def linkage_link_new(*, user=None) -> LinkageRun:
         schema={"unique_id": pl.Int64, "cluster_id": pl.String},
     )
     thresholds = Thresholds(link=previous.link_threshold, review=previous.review_threshold)
-    linked = link_new(
-        records.filter(~is_new), clusters, new, model=previous.model, thresholds=thresholds, decisions=_decisions()
-    )
+    with linkage_backend(engine_name) as backend:
+        linked = link_new(
+            records.filter(~is_new),
+            clusters,
+            new,
+            model=previous.model,
+            thresholds=thresholds,
+            decisions=_decisions(),
+            backend=backend,
+        )
+        version_linked = code_version(backend)
     affected = set(linked.clusters["unique_id"].to_list())
     found = _keys(linked.clusters, selectors.victim_cases(affected))
     with transaction.atomic():
@@ -213,7 +256,7 @@ def linkage_link_new(*, user=None) -> LinkageRun:
             model=previous.model,
             link_threshold=thresholds.link,
             review_threshold=thresholds.review,
-            code_version=code_version(),
+            code_version=version_linked,
             trained=False,
             new_records_only=True,
             records=new.height,
@@ -270,6 +313,28 @@ def _recluster(run: LinkageRun, person_ids: set[int]) -> None:
     _store_clusters(run, _keys(clusters, selectors.victim_cases(person_ids)), person_ids)
 
 
+def _record_verdicts(user, pairs: set[tuple[int, int]], verdict: str) -> list[PairDecision]:
+    """Store `verdict` on each pair of person ids (a new verdict on a pair replaces the old one): the one
+    writer of the decisions every run obeys."""
+    return [
+        PairDecision.objects.update_or_create(
+            first_id=min(pair), second_id=max(pair), defaults={"verdict": verdict, "decided_by": user}
+        )[0]
+        for pair in sorted(pairs)
+    ]
+
+
+def _apply(person_ids: set[int]) -> None:
+    """Cluster again, at once, the victims of the clusters a decision touched (those of `person_ids`)."""
+    run = selectors.latest_run()
+    if run is None:
+        return
+    keys = selectors.cluster_keys()
+    touched = {keys.get(person) for person in person_ids} - {None}
+    members = set(ClusterMembership.objects.filter(cluster_key__in=touched).values_list("person_id", flat=True))
+    _recluster(run, members | person_ids)
+
+
 def pair_decide(*, user, first_id: int, second_id: int, verdict: str, request=None) -> PairDecision:
     """Record that two victims' records are the same person or different people, and apply it to the
     clusters now; every later run obeys it. A new verdict on the same pair replaces the old one."""
@@ -280,9 +345,7 @@ def pair_decide(*, user, first_id: int, second_id: int, verdict: str, request=No
         raise ValueError("a decision is about two different records")
     first_id, second_id = sorted((first_id, second_id))
     with transaction.atomic():
-        decision, _created = PairDecision.objects.update_or_create(
-            first_id=first_id, second_id=second_id, defaults={"verdict": verdict, "decided_by": user}
-        )
+        (decision,) = _record_verdicts(user, {(first_id, second_id)}, verdict)
         audit_record(
             user=user,
             action=AuditAction.APPROVE if verdict == Verdict.SAME_PERSON else AuditAction.REFUSE,
@@ -290,10 +353,107 @@ def pair_decide(*, user, first_id: int, second_id: int, verdict: str, request=No
             details={"first": first_id, "second": second_id, "verdict": verdict},
             request=request,
         )
-        run = selectors.latest_run()
-        if run is not None:
-            keys = selectors.cluster_keys()
-            touched = {keys.get(first_id), keys.get(second_id)} - {None}
-            members = set(ClusterMembership.objects.filter(cluster_key__in=touched).values_list("person_id", flat=True))
-            _recluster(run, members | {first_id, second_id})
+        _apply({first_id, second_id})
+    return decision
+
+
+class ClusterDecisionRefused(ValueError):
+    """A merge or split that cannot be made as asked; the message says why and what to do."""
+
+
+def no_such_victim(cluster_key: str) -> str:
+    return _(
+        "There is no linked victim %(key)s: a linkage run or a decision since the page was shown may have changed "
+        "the victims. Open the victim again from the review page."
+    ) % {"key": cluster_key}
+
+
+def _members(cluster_key: str) -> set[int]:
+    """The person ids of a linked victim; refused when no such victim exists (any more)."""
+    members = set(selectors.cluster_members(cluster_key))
+    if not members:
+        raise ClusterDecisionRefused(no_such_victim(cluster_key))
+    return members
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ClusterDecisionRefused(_("Say why: a merge or split needs a reason, kept for whoever reviews it."))
+    return reason
+
+
+def clusters_merge(*, user, cluster_key: str, other_key: str, reason: str, request=None) -> ClusterDecision:
+    """Make two linked victims one: every record of one is accepted as the same person as every record of
+    the other (replacing any rejection between them), so every later run, and the linking of new records,
+    keeps them together. Applied at once and audited; the reason is kept sealed."""
+    require_reviewer(user)
+    cluster_key, other_key = cluster_key.strip(), other_key.strip()
+    if cluster_key == other_key:
+        raise ClusterDecisionRefused(
+            _("%(key)s cannot be merged with itself: give the key of another linked victim.") % {"key": cluster_key}
+        )
+    first, other = _members(cluster_key), _members(other_key)
+    reason = _reason(reason)
+    require_reviewer(user, tuple(sorted(first | other)))
+    pairs = {(a, b) for a in first for b in other}
+    with transaction.atomic():
+        _record_verdicts(user, pairs, Verdict.SAME_PERSON)
+        decision = ClusterDecision.objects.create(
+            kind=ClusterDecisionKind.MERGE,
+            cluster_key=cluster_key,
+            other_cluster_key=other_key,
+            reason=reason,
+            pairs=len(pairs),
+            decided_by=user,
+        )
+        audit_record(
+            user=user,
+            action=AuditAction.APPROVE,
+            obj=decision,
+            details={"merge": [cluster_key, other_key], "records": sorted(first | other), "pairs": len(pairs)},
+            request=request,
+        )
+        _apply(first | other)
+    return decision
+
+
+def cluster_split(*, user, cluster_key: str, person_id: int, reason: str, request=None) -> ClusterDecision:
+    """Take one record out of a linked victim: it is rejected as a different person from every other record
+    of that victim (replacing any acceptance between them), so no later run puts it back with any of them,
+    not even through a third record. The others stay together where the model or a decision links them
+    without it. Applied at once and audited; the reason is kept sealed."""
+    require_reviewer(user)
+    cluster_key = cluster_key.strip()
+    members = _members(cluster_key)
+    if person_id not in members:
+        raise ClusterDecisionRefused(
+            _("Record %(person)s is not one of linked victim %(key)s's records: open the victim again.")
+            % {"person": person_id, "key": cluster_key}
+        )
+    if members == {person_id}:
+        raise ClusterDecisionRefused(
+            _("Linked victim %(key)s has only this record: there is nothing to split it from.") % {"key": cluster_key}
+        )
+    reason = _reason(reason)
+    require_reviewer(user, tuple(sorted(members)))
+    pairs = {(person_id, other) for other in members - {person_id}}
+    with transaction.atomic():
+        _record_verdicts(user, pairs, Verdict.DIFFERENT_PEOPLE)
+        decision = ClusterDecision.objects.create(
+            kind=ClusterDecisionKind.SPLIT,
+            cluster_key=cluster_key,
+            person_id=person_id,
+            reason=reason,
+            pairs=len(pairs),
+            decided_by=user,
+        )
+        audit_record(
+            user=user,
+            action=AuditAction.REFUSE,
+            obj=decision,
+            details={"split": cluster_key, "record": person_id, "from": sorted(members - {person_id})},
+            request=request,
+        )
+        _apply(members)
     return decision

@@ -1,13 +1,18 @@
 """The door to cases: which case records a user may open, and their victims' identities.
 
 Every view, API endpoint, export and report reads cases through
-`cases_visible_to` / `case_for` and identities through `identity_for`, so a
-scope check cannot be forgotten in one of them. What a role may do at all is
-asked of `accounts.access.may`.
+`cases_visible_to` / `case_for`, identities through `identity_for` /
+`identities_for`, and finds victims by identity number or name through
+`victims_found`, so a scope check cannot be forgotten in one of them. What a
+role may do at all is asked of `accounts.access.may`.
 """
 
+import operator
+from functools import reduce
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from amparo.accounts.access import may, require
@@ -15,7 +20,9 @@ from amparo.accounts.roles import Capability, Scope
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.core import crypto
+from amparo.core.dialects import dialect
 from amparo.registry.models import Case, Person, PersonIdentity
+from amparo.registry.name_index import people_named
 
 
 def cases_in_scope(user) -> QuerySet[Case]:
@@ -58,25 +65,62 @@ def require_case(user, case: Case, capability: Capability) -> None:
 
 def identity_for(user, case: Case, request=None) -> PersonIdentity | None:
     """The victim's identifying data, for users allowed to see it; every view is audited."""
-    if not may(user, Capability.IDENTITIES) or not cases_visible_to(user).filter(pk=case.pk).exists():
+    return identities_for(user, [case], request).get(case.pk)
+
+
+def person_identity_for(
+    user, case: Case, person_id: int | None, *, request=None, details: dict | None = None
+) -> PersonIdentity | None:
+    """The identifying data of a person of this case (its victim, or the caregiver a plan names: the caller
+    vouches that the person belongs to the case), for users who may see the case's identities; every view
+    is audited on the case, with `details` saying whose identity it was."""
+    if person_id is None or not may(user, Capability.IDENTITIES):
         return None
-    identity = PersonIdentity.objects.filter(person_id=case.victim_id).first()
+    if not cases_visible_to(user).filter(pk=case.pk).exists():
+        return None
+    identity = PersonIdentity.objects.filter(person_id=person_id).first()
     if identity is not None:
-        audit_record(user=user, action=AuditAction.VIEW_IDENTITY, obj=case, request=request)
+        audit_record(user=user, action=AuditAction.VIEW_IDENTITY, obj=case, request=request, details=details)
     return identity
 
 
-def victims_with_identity_number(user, number: str, request=None) -> QuerySet[Person]:
-    """Victims within the user's scope whose identity number is exactly `number` (keyed hash look-up).
+def identities_for(user, cases: list[Case], request=None) -> dict[int, PersonIdentity]:
+    """{case id: its victim's identifying data} for those of the cases the user may open and whose victim has
+    any, for users allowed to see identities; each case's view is audited."""
+    if not may(user, Capability.IDENTITIES) or not cases:
+        return {}
+    visible = dict(cases_visible_to(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", "victim_id"))
+    identities = PersonIdentity.objects.in_bulk(set(visible.values()))
+    shown = {case.pk: identities[visible[case.pk]] for case in cases if visible.get(case.pk) in identities}
+    with transaction.atomic():  # one write to the log for the page, not one per child
+        for case in cases:
+            if case.pk in shown:
+                audit_record(user=user, action=AuditAction.VIEW_IDENTITY, obj=case, request=request)
+    return shown
 
-    Users who may not see identities get nothing. Every search is audited with
-    its number of matches, never with the number searched.
+
+def victims_found(user, text: str, request=None) -> QuerySet[Person]:
+    """Victims within the user's scope whose identity number is exactly `text` (keyed hash look-up), or whose
+    name has every word of it, in any order, spelled within one typo or sounding alike (the blind index of
+    registry.name_index).
+
+    Users who may not see identities get nothing. Every search is audited with its number of matches, never
+    with what was searched. The victims are found once, here: the queryset returned selects them by id.
     """
-    if not may(user, Capability.IDENTITIES) or not number.strip():
+    if not may(user, Capability.IDENTITIES) or not text.strip():
         return Person.objects.none()
-    victims = Person.objects.filter(
-        identity__identity_number_hash=crypto.lookup_hash(number),
-        cases__in=cases_visible_to(user),
-    ).distinct()
-    audit_record(user=user, action=AuditAction.IDENTITY_SEARCH, details={"matches": victims.count()}, request=request)
-    return victims
+    conditions = []
+    if any(character.isdigit() for character in text):  # identity numbers have digits, names none
+        by_number = PersonIdentity.objects.filter(identity_number_hash=crypto.lookup_hash(text))
+        conditions.append(Q(pk__in=by_number.values("person_id")))
+    named = people_named(text)
+    if named is not None:
+        conditions.append(named)
+    found = []
+    if conditions:
+        victims = Person.objects.filter(
+            reduce(operator.or_, conditions), Exists(cases_visible_to(user).filter(victim_id=OuterRef("pk")))
+        )
+        found = list(victims.values_list("pk", flat=True))
+    audit_record(user=user, action=AuditAction.IDENTITY_SEARCH, details={"matches": len(found)}, request=request)
+    return Person.objects.filter(pk__in=dialect().id_list(found))

@@ -15,14 +15,17 @@ from django.db import connection
 from django.utils import timezone
 
 from amparo.core.dialects import dialect, quote, table_of
+from amparo.core.record_keys import new_record_keys
 from amparo.core.sql_bulk import execute_many, in_chunks, insert_rows
 from amparo.registry.frames import PERSON_FIELDS, derived_columns, family_of_sets
 from amparo.registry.identities import HASH, IDENTITY_FIELDS, identity_columns
 from amparo.registry.models import Case, CaseCode, Organisation, Perpetrator, Person, PersonIdentity, TraffickingEvent
+from amparo.registry.name_index import names_index, names_index_stored
 from amparo.registry.records import CASE_SCALARS, CODE_LISTS, PLACE_COLUMNS
 
 CHUNK = 50_000  # cases per part: a long import reports each part as it is stored
 IDENTITY_COLUMNS = (*IDENTITY_FIELDS, HASH)
+NAME_FIELDS = ("first_name", "second_name")
 DERIVED = (*PLACE_COLUMNS, "family_facilitated")
 
 
@@ -45,7 +48,12 @@ def cases_insert(frame: pl.DataFrame, *, source: Organisation, owner=None, is_sy
     _identities_insert(frame.with_columns(person_id=pl.Series(person_ids, dtype=pl.Int64)))
     insert_rows(
         Case,
-        {"id": case_ids, "victim_id": person_ids, **_case_values(frame, derived_columns(frame))},
+        {
+            "id": case_ids,
+            "victim_id": person_ids,
+            "record_key": new_record_keys(n),
+            **_case_values(frame, derived_columns(frame)),
+        },
         {
             "source_organisation_id": source.pk,
             "is_synthetic": is_synthetic,
@@ -122,14 +130,21 @@ def _person_values(people: pl.DataFrame) -> dict[str, list]:
 
 
 def _identities_insert(people: pl.DataFrame) -> None:
-    """The identities of new people (person_id and PersonRecord's fields) who have any."""
-    given = identity_columns(people).with_columns(people["person_id"]).filter("given")
+    """The identities of new people (person_id and PersonRecord's fields) who have any, and their names' index."""
+    columns = identity_columns(people).with_columns(people["person_id"])
+    given = columns.filter("given")
     if given.height:
         insert_rows(
             PersonIdentity,
             given.select("person_id", *IDENTITY_COLUMNS).to_dict(as_series=False),
             {"address": "", "phone": ""},
         )
+        names_index(_names(people.filter(columns["given"])).iter_rows())
+
+
+def _names(people: pl.DataFrame) -> pl.DataFrame:
+    """person_id, given names and surnames (in clear, "" for none) of a frame of people."""
+    return people.select("person_id", *(pl.col(n).cast(pl.String).fill_null("") for n in NAME_FIELDS))
 
 
 def _identities_update(people: pl.DataFrame) -> None:
@@ -147,6 +162,13 @@ def _identities_update(people: pl.DataFrame) -> None:
     execute_many(
         f"UPDATE {table_of(PersonIdentity)} SET {_keep_unless_given(IDENTITY_COLUMNS)} WHERE person_id = %s",
         given.filter(known).select(*IDENTITY_COLUMNS, "person_id").iter_rows(),
+    )
+    # A name given whole replaces the indexed one; half a name keeps the stored other half, read back.
+    names = _names(people.filter(pl.col("person_id").is_in(given.filter(known)["person_id"].implode())))
+    whole = pl.all_horizontal(pl.col(n) != "" for n in NAME_FIELDS)
+    names_index(names.filter(whole).iter_rows())
+    names_index_stored(
+        names.filter(~whole & pl.any_horizontal(pl.col(n) != "" for n in NAME_FIELDS))["person_id"].to_list()
     )
 
 

@@ -16,7 +16,7 @@ from functools import reduce
 
 from django.db.models import Exists, OuterRef, Q
 
-from amparo.core import age_bands
+from amparo.core import age_bands, codelists
 from amparo.registry.models import CaseCode, Perpetrator
 
 UNKNOWN = age_bands.UNKNOWN  # the key of a missing value (no place, no sex recorded, no exploitation, ...)
@@ -72,6 +72,9 @@ class CaseFilter:
             for code in getattr(self, name):
                 if code != UNKNOWN and (len(code) != length or not code.isdigit()):
                     raise CaseFilterError(f"{name} holds ubigeo codes of {length} digits or {UNKNOWN!r}, not {code!r}")
+        # The standard's code for an unknown sex is this filter's "unknown" (codelists.GENDER_UNKNOWN).
+        sexes = (UNKNOWN if sex == codelists.GENDER_UNKNOWN else sex for sex in self.sexes)
+        object.__setattr__(self, "sexes", tuple(dict.fromkeys(sexes)))
         known = [b.label for b in age_bands.PERU_BANDS] + [UNKNOWN]
         for label in self.age_groups:
             if label not in known:
@@ -114,10 +117,10 @@ def provenance(selection: CaseFilter, revision: str, **more) -> dict:
     return {"filters": selection.as_dict(), "registry_revision": revision, **more}
 
 
-def _known(column: str, keys: tuple[str, ...]) -> Q:
-    """A text column whose value is one of the keys; an empty value is "unknown"."""
+def _known(column: str, keys: tuple[str, ...], unknown_codes: tuple[str, ...] = ()) -> Q:
+    """A text column whose value is one of the keys; an empty value (or a code that means it) is "unknown"."""
     condition = Q(**{f"{column}__in": keys})
-    return condition | Q(**{column: ""}) if UNKNOWN in keys else condition
+    return condition | Q(**{f"{column}__in": ("", *unknown_codes)}) if UNKNOWN in keys else condition
 
 
 def _age_groups(labels: tuple[str, ...]) -> Q:
@@ -147,15 +150,15 @@ def case_condition(selection: CaseFilter) -> Q:
     if selection.years:
         # One range per year (an index range scan), not the year extracted from every row.
         condition &= reduce(operator.or_, (Q(registration_date__year=year) for year in selection.years))
-    for name, column in (
-        ("departments", "department_code"),
-        ("provinces", "province_code"),
-        ("districts", "district_code"),
-        ("sexes", "victim__gender"),
-        ("organised_network", "organised_network"),
+    for name, column, unknown_codes in (
+        ("departments", "department_code", ()),
+        ("provinces", "province_code", ()),
+        ("districts", "district_code", ()),
+        ("sexes", "victim__gender", (codelists.GENDER_UNKNOWN,)),
+        ("organised_network", "organised_network", ()),
     ):
         if getattr(selection, name):
-            condition &= _known(column, getattr(selection, name))
+            condition &= _known(column, getattr(selection, name), unknown_codes)
     if selection.age_groups:
         condition &= _age_groups(selection.age_groups)
     if selection.exploitation_types:

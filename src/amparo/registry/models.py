@@ -16,7 +16,8 @@ from django.utils.translation import pgettext_lazy
 
 from amparo.core import codelists
 from amparo.core.fields import EncryptedTextField
-from amparo.registry.records import CODE_LISTS
+from amparo.core.record_keys import new_record_key
+from amparo.registry.records import CODE_LISTS, SOURCE_RECORD_ID_LENGTH
 
 
 class Organisation(models.Model):
@@ -76,6 +77,18 @@ class PersonIdentity(models.Model):
         return " ".join(part for part in (self.first_name, self.second_name) if part)
 
 
+class NameToken(models.Model):
+    """One term of a person's name (core.names.index_terms) as a keyed hash: the blind index that finds people
+    by name (registry.name_index) without any name, or part of one, stored in clear."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens", db_index=False)
+    token = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "token"], name="nametoken_person_token")]
+        indexes = [models.Index(fields=["token", "person"], name="nametoken_token_person")]
+
+
 class Case(models.Model):
     """One victim's case as reported by one source (HTCDS cas_* and vic_*)."""
 
@@ -88,7 +101,7 @@ class Case(models.Model):
         verbose_name=_("source organisation"),
         db_index=False,
     )
-    source_record_id = models.CharField(_("source record id"), max_length=100)
+    source_record_id = models.CharField(_("source record id"), max_length=SOURCE_RECORD_ID_LENGTH)
     registration_date = models.DateField(_("registration date"), db_index=True)
     status = models.CharField(_("case status"), max_length=20, choices=codelists.CASE_STATUS.choices, default="Active")
     trafficking_status = models.CharField(
@@ -119,6 +132,10 @@ class Case(models.Model):
     district_code = models.CharField(_("district"), max_length=6, blank=True, editable=False)
     family_facilitated = models.BooleanField(_("family-facilitated"), default=False, editable=False)
 
+    # Random, drawn when the case is stored and never changed: the statistics perturb each cell by the sum of
+    # its cases' keys (amparo.stats.domain.cellkey). Not identifying, but never shown: whoever knew the keys
+    # could take the noise off.
+    record_key = models.IntegerField(_("record key"), default=new_record_key, editable=False)
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

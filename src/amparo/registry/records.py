@@ -14,6 +14,18 @@ import pycountry
 
 from amparo.core import codelists, geography
 
+# The Case model's column is this long; a longer identifier is refused, not cut, so no two collapse into one.
+SOURCE_RECORD_ID_LENGTH = 100
+# No registry of trafficking cases is older (the Palermo Protocol is of 2000): an earlier registration date is
+# a placeholder or a typing error (0001-01-01, 1800-01-01) that would be counted in a year nobody registered.
+EARLIEST_REGISTRATION = date(1990, 1, 1)
+OLDEST_AGE = 120
+
+
+def earliest_life_date(today: date) -> date:
+    """No one living was born, nor lived an event, before this day: bounds birth and event dates."""
+    return date(today.year - OLDEST_AGE, 1, 1)
+
 
 @dataclass
 class PersonRecord:
@@ -107,8 +119,20 @@ def validate_case(record: CaseRecord, *, today: date) -> list[FieldProblem]:
 
     if not record.source_record_id or not str(record.source_record_id).strip():
         problems.append(FieldProblem("source_record_id", record.source_record_id, "a non-empty identifier"))
-    if not isinstance(record.registration_date, date) or record.registration_date > today:
-        problems.append(FieldProblem("registration_date", record.registration_date, "a date not in the future"))
+    elif len(str(record.source_record_id)) > SOURCE_RECORD_ID_LENGTH:
+        problems.append(
+            FieldProblem("source_record_id", record.source_record_id, f"at most {SOURCE_RECORD_ID_LENGTH} characters")
+        )
+    if not isinstance(record.registration_date, date) or not (
+        EARLIEST_REGISTRATION <= record.registration_date <= today
+    ):
+        problems.append(
+            FieldProblem(
+                "registration_date",
+                record.registration_date,
+                f"a date from {EARLIEST_REGISTRATION.isoformat()} to today",
+            )
+        )
     problems += _person_problems(record.victim, "prs_", today)
     check_code("cas_Status", record.status, codelists.CASE_STATUS, required=True)
     check_code("vic_TraffickingStatus", record.trafficking_status, codelists.TRAFFICKING_STATUS, required=True)
@@ -121,8 +145,8 @@ def validate_case(record: CaseRecord, *, today: date) -> list[FieldProblem]:
     check_code("organised_network", record.organised_network, codelists.ORGANISED_NETWORK, required=True)
     check_code("legal_article", record.legal_article, codelists.LEGAL_ARTICLE)
     age = record.age_when_trafficked
-    if age is not None and not (0 <= age <= 120):
-        problems.append(FieldProblem("vic_AgeWhenTrafficked", age, "a whole number of years from 0 to 120"))
+    if age is not None and not (0 <= age <= OLDEST_AGE):
+        problems.append(FieldProblem("vic_AgeWhenTrafficked", age, f"a whole number of years from 0 to {OLDEST_AGE}"))
     for name, attribute, codelist in CODE_LISTS:
         for value in getattr(record, attribute):
             check_code(name, value, codelist, required=True)
@@ -134,6 +158,10 @@ def validate_case(record: CaseRecord, *, today: date) -> list[FieldProblem]:
             check_code("per_RoleInProcess", role, codelists.ROLE_IN_PROCESS, required=True)
     for event in record.events:
         check_code("hte_Type", event.event_type, codelists.EVENT_TYPE, required=True)
+        if event.date is not None and not (earliest_life_date(today) <= event.date <= today):
+            problems.append(
+                FieldProblem("hte_Date", event.date, f"a date from {earliest_life_date(today).isoformat()} to today")
+            )
         if event.ubigeo:
             try:
                 geography.normalise_ubigeo(event.ubigeo)
@@ -164,8 +192,8 @@ def _person_problems(person: PersonRecord, prefix: str, today: date) -> list[Fie
     problems = _code_problems(f"{prefix}Gender", person.gender, codelists.GENDER)
     if person.citizenship and not _is_country(person.citizenship):
         problems.append(FieldProblem(f"{prefix}Citizenship", person.citizenship, "an ISO 3166-1 alpha-2 country code"))
-    if person.birthdate is not None and (person.birthdate > today or person.birthdate.year < today.year - 120):
-        problems.append(FieldProblem(f"{prefix}Birthdate", person.birthdate, "a past date within 120 years"))
+    if person.birthdate is not None and not (earliest_life_date(today) <= person.birthdate <= today):
+        problems.append(FieldProblem(f"{prefix}Birthdate", person.birthdate, f"a past date within {OLDEST_AGE} years"))
     return problems
 
 

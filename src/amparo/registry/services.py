@@ -15,7 +15,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from amparo.accounts.access import require
+from amparo.accounts.roles import Capability
+from amparo.audit.models import AuditAction
+from amparo.audit.services import audit_record
 from amparo.core import codelists, geography
+from amparo.core.record_keys import new_record_keys
 from amparo.registry import bulk
 from amparo.registry.identities import identity_given, identity_of
 from amparo.registry.models import (
@@ -28,6 +33,7 @@ from amparo.registry.models import (
     RegistryRevision,
     TraffickingEvent,
 )
+from amparo.registry.name_index import index_rebuild, names_index
 from amparo.registry.records import (
     CASE_SCALARS,
     CODE_LISTS,
@@ -40,9 +46,12 @@ from amparo.registry.records import (
     family_facilitated,
     validate_case,
 )
+from amparo.registry.selectors import organisation_named
 
 ID_IN_USE = "an identifier not yet used by this organisation"
 UNKNOWN_ORGANISATION_TYPE = _("Unknown organisation type %(type)s; use one of: %(types)s.")
+ORGANISATION_NAME_MISSING = _("Give the organisation's name.")
+ORGANISATION_NAME_TAKEN = _("An organisation called %(name)s already exists.")
 
 
 class InvalidCase(ValueError):
@@ -59,14 +68,42 @@ class StaleVersion(Exception):
         super().__init__(f"the case is at version {current_version}")
 
 
-def organisation_get_or_create(
-    *, name: str, org_type: str, country: str = "PE", is_synthetic: bool = False
-) -> Organisation:
-    """The organisation of this exact name, created with the other values when there is none."""
+def organisation_type_check(org_type: str) -> None:
+    """Raise ValueError, naming the types there are, unless org_type is one of them."""
     if org_type not in codelists.ORGANISATION_TYPE:
         raise ValueError(
             UNKNOWN_ORGANISATION_TYPE % {"type": org_type, "types": ", ".join(codelists.ORGANISATION_TYPE.values)}
         )
+
+
+def organisation_register(*, user, name: str, org_type: str, country: str = "PE", request=None) -> Organisation:
+    """A new source organisation, made by someone who may exchange files (whose imports name it); refused
+    when its name is another's but for case, accents or spacing. Audited."""
+    require(user, Capability.EXCHANGE)
+    organisation_type_check(org_type)
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError(ORGANISATION_NAME_MISSING)
+    with transaction.atomic():
+        existing = organisation_named(name)
+        if existing is not None:
+            raise ValueError(ORGANISATION_NAME_TAKEN % {"name": existing.name})
+        organisation = Organisation.objects.create(name=name, org_type=org_type, country=country.upper())
+        audit_record(
+            user=user,
+            action=AuditAction.CREATE,
+            obj=organisation,
+            request=request,
+            details={"org_type": org_type, "country": organisation.country},
+        )
+    return organisation
+
+
+def organisation_get_or_create(
+    *, name: str, org_type: str, country: str = "PE", is_synthetic: bool = False
+) -> Organisation:
+    """The organisation of this exact name, created with the other values when there is none."""
+    organisation_type_check(org_type)
     organisation, _created = Organisation.objects.get_or_create(
         name=name, defaults={"org_type": org_type, "country": country, "is_synthetic": is_synthetic}
     )
@@ -87,6 +124,7 @@ def person_register(*, person: PersonRecord, is_synthetic: bool = False) -> Pers
         if identity is not None:
             identity.person = stored
             identity.save()
+            names_index([(stored.pk, identity.first_name, identity.second_name)])
     return stored
 
 
@@ -95,12 +133,14 @@ def _identity_replace(person: Person, record: PersonRecord) -> None:
     values = identity_of(record)
     identity = PersonIdentity.objects.filter(person=person).first()
     if identity is None:
-        if identity_given(values):
-            PersonIdentity.objects.create(person=person, **values)
-        return
-    for name, value in values.items():
-        setattr(identity, name, value)
-    identity.save()
+        if not identity_given(values):
+            return
+        PersonIdentity.objects.create(person=person, **values)
+    else:
+        for name, value in values.items():
+            setattr(identity, name, value)
+        identity.save()
+    names_index([(person.pk, values["first_name"], values["second_name"])])
 
 
 def _case_fields(record: CaseRecord) -> dict:
@@ -177,6 +217,7 @@ def cases_register(
                 identity.person = person
                 identity_rows.append(identity)
         PersonIdentity.objects.bulk_create(identity_rows, batch_size=2000)
+        names_index((i.person_id, i.first_name, i.second_name) for i in identity_rows)
 
         cases = [
             Case(
@@ -184,9 +225,10 @@ def cases_register(
                 source_organisation=source,
                 owner=owner,
                 is_synthetic=is_synthetic,
+                record_key=key,
                 **_case_fields(record),
             )
-            for victim, record in zip(victims, records)
+            for victim, record, key in zip(victims, records, new_record_keys(len(records)))
         ]
         Case.objects.bulk_create(cases, batch_size=2000)
 
@@ -307,6 +349,23 @@ def _perpetrators_replace(case: Case, perpetrators: list[PerpetratorRecord]) -> 
         row.save()
     for row in existing[len(perpetrators) :]:
         row.delete()
+
+
+def name_index_rebuild() -> int:
+    """Index every stored name again under the active key, as key rotation requires (registry.name_index); how
+    many people have a name."""
+    with transaction.atomic():
+        return index_rebuild()
+
+
+def case_status_set(*, case: Case, status: str) -> Case:
+    """Give a case a new status (closing it, for one), as a new version: an edit opened before is then stale."""
+    if status not in codelists.CASE_STATUS:
+        raise ValueError(f"unknown case status {status!r}; expected one of {', '.join(codelists.CASE_STATUS.values)}")
+    Case.objects.filter(pk=case.pk).update(status=status, version=F("version") + 1, updated_at=timezone.now())
+    registry_changed()
+    case.refresh_from_db(fields=["status", "version", "updated_at"])
+    return case
 
 
 def cases_set_owner(*, case_ids: list[int], owner) -> int:

@@ -214,14 +214,19 @@ def release_approve(*, release: Release, user, request=None) -> ReleaseApproval:
     return approval
 
 
-def release_write_files(release: Release, directory: Path, *, public: bool = False) -> list[Path]:
-    """The release's five files, as stored, into `directory`. The public copy names no member of staff."""
+def release_json(release: Release, *, public: bool = False) -> dict:
+    """release.json as the release's files carry it. The public copy names no member of staff."""
     summary = {**release.summary, "approved": hasattr(release, "approval")}
     if public:
         summary.pop("created_by", None)
+    return summary
+
+
+def release_write_files(release: Release, directory: Path, *, public: bool = False) -> list[Path]:
+    """The release's five files, as stored, into `directory`."""
     return files.write_release_directory(
         directory,
-        summary=summary,
+        summary=release_json(release, public=public),
         tables=release.tables,
         microdata_csv=release.microdata_csv,
         synthetic_csv=release.synthetic_csv,

@@ -15,10 +15,11 @@ from amparo.reports.domain.choropleth import Department
 from amparo.reports.domain.presentation import AnnualReport, Figure
 from amparo.reports.maps import department_maps
 from amparo.reports.sentences import annual_sentences, linkage_sentence
-from amparo.reports.tables import hidden_text, report_crosstab, report_table, suppression_note, unit_label
+from amparo.reports.tables import hidden_text, report_crosstab, report_table, unit_label
 from amparo.reports.trend import trend
 from amparo.stats import engine
 from amparo.stats.engine import CaseFilter
+from amparo.stats.presentation import protection_note
 
 # One-way tables of the report, in reading order.
 REPORT_DIMENSIONS = (
@@ -124,9 +125,10 @@ def build_annual_report(
     boundaries: tuple[Department, ...] | None = None,
     filters: CaseFilter | None = None,
 ) -> AnnualReport:
-    """Every table, chart, map and sentence of one year, in one language."""
+    """Every table, chart, map and sentence of one year, in one language, protected as ``suppress`` asks
+    (engine.protection: True, the default, perturbs every figure by the cell-key method)."""
     base = replace(filters or CaseFilter(), years=(year,))
-    threshold = engine.suppression_threshold(suppress)
+    protection = engine.protection(suppress)
     with translation.override(lang), engine.at_one_revision() as revision:
         tables = {name: engine.count_by(name, base, unit, suppress=suppress) for name in REPORT_DIMENSIONS}
         headline = engine.headline(base, unit, suppress=suppress)
@@ -134,7 +136,7 @@ def build_annual_report(
         report_tables += list(_crosstabs(base, unit, suppress))
         by_year = trend(base, unit, suppress=suppress, until=year)
         report_tables.append(by_year.table)
-        notes = [suppression_note(threshold)] if threshold else []
+        notes = [protection_note(protection)]
         linkage = latest_run()
         sentences = annual_sentences(year, headline)
         if unit == "cases":
@@ -153,10 +155,12 @@ def build_annual_report(
             )
         else:
             notes.append(gettext("Victims are unique persons, after linking the reports of the same person."))
-            if headline.total:
+            # The reports counted as protected as the victims: a table's total (sex: every case once).
+            reports = engine.count_by("sex", base, "cases", suppress=suppress).total
+            if headline.total and reports:
                 sentences.append(
                     linkage_sentence(
-                        engine.case_count(base),
+                        reports,
                         headline.total,
                         linked_sources(),
                         timezone.localdate(linkage.finished_at),
@@ -176,7 +180,8 @@ def build_annual_report(
             tables=tuple(report_tables),
             maps=department_maps(tables["department"], tables["lima_area"], boundaries),
             charts=(by_year.cases, by_year.family_share),
-            threshold=threshold,
+            threshold=protection.threshold,
+            protection=protection,
             notes=tuple(notes),
             synthetic=synthetic,
             generated=timezone.now().replace(microsecond=0).isoformat(),

@@ -45,7 +45,49 @@ def _named(groups: list[list]) -> list[list]:
     return named
 
 
-def opening_sentence(year: int, departments: Table) -> str:
+def _selection_sentence(year: int, departments: Table, place: str, filtered: bool) -> str:
+    """The opening sentence of a selection of cases: in one place (then no ranking of departments, which
+    would say "100 % in Cusco" of Cusco), or matching other filters too, which the sentence must not hide."""
+    lang = _lang()
+    total = departments.total
+    values = {"year": year, "place": place, "threshold": departments.threshold}
+    if total is not None and total > 1:
+        values["count"] = format_int(total, lang)
+    if not filtered:
+        if total == 0:
+            return gettext("No cases were registered in %(place)s in %(year)s.") % values
+        if total is None:
+            return gettext("Fewer than %(threshold)s cases were registered in %(place)s in %(year)s.") % values
+        if total == 1:
+            return gettext("In %(year)s, one case of human trafficking was registered in %(place)s.") % values
+        return gettext("In %(year)s, %(count)s cases of human trafficking were registered in %(place)s.") % values
+    if not place:
+        if total == 0:
+            return gettext("No cases matching the filters were registered in %(year)s.") % values
+        if total is None:
+            return gettext("Fewer than %(threshold)s cases matching the filters were registered in %(year)s.") % values
+        if total == 1:
+            sentence = gettext("In %(year)s, one case matching the filters was registered") % values
+        else:
+            sentence = gettext("In %(year)s, %(count)s cases matching the filters were registered") % values
+        return sentence + _where(departments)
+    if total == 0:
+        return gettext("No cases matching the filters were registered in %(place)s in %(year)s.") % values
+    if total is None:
+        return (
+            gettext("Fewer than %(threshold)s cases matching the filters were registered in %(place)s in %(year)s.")
+            % values
+        )
+    if total == 1:
+        return gettext("In %(year)s, one case matching the filters was registered in %(place)s.") % values
+    return gettext("In %(year)s, %(count)s cases matching the filters were registered in %(place)s.") % values
+
+
+def opening_sentence(year: int, departments: Table, *, place: str = "", filtered: bool = False) -> str:
+    """How many cases were registered in the year, and where most were. For a selection of cases, `place` names
+    its place (the dashboard's drill-down) and `filtered` says that other filters narrowed it."""
+    if place or filtered:
+        return _selection_sentence(year, departments, place, filtered)
     lang = _lang()
     total = departments.total
     if total == 0:
@@ -60,9 +102,15 @@ def opening_sentence(year: int, departments: Table) -> str:
         "In %(year)s, %(count)s cases of human trafficking were registered",
         total,
     ) % {"year": year, "count": format_int(total, lang)}
+    return sentence + _where(departments)
+
+
+def _where(departments: Table) -> str:
+    """The end of an opening sentence: "; 120 (47 %) in Lima, followed by Cusco (14 %), ..."."""
+    lang = _lang()
     named = _named(_ranked(departments))
     if not named:
-        return sentence + "."
+        return "."
     leaders = named[0]
     where = {
         "count": format_int(leaders[0].count, lang),
@@ -70,9 +118,9 @@ def opening_sentence(year: int, departments: Table) -> str:
         "places": join_names([r.label for r in leaders], lang),
     }
     if len(leaders) == 1:
-        sentence += gettext("; %(count)s (%(share)s) in %(places)s") % where
+        sentence = gettext("; %(count)s (%(share)s) in %(places)s") % where
     else:
-        sentence += gettext("; %(count)s (%(share)s) in each of %(places)s") % where
+        sentence = gettext("; %(count)s (%(share)s) in each of %(places)s") % where
     followers = [row for group in named[1:] for row in group]
     if followers:
         first = followers[0]
@@ -81,25 +129,29 @@ def opening_sentence(year: int, departments: Table) -> str:
     return sentence + "."
 
 
-def family_sentences(year: int, departments: Table) -> list[str]:
-    """How many of the leading department's cases family members facilitated."""
+def family_sentences(year: int, departments: Table, *, place: str = "") -> list[str]:
+    """How many of the leading department's cases family members facilitated; of the place's cases, when the
+    cases are of one `place`."""
     lang = _lang()
-    groups = _ranked(departments)
-    if not groups:
-        return []
+    if place:
+        leaders = [(place, departments.total, departments.family_facilitated_total)] if departments.total else []
+    else:
+        groups = _ranked(departments)
+        leaders = [(r.label, r.count, r.family_facilitated) for r in groups[0]] if groups else []
     sentences = []
-    for leader in groups[0]:
-        family = leader.family_facilitated
+    for label, count, family in leaders:
         if family is None:
             continue
-        values = {"place": leader.label, "family": format_int(family, lang), "count": format_int(leader.count, lang)}
-        if family == 0:
+        values = {"place": label, "family": format_int(family, lang), "count": format_int(count, lang)}
+        if family == 0 and count == 1:
+            sentences.append(gettext("In %(place)s, the only case was not facilitated by family members.") % values)
+        elif family == 0:
             sentences.append(
                 gettext("In %(place)s, none of the %(count)s cases was facilitated by family members.") % values
             )
-        elif family == leader.count == 1:
+        elif family == count == 1:
             sentences.append(gettext("In %(place)s, the only case was facilitated by family members.") % values)
-        elif family == leader.count:
+        elif family == count:
             sentences.append(gettext("In %(place)s, all %(count)s cases were facilitated by family members.") % values)
         else:
             sentences.append(

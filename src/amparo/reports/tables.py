@@ -8,11 +8,12 @@ from amparo.reports.domain.charts import Bar, bar_chart
 from amparo.reports.domain.numbers import format_int, format_percent
 from amparo.reports.domain.presentation import Column, ReportTable
 from amparo.stats.dimensions import dimension
+from amparo.stats.domain.tables import TOTAL_KEY
 from amparo.stats.engine import CrossTable, Table
+from amparo.stats.presentation import protection_note
 
 UNIT_LABELS = {"cases": _("cases (reports)"), "victims": _("victims (unique persons)")}
 UNLINKED_VICTIMS = _("victims (unlinked records: no linkage run yet)")
-TOTAL_KEY = "total"
 
 
 def unit_label(unit: str) -> str:
@@ -28,15 +29,6 @@ def _lang() -> str:
 
 def hidden_text() -> str:
     return gettext("hidden")
-
-
-def suppression_note(threshold: int | None) -> str:
-    if threshold is None:
-        return ""
-    return gettext(
-        "Counts from 1 to %(below)s are hidden (—) to protect victims, and so are other cells where needed "
-        "so that no hidden count can be worked out from the totals."
-    ) % {"below": threshold - 1}
 
 
 def _notes(*notes: str) -> str:
@@ -122,16 +114,20 @@ def report_table(table: Table, *, slug: str, title: str | None = None, chart: bo
     return ReportTable(
         slug=slug,
         title=title,
-        definition=gettext("Number of %(unit)s for each value of “%(dimension)s”.")
-        % {"unit": unit_label(table.unit), "dimension": dim.title},
+        definition=_notes(
+            gettext("Number of %(unit)s for each value of “%(dimension)s”.")
+            % {"unit": unit_label(table.unit), "dimension": dim.title},
+            str(dim.note),
+        ),
         unit=table.unit,
         unit_label=unit_label(table.unit),
         columns=count_columns(str(dim.title), table.unit),
         keys=tuple(keys),
         rows=tuple(rows),
         threshold=table.threshold,
-        note=_notes(suppression_note(table.threshold), multi),
+        note=_notes(protection_note(table.protection), multi),
         chart=svg,
+        protection=table.protection,
     )
 
 
@@ -147,15 +143,16 @@ def report_crosstab(table: CrossTable, *, slug: str, title: str, definition: str
     return ReportTable(
         slug=slug,
         title=title,
-        definition=definition,
+        definition=_notes(definition, str(rows_dim.note)),
         unit=table.unit,
         unit_label=unit_label(table.unit),
         columns=tuple(columns),
         keys=(*table.row_keys, TOTAL_KEY),
         rows=tuple(rows),
         threshold=table.threshold,
+        protection=table.protection,
         note=_notes(
-            suppression_note(table.threshold),
+            protection_note(table.protection),
             gettext("Totals count each case once, so they can be smaller than the sum of a case's several values.")
             if multi
             else "",

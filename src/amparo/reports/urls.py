@@ -20,8 +20,4 @@ urlpatterns = [
     path("dashboard/hotspots/", views.hotspots_view, name="dashboard-hotspots"),
     path("dashboard/tables/<slug:name>.<tableformat:fmt>", views.table_download_view, name="dashboard-table"),
     path("dashboard/report/", views.report_download_view, name="report-download"),
-    path("api/stats/headline/", views.api_headline_view, name="api-stats-headline"),
-    path("api/stats/trend/", views.api_trend_view, name="api-stats-trend"),
-    path("api/stats/count/<slug:dimension>/", views.api_count_view, name="api-stats-count"),
-    path("api/stats/crosstab/<slug:rows>/<slug:columns>/", views.api_crosstab_view, name="api-stats-crosstab"),
 ]

@@ -2,7 +2,7 @@
 dashboard.py, annual.py and the statistics engine."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
@@ -16,14 +16,11 @@ from amparo.registry.case_filter import provenance
 from amparo.registry.forms import CaseFilterForm
 from amparo.reports import dashboard
 from amparo.reports.annual import build_annual_report
-from amparo.reports.domain.json_report import table_json
 from amparo.reports.domain.tilemap import TILES
 from amparo.reports.html_report import formatted_rows
-from amparo.reports.tables import hidden_text, report_crosstab
-from amparo.reports.trend import trend
+from amparo.reports.tables import hidden_text
 from amparo.reports.writers import FORMATS, TABLE_FORMATS, render_report, render_table, report_filename
 from amparo.stats import engine
-from amparo.stats.dimensions import DIMENSIONS
 
 HIDDEN = "—"
 
@@ -84,6 +81,7 @@ def dashboard_view(request):
     context.update(
         {
             "years": filters.years,
+            "year_note": form.year_note(),
             "place": _table_context(request, data["place"], drill=level),
             "tables": [_table_context(request, t) for t in data["tables"]],
             "breadcrumb": _breadcrumb(request, form),
@@ -105,7 +103,14 @@ def hotspots_view(request):
     if links_to_cases:  # each district leads to its family-facilitated cases, for referrals
         for row in hotspots["rows"]:
             row["link"] = _cases_link(form, district=row["key"], family="yes")
-    context.update({"hotspots": hotspots, "links_to_cases": links_to_cases, "years": form.case_filter().years})
+    context.update(
+        {
+            "hotspots": hotspots,
+            "links_to_cases": links_to_cases,
+            "years": form.case_filter().years,
+            "year_note": form.year_note(),
+        }
+    )
     return render(request, "reports/hotspots.html", context)
 
 
@@ -149,95 +154,10 @@ def table_download_view(request, name: str, fmt: str):
     return response
 
 
-def _api_error(message: str, status: int = 400, **details) -> JsonResponse:
-    return JsonResponse({"error": message, **details}, status=status)
-
-
-def _api_form(request):
-    form = _valid_form(request)
-    if not form.is_valid():
-        return None, _api_error("invalid filters", fields=form.errors.get_json_data())
-    return form, None
-
-
-@login_required
-def api_headline_view(request):
-    form, error = _api_form(request)
-    if error:
-        return error
-    suppress = statistics_suppressed_for(request.user)
-    filters = form.case_filter()
-    figures = engine.headline(filters, suppress=suppress)
-    return JsonResponse(
-        {
-            "filters": {k: v for k, v in form.cleaned_data.items() if v},
-            "unit": "cases",
-            "suppression_threshold": engine.suppression_threshold(suppress),
-            "total": {
-                "value": figures.total,
-                "definition": "Cases (reports) registered in the selected years and filters.",
-            },
-            "family_facilitated": {
-                "value": figures.family_facilitated,
-                "definition": "Cases in which a relative or a member of the victim's household took part.",
-            },
-            "family_facilitated_share": {
-                "value": figures.family_facilitated_share,
-                "ci95": figures.family_facilitated_ci,
-                "definition": "Family-facilitated cases divided by all cases (Wilson 95% interval).",
-            },
-            "top_departments": [
-                {"key": r.key, "label": r.label, "count": r.count, "share": r.share, "ci95": [r.ci_low, r.ci_high]}
-                for r in figures.top_departments
-            ],
-        }
-    )
-
-
-@login_required
-def api_count_view(request, dimension: str):
-    if dimension not in DIMENSIONS and dimension != "hotspots":
-        return _api_error(
-            f"unknown dimension {dimension!r}; expected one of {', '.join([*DIMENSIONS, 'hotspots'])}", 404
-        )
-    form, error = _api_form(request)
-    if error:
-        return error
-    suppress = statistics_suppressed_for(request.user)
-    if dimension == "hotspots":
-        table = dashboard.hotspots_table(form.case_filter(), suppress)
-    else:
-        table = dashboard.dimension_table(dimension, form.case_filter(), suppress)
-    return JsonResponse(table_json(table))
-
-
-@login_required
-def api_trend_view(request):
-    """Cases per year of the filter's cases in every year (the dashboard's and the report's trend)."""
-    form, error = _api_form(request)
-    if error:
-        return error
-    return JsonResponse(table_json(trend(form.case_filter(), suppress=statistics_suppressed_for(request.user)).table))
-
-
-@login_required
-def api_crosstab_view(request, rows: str, columns: str):
-    for name in (rows, columns):
-        if name not in DIMENSIONS:
-            return _api_error(f"unknown dimension {name!r}; expected one of {', '.join(DIMENSIONS)}", 404)
-    if rows == columns:
-        return _api_error("a crosstab needs two different dimensions")
-    form, error = _api_form(request)
-    if error:
-        return error
-    table = engine.crosstab(rows, columns, form.case_filter(), suppress=statistics_suppressed_for(request.user))
-    title = f"{DIMENSIONS[rows].title} × {DIMENSIONS[columns].title}"
-    return JsonResponse(table_json(report_crosstab(table, slug=f"{rows}-{columns}", title=title, definition=title)))
-
-
 @login_required
 def report_download_view(request):
-    """The annual report file. Users who may not see identities always get the suppressed version."""
+    """The annual report file. Users who may not have exact figures always get the protected version; others
+    get it with suppress=1, and exact figures, marked not for publication, otherwise."""
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:

@@ -39,6 +39,7 @@ class Dimension:
     pairs: Callable[[Snapshot], pl.DataFrame] | None = None  # multi-valued: distinct (id, key) per case with values
     ordered: bool = False  # keys have a natural order (years, age bands, codelists)
     order: Callable[[], list[str]] = field(default=list)
+    note: str = ""  # what a reader of its tables must know to read them right
 
     @property
     def multi_valued(self) -> bool:
@@ -119,19 +120,27 @@ def _place_labels(level: str) -> Callable[[], dict[str, str]]:
     return lambda: {**{p.ubigeo: p.name for p in listing()}, **_unknown_label()}
 
 
+# A case's place is chosen by registry.records.case_place; a table by place says how.
+PLACE_NOTE = _(
+    "A case is placed where the victim was exploited in Peru; a case exploited abroad, or with no place of "
+    "exploitation recorded, is placed where the victim was moved through or recruited in Peru."
+)
+
 LIMA_AREAS = ("metropolitana", "provincias", "callao", "rest_of_peru")
 
 
 def _lima_area_expression():
-    department = pl.col("department_code")
+    """Callao, Lima Metropolitana (province 1501), the rest of Lima department, the rest of Peru. A case known
+    only as "Lima", with no province, may be in Lima Metropolitana or not: it is unknown, as is no place."""
+    department, province = pl.col("department_code"), pl.col("province_code")
     return (
         pl.when(department == geography.CALLAO)
         .then(pl.lit("callao"))
-        .when(pl.col("province_code") == geography.LIMA_METROPOLITANA)
+        .when(province == geography.LIMA_METROPOLITANA)
         .then(pl.lit("metropolitana"))
-        .when(department == geography.LIMA_DEPARTMENT)
+        .when((department == geography.LIMA_DEPARTMENT) & province.is_not_null() & (province != ""))
         .then(pl.lit("provincias"))
-        .when(department == "")
+        .when(department.is_null() | department.is_in(["", geography.LIMA_DEPARTMENT]))
         .then(pl.lit(UNKNOWN))
         .otherwise(pl.lit("rest_of_peru"))
     )
@@ -145,6 +154,24 @@ def _lima_area_labels():
         "rest_of_peru": str(_("Rest of Peru")),
         **_unknown_label(),
     }
+
+
+def _sex_expression():
+    """The victim's sex; empty and the standard's own "not specified / unknown" are the one "unknown"."""
+    gender = pl.col("gender")
+    return (
+        pl.when(gender.is_null() | gender.is_in(["", codelists.GENDER_UNKNOWN]))
+        .then(pl.lit(UNKNOWN))
+        .otherwise(gender.cast(pl.String))
+    )
+
+
+def _sex_labels():
+    """Labels of the keys in display order; the standard's unknown code keeps its label for releases that
+    counted it apart."""
+    labels = {code: str(codelists.GENDER.label(code)) for code in codelists.KNOWN_GENDERS}
+    unknown = str(codelists.GENDER.label(codelists.GENDER_UNKNOWN))
+    return {**labels, UNKNOWN: unknown, codelists.GENDER_UNKNOWN: unknown}
 
 
 def _minor_expression():
@@ -188,7 +215,13 @@ DIMENSIONS: dict[str, Dimension] = {
     d.name: d
     for d in (
         Dimension("year", _("Year"), dict, key=lambda: pl.col("year"), ordered=True),
-        Dimension("department", _("Department"), _place_labels("department"), key=lambda: _known("department_code")),
+        Dimension(
+            "department",
+            _("Department"),
+            _place_labels("department"),
+            key=lambda: _known("department_code"),
+            note=PLACE_NOTE,
+        ),
         Dimension(
             "lima_area",
             _("Lima and Callao"),
@@ -196,9 +229,14 @@ DIMENSIONS: dict[str, Dimension] = {
             key=_lima_area_expression,
             ordered=True,
             order=lambda: [*LIMA_AREAS, UNKNOWN],
+            note=PLACE_NOTE,
         ),
-        Dimension("province", _("Province"), _place_labels("province"), key=lambda: _known("province_code")),
-        Dimension("district", _("District"), _place_labels("district"), key=lambda: _known("district_code")),
+        Dimension(
+            "province", _("Province"), _place_labels("province"), key=lambda: _known("province_code"), note=PLACE_NOTE
+        ),
+        Dimension(
+            "district", _("District"), _place_labels("district"), key=lambda: _known("district_code"), note=PLACE_NOTE
+        ),
         Dimension(
             "exploitation",
             _("Type of exploitation"),
@@ -208,10 +246,10 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension(
             "sex",
             _("Sex"),
-            _codelist_labels(codelists.GENDER),
-            key=lambda: _known("gender"),
+            _sex_labels,
+            key=_sex_expression,
             ordered=True,
-            order=_codelist_order(codelists.GENDER),
+            order=lambda: [*codelists.KNOWN_GENDERS, UNKNOWN],
         ),
         Dimension(
             "age_group",

@@ -15,8 +15,13 @@ count is a Polars group-by over the registry's in-memory snapshot
 labels, orders, computes shares and intervals, and applies disclosure
 control. ``unit`` is "cases" (reports, one per source record) or "victims"
 (linked victims: the people the last linkage run found, each unlinked record counted on its own;
-before any run, distinct records). ``suppress`` is False, True (the threshold of settings.STATS_SUPPRESSION_THRESHOLD,
-default 5) or a threshold.
+before any run, distinct records).
+
+``suppress`` says how the figures are protected (``protection``): True, what every channel gives a user who
+may not have exact figures, is cell-key perturbation (amparo.stats.domain.cellkey): each group-by sums its
+records' keys beside the count, and each cell, margin and total is perturbed by its own key. A whole number N
+hides counts below N instead (small-cell suppression, amparo.stats.domain.disclosure: not differencing-proof,
+so no channel applies it by default). False gives exact figures, not for publication.
 """
 
 from collections.abc import Iterator
@@ -29,8 +34,10 @@ from django.conf import settings
 from amparo.registry.case_filter import CaseFilter
 from amparo.stats import snapshot
 from amparo.stats.dimensions import DIMENSIONS, UNKNOWN, Dimension, UnknownDimension, dimension
+from amparo.stats.domain.cellkey import AMPARO_TABLE, perturb
 from amparo.stats.domain.disclosure import DEFAULT_THRESHOLD
 from amparo.stats.domain.intervals import wilson_interval
+from amparo.stats.domain.protection import CELL_KEY, SUPPRESSION, UNPROTECTED, Protection
 from amparo.stats.domain.tables import UNITS, CrossTable, Row, Table, build_crosstab, build_table
 from amparo.stats.filters import snapshot_condition
 
@@ -48,13 +55,20 @@ __all__ = [
     "count_by",
     "crosstab",
     "headline",
+    "protection",
     "suppression_threshold",
     "years_without_cases",
 ]
 
 
+PERTURBATION_TABLE = AMPARO_TABLE
+CELL_KEY_PROTECTION = Protection(CELL_KEY, table=PERTURBATION_TABLE.name, max_noise=PERTURBATION_TABLE.max_noise)
+
+
 def suppression_threshold(suppress: bool | int) -> int | None:
-    """The threshold a ``suppress`` argument means, or None for no disclosure control."""
+    """The small-cell suppression threshold a ``suppress`` argument means (True: settings.
+    STATS_SUPPRESSION_THRESHOLD, default 5), or None for none. The engine's tables read True as cell-key
+    perturbation instead (``protection``); fixed rates that no query can narrow are still suppressed by it."""
     if suppress is False or suppress is None:
         return None
     if suppress is True:
@@ -62,6 +76,24 @@ def suppression_threshold(suppress: bool | int) -> int | None:
     if int(suppress) < 1:
         raise ValueError(f"a suppression threshold must be a positive whole number, not {suppress!r}")
     return int(suppress)
+
+
+def protection(suppress: bool | int) -> Protection:
+    """How a ``suppress`` argument protects the engine's tables: True by cell-key perturbation, a whole number
+    by small-cell suppression at that threshold, False not at all (exact figures, not for publication)."""
+    if suppress is True:
+        return CELL_KEY_PROTECTION
+    threshold = suppression_threshold(suppress)
+    return UNPROTECTED if threshold is None else Protection(SUPPRESSION, threshold=threshold)
+
+
+def _published(cells: list[tuple[int, int]], chosen: Protection) -> list[int]:
+    """The value published for each (true count, sum of its records' keys): perturbed under cell-key
+    protection, else the count itself. The one place where every channel's figures are perturbed."""
+    counts = [count for count, _ in cells]
+    if chosen.method != CELL_KEY:
+        return counts
+    return perturb(counts, [key for _, key in cells], PERTURBATION_TABLE)
 
 
 def _check_unit(unit: str) -> None:
@@ -73,24 +105,41 @@ def _cases(current: snapshot.Snapshot, filters: CaseFilter | None) -> pl.DataFra
     return current.cases if filters is None else current.cases.filter(snapshot_condition(filters, current))
 
 
-def _measures(unit: str) -> tuple[pl.Expr, pl.Expr]:
-    """The count and the family-facilitated count of a group of (case, key) rows, each case once per group."""
+# What a group-by measures of each group: the count, the family-facilitated count, and the sums of the
+# record keys of each (the cell keys of the cell-key perturbation).
+MEASURES = ("n", "ff", "n_key", "ff_key")
+Measures = tuple[int, int, int, int]
+
+
+def _measures(unit: str) -> list[pl.Expr]:
+    """MEASURES of a group of (case, key) rows, each case once per group; a victim's key counts once per group."""
+    family = pl.col("family_facilitated")
     if unit == "cases":
-        return pl.len(), pl.col("family_facilitated").sum()
-    victims = pl.col("victim")
-    return victims.n_unique(), victims.filter(pl.col("family_facilitated")).n_unique()
+        keys = pl.col("record_key")
+        expressions = [pl.len(), family.sum(), keys.sum(), keys.filter(family).sum()]
+    else:
+        victims, distinct = pl.col("victim"), pl.struct("victim", "victim_key")
+        expressions = [
+            victims.n_unique(),
+            victims.filter(family).n_unique(),
+            distinct.unique().struct.field("victim_key").sum(),
+            distinct.filter(family).unique().struct.field("victim_key").sum(),
+        ]
+    return [e.alias(name) for e, name in zip(expressions, MEASURES)]
 
 
-def _total(current: snapshot.Snapshot, filters: CaseFilter | None, unit: str) -> tuple[int, int]:
-    count, family = _measures(unit)
-    result = _cases(current, filters).select(count.alias("n"), family.alias("ff"))
-    return int(result["n"][0]), int(result["ff"][0] or 0)
+def _as_measures(values) -> Measures:
+    return tuple(int(v or 0) for v in values)
+
+
+def _total(current: snapshot.Snapshot, filters: CaseFilter | None, unit: str) -> Measures:
+    return _as_measures(_cases(current, filters).select(_measures(unit)).row(0))
 
 
 def _grouped(
     current: snapshot.Snapshot, filters: CaseFilter | None, dims: list[Dimension], unit: str
-) -> dict[tuple[str, ...], tuple[int, int]]:
-    """{(key, ...): (count, family-facilitated count)} from one group-by over the filtered cases.
+) -> dict[tuple[str, ...], Measures]:
+    """{(key, ...): MEASURES} from one group-by over the filtered cases.
 
     A multi-valued dimension contributes each case once per distinct value, so within a group
     a case appears at most once and counting rows counts cases.
@@ -107,46 +156,78 @@ def _grouped(
         columns = sorted(set().union(*(d.columns for d in dims if not d.multi_valued)) | {f"k{i}" for i in multi})
         groups = (
             base.group_by(columns)
-            .agg(pl.len().alias("n"), pl.col("family_facilitated").sum().alias("ff"))
+            .agg(_measures(unit))
             .with_columns(**single)
             .group_by(keys)
-            .agg(pl.col("n").sum(), pl.col("ff").sum())
+            .agg(pl.col(MEASURES).sum())
         )
     else:
-        frame = base.select("id", "victim", "family_facilitated", *(f"k{i}" for i in multi[:1]), **single)
+        frame = base.select(
+            "id", "victim", "family_facilitated", "record_key", "victim_key", *(f"k{i}" for i in multi[:1]), **single
+        )
         for i in multi[1:]:
             pairs = dims[i].distinct_pairs(current).filter(pl.col("id").is_in(frame["id"].unique().implode()))
             frame = frame.join(pairs.rename({"key": f"k{i}"}), on="id", how="left").with_columns(
                 pl.col(f"k{i}").fill_null(UNKNOWN)
             )
-        count, family = _measures(unit)
-        groups = frame.group_by(keys).agg(count.alias("n"), family.alias("ff"))
-    return {tuple(row[:-2]): (int(row[-2]), int(row[-1] or 0)) for row in groups.iter_rows()}
+        groups = frame.group_by(keys).agg(_measures(unit))
+    width = len(MEASURES)
+    return {tuple(row[:-width]): _as_measures(row[-width:]) for row in groups.iter_rows()}
+
+
+def _summed(measures) -> Measures:
+    return tuple(sum(column) for column in zip(*measures)) if measures else (0, 0, 0, 0)
 
 
 def count_by(
-    dimension_name: str, filters: CaseFilter | None = None, unit: str = "cases", *, suppress: bool | int = False
+    dimension_name: str,
+    filters: CaseFilter | None = None,
+    unit: str = "cases",
+    *,
+    suppress: bool | int = False,
+    keys: list[str] | None = None,
 ) -> Table:
-    """Cases (or victims) per value of a dimension, with shares of the filtered total and Wilson 95% intervals."""
+    """Cases (or victims) per value of a dimension, with shares of the filtered total and Wilson 95% intervals,
+    protected as ``suppress`` asks (``protection``); under cell-key perturbation the total is perturbed as a
+    cell of its own and shares are of the perturbed figures.
+
+    ``keys`` adds a row of zeros for each of these keys no case has (e.g. every year of a range).
+    """
     d = dimension(dimension_name)
     _check_unit(unit)
-    threshold = suppression_threshold(suppress)
+    chosen = protection(suppress)
     current = snapshot.current()
-    counts = {key[0]: value for key, value in _grouped(current, filters, [d], unit).items()}
-    if unit == "cases" and not d.multi_valued:
-        # Each case is in exactly one group: the total is the sum, no second query needed.
-        total, family_total = sum(n for n, _ in counts.values()), sum(f for _, f in counts.values())
-    else:
-        total, family_total = _total(current, filters, unit)
+    measures = {key[0]: value for key, value in _grouped(current, filters, [d], unit).items()}
+    # Counting cases by a single-valued dimension, each case is in exactly one group: the total is the sum, no
+    # second query needed.
+    summable = unit == "cases" and not d.multi_valued
+    total = _summed(measures.values()) if summable else _total(current, filters, unit)
+    groups = list(measures)
+    published = _published(
+        [(m[0], m[2]) for m in measures.values()]
+        + [(total[0], total[2])]
+        + [(m[1], m[3]) for m in measures.values()]
+        + [(total[1], total[3])],
+        chosen,
+    )
+    counts, published_total = published[: len(groups)], published[len(groups)]
+    families, published_family_total = published[len(groups) + 1 : -1], published[-1]
+    # A group is part of the total, and its family-facilitated cases part of it: perturbed figures keep that
+    # order (a published value still within the table's bound of the true one, which obeys it too).
+    counts = [min(n, published_total) for n in counts]
+    # Only groups with cases are listed; a group perturbed to zero is not, or its row would say that it has some.
+    # Keys the caller asks for are listed all the same, with the zero published.
+    listed = {key: (n, min(f, n)) for key, n, f in zip(groups, counts, families) if n or chosen.method != CELL_KEY}
     return build_table(
         dimension=d.name,
         unit=unit,
-        counts=counts,
+        counts=listed | {key: (0, 0) for key in keys or () if key not in listed},
         labels=d.labels(),
-        total=total,
-        family_facilitated_total=family_total,
+        total=published_total,
+        family_facilitated_total=min(published_family_total, published_total),
         multi_valued=d.multi_valued,
-        threshold=threshold,
+        threshold=chosen.threshold,
+        protection=chosen,
     )
 
 
@@ -176,47 +257,68 @@ def crosstab(
     if rows_d == columns_d:
         raise ValueError(f"a crosstab needs two different dimensions, not {row_dimension!r} twice")
     _check_unit(unit)
-    threshold = suppression_threshold(suppress)
+    chosen = protection(suppress)
     current = snapshot.current()
-    counts = {key: n for key, (n, _) in _grouped(current, filters, [rows_d, columns_d], unit).items()}
+    cells = {key: (m[0], m[2]) for key, m in _grouped(current, filters, [rows_d, columns_d], unit).items()}
     # A margin is the sum of its cells when every case sits in exactly one cell of it: counting cases,
     # across a single-valued dimension. Otherwise it is counted on its own.
     summable = {d.name: unit == "cases" and not d.multi_valued for d in (rows_d, columns_d)}
-    row_totals = _margin(counts, 0) if summable[columns_d.name] else _counts_of(current, filters, rows_d, unit)
-    column_totals = _margin(counts, 1) if summable[rows_d.name] else _counts_of(current, filters, columns_d, unit)
+    row_totals = _margin(cells, 0) if summable[columns_d.name] else _counts_of(current, filters, rows_d, unit)
+    column_totals = _margin(cells, 1) if summable[rows_d.name] else _counts_of(current, filters, columns_d, unit)
     if summable[rows_d.name]:
-        total = sum(row_totals.values())
+        total = _pair_sum(row_totals.values())
     elif summable[columns_d.name]:
-        total = sum(column_totals.values())
+        total = _pair_sum(column_totals.values())
     else:
-        total, _ = _total(current, filters, unit)
+        n, _, n_key, _ = _total(current, filters, unit)
+        total = (n, n_key)
+    parts = (cells, row_totals, column_totals)
+    published = iter(_published([*(pair for part in parts for pair in part.values()), total], chosen))
+    counts, published_rows, published_columns = [{key: next(published) for key in part} for part in parts]
+    if chosen.method == CELL_KEY:
+        # As in count_by, a row or column perturbed to zero is not listed (its cells stay within the bound of
+        # the truth whether shown or not); columns the caller fixed are kept.
+        published_rows = {key: n for key, n in published_rows.items() if n}
+        if column_keys is None:
+            published_columns = {key: n for key, n in published_columns.items() if n}
+    # Ordered by the published margins: an order by the true ones would tell them.
     if column_keys is None:
-        column_keys = _ordered_keys(columns_d, column_totals)
+        column_keys = _ordered_keys(columns_d, published_columns)
     return build_crosstab(
         row_dimension=rows_d.name,
         column_dimension=columns_d.name,
         unit=unit,
         counts=counts,
-        row_keys=_ordered_keys(rows_d, row_totals),
+        row_keys=_ordered_keys(rows_d, published_rows),
         column_keys=column_keys,
         row_labels=rows_d.labels(),
         column_labels=columns_d.labels(),
-        row_totals=row_totals,
-        column_totals=column_totals,
-        total=total,
-        threshold=threshold,
+        row_totals=published_rows,
+        column_totals=published_columns,
+        total=next(published),
+        threshold=chosen.threshold,
+        protection=chosen,
     )
 
 
-def _margin(counts: dict[tuple[str, str], int], axis: int) -> dict[str, int]:
-    totals: dict[str, int] = {}
-    for key, n in counts.items():
-        totals[key[axis]] = totals.get(key[axis], 0) + n
+def _pair_sum(pairs) -> tuple[int, int]:
+    pairs = list(pairs)
+    return sum(n for n, _ in pairs), sum(k for _, k in pairs)
+
+
+def _margin(cells: dict[tuple[str, str], tuple[int, int]], axis: int) -> dict[str, tuple[int, int]]:
+    """(count, sum of keys) of each row (axis 0) or column (axis 1), summed from the cells."""
+    totals: dict[str, tuple[int, int]] = {}
+    for key, (n, key_sum) in cells.items():
+        count, keys = totals.get(key[axis], (0, 0))
+        totals[key[axis]] = (count + n, keys + key_sum)
     return totals
 
 
-def _counts_of(current: snapshot.Snapshot, filters: CaseFilter | None, d: Dimension, unit: str) -> dict[str, int]:
-    return {key[0]: n for key, (n, _) in _grouped(current, filters, [d], unit).items()}
+def _counts_of(
+    current: snapshot.Snapshot, filters: CaseFilter | None, d: Dimension, unit: str
+) -> dict[str, tuple[int, int]]:
+    return {key[0]: (m[0], m[2]) for key, m in _grouped(current, filters, [d], unit).items()}
 
 
 @dataclass(frozen=True)

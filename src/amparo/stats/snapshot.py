@@ -53,6 +53,7 @@ CASE_COLUMNS: dict[str, pl.DataType] = {
     "trafficking_status": pl.String,
     "source_organisation_id": pl.Int64,
     "is_synthetic": pl.Int8,
+    "record_key": pl.Int64,
 }
 CODE_COLUMNS: dict[str, pl.DataType] = {"id": pl.Int64, "code": pl.String}
 
@@ -77,7 +78,8 @@ class Snapshot:
     """The registry's statistical content.
 
     ``cases``: one row per case (columns of CASE_COLUMNS, with ``victim``, the linked victim: the smallest
-    person id of its victim's cluster in the linkage, or its own victim's when no run linked it; year as
+    person id of its victim's cluster in the linkage, or its own victim's when no run linked it, and
+    ``victim_key``, the victim's record key for the cell-key perturbation: the smallest of its cases'; year as
     text; flags as booleans).
     ``exploitation``: (id, code) per type of exploitation recorded for a case.
     ``relationships``: (id, code) per relationship to the victim of a case's perpetrators (two
@@ -124,12 +126,14 @@ def load(revision: str = "") -> Snapshot:
             "trafficking_status",
             "source_organisation_id",
             "is_synthetic",
+            "record_key",
         ),
         CASE_COLUMNS,
     ).with_columns(pl.col("family_facilitated", "is_synthetic").cast(pl.Boolean))
     cases = cases.join(linked_victims().rename({"person_id": "victim_id"}), on="victim_id", how="left").with_columns(
         victim=pl.coalesce("victim", "victim_id")
     )
+    cases = cases.with_columns(victim_key=pl.col("record_key").min().over("victim"))
     exploitation = _frame(
         CaseCode.objects.order_by().filter(field=CaseCode.Field.EXPLOITATION).values_list("case_id", "code"),
         CODE_COLUMNS,

@@ -1,5 +1,6 @@
 """The main navigation: each page once, shown to those who hold the capability its view requires."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -7,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.access import may
 from amparo.accounts.roles import Capability
+from amparo.casework.selectors import plans_awaiting_decision
+
+
+def _plans_awaiting(user) -> int:
+    return len(plans_awaiting_decision(user))
 
 
 @dataclass(frozen=True)
@@ -14,6 +20,7 @@ class NavItem:
     url_name: str
     label: str
     capability: Capability | None  # None: every signed-in user
+    count: Callable[..., int] | None = None  # how many things there wait for the user, shown beside the label
 
 
 NAVIGATION = (
@@ -21,13 +28,16 @@ NAVIGATION = (
     NavItem("dashboard-hotspots", _("Hot spots"), None),
     NavItem("case-list", _("Cases"), Capability.CASES),
     NavItem("case-create", _("Register a case"), Capability.REGISTER),
+    NavItem("casework-caseload", _("My caseload"), Capability.CARE),
     NavItem("casework-home", _("My casework"), Capability.CARE),
+    NavItem("casework-queue", _("Plans to decide"), Capability.APPROVE, _plans_awaiting),
     NavItem("exchange:import", _("Import"), Capability.EXCHANGE),
     NavItem("exchange:export", _("Export"), Capability.EXCHANGE),
     NavItem("linkage:review", _("Record linkage"), Capability.LINK),
     NavItem("release-list", _("Releases"), Capability.RELEASE),
     NavItem("public-index", _("Published statistics"), None),
     NavItem("audit-search", _("Audit log"), Capability.AUDIT),
+    NavItem("account-list", _("User accounts"), Capability.USERS),
     NavItem("two-factor-setup", _("Two-factor"), None),
 )
 
@@ -44,5 +54,6 @@ def main_navigation(request):
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": item.label, "current": request.path == url})
+        count = item.count(user) if item.count is not None else None
+        items.append({"url": url, "label": item.label, "current": request.path == url, "count": count})
     return {"main_navigation": items}

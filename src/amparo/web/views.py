@@ -10,7 +10,7 @@ from amparo.core import codelists
 from amparo.core.countries import country_name
 from amparo.core.geography import place_name
 from amparo.linkage.selectors import other_reports
-from amparo.registry.access import case_for, identity_for
+from amparo.registry.access import case_for, identities_for, identity_for
 from amparo.registry.case_filter import CaseFilter
 from amparo.registry.models import CaseCode
 from amparo.registry.selectors import case_detail, case_list
@@ -38,8 +38,15 @@ def case_list_view(request):
     without_place = query.copy()
     for narrower in ("province", "district"):
         without_place.pop(narrower, None)
+    # Names are shown for a search, to tell the children found apart, never for a browsed list of cases.
+    searched = valid and bool(form.cleaned_data["q"].strip())
+    names = identities_for(request.user, list(page.object_list), request) if searched else {}
     rows = [
-        {"case": case, "place": place_name(case.district_code or case.province_code or case.department_code)}
+        {
+            "case": case,
+            "place": place_name(case.district_code or case.province_code or case.department_code),
+            "name": names[case.pk].full_name if case.pk in names else "",
+        }
         for case in page.object_list
     ]
     return render(
@@ -49,6 +56,7 @@ def case_list_view(request):
             "form": form,
             "page": page,
             "rows": rows,
+            "show_names": bool(names),
             "query": query.urlencode(),
             "may_register": may(request.user, Capability.REGISTER),
             "place": place_name(form.place()) if valid and len(form.place()) > 2 else "",

@@ -143,18 +143,18 @@ def test_people_without_names_do_not_match_each_other():
 
 
 @pytest.mark.parametrize(
-    "approvals, placed, awaits",
+    "approvals, closed, awaits",
     [
         ((), False, True),  # no decision yet
-        ((approval(approved=False),), False, True),  # refused: it can be decided again
+        ((approval(approved=False),), True, False),  # refused: closed, the case worker proposes another plan
         ((approval(approver=PROPOSER),), False, True),  # an approval breaking the two-person rule counts for nothing
         ((approval(),), False, False),  # approved: ready for placement
         ((approval(),), True, False),  # carried out
     ],
 )
-def test_a_family_return_awaits_a_decision_until_validly_approved_or_carried_out(approvals, placed, awaits):
+def test_a_family_return_awaits_a_decision_until_validly_approved_refused_or_carried_out(approvals, closed, awaits):
     decision = placement_decision(FAMILY_CASE, "parents", GRANDMOTHER, approvals, PROPOSER)
-    assert awaits_decision(decision, placed) is awaits
+    assert awaits_decision(decision, closed) is awaits
 
 
 @pytest.mark.parametrize(
@@ -166,7 +166,7 @@ def test_a_family_return_awaits_a_decision_until_validly_approved_or_carried_out
     ],
 )
 def test_no_decision_is_awaited_where_no_approval_would_change_the_outcome(facts, destination, caregiver):
-    assert not awaits_decision(placement_decision(facts, destination, caregiver, (), PROPOSER), placed=False)
+    assert not awaits_decision(placement_decision(facts, destination, caregiver, (), PROPOSER), closed=False)
 
 
 @pytest.mark.parametrize(

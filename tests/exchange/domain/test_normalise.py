@@ -101,3 +101,21 @@ def test_detailed_relationships_are_read(value, codes):
 @given(st.integers(min_value=-50, max_value=300))
 def test_ages_outside_0_to_120_are_refused(age):
     assert norm.parse_age(str(age)) == (age if 0 <= age <= 120 else None)
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize("codelist", codelists.ALL_CODELISTS, ids=lambda c: c.name)
+def test_every_label_amparo_writes_is_read_back_as_its_code(codelist, language):
+    """A file Amparo wrote, or a person who copied a label from its pages, imports as the same codes."""
+    from django.utils import translation
+
+    with translation.override(language):
+        labels = {code.code: str(code.label) for code in codelist}
+    assert {code: norm.normalise_code(codelist, label) for code, label in labels.items()} == {
+        code: code for code in labels
+    }
+
+
+def test_the_relationship_amparo_labels_unknown_is_read_in_parentesco():
+    assert norm.normalise_relationships("desconocido") == (["unknown"], [])
+    assert norm.normalise_relationships("Desconocido; extraño") == (["unknown", "stranger"], [])

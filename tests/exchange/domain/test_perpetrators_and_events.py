@@ -179,7 +179,7 @@ def test_an_event_order_that_names_an_unknown_type_or_other_events_is_refused(or
         ),
         (
             {"recruiter_relationship": "padre", "perpetrator_prs_Birthdate": "1850-01-01"},
-            ("perpetrator_prs_Birthdate", "1850-01-01", P.NOT_A_DATE),
+            ("perpetrator_prs_Birthdate", "1850-01-01", P.TOO_EARLY),
         ),
     ],
 )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from amparo.registry.models import Case, Organisation
 from tests.exchange import samples
@@ -76,6 +77,33 @@ def test_export_writes_the_file_and_refuses_a_bad_extension(tmp_path, source):
         _run("export", "--format", "htcds", str(tmp_path / "casos.txt"))
     with pytest.raises(CommandError, match="give --user"):
         _run("export", "--format", "ctdc-legacy", "--include-identities", str(tmp_path / "c.csv"))
+
+
+def test_a_source_created_for_an_import_is_stored_with_it_or_not_at_all(tmp_path):
+    header_only = tmp_path / "vacio.csv"
+    header_only.write_text(samples.AMPARO_CSV.splitlines()[0] + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="no rows"):
+        _run("import", str(header_only), "--source", "ONG Nueva", "--source-type", "NGO")
+    assert not Organisation.objects.filter(name="ONG Nueva").exists()
+    with pytest.raises(CommandError, match="Unknown organisation type Ninguno"):
+        _run("import", str(header_only), "--source", "ONG Nueva", "--source-type", "Ninguno")
+    with pytest.raises(CommandError, match="at most 200 characters"):
+        _run("import", str(header_only), "--source", "O" * 201, "--source-type", "NGO")
+    path = tmp_path / "casos.csv"
+    path.write_text(samples.AMPARO_CSV, encoding="utf-8")
+    assert "4 created" in _run("import", str(path), "--source", "ONG Nueva", "--source-type", "NGO")
+    assert Case.objects.filter(source_organisation__name="ONG Nueva", source_organisation__org_type="NGO").count() == 4
+
+
+def test_an_identifier_too_long_to_store_quarantines_its_row_on_every_database(tmp_path, source):
+    too_long = "ONG-" + "9" * 10_000
+    path = tmp_path / "casos.csv"
+    path.write_text(samples.AMPARO_CSV.replace("ONG-2,", too_long + ",", 1), encoding="utf-8")
+    with translation.override("en"):
+        output = _run("import", str(path), "--source", "ONG Prueba")
+    assert "3 created" in output and "2 rejected" in output
+    assert "column source_record_id" in output and "expected at most 100 characters" in output
+    assert sorted(Case.objects.values_list("source_record_id", flat=True)) == ["ONG-1", "ONG-4", "ONG-5"]
 
 
 def test_a_refused_import_exits_non_zero_without_a_traceback(tmp_path):

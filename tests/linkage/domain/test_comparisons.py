@@ -69,6 +69,14 @@ def _level(model, comparison: str, scored: dict) -> str:
         ("birth_date", {}, {"birth_date": date(2008, 8, 9)}, "one of day, month or year differs"),
         # Born 2008-07-09, 15 when trafficked and registered in 2024: the age implies 2007-2009.
         ("birth_date", {}, {"birth_date": None}, "birth years implied by the age agree"),
+        # Surnames first, as Peruvian forms ask for them, written in the given names' place.
+        (
+            "given_names",
+            {},
+            {"given_names": "Quispe Mamani", "surnames": "María del Carmen"},
+            "given names and surnames swapped",
+        ),
+        ("surnames", {}, {"given_names": "Quispe", "surnames": "María"}, "given names and surnames swapped"),
         ("identity_number", {}, {"identity_number": "73918265"}, "one digit differs"),
         ("identity_number", {}, {"identity_number": "37918264"}, "one digit differs"),
         ("identity_number", {}, {"identity_number": " 7391-8264 "}, "same identity number"),
@@ -144,6 +152,9 @@ def test_every_slip_pair_above_is_found_by_the_blocking_rules(trained_model):
         {"surnames": "QUISPEMAMANI", "identity_number": ""},
         {"surnames": "Quispe", "identity_number": ""},
         {"given_names": "Maria", "birth_date": None, "identity_number": ""},
+        {"given_names": "Quispe Mamani", "surnames": "Maria del Carmen", "identity_number": "", "age": 16},
+        # Typos in every name, another age, two digits of the DNI swapped: only the birth date is the same.
+        {"given_names": "Mraia del Carmen", "surnames": "Quipse Mamnai", "identity_number": "37918264", "age": 16},
     ]
     for right in slips:
         assert _score(trained_model, {}, right)["found_by_blocking"], right

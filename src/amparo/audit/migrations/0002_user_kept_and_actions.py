@@ -6,21 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
+        ("audit", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view_identity', 'Viewed identifying data'), ('create', 'Created'), ('change', 'Changed'), ('delete', 'Deleted'), ('export', 'Exported'), ('import', 'Imported'), ('login', 'Logged in'), ('login_failed', 'Failed login'), ('logout', 'Logged out'), ('approve', 'Approved'), ('refuse', 'Refused'), ('key_rotation', 'Rotated encryption keys'), ('identity_search', 'Searched by identity number'), ('otp_device', 'Set up a second factor'), ('otp_verified', 'Verified the second factor'), ('otp_failed', 'Failed second-factor code')], db_index=True, max_length=20, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view_identity", "Viewed identifying data"),
+                    ("create", "Created"),
+                    ("change", "Changed"),
+                    ("delete", "Deleted"),
+                    ("export", "Exported"),
+                    ("import", "Imported"),
+                    ("login", "Logged in"),
+                    ("login_failed", "Failed login"),
+                    ("logout", "Logged out"),
+                    ("approve", "Approved"),
+                    ("refuse", "Refused"),
+                    ("key_rotation", "Rotated encryption keys"),
+                    ("identity_search", "Searched by identity number"),
+                    ("otp_device", "Set up a second factor"),
+                    ("otp_verified", "Verified the second factor"),
+                    ("otp_failed", "Failed second-factor code"),
+                ],
+                db_index=True,
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='user',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="auditevent",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
     ]

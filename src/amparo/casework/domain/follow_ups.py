@@ -1,9 +1,18 @@
 """When follow-up visits fall due after a placement starts, and which are overdue."""
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
+from enum import StrEnum
 
 DEFAULT_FOLLOW_UP_MONTHS: tuple[int, ...] = (1, 3, 6, 12)
+DUE_SOON_DAYS = 30  # a visit due within this many days is on the case worker's list of visits to plan
+
+
+class VisitState(StrEnum):
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    SCHEDULED = "scheduled"
+    DONE = "done"
 
 
 def add_months(start: date, months: int) -> date:
@@ -20,3 +29,12 @@ def follow_up_schedule(started_on: date, months: tuple[int, ...] = DEFAULT_FOLLO
 
 def is_overdue(due_on: date, visited_on: date | None, today: date) -> bool:
     return visited_on is None and due_on < today
+
+
+def visit_state(due_on: date, visited_on: date | None, today: date) -> VisitState:
+    """Where a visit stands today: made, overdue (is_overdue), due within DUE_SOON_DAYS, or further ahead."""
+    if visited_on is not None:
+        return VisitState.DONE
+    if is_overdue(due_on, visited_on, today):
+        return VisitState.OVERDUE
+    return VisitState.DUE_SOON if due_on <= today + timedelta(days=DUE_SOON_DAYS) else VisitState.SCHEDULED

@@ -36,6 +36,7 @@ class Reason(StrEnum):
     APPROVER_IS_CASE_WORKER = "approver_is_case_worker"
     APPROVER_PROPOSED_PLAN = "approver_proposed_plan"
     ASSESSMENT_MISSING = "assessment_missing"
+    PLAN_CLOSED = "plan_closed"
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,8 @@ def placement_decision(
     return Decision(Verdict.ALLOWED)
 
 
-def awaits_decision(decision: Decision, placed: bool) -> bool:
-    """Whether a plan waits for a supervisor's decision on its safety assessment: not carried out, and held by
-    the rule for want of a valid approval or because the latest was a refusal (a plan can be decided again)."""
-    return not placed and decision.reason in (Reason.FAMILY_RETURN_NEEDS_APPROVAL, Reason.FAMILY_RETURN_REFUSED)
+def awaits_decision(decision: Decision, closed: bool) -> bool:
+    """Whether a plan waits for a supervisor's decision on its safety assessment: still open, and held by the
+    rule for want of a valid approval. A plan carried out or refused is closed: a refusal is final for that
+    plan, and the case worker proposes another with what the refusal asked for."""
+    return not closed and decision.reason == Reason.FAMILY_RETURN_NEEDS_APPROVAL

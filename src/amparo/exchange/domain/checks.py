@@ -16,6 +16,7 @@ from amparo.core import codelists
 from amparo.exchange.domain import aligned
 from amparo.exchange.domain import normalise as norm
 from amparo.exchange.domain import problems as P
+from amparo.registry.records import earliest_life_date
 
 # What normalise_codes says of a cell: the codes understood and the values not.
 CODES = pl.Struct({"codes": pl.List(pl.String), "unknown": pl.List(pl.String)})
@@ -81,11 +82,21 @@ def choices(codelist: codelists.Codelist) -> dict:
 
 
 def dates(raw: pl.DataFrame, column: str, bad: Collector, today: date) -> pl.Series:
-    """The dates of an aligned date column, a list per row (null where a value is empty)."""
+    """The dates of an aligned date column (events', perpetrators' birth dates), a list per row (null where a
+    value is empty); each must fall within a life (records.earliest_life_date) and not in the future."""
     dates, refused = map_values(cell_values(raw, column), norm.parse_date, pl.Date)
     bad.where(refused, column, raw[column], P.NOT_A_DATE)
     bad.where(dates.list.eval(pl.element() > today).list.any(), column, raw[column], P.FUTURE_DATE)
+    earliest = earliest_life_date(today)
+    too_early = dates.list.eval(pl.element() < earliest).list.any()
+    bad.where(too_early, column, raw[column], P.TOO_EARLY, {"earliest": earliest.isoformat()})
     return dates
+
+
+def date_bounds(parsed: pl.Series, column: str, values: pl.Series, bad: Collector, today: date, earliest: date):
+    """Refuse the dates of a one-value column before `earliest` or after today."""
+    bad.where(parsed.is_not_null() & (parsed > today), column, values, P.FUTURE_DATE)
+    bad.where(parsed.is_not_null() & (parsed < earliest), column, values, P.TOO_EARLY, {"earliest": earliest})
 
 
 def aligned_to(lists: pl.Series, counts: pl.Series) -> pl.Series:

@@ -19,7 +19,7 @@ class Column:
     name: str
     help: str
     example: str = ""
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # the first is the column's Spanish name, as the Spanish template heads it
     required: bool = False
     identifying: bool = False
 
@@ -29,7 +29,7 @@ COLUMNS: tuple[Column, ...] = (
         "source_record_id",
         _("The case's identifier in the source's own registry (required)."),
         "NGO-2024-0001",
-        ("id", "id_registro", "codigo", "codigo_caso", "numero_caso", "case_id"),
+        ("codigo_caso", "id", "id_registro", "codigo", "numero_caso", "case_id"),
         required=True,
     ),
     Column(
@@ -143,7 +143,7 @@ COLUMNS: tuple[Column, ...] = (
         "exploitation_department",
         _("Department of exploitation, by name, if the ubigeo is not known."),
         "",
-        ("departamento", "departamento_explotacion", "region", "department"),
+        ("departamento_explotacion", "departamento", "region", "department"),
     ),
     Column(
         "exploitation_country",
@@ -276,3 +276,4 @@ EVENT_ORDER = "event_order"
 REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
 IDENTIFYING: frozenset[str] = frozenset(c.name for c in COLUMNS if c.identifying)
 SPELLINGS = HeaderSpellings({c.name: c.aliases for c in COLUMNS})
+SPANISH_NAMES: dict[str, str] = {c.name: c.aliases[0] for c in COLUMNS}

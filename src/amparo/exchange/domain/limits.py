@@ -119,7 +119,7 @@ def check_xlsx(data: bytes, limits: Limits) -> None:
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
-        NotImplementedError,
+        NotImplementedError,  # zipfile on a compression method it cannot read
         RuntimeError,
         EOFError,
         OSError,

@@ -15,13 +15,14 @@ import polars as pl
 
 from amparo.exchange.domain import normalise as norm
 from amparo.exchange.domain import problems as P
-from amparo.exchange.domain.checks import CODES, Collector, choices, dates, map_distinct
+from amparo.exchange.domain.checks import CODES, Collector, choices, date_bounds, dates, map_distinct
 from amparo.exchange.domain.columns import COLUMN_NAMES, EVENTS
 from amparo.exchange.domain.events import events
 from amparo.exchange.domain.perpetrators import perpetrators
 from amparo.exchange.domain.readers import ROW
 from amparo.exchange.domain.schema import AGE, DATES, DEFAULTS, MULTI_CODES, PLAIN_TEXT, SINGLE_CODES
 from amparo.registry.frames import CASE
+from amparo.registry.records import EARLIEST_REGISTRATION, SOURCE_RECORD_ID_LENGTH, earliest_life_date
 
 NORMALISE_ROWS = 100_000
 _FIRST = "__first_row"  # the row where the row's source_record_id first came in the file
@@ -65,6 +66,8 @@ def _normalise_part(raw: pl.DataFrame, today: date) -> tuple[pl.DataFrame, list[
 
     for name in ("source_record_id", "registration_date"):
         bad.where(raw[name] == "", name, raw[name], P.MISSING)
+    too_long = raw["source_record_id"].str.len_chars() > SOURCE_RECORD_ID_LENGTH
+    bad.where(too_long, "source_record_id", raw["source_record_id"], P.TOO_LONG, {"length": SOURCE_RECORD_ID_LENGTH})
     out["source_record_id"] = raw["source_record_id"]
     first_row = raw[_FIRST]
     duplicate = (first_row != raw[ROW]) & (raw["source_record_id"] != "")
@@ -76,15 +79,14 @@ def _normalise_part(raw: pl.DataFrame, today: date) -> tuple[pl.DataFrame, list[
         ):
             bad.found.append(P.Problem(row, "source_record_id", value, P.DUPLICATE_ID, (("first_row", str(first)),)))
 
+    earliest = {"registration_date": EARLIEST_REGISTRATION, "birthdate": earliest_life_date(today)}
     for name, target in DATES:
         parsed = map_distinct(raw[name], norm.parse_date, pl.Date)
         given = raw[name] != ""
         bad.where(given & parsed.is_null(), name, raw[name], P.NOT_A_DATE)
-        bad.where(parsed.is_not_null() & (parsed > today), name, raw[name], P.FUTURE_DATE)
+        date_bounds(parsed, name, raw[name], bad, today, earliest[target])
         out[target] = parsed
     event_dates = {prefix: dates(raw, f"{prefix}_date", bad, today) for prefix, _type in EVENTS}
-    too_old = out["birthdate"].is_not_null() & (out["birthdate"].dt.year() < today.year - 120)
-    bad.where(too_old, "prs_Birthdate", raw["prs_Birthdate"], P.NOT_A_DATE)
 
     name, target = AGE
     age = map_distinct(raw[name], norm.parse_age, CASE[target])

@@ -28,8 +28,12 @@ def _camel_words(code: str) -> str:
 
 @cache
 def code_index(codelist: codelists.Codelist) -> dict[str, str]:
-    """folded spelling -> code, from each code, its words ("Sexual Exploitation") and its synonyms."""
+    """folded spelling -> code, from each code's labels in every language (Amparo reads back what it writes),
+    then its synonyms, its words ("Sexual Exploitation") and the code itself."""
     index: dict[str, str] = {}
+    for code in codelist:
+        for label in code.labels():
+            index[fold(label)] = code.code
     for code in codelist:
         for spelling in (*code.synonyms, _camel_words(code.code), code.code):
             index[fold(spelling)] = code.code

@@ -14,6 +14,8 @@ MISSING = "missing"
 NOT_UNDERSTOOD = "not_understood"
 NOT_A_DATE = "not_a_date"
 FUTURE_DATE = "future_date"
+TOO_EARLY = "too_early"
+TOO_LONG = "too_long"
 NOT_AN_AGE = "not_an_age"
 NOT_A_PLACE = "not_a_place"
 PLACE_MISMATCH = "place_mismatch"
@@ -26,12 +28,16 @@ HOUSEHOLD_PER_PERPETRATOR = "household_per_perpetrator"
 PER_EVENT = "per_event"
 EVENT_WITHOUT_PLACE = "event_without_place"
 EVENT_ORDER = "event_order"
+UNKNOWN_FIELD = "unknown_field"
+OUTSIDE_SCOPE = "outside_scope"
 
 EXPECTATIONS = {
     MISSING: _("a value: this column is required"),
     NOT_UNDERSTOOD: _("one of: %(choices)s"),
     NOT_A_DATE: _("a date as YYYY-MM-DD or DD/MM/YYYY"),
     FUTURE_DATE: _("a date that is not in the future"),
+    TOO_EARLY: _("a date on or after %(earliest)s"),
+    TOO_LONG: _("at most %(length)s characters"),
     NOT_AN_AGE: _("a whole number of years from 0 to 120"),
     NOT_A_PLACE: _("an INEI ubigeo code (2, 4 or 6 digits) or the name of a department of Peru"),
     PLACE_MISMATCH: _("a department that agrees with the ubigeo code %(ubigeo)s"),
@@ -57,6 +63,8 @@ EXPECTATIONS = {
     EVENT_ORDER: _(
         "the type of each event in the order of the events, as many of each type as the event columns hold: %(counts)s"
     ),
+    UNKNOWN_FIELD: _("a field of the %(format)s format (see the API's schema)"),
+    OUTSIDE_SCOPE: _("the identifier of a case within your scope: this source's case with it is not"),
 }
 
 

@@ -6,7 +6,7 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from amparo.exchange.domain import case_parts, columns
-from amparo.exchange.domain.columns import COLUMN_NAMES, COLUMNS, EVENT_ORDER, EVENTS, IDENTIFYING
+from amparo.exchange.domain.columns import COLUMN_NAMES, COLUMNS, EVENT_ORDER, EVENTS, IDENTIFYING, SPANISH_NAMES
 from amparo.exchange.domain.readers import EVENTS_KEY, PERPETRATORS_KEY, ROW, Table
 from amparo.exchange.domain.schema import EVENT_COLUMNS, PERPETRATOR_COLUMNS
 from amparo.exchange.formats.base import ExchangeFormat, ImportContext
@@ -129,6 +129,8 @@ class AmparoFormat(ExchangeFormat):
         return cases.select(cells)
 
 
-def template_rows() -> pl.DataFrame:
-    """The downloadable template: every column, with one example row."""
-    return pl.DataFrame({c.name: [c.example] for c in COLUMNS})
+def template_rows(language: str = "en") -> pl.DataFrame:
+    """The downloadable template: every column, with one example row; headed with the columns' Spanish names
+    for a Spanish reader (the importer reads either)."""
+    names = SPANISH_NAMES if language == "es" else {c.name: c.name for c in COLUMNS}
+    return pl.DataFrame({names[c.name]: [c.example] for c in COLUMNS})

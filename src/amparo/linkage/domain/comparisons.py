@@ -13,6 +13,7 @@ the same settings work on DuckDB and Spark.
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 
 UNIQUE_ID = "unique_id"
 
@@ -34,6 +35,16 @@ DESCRIPTIONS = {
     "sex": gettext_noop("sex"),
     "department": gettext_noop("department"),
 }
+
+
+# Given names written in the surnames' place and the other way round (Peruvian forms ask for "apellidos y
+# nombres", surnames first): one record's given names are the other's surnames, whole or their first word.
+# Both name comparisons have this level, since the pair's given names and its surnames each disagree only
+# because they were swapped.
+NAMES_SWAPPED = (
+    "given_key_l = surname_key_r OR given_key_r = surname_key_l"
+    " OR given_first_l = surname_first_r OR given_first_r = surname_first_l"
+)
 
 
 def _level(level, m: float, label: str, **options):
@@ -65,6 +76,7 @@ def given_names() -> cl.CustomComparison:
             _level(
                 cll.ArrayIntersectLevel("given_tokens", 1), 0.01, gettext_noop("one given name shared, another differs")
             ),
+            _level(cll.CustomLevel(NAMES_SWAPPED), 0.02, gettext_noop("given names and surnames swapped")),
             _level(cll.ElseLevel(), 0.02, gettext_noop("different given names")),
         ],
     )
@@ -107,6 +119,7 @@ def surnames() -> cl.CustomComparison:
                 0.01,
                 gettext_noop("one surname shared, the other differs"),
             ),
+            _level(cll.CustomLevel(NAMES_SWAPPED), 0.02, gettext_noop("given names and surnames swapped")),
             _level(cll.ElseLevel(), 0.01, gettext_noop("different surnames")),
         ],
     )
@@ -213,8 +226,9 @@ def blocking_rules() -> list:
     """Pairs worth comparing: any one of these agreements. Together they keep every pair that shares
     an identity number; or a sound-alike given name, one surname and the age; or a given name and
     both surnames in any order; or both surnames and the birth year or the age; or one name and the
-    birth date; or the full given names, the age and the year of registration. Pairs that agree on
-    none are never compared (docs/linkage.md)."""
+    birth date; or the full given names, the age and the year of registration; or, with the birth
+    date, the first given name and the first surname swapped, or the identity number's digits in
+    another order. Pairs that agree on none are never compared (docs/linkage.md)."""
     return [
         block_on("identity_number"),
         block_on("given_phonetic_first", "surname_phonetic_first", "age"),
@@ -227,6 +241,9 @@ def blocking_rules() -> list:
         block_on("surname_phonetic_first", "birth_ymd"),
         block_on("surname_phonetic_last", "birth_ymd"),
         block_on("given_key", "age", "registration_year"),
+        CustomRule("l.given_phonetic_first = r.surname_phonetic_first AND l.birth_ymd = r.birth_ymd"),
+        CustomRule("l.surname_phonetic_first = r.given_phonetic_first AND l.birth_ymd = r.birth_ymd"),
+        block_on("identity_digits_sorted", "birth_ymd"),
     ]
 
 

@@ -42,10 +42,10 @@ def link(
     decisions: list[Decision] = (),
     model: dict | None = None,
     seed: int = engine.SEED,
-    memory_limit: str | None = None,
+    backend: engine.Backend = engine.DEFAULT_BACKEND,
 ) -> Linked:
-    """Link `records` (records.RECORD_SCHEMA); train a model on them unless `model` is given."""
-    scored = engine.score(records, model=model, threshold=thresholds.review, seed=seed, memory_limit=memory_limit)
+    """Link `records` (records.RECORD_SCHEMA) on `backend`; train a model on them unless `model` is given."""
+    scored = engine.score(records, model=model, threshold=thresholds.review, seed=seed, backend=backend)
     clusters = cluster(records["unique_id"], scored.pairs, threshold=thresholds.link, decisions=decisions)
     return Linked(pairs=scored.pairs, clusters=clusters, model=scored.model, candidate_pairs=scored.candidate_pairs)
 
@@ -58,12 +58,12 @@ def link_new(
     model: dict,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     decisions: list[Decision] = (),
-    memory_limit: str | None = None,
+    backend: engine.Backend = engine.DEFAULT_BACKEND,
 ) -> Linked:
     """Link `new` records to the clusters (unique_id, cluster_id) of `existing` ones, scoring only the pairs
     a new record is in. The clusters returned are those of the new records and of every existing cluster
     a new record was scored against (they may merge); the others stay as they were."""
-    pairs = engine.score_new(existing, new, model=model, threshold=thresholds.review, memory_limit=memory_limit)
+    pairs = engine.score_new(existing, new, model=model, threshold=thresholds.review, backend=backend)
     scored_ids = pl.concat([pairs["unique_id_l"], pairs["unique_id_r"]]).unique()
     touched = clusters.filter(
         pl.col("cluster_id").is_in(

@@ -11,7 +11,7 @@ from datetime import date
 
 import polars as pl
 
-from amparo.linkage.domain.names import name_tokens, phonetic
+from amparo.core.names import name_tokens, phonetic
 
 RECORD_SCHEMA = {
     "unique_id": pl.Int64,
@@ -96,6 +96,10 @@ def features(records: pl.DataFrame) -> pl.DataFrame:
     )
     digits = pl.col("identity_number").str.replace_all(r"\D", "")
     low, high = IDENTITY_NUMBER_DIGITS
+    # Placeholders (one digit repeated, as 00000000) and numbers of the wrong length are no number.
+    usable_number = digits.str.len_chars().is_between(low, high) & (
+        digits.str.strip_chars(digits.str.slice(0, 1)) != ""
+    )
     born = pl.col("birth_date")
     implied_high = pl.col("registration_date").dt.year().cast(pl.Int64) - pl.col("age")
     return frame.with_columns(
@@ -124,11 +128,9 @@ def features(records: pl.DataFrame) -> pl.DataFrame:
         .then(born.dt.year().cast(pl.Int64))
         .otherwise(implied_high - AGE_YEAR_SLACK),
         birth_year_high=pl.when(born.is_not_null()).then(born.dt.year().cast(pl.Int64)).otherwise(implied_high),
-        identity_number=pl.when(
-            digits.str.len_chars().is_between(low, high) & (digits.str.strip_chars(digits.str.slice(0, 1)) != "")
-        )
-        .then(digits)
-        .otherwise(None),
+        identity_number=pl.when(usable_number).then(digits).otherwise(None),
+        # The same digits in any order: two of them swapped still block together.
+        identity_digits_sorted=pl.when(usable_number).then(digits.str.split("").list.sort().list.join("")),
         sex=pl.col("sex").replace("", None),
         department=pl.col("department").replace("", None),
     )

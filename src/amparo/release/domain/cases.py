@@ -18,9 +18,9 @@ CATEGORY_COLUMNS = ("year", "sex", "citizenship", "department", "recruiter_relat
 CASE_TABLE_COLUMNS = (*CATEGORY_COLUMNS, "age", "family_facilitated", *EXPLOITATION_COLUMNS)
 
 
-def _known(column: str) -> pl.Expr:
+def _known(column: str, *unknown_codes: str) -> pl.Expr:
     value = pl.col(column).cast(pl.String)
-    return pl.when(value.is_null() | (value == "")).then(pl.lit(UNKNOWN)).otherwise(value)
+    return pl.when(value.is_null() | value.is_in(["", *unknown_codes])).then(pl.lit(UNKNOWN)).otherwise(value)
 
 
 def case_table(cases: pl.DataFrame, exploitation: pl.DataFrame, relationships: pl.DataFrame) -> pl.DataFrame:
@@ -54,7 +54,7 @@ def case_table(cases: pl.DataFrame, exploitation: pl.DataFrame, relationships: p
         cases.select(
             "id",
             _known("year").alias("year"),
-            _known("gender").alias("sex"),
+            _known("gender", codelists.GENDER_UNKNOWN).alias("sex"),
             _known("citizenship").alias("citizenship"),
             _known("department_code").alias("department"),
             pl.col("age").cast(pl.Int16),

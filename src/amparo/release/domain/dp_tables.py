@@ -99,7 +99,7 @@ def _with_unknown(values) -> list[str]:
 def dimension_keys() -> dict[str, list[str]]:
     """Every table's public keys: from the codelists and geography, never from the data."""
     return {
-        "sex": _with_unknown(codelists.GENDER.values),
+        "sex": _with_unknown(list(codelists.KNOWN_GENDERS)),
         "age_group": _with_unknown([b.label for b in age_bands.PERU_BANDS]),
         "citizenship": [*COUNTED_CITIZENSHIPS, OTHER, UNKNOWN],
         "family_facilitated": ["yes", "no"],
@@ -298,5 +298,7 @@ def dp_tables(case_table: pl.DataFrame, epsilon: float) -> DPTables:
         for m in MEASUREMENTS
         if m.slug != "total"
     }
-    total_bound = math.ceil(1.959964 * math.sqrt(1 / sum(weights)))
+    # The weighted total is dominated by one Laplace draw, whose tails are heavier than a normal's:
+    # bound it by the Laplace quantile of the same variance, which covers a sum of Laplace draws too.
+    total_bound = math.ceil(math.log(1 / ALPHA) / math.sqrt(2) * math.sqrt(1 / sum(weights)))
     return DPTables(total=total, total_error_bound=total_bound, epsilon=spent, tables=tables)

@@ -97,7 +97,7 @@ def hierarchies(years: int) -> list[Hierarchy]:
     """The hierarchy of each column of the table to anonymise, in MICRODATA order (exploitation as one profile)."""
     return [
         Hierarchy("year", ("year",), _exact, years),
-        Hierarchy("sex", ("sex",), _exact, len(codelists.GENDER) + 1),
+        Hierarchy("sex", ("sex",), _exact, len(codelists.KNOWN_GENDERS) + 1),
         Hierarchy(
             "age_band",
             ("year of age", "5-year band", "10-year band", "20-year band"),

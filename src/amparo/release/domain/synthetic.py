@@ -254,7 +254,7 @@ def release_domains(years: list[str]) -> dict[str, list[str]]:
     """The public values of each column of the synthetic file."""
     return {
         "year": years,
-        "sex": [*codelists.GENDER.values, UNKNOWN],
+        "sex": [*codelists.KNOWN_GENDERS, UNKNOWN],
         "age_band": [*(str(age) for age in range(OLDEST_AGE + 1)), UNKNOWN],
         "citizenship": [*COUNTED_CITIZENSHIPS, OTHER, UNKNOWN],
         "department": [*(p.ubigeo for p in geography.departments()), UNKNOWN],

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from amparo.reports.domain.colours import INK, ZERO_FILL, Scale, legend
+from amparo.reports.domain.colours import INK, ZERO_FILL, Scale, legend, legend_width
+from amparo.reports.domain.svg_text import title_text
 
 CODE_PROPERTY = "FIRST_IDDP"
 NAME_PROPERTY = "NOMBDEP"
@@ -119,14 +120,16 @@ def choropleth(
     """The SVG map. `values` by department code: None means hidden; absent means zero, or no cases
     at all when `absent_text` is given."""
     project, map_height = _projector(departments, width)
-    total_w, total_h = width + 180, map_height + 30
+    total_w = width + 20 + max(160, legend_width(scale, format_bound, zero_label, hidden_label))
+    heading, title_height = title_text(title, total_w, INK)
+    top = 30 + title_height
+    total_h = map_height + top
     parts = [
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="map choropleth" viewBox="0 0 {total_w:.0f} {total_h:.0f}" '
             f'width="{total_w:.0f}" height="{total_h:.0f}" role="img" aria-labelledby="{ident}-title" font-family="system-ui, sans-serif">'
-            f'<title id="{ident}-title">{escape(title)}</title>'
-            f'<text x="0" y="16" font-size="14" font-weight="600" fill="{INK}">{escape(title)}</text>'
-            '<g transform="translate(0 30)">'
+            f'<title id="{ident}-title">{escape(title)}</title>{heading}'
+            f'<g transform="translate(0 {top:g})">'
         )
     ]
     for department in departments:
@@ -146,7 +149,9 @@ def choropleth(
         )
     parts.append("</g>")
     parts.append(
-        legend(scale, x=width + 20, y=40, format_bound=format_bound, zero_label=zero_label, hidden_label=hidden_label)
+        legend(
+            scale, x=width + 20, y=top + 10, format_bound=format_bound, zero_label=zero_label, hidden_label=hidden_label
+        )
     )
     parts.append("</svg>")
     return "".join(parts)

@@ -4,6 +4,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from amparo.reports.domain.svg_text import text_width
+
 # ColorBrewer "Blues" (5 classes): readable in print and by people with colour-vision deficiency.
 PALETTE = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 ZERO_FILL = "#ffffff"
@@ -44,23 +46,40 @@ def count_scale(values: Sequence[float | None]) -> Scale:
 SHARE_SCALE = Scale((0.2, 0.4, 0.6, 0.8, 1.0), zero_is_value=True)
 
 
-def legend(
-    scale: Scale, *, x: float, y: float, format_bound: Callable[[float], str], zero_label: str, hidden_label: str
-) -> str:
-    """An SVG group: one swatch per class with its range, then 'none' and 'hidden'."""
-    parts = ['<g class="legend">']
+LEGEND_SIZE = 11
+SWATCH_ROOM = 20  # the swatch and the gap before its text
+
+
+def _legend_entries(
+    scale: Scale, format_bound: Callable[[float], str], zero_label: str, hidden_label: str
+) -> list[tuple[str, str]]:
+    """(colour, text) of each line of the legend: the classes with their ranges, then 'none' and 'hidden'."""
     lower = 0.0
     entries = []
     for colour, bound in zip(PALETTE, scale.upper_bounds):
         start = lower + 1 if scale.integers else lower
         entries.append((colour, f"{format_bound(start)} – {format_bound(bound)}"))
         lower = bound
-    entries += [(ZERO_FILL, zero_label), (HIDDEN_FILL, hidden_label)]
+    return entries + [(ZERO_FILL, zero_label), (HIDDEN_FILL, hidden_label)]
+
+
+def legend_width(scale: Scale, format_bound: Callable[[float], str], zero_label: str, hidden_label: str) -> float:
+    """The room the legend needs, swatches and texts."""
+    entries = _legend_entries(scale, format_bound, zero_label, hidden_label)
+    return SWATCH_ROOM + max(text_width(text, LEGEND_SIZE) for _colour, text in entries)
+
+
+def legend(
+    scale: Scale, *, x: float, y: float, format_bound: Callable[[float], str], zero_label: str, hidden_label: str
+) -> str:
+    """An SVG group: one swatch per class with its range, then 'none' and 'hidden'."""
+    parts = ['<g class="legend">']
+    entries = _legend_entries(scale, format_bound, zero_label, hidden_label)
     for i, (colour, text) in enumerate(entries):
         top = y + i * 18
         parts.append(
             f'<rect x="{x}" y="{top}" width="14" height="14" fill="{colour}" stroke="#8a94a6" stroke-width="0.6"/>'
-            f'<text x="{x + 20}" y="{top + 11}" font-size="11" fill="{INK}">{escape(text)}</text>'
+            f'<text x="{x + SWATCH_ROOM}" y="{top + 11}" font-size="{LEGEND_SIZE}" fill="{INK}">{escape(text)}</text>'
         )
     parts.append("</g>")
     return "".join(parts)

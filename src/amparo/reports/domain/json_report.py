@@ -11,6 +11,7 @@ def table_json(table: ReportTable) -> dict:
         "unit": table.unit,
         "unit_label": table.unit_label,
         "suppression_threshold": table.threshold,
+        "protection": table.protection.as_json(),
         "note": table.note,
         "columns": [
             {"key": c.key, "label": c.label, "kind": c.kind, "definition": c.definition} for c in table.columns
@@ -33,6 +34,7 @@ def report_json(report: AnnualReport) -> dict:
         "provenance": report.provenance,
         "synthetic": report.synthetic,
         "suppression_threshold": report.threshold,
+        "protection": report.protection.as_json(),
         "notes": list(report.notes),
         "sentences": list(report.sentences),
         "figures": [

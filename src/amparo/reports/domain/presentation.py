@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 
 from amparo.reports.domain.numbers import format_int, format_percent
+from amparo.stats.domain.protection import UNPROTECTED, Protection
 
 KINDS = ("text", "count", "share")
 
@@ -34,8 +35,9 @@ class ReportTable:
     keys: tuple[str, ...]  # one per row: the code behind the row's label ("total" for the totals row)
     rows: tuple[tuple[object, ...], ...]
     threshold: int | None = None  # disclosure threshold applied, None when none was
-    note: str = ""  # what the reader must know (suppression, multi-valued counts)
+    note: str = ""  # what the reader must know (protection, multi-valued counts)
     chart: str = ""  # SVG
+    protection: Protection = UNPROTECTED
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class AnnualReport:
     maps: tuple[Graphic, ...] = ()
     charts: tuple[Graphic, ...] = ()
     threshold: int | None = None
+    protection: Protection = UNPROTECTED
     notes: tuple[str, ...] = ()
     synthetic: bool = False
     generated: str = ""  # ISO timestamp

@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping
 from html import escape
 
 from amparo.core.geography import LIMA_METROPOLITANA
-from amparo.reports.domain.colours import INK, ZERO_FILL, Scale, legend
+from amparo.reports.domain.colours import INK, ZERO_FILL, Scale, legend, legend_width
+from amparo.reports.domain.svg_text import title_text
 
 # (code, column, row, abbreviation from ISO 3166-2:PE)
 TILES: tuple[tuple[str, int, int, str], ...] = (
@@ -65,19 +66,21 @@ def tile_map(
     columns = 1 + max(c for _, c, _, _ in TILES)
     rows = 1 + max(r for _, _, r, _ in TILES)
     grid_w = columns * (TILE + GAP)
-    width, height = grid_w + 170, 30 + rows * (TILE + GAP)
+    width = grid_w + 20 + max(150, legend_width(scale, format_bound, zero_label, hidden_label))
+    heading, title_height = title_text(title, width, INK)
+    top = 30 + title_height
+    height = top + rows * (TILE + GAP)
     parts = [
         (
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="map tile-map" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" role="img" aria-labelledby="{ident}-title" font-family="system-ui, sans-serif">'
-            f'<title id="{ident}-title">{escape(title)}</title>'
-            f'<text x="0" y="16" font-size="14" font-weight="600" fill="{INK}">{escape(title)}</text>'
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="map tile-map" viewBox="0 0 {width:g} {height:g}" '
+            f'width="{width:g}" height="{height:g}" role="img" aria-labelledby="{ident}-title" font-family="system-ui, sans-serif">'
+            f'<title id="{ident}-title">{escape(title)}</title>{heading}'
         )
     ]
     for code, column, row, abbreviation in TILES:
         absent = code not in values and absent_text is not None
         value = values.get(code, 0)
-        x, y = column * (TILE + GAP), 30 + row * (TILE + GAP)
+        x, y = column * (TILE + GAP), top + row * (TILE + GAP)
         shown = absent_text if absent else hidden_label if value is None else format_value(value)
         fill = ZERO_FILL if absent else scale.fill(value)
         ink = INK if absent else scale.ink(value)
@@ -92,7 +95,14 @@ def tile_map(
             tile = f'<a href="{escape(links[code])}">{tile}</a>'
         parts.append(tile)
     parts.append(
-        legend(scale, x=grid_w + 20, y=40, format_bound=format_bound, zero_label=zero_label, hidden_label=hidden_label)
+        legend(
+            scale,
+            x=grid_w + 20,
+            y=top + 10,
+            format_bound=format_bound,
+            zero_label=zero_label,
+            hidden_label=hidden_label,
+        )
     )
     parts.append("</svg>")
     return "".join(parts)

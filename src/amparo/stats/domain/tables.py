@@ -1,7 +1,7 @@
 """Result tables of the statistics engine: plain, immutable, ready for a page, a report or JSON.
 
-Built here from counts the database returned, so that shares, intervals,
-ordering and suppression follow one rule wherever a number is shown.
+Built here from counts the engine aggregated (perturbed already when cell-key protection applies), so that
+shares, intervals, ordering and suppression follow one rule wherever a number is shown.
 """
 
 from collections.abc import Mapping, Sequence
@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from amparo.stats.domain.disclosure import suppress_list, suppress_table
 from amparo.stats.domain.intervals import wilson_interval
+from amparo.stats.domain.protection import UNPROTECTED, Protection
 
 UNITS = ("cases", "victims")
+TOTAL_KEY = "total"  # the key of a printed table's total row
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Table:
     multi_valued: bool = False
     threshold: int | None = None  # disclosure threshold applied, None when not applied
     total_suppressed: bool = False
+    protection: Protection = UNPROTECTED  # how the counts were protected (perturbed, suppressed or exact)
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -64,6 +67,7 @@ def build_table(
     family_facilitated_total: int,
     multi_valued: bool = False,
     threshold: int | None = None,
+    protection: Protection = UNPROTECTED,
 ) -> Table:
     """A Table from {key: (count, family-facilitated count)}, sorted by count descending then key."""
     if unit not in UNITS:
@@ -105,6 +109,7 @@ def build_table(
         multi_valued=multi_valued,
         threshold=threshold,
         total_suppressed=total_hidden,
+        protection=protection,
     )
 
 
@@ -124,6 +129,7 @@ class CrossTable:
     column_totals: tuple[int | None, ...]
     total: int | None
     threshold: int | None = None
+    protection: Protection = UNPROTECTED
 
     def cell(self, row_key: str, column_key: str) -> int | None:
         return self.cells[self.row_keys.index(row_key)][self.column_keys.index(column_key)]
@@ -143,6 +149,7 @@ def build_crosstab(
     column_totals: Mapping[str, int],
     total: int,
     threshold: int | None = None,
+    protection: Protection = UNPROTECTED,
 ) -> CrossTable:
     """A CrossTable in the given key order; missing cells are zeros."""
     if unit not in UNITS:
@@ -170,4 +177,5 @@ def build_crosstab(
         column_totals=tuple(c_totals),
         total=grand,
         threshold=threshold,
+        protection=protection,
     )

@@ -10,7 +10,7 @@ from amparo.exchange.domain.limits import ReadError, check_file_size
 from amparo.exchange.permissions import AccountRefused, exchange_account
 from amparo.exchange.reading import import_limits
 from amparo.exchange.rejections import problem_lines
-from amparo.exchange.services import ImportRefused, file_import, organisation_find
+from amparo.exchange.services import FileImport, ImportRefused, organisation_find
 
 
 class Command(BaseCommand):
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             check_file_size(path.stat().st_size, import_limits())  # before the file is read into memory
             user = exchange_account(options["user"]) if options["user"] else None
             source = organisation_find(options["source"], create_as=options["source_type"])
-            batch = file_import(
+            job = FileImport(
                 data=path.read_bytes(),
                 file_name=path.name,
                 source=source,
@@ -58,10 +58,14 @@ class Command(BaseCommand):
                 format_name=options["format"],
                 dry_run=options["dry_run"],
                 sheet=options["sheet"],
-                progress=lambda message: self.stderr.write(str(message)),
             )
+            for message in job.stages():
+                self.stderr.write(str(message))
         except (AccountRefused, ImportRefused, ReadError) as error:
             raise CommandError(str(error)) from None
+        if job.repeated:
+            return  # the last message named the batch the file repeats
+        batch = job.batch
         for line in problem_lines(batch):
             self.stdout.write(_("row %(row)s, column %(column)s, value %(value)r: expected %(expected)s") % line)
         if batch.same_file_as_id:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from amparo.linkage.domain.linking import Thresholds
 from amparo.linkage.selectors import case_clusters
-from amparo.linkage.services import LinkageRefused, linkage_link_new, linkage_run
+from amparo.linkage.services import ENGINES, LinkageRefused, linkage_link_new, linkage_run
 
 
 def _probability(text: str) -> float:
@@ -62,6 +62,16 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--engine",
+            choices=ENGINES,
+            default=ENGINES[0],
+            help=_(
+                "where the linkage runs: duckdb in this process (default) or spark, on the master "
+                "AMPARO_SPARK_MASTER names (default local[2])"
+            ),
+        )
+
     def handle(self, *args, **options):
         thresholds = self._thresholds(options["link_threshold"], options["review_threshold"])
         out = options["clusters_out"]
@@ -71,9 +81,11 @@ class Command(BaseCommand):
             )
         try:
             if options["new_only"]:
-                run = linkage_link_new()
+                run = linkage_link_new(engine_name=options["engine"])
             else:
-                run = linkage_run(thresholds=thresholds, retrain=not options["reuse_model"])
+                run = linkage_run(
+                    thresholds=thresholds, retrain=not options["reuse_model"], engine_name=options["engine"]
+                )
         except LinkageRefused as refusal:
             raise CommandError(str(refusal)) from None
         self.stdout.write(

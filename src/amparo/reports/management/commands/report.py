@@ -19,7 +19,8 @@ class Command(BaseCommand):
     def help(self):
         return _(
             "Write the annual report for a year (sentences, key figures, tables, charts and department maps) "
-            "as HTML, XLSX, JSON or Markdown. Small counts are suppressed unless --no-suppress is given."
+            "as HTML, XLSX, JSON or Markdown. Every figure is protected by cell-key perturbation unless "
+            "--no-suppress is given."
         )
 
     def add_arguments(self, parser):
@@ -40,7 +41,10 @@ class Command(BaseCommand):
             "--suppress",
             action=argparse.BooleanOptionalAction,
             default=True,
-            help=_("hide small counts for publication (default: on; --no-suppress only for restricted use)"),
+            help=_(
+                "protect the figures for publication by cell-key perturbation (default: on; --no-suppress gives "
+                "exact figures, not for publication)"
+            ),
         )
         parser.add_argument(
             "--unit", choices=["cases", "victims"], default="cases", help=_("what is counted (default: cases)")

@@ -1,4 +1,10 @@
-"""`amparo stats`: counts of cases by a dimension, as JSON or a terminal table."""
+"""`amparo stats`: counts of cases by a dimension, as JSON or a terminal table.
+
+Protected by cell-key perturbation unless asked otherwise, like every other channel of the statistics: whoever
+runs it may pass the figures on. ``--exact`` gives exact figures, marked not for publication; ``--suppress``
+hides small counts instead of perturbing them (not differencing-proof: for a reader who requires that
+convention on one table).
+"""
 
 import json
 import re
@@ -11,7 +17,7 @@ from django.utils.translation import gettext as _
 from amparo.core import geography
 from amparo.linkage.selectors import latest_run
 from amparo.stats import engine
-from amparo.stats.presentation import render_terminal, table_records
+from amparo.stats.presentation import render_terminal, table_document
 
 _YEAR = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # the registry holds no case outside these
@@ -61,20 +67,28 @@ class Command(BaseCommand):
             "--department", action="append", default=[], help="a department name or 2-digit ubigeo code (repeatable)"
         )
         parser.add_argument("--unit", default="cases", help="cases (reports) or victims (unique persons)")
-        parser.add_argument(
+        protection = parser.add_mutually_exclusive_group()
+        protection.add_argument(
+            "--exact",
+            action="store_true",
+            help="exact figures, not perturbed: not for publication (default: protected by cell-key perturbation)",
+        )
+        protection.add_argument(
             "--suppress",
             nargs="?",
             type=int,
             const=-1,
             default=None,
             metavar="N",
-            help="hide counts below N (default from settings, 5) and the cells that would reveal them",
+            help="hide counts below N (default from settings, 5) and the cells that would reveal them, instead of "
+            "perturbing them; hidden counts can be worked out by comparing several tables",
         )
         parser.add_argument("--format", choices=["json", "table"], default="table")
         parser.add_argument("--lang", choices=[code for code, _name in settings.LANGUAGES], default=None)
 
     def handle(self, *args, **options):
-        with translation.override(options["lang"] or settings.LANGUAGE_CODE):
+        # Without --lang, the language `amparo` chose from AMPARO_LANGUAGE or the terminal's locale.
+        with translation.override(options["lang"] or translation.get_language()):
             self.stdout.write(self._render(options))
 
     def _render(self, options) -> str:
@@ -96,17 +110,26 @@ class Command(BaseCommand):
             years=parse_years(options["year"]),
             departments=tuple(dict.fromkeys(parse_department(d) for d in options["department"])),
         )
+        # A range may hold years without cases (the year just begun): they count zero. Only years that are
+        # all empty are refused, as a mistyped year most likely is.
         empty = engine.years_without_cases(list(filters.years))
-        if empty:
+        if empty and len(empty) == len(filters.years):
             raise CommandError(_("no cases registered in %(years)s") % {"years": ", ".join(map(str, empty))})
+        if options["exact"]:
+            protect = False
+        elif suppress is None:
+            protect = True
+        else:
+            protect = engine.suppression_threshold(True) if suppress == -1 else suppress
         table = engine.count_by(
             by,
             filters,
             options["unit"],
-            suppress=False if suppress is None else (True if suppress == -1 else suppress),
+            suppress=protect,
+            keys=[str(year) for year in filters.years] if by == "year" else None,
         )
         if options["format"] == "json":
-            return json.dumps(table_records(table), ensure_ascii=False, indent=2)
+            return json.dumps(table_document(table), ensure_ascii=False, indent=2)
         if options["unit"] == "victims" and latest_run() is None:
             return (
                 render_terminal(table)

@@ -1,22 +1,26 @@
 """`amparo rotate_keys`: a new encryption key, every sealed value re-sealed with it, old keys dropped on request.
 
-The work is `core.key_rotation`'s; this command also drops the statistics' sealed copy (rebuilt with the
-active key when next needed) and audits the rotation.
+The work is `core.key_rotation`'s; in the same transaction the registry rebuilds the blind index of names,
+whose key is derived from the active key. The command also drops the statistics' sealed copy (rebuilt with
+the active key when next needed) and audits the rotation.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from amparo.audit.models import AuditAction
 from amparo.audit.services import audit_record
 from amparo.core import crypto
 from amparo.core.key_rotation import reseal_all, values_sealed_with
+from amparo.registry.services import name_index_rebuild
 from amparo.stats import snapshot
 
 
 class Command(BaseCommand):
     help = (
         "Add a new active encryption key to the key ring, re-seal every encrypted value with it "
-        "and, with --drop-old, remove the old keys. Look-up hashes do not change."
+        "and, with --drop-old, remove the old keys. The name index is rebuilt under the new key; the identity "
+        "number's look-up hashes do not change."
     )
 
     def add_arguments(self, parser):
@@ -52,10 +56,13 @@ class Command(BaseCommand):
             ring = new_ring
             self.stdout.write(f"New active key {ring.active_id}.")
 
-        counts = reseal_all(batch_size=batch_size)
+        with transaction.atomic():
+            counts = reseal_all(batch_size=batch_size)
+            named = name_index_rebuild()
         snapshot.forget_persisted()
         for label, rows in counts.items():
             self.stdout.write(f"{label}: {rows} rows re-sealed with key {ring.active_id}.")
+        self.stdout.write(f"Name index rebuilt for {named} people with key {ring.active_id}.")
 
         dropped = 0
         if drop_old and ring.old_ids:
@@ -80,6 +87,7 @@ class Command(BaseCommand):
             details={
                 "active_key": ring.active_id,
                 "rows_resealed": counts,
+                "names_indexed": named,
                 "old_keys_dropped": dropped,
             },
         )
