@@ -98,20 +98,22 @@ def test_epsilon_must_be_a_positive_number(small_table, epsilon):
 
 def test_the_realised_error_stays_within_the_stated_bound_about_95_percent_of_the_time(small_table):
     truth = _true_counts(small_table)
-    within: dict[str, list[float]] = {}
-    beyond_half: list[float] = []
+    within: dict[str, list[bool]] = {}
+    beyond_half: list[bool] = []
     total_within = []
-    for draw in range(100):
+    for _ in range(100):
         released = dp_tables.dp_tables(small_table, epsilon=3.0)
         total_within.append(abs(released.total - len(small_table)) <= released.total_error_bound)
-        if draw >= 30:
-            continue  # 30 draws of every cell are plenty; the single total needs more
         for slug, table in released.tables.items():
             error = np.abs(np.array(table.counts) - _truth_of(table, truth[slug]))
             within.setdefault(slug, []).extend(error <= table.error_bound)
             beyond_half.extend(error > table.error_bound / 2)
+    # Over every published count the bound holds at least 95% of the time.
+    assert np.mean([hit for hits in within.values() for hit in hits]) >= 0.95
+    # A small table's cells miss together (two cells that add up to the total err as one), so each table is
+    # held to 90% over its 100 draws: at its measured miss rate that fails by chance about once in 30,000 runs.
     for slug, hits in within.items():
-        assert np.mean(hits) >= 0.93, (slug, np.mean(hits))
+        assert np.mean(hits) >= 0.90, (slug, np.mean(hits))
     assert np.mean(total_within) >= 0.89  # fails by chance about once in a thousand runs
     # The bound is not vacuous: errors of more than half of it are common.
     assert np.mean(beyond_half) > 0.01
