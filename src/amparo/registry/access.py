@@ -63,6 +63,26 @@ def require_case(user, case: Case, capability: Capability) -> None:
         raise PermissionDenied
 
 
+def _identities_shown(
+    user, people: list[tuple[Case, int | None]], request=None, details: dict | None = None
+) -> dict[int, PersonIdentity]:
+    """{case id: the identifying data of the person named for it} for the cases the user may open, for users
+    allowed to see identities; each case's view is audited, with `details` saying whose identity it was."""
+    if not may(user, Capability.IDENTITIES):
+        return {}
+    named = [(case, person_id) for case, person_id in people if person_id is not None]
+    if not named:
+        return {}
+    visible = set(cases_visible_to(user).filter(pk__in=[case.pk for case, _ in named]).values_list("pk", flat=True))
+    identities = PersonIdentity.objects.in_bulk({person_id for case, person_id in named if case.pk in visible})
+    shown = {case.pk: identities[person_id] for case, person_id in named if person_id in identities}
+    with transaction.atomic():  # one write to the log for the page, not one per child
+        for case, _ in named:
+            if case.pk in shown:
+                audit_record(user=user, action=AuditAction.VIEW_IDENTITY, obj=case, request=request, details=details)
+    return shown
+
+
 def identity_for(user, case: Case, request=None) -> PersonIdentity | None:
     """The victim's identifying data, for users allowed to see it; every view is audited."""
     return identities_for(user, [case], request).get(case.pk)
@@ -74,29 +94,13 @@ def person_identity_for(
     """The identifying data of a person of this case (its victim, or the caregiver a plan names: the caller
     vouches that the person belongs to the case), for users who may see the case's identities; every view
     is audited on the case, with `details` saying whose identity it was."""
-    if person_id is None or not may(user, Capability.IDENTITIES):
-        return None
-    if not cases_visible_to(user).filter(pk=case.pk).exists():
-        return None
-    identity = PersonIdentity.objects.filter(person_id=person_id).first()
-    if identity is not None:
-        audit_record(user=user, action=AuditAction.VIEW_IDENTITY, obj=case, request=request, details=details)
-    return identity
+    return _identities_shown(user, [(case, person_id)], request, details).get(case.pk)
 
 
 def identities_for(user, cases: list[Case], request=None) -> dict[int, PersonIdentity]:
     """{case id: its victim's identifying data} for those of the cases the user may open and whose victim has
     any, for users allowed to see identities; each case's view is audited."""
-    if not may(user, Capability.IDENTITIES) or not cases:
-        return {}
-    visible = dict(cases_visible_to(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", "victim_id"))
-    identities = PersonIdentity.objects.in_bulk(set(visible.values()))
-    shown = {case.pk: identities[visible[case.pk]] for case in cases if visible.get(case.pk) in identities}
-    with transaction.atomic():  # one write to the log for the page, not one per child
-        for case in cases:
-            if case.pk in shown:
-                audit_record(user=user, action=AuditAction.VIEW_IDENTITY, obj=case, request=request)
-    return shown
+    return _identities_shown(user, [(case, case.victim_id) for case in cases], request)
 
 
 def victims_found(user, text: str, request=None) -> QuerySet[Person]:
