@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from amparo.casework import care_services
 from amparo.casework.models import CareArrangement, FollowUpVisit, ReintegrationPlan, SafetyApproval
+from amparo.core.record_keys import KEY_RANGE
+from amparo.registry.models import Case
 from amparo.registry.services import case_register
 from tests.personas import make_user
 
@@ -179,9 +181,13 @@ def test_retrafficking_rates_match_an_independent_count(organisation, case_worke
     assert by_family == {bool(f): (int(row["count"]), int(row["sum"])) for f, row in expected.iterrows()}
 
 
-def test_casework_statistics_use_the_configured_suppression_threshold(analyst, client_as, settings):
-    settings.STATS_SUPPRESSION_THRESHOLD = 11
-    assert client_as(analyst).get(reverse("casework-statistics")).context["threshold"] == 11
+def test_casework_statistics_say_how_they_were_protected(analyst, case_worker, client_as):
+    page = reverse("casework-statistics")
+    protected = client_as(analyst).get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Protected by cell-key perturbation (table amparo-ckm-3" in protected
+    exact = client_as(case_worker).get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Exact figures, not protected: not for publication." in exact
+    assert "Cifras exactas" in client_as(case_worker).get(page, HTTP_ACCEPT_LANGUAGE="es").content.decode()
 
 
 def test_only_a_supervisor_the_two_person_rule_admits_is_offered_the_decision(
@@ -213,18 +219,25 @@ def test_the_care_page_marks_the_visits_overdue_by_the_one_rule(family_case, cas
     assert [v.overdue for v in visits] == expected and expected.count(True) == 1
 
 
-def test_small_re_trafficking_figures_are_hidden_from_analysts_not_from_the_case_worker(
-    family_case, case_worker, analyst, client_as
+@pytest.mark.parametrize(
+    "key_position, shown",
+    [
+        # amparo-ckm-3 moves a count of 1 by -1, 0, +1, +2, +3 for keys in [0, .45), [.45, .655), [.655, .905), ...
+        (0.0, []),  # shown as 0 placements: the row is not listed
+        (0.5, [("foster_family", 1, 1)]),
+        (0.7, [("foster_family", 2, 2)]),
+    ],
+)
+def test_re_trafficking_figures_are_perturbed_by_the_case_key_for_analysts_not_for_the_case_worker(
+    family_case, case_worker, analyst, client_as, key_position, shown
 ):
+    Case.objects.filter(pk=family_case.pk).update(record_key=int(key_position * KEY_RANGE))
     _placement(family_case, case_worker, "foster_family", ["re_trafficked"])
     exact = client_as(case_worker).get(reverse("casework-statistics")).context["tables"]["by_placement_type"]
-    assert [(r["key"], r["placements"], r["retrafficked"], r["hidden"]) for r in exact] == [
-        ("foster_family", 1, 1, False)
-    ]
-    protected = client_as(analyst).get(reverse("casework-statistics")).context["tables"]["by_placement_type"]
-    assert [(r["key"], r["placements"], r["retrafficked"], r["hidden"]) for r in protected] == [
-        ("foster_family", None, None, True)
-    ]
+    assert [(r["key"], r["placements"], r["retrafficked"], r["rate"]) for r in exact] == [("foster_family", 1, 1, 1.0)]
+    for _ in range(2):  # the same placements show the same figures every time
+        protected = client_as(analyst).get(reverse("casework-statistics")).context["tables"]["by_placement_type"]
+        assert [(r["key"], r["placements"], r["retrafficked"]) for r in protected] == shown
 
 
 def test_the_placement_form_is_offered_only_once_the_rule_allows_the_placement(

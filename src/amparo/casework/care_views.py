@@ -37,7 +37,8 @@ from amparo.casework.selectors import (
 from amparo.core import codelists
 from amparo.core.age_bands import age_on
 from amparo.registry.access import case_for, cases_in_scope, cases_visible_to, identities_for
-from amparo.stats.engine import suppression_threshold
+from amparo.stats import engine
+from amparo.stats.presentation import protection_note
 
 CASELOAD_PAGE_SIZE = 50
 VISIT_STATE_LABELS = {
@@ -302,9 +303,8 @@ def statistics_view(request):
     """Re-trafficking rates by placement type and by family-facilitated status."""
     require(request.user, Capability.CASEWORK_STATISTICS)
     # Figures over the user's own scope: exact for roles that may see those cases' identities.
-    protected = statistics_suppressed_for(request.user, within_scope=True)
-    threshold = suppression_threshold(protected)
-    rates = retrafficking_rates(cases_in_scope(request.user), threshold=threshold)
+    protection = engine.protection(statistics_suppressed_for(request.user, within_scope=True))
+    rates = retrafficking_rates(cases_in_scope(request.user), protection=protection)
     labels = {
         "by_placement_type": dict(codelists.CARE_ARRANGEMENT_TYPE.choices),
         "by_family_facilitated": {True: _("Family-facilitated"), False: _("Not family-facilitated")},
@@ -313,4 +313,6 @@ def statistics_view(request):
         name: [{"label": labels[name].get(row["key"], row["key"]), **row} for row in rows]
         for name, rows in rates.items()
     }
-    return render(request, "casework/statistics.html", {"tables": tables, "threshold": threshold})
+    return render(
+        request, "casework/statistics.html", {"tables": tables, "protection_note": protection_note(protection)}
+    )

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from amparo.accounts.access import may
 from amparo.accounts.roles import Capability
@@ -26,7 +26,8 @@ from amparo.registry.access import cases_visible_to, person_identity_for
 from amparo.registry.identities import identity_number_hash
 from amparo.registry.models import Case, Perpetrator, Person, PersonIdentity
 from amparo.registry.records import CASE_SCALARS, CODE_LISTS, CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
-from amparo.stats.domain.disclosure import rate_is_sensitive
+from amparo.stats.domain.protection import UNPROTECTED, Protection
+from amparo.stats.engine import published_counts
 
 
 def _person_record(person: Person | None, identity: PersonIdentity | None) -> PersonRecord:
@@ -277,12 +278,16 @@ def _followed_placements(cases: QuerySet[Case]) -> QuerySet[CareArrangement]:
     )
 
 
-def retrafficking_rates(cases: QuerySet[Case] | None = None, *, threshold: int | None = None) -> dict[str, list[dict]]:
+def retrafficking_rates(
+    cases: QuerySet[Case] | None = None, *, protection: Protection = UNPROTECTED
+) -> dict[str, list[dict]]:
     """Re-trafficking among followed-up placements, by placement type and by family-facilitated status.
 
-    A placement counts once, as re-trafficked if any of its visits found so.
-    Rows: {"key", "placements", "retrafficked", "rate", "hidden"}; rate is None without placements. With a
-    `threshold`, a row whose figures could point at one child is hidden: its figures are None.
+    A placement counts once, as re-trafficked if any of its visits found so. Both counts of a row are published
+    as every statistic is (`engine.published_counts`): under cell-key protection each is perturbed by the keys of
+    its placements' cases, so the same placements always show the same figures and a rate over few placements
+    cannot be told from its neighbours; a row perturbed to no placements is not listed.
+    Rows: {"key", "placements", "retrafficked", "rate"}.
     """
     placements = _followed_placements(cases if cases is not None else Case.objects.all())
 
@@ -290,21 +295,28 @@ def retrafficking_rates(cases: QuerySet[Case] | None = None, *, threshold: int |
         grouped = (
             placements.order_by()
             .values(group_by)
-            .annotate(placements=Count("id"), retrafficked=Count("id", filter=Q(retrafficked=True)))
+            .annotate(
+                followed_count=Count("id"),
+                followed_key=Sum("case__record_key"),
+                retrafficked_count=Count("id", filter=Q(retrafficked=True)),
+                retrafficked_key=Sum("case__record_key", filter=Q(retrafficked=True), default=0),
+            )
             .order_by(group_by)
         )
-        return [_rate_row(row[group_by], row["placements"], row["retrafficked"], threshold) for row in grouped]
+        published = []
+        for row in grouped:
+            cells = [(row["followed_count"], row["followed_key"]), (row["retrafficked_count"], row["retrafficked_key"])]
+            followed, retrafficked = published_counts(cells, protection)
+            if followed:
+                retrafficked = min(retrafficked, followed)  # perturbed apart, a part never exceeds its whole
+                published.append(
+                    {
+                        "key": row[group_by],
+                        "placements": followed,
+                        "retrafficked": retrafficked,
+                        "rate": retrafficked / followed,
+                    }
+                )
+        return published
 
     return {"by_placement_type": rows("arrangement_type"), "by_family_facilitated": rows("case__family_facilitated")}
-
-
-def _rate_row(key, placements: int, retrafficked: int, threshold: int | None) -> dict:
-    if threshold is not None and rate_is_sensitive(retrafficked, placements, threshold):
-        return {"key": key, "placements": None, "retrafficked": None, "rate": None, "hidden": True}
-    return {
-        "key": key,
-        "placements": placements,
-        "retrafficked": retrafficked,
-        "rate": retrafficked / placements if placements else None,
-        "hidden": False,
-    }

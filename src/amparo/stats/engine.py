@@ -87,7 +87,7 @@ def protection(suppress: bool | int) -> Protection:
     return UNPROTECTED if threshold is None else Protection(SUPPRESSION, threshold=threshold)
 
 
-def _published(cells: list[tuple[int, int]], chosen: Protection) -> list[int]:
+def published_counts(cells: list[tuple[int, int]], chosen: Protection) -> list[int]:
     """The value published for each (true count, sum of its records' keys): perturbed under cell-key
     protection, else the count itself. The one place where every channel's figures are perturbed."""
     counts = [count for count, _ in cells]
@@ -203,7 +203,7 @@ def count_by(
     summable = unit == "cases" and not d.multi_valued
     total = _summed(measures.values()) if summable else _total(current, filters, unit)
     groups = list(measures)
-    published = _published(
+    published = published_counts(
         [(m[0], m[2]) for m in measures.values()]
         + [(total[0], total[2])]
         + [(m[1], m[3]) for m in measures.values()]
@@ -273,7 +273,7 @@ def crosstab(
         n, _, n_key, _ = _total(current, filters, unit)
         total = (n, n_key)
     parts = (cells, row_totals, column_totals)
-    published = iter(_published([*(pair for part in parts for pair in part.values()), total], chosen))
+    published = iter(published_counts([*(pair for part in parts for pair in part.values()), total], chosen))
     counts, published_rows, published_columns = [{key: next(published) for key in part} for part in parts]
     if chosen.method == CELL_KEY:
         # As in count_by, a row or column perturbed to zero is not listed (its cells stay within the bound of

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amparo.stats.domain.disclosure import rate_is_sensitive, suppress_list, suppress_table
+from amparo.stats.domain.disclosure import suppress_list, suppress_table
 
 
 def test_a_lone_small_cell_takes_the_next_smallest_with_it():
@@ -95,10 +95,3 @@ def test_every_line_of_a_two_way_table_hides_no_cell_or_at_least_two(cells, thre
                 assert flag, "a small count is visible"
             if value == 0:
                 assert not flag, "a structural zero was hidden"
-
-
-def test_a_rate_is_hidden_when_either_count_or_the_rest_is_small():
-    assert rate_is_sensitive(2, 40, 5)  # two re-trafficked
-    assert rate_is_sensitive(0, 3, 5)  # three placements
-    assert rate_is_sensitive(38, 40, 5)  # the two not re-trafficked
-    assert not rate_is_sensitive(0, 40, 5) and not rate_is_sensitive(20, 40, 5)

@@ -50,12 +50,6 @@ def _balance(values: list[int], hidden: list[bool], lines: list[list[int]], marg
             changed = True
 
 
-def rate_is_sensitive(part: int, whole: int, threshold: int) -> bool:
-    """A rate `part` out of `whole` must not be published when either count, or the rest (whole - part),
-    could point at one child: publishing both counts publishes their difference."""
-    return any(is_sensitive(value, threshold) for value in (part, whole, whole - part))
-
-
 def suppress_list(counts: Sequence[int], total: int, threshold: int = DEFAULT_THRESHOLD) -> tuple[list[bool], bool]:
     """Which counts of a one-way table to hide, and whether its total must be hidden too.
 
