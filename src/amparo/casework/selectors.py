@@ -22,7 +22,7 @@ from amparo.casework.domain.reintegration import (
 from amparo.casework.models import CareArrangement, FollowUpVisit, ReintegrationPlan
 from amparo.core import codelists, crypto, text
 from amparo.core.codelists import FAMILY_CARE_ARRANGEMENTS
-from amparo.registry.access import cases_visible_to, person_identity_for
+from amparo.registry.access import cases_visible_to, of_visible_cases, person_identity_for
 from amparo.registry.identities import identity_number_hash
 from amparo.registry.models import Case, Perpetrator, Person, PersonIdentity
 from amparo.registry.records import CASE_SCALARS, CODE_LISTS, CaseRecord, EventRecord, PerpetratorRecord, PersonRecord
@@ -169,8 +169,8 @@ def plans_awaiting_decision(user) -> list[ReintegrationPlan]:
     if not may(user, Capability.APPROVE):
         return []
     candidates = list(
-        ReintegrationPlan.objects.filter(
-            case__in=cases_visible_to(user),
+        of_visible_cases(user, ReintegrationPlan.objects)
+        .filter(
             case__family_facilitated=True,
             destination_type__in=FAMILY_CARE_ARRANGEMENTS,
             status__in=[ReintegrationPlan.Status.AWAITING_APPROVAL, ReintegrationPlan.Status.READY],

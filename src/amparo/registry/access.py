@@ -25,18 +25,27 @@ from amparo.registry.models import Case, Person, PersonIdentity
 from amparo.registry.name_index import people_named
 
 
-def cases_in_scope(user) -> QuerySet[Case]:
-    """Cases within the user's scope (own, own organisation's, or all), whatever their role may do with them."""
+def _scope_condition(user, through: str = "") -> Q | None:
+    """The condition that keeps the cases within the user's scope (own, own organisation's, or all), on a
+    case or on rows that reach their case `through` a relation ("case__"); None for a user with no scope.
+    Asked as a condition of the row, never as `case IN (cases in scope)`: that list is the whole registry for
+    an organisation's supervisor, and SQLite builds it before reading a single row."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return Case.objects.none()
+        return None
     scope = user.effective_scope
     if scope == Scope.ALL:
-        return Case.objects.all()
+        return Q()
     if scope == Scope.ORGANISATION and user.organisation_id:
-        return Case.objects.filter(
-            Q(source_organisation_id=user.organisation_id) | Q(owner__organisation_id=user.organisation_id)
+        return Q(**{f"{through}source_organisation_id": user.organisation_id}) | Q(
+            **{f"{through}owner__organisation_id": user.organisation_id}
         )
-    return Case.objects.filter(owner=user)
+    return Q(**{f"{through}owner": user})
+
+
+def cases_in_scope(user) -> QuerySet[Case]:
+    """Cases within the user's scope (own, own organisation's, or all), whatever their role may do with them."""
+    condition = _scope_condition(user)
+    return Case.objects.none() if condition is None else Case.objects.filter(condition)
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -44,6 +53,14 @@ def cases_visible_to(user) -> QuerySet[Case]:
     if not may(user, Capability.CASES):
         return Case.objects.none()
     return cases_in_scope(user)
+
+
+def of_visible_cases(user, rows: QuerySet, through: str = "case") -> QuerySet:
+    """The rows (plans, visits, placements) whose case, reached `through` that relation, the user may open."""
+    condition = _scope_condition(user, f"{through}__")
+    if condition is None or not may(user, Capability.CASES):
+        return rows.none()
+    return rows.filter(condition)
 
 
 def case_for(user, pk) -> Case:
