@@ -397,25 +397,19 @@ def clusters_merge(*, user, cluster_key: str, other_key: str, reason: str, reque
     reason = _reason(reason)
     require_reviewer(user, tuple(sorted(first | other)))
     pairs = {(a, b) for a in first for b in other}
-    with transaction.atomic():
-        _record_verdicts(user, pairs, Verdict.SAME_PERSON)
-        decision = ClusterDecision.objects.create(
-            kind=ClusterDecisionKind.MERGE,
-            cluster_key=cluster_key,
-            other_cluster_key=other_key,
-            reason=reason,
-            pairs=len(pairs),
-            decided_by=user,
-        )
-        audit_record(
-            user=user,
-            action=AuditAction.APPROVE,
-            obj=decision,
-            details={"merge": [cluster_key, other_key], "records": sorted(first | other), "pairs": len(pairs)},
-            request=request,
-        )
-        _apply(first | other)
-    return decision
+    return _decided(
+        user,
+        request,
+        pairs,
+        Verdict.SAME_PERSON,
+        AuditAction.APPROVE,
+        {"merge": [cluster_key, other_key], "records": sorted(first | other), "pairs": len(pairs)},
+        first | other,
+        kind=ClusterDecisionKind.MERGE,
+        cluster_key=cluster_key,
+        other_cluster_key=other_key,
+        reason=reason,
+    )
 
 
 def cluster_split(*, user, cluster_key: str, person_id: int, reason: str, request=None) -> ClusterDecision:
@@ -438,22 +432,29 @@ def cluster_split(*, user, cluster_key: str, person_id: int, reason: str, reques
     reason = _reason(reason)
     require_reviewer(user, tuple(sorted(members)))
     pairs = {(person_id, other) for other in members - {person_id}}
+    return _decided(
+        user,
+        request,
+        pairs,
+        Verdict.DIFFERENT_PEOPLE,
+        AuditAction.REFUSE,
+        {"split": cluster_key, "record": person_id, "from": sorted(members - {person_id})},
+        members,
+        kind=ClusterDecisionKind.SPLIT,
+        cluster_key=cluster_key,
+        person_id=person_id,
+        reason=reason,
+    )
+
+
+def _decided(
+    user, request, pairs: set, verdict: str, action: str, details: dict, records: set[int], **decision
+) -> ClusterDecision:
+    """One merge or split, in one transaction: the reviewer's verdict on each pair it decides, the decision
+    kept with its sealed reason, its audit event, and the clusters of its records made again."""
     with transaction.atomic():
-        _record_verdicts(user, pairs, Verdict.DIFFERENT_PEOPLE)
-        decision = ClusterDecision.objects.create(
-            kind=ClusterDecisionKind.SPLIT,
-            cluster_key=cluster_key,
-            person_id=person_id,
-            reason=reason,
-            pairs=len(pairs),
-            decided_by=user,
-        )
-        audit_record(
-            user=user,
-            action=AuditAction.REFUSE,
-            obj=decision,
-            details={"split": cluster_key, "record": person_id, "from": sorted(members - {person_id})},
-            request=request,
-        )
-        _apply(members)
-    return decision
+        _record_verdicts(user, pairs, verdict)
+        made = ClusterDecision.objects.create(pairs=len(pairs), decided_by=user, **decision)
+        audit_record(user=user, action=action, obj=made, details=details, request=request)
+        _apply(records)
+    return made
