@@ -2,6 +2,8 @@
 
 import pytest
 
+from amparo.core.record_keys import KEY_RANGE
+from amparo.registry.models import Case
 from amparo.reports.dashboard import hotspots_table
 from amparo.stats.engine import CaseFilter
 
@@ -36,3 +38,13 @@ def test_districts_without_a_family_facilitated_case_are_not_hot_spots(registry)
     assert set(perturbed) <= set(truth)
     assert all(0 < family <= count and abs(family - truth[key]) <= 3 for key, (family, count) in perturbed.items())
     assert list(perturbed) == sorted(perturbed, key=lambda key: (-perturbed[key][0], key))
+
+
+def test_a_district_whose_cases_are_published_as_zero_is_no_hot_spot(registry):
+    """170101 holds M01 (family-facilitated) and M02. With M01's key at 0.7 of the key range and M02's at 0.35,
+    amparo-ckm-3 publishes its one family case as 2 (a count of 1 moves +1 for keys in [.655, .905)) and its two
+    cases as 0 (a count of 2 moves -2 for keys in [0, .15); the keys add up to 0.05): the whole is zero, so its
+    part is too, and the district is not listed."""
+    Case.objects.filter(source_record_id="M01").update(record_key=int(0.7 * KEY_RANGE))
+    Case.objects.filter(source_record_id="M02").update(record_key=int(0.35 * KEY_RANGE))
+    assert "170101" not in hotspots_table(Y2010, suppress=True).keys

@@ -54,24 +54,29 @@ def hotspots_table(filters: CaseFilter, suppress) -> ReportTable:
     """
     districts = engine.count_by("district", filters, suppress=suppress)
     family = engine.count_by("district", replace(filters, family_facilitated=True), suppress=suppress)
+    # A district not listed among all cases was published as zero (perturbed to it: suppression lists its
+    # hidden rows), and its family-facilitated cases, a part of that whole, are then published as zero too.
     all_cases = {r.key: r.count for r in districts.rows}
-    listed = [r for r in family.rows if r.key != "unknown" and r.count != 0]
-    ranked = sorted(listed, key=lambda r: (r.count is None, -(r.count or 0), r.key))
+    published = []
+    for r in family.rows:
+        count, family_count = all_cases.get(r.key, 0), r.count
+        if family_count is not None and count is not None:
+            family_count = min(family_count, count)  # two perturbed counts: the part kept within the whole
+        if r.key != "unknown" and family_count != 0:
+            published.append((r.key, family_count, count))
+    ranked = sorted(published, key=lambda p: (p[1] is None, -(p[1] or 0), p[0]))
     rows, keys = [], []
-    for r in ranked:
-        count, family = all_cases.get(r.key), r.count
-        if family is not None and count is not None:
-            family = min(family, count)  # two perturbed counts: the part kept within the whole
+    for key, family, count in ranked:
         share = low = high = None
         if family is not None and count:
             share = family / count
             low, high = wilson_interval(family, count)
-        place = geography.place(r.key)
+        place = geography.place(key)
         rows.append(
             (
                 place.name,
-                geography.place(r.key[:4]).name,
-                geography.place(r.key[:2]).name,
+                geography.place(key[:4]).name,
+                geography.place(key[:2]).name,
                 family,
                 count,
                 share,
@@ -79,7 +84,7 @@ def hotspots_table(filters: CaseFilter, suppress) -> ReportTable:
                 high,
             )
         )
-        keys.append(r.key)
+        keys.append(key)
     columns = (
         Column("district", gettext("District"), "text"),
         Column("province", gettext("Province"), "text"),
