@@ -6,7 +6,7 @@ only chooses the tables and turns them into printable ones.
 
 from dataclasses import replace
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from amparo.core import geography
 from amparo.reports.domain.comparison import YearChange, year_change, year_changes
@@ -84,7 +84,7 @@ def comparison_table(name: str, filters: CaseFilter, suppress) -> ReportTable:
         Column(f"y{later_year}", f"{counted} {later_year}", "count", gettext("Number counted in this group.")),
         Column(
             "change",
-            gettext("Change"),
+            pgettext("year comparison", "Change"),  # the noun: elsewhere "Change" is a button
             "count",
             gettext("The later year's count minus the earlier year's; unknown when either count is hidden."),
         ),
