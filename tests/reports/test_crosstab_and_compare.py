@@ -288,3 +288,23 @@ def test_both_pages_need_a_login_as_the_dashboard_does(client, synthetic_csv):
     for name in ("dashboard-crosstab", "dashboard-compare"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_registry_of_this_year_only_is_compared_with_last_year_and_says_the_year_is_not_complete(
+    db, data_manager, client_as
+):
+    from django.utils import timezone
+
+    from amparo.registry.models import Organisation
+    from amparo.registry.records import CaseRecord, PersonRecord
+    from amparo.registry.services import cases_register
+
+    today = timezone.localdate()
+    source = Organisation.objects.create(name="Hotline", org_type="NGO")
+    cases_register(records=[CaseRecord("NEW-1", today, victim=PersonRecord("Feminine", "PE"))], source=source)
+    response = client_as(data_manager).get(reverse("dashboard-compare") + "?dimension=sex", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"{today.year}, the newest year with cases, is compared with {today.year - 1}" in html
+    female = re.search(r'<tr><th scope="row">Female</th>(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'<td class="num[^"]*">([^<]*)</td>', female) == ["0", "1", "1", "—"]  # no percent of 0

@@ -105,7 +105,11 @@ class YearComparisonForm(CaseFilterForm):
         if not self.years_by_default:
             return ""
         earlier, later = self.years()
-        return _("No years chosen: %(later)s, the last complete year, is compared with %(earlier)s.") % {
-            "later": later,
-            "earlier": earlier,
-        }
+        if later < timezone.localdate().year:
+            note = _("No years chosen: %(later)s, the last complete year, is compared with %(earlier)s.")
+        else:  # every case is of this year, as the dashboard says when it opens on it
+            note = _(
+                "No years chosen: %(later)s, the newest year with cases, is compared with %(earlier)s; "
+                "%(later)s is not complete yet."
+            )
+        return note % {"later": later, "earlier": earlier}
