@@ -44,5 +44,12 @@ def test_a_data_manager_picks_two_dimensions_and_sees_the_cross_table(live_serve
     assert cells["Masculino"] == ["1", "1", "2"]
     assert cells["Total"] == ["6", "6", "12"]
     assert table.locator(".stats-downloads a").count() == 3
+
+    # The same dimension twice is refused beside the field (a whole page, as htmx would swap nothing on a 400).
+    page.select_option("#id_columns", "sex")
+    page.click(".stats-filters button[type=submit]")
+    page.wait_for_url("**columns=sex**")
+    assert page.locator("label[for=id_columns] .errorlist").is_visible()
+    assert page.locator(".stats-table").count() == 0
     assert violations == []
     page.close()
