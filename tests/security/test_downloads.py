@@ -108,6 +108,15 @@ def _downloads(batch) -> list[tuple[str, str, dict]]:
         for name in DOWNLOADABLE
         for fmt in TABLE_FORMATS
     ]
+    # The cross-table and the comparison name sources in their rows too.
+    downloads += [
+        (reverse("dashboard-table", args=[name, fmt]) + query, fmt, None)
+        for name, query in (
+            ("crosstab", "?year=2024&rows=source&columns=sex"),
+            ("compare", "?year_from=2023&year_to=2024&dimension=source"),
+        )
+        for fmt in TABLE_FORMATS
+    ]
     downloads += [
         (reverse("report-download") + f"?year=2024&lang=en&format={fmt}", fmt, None)
         for fmt in FORMATS
@@ -145,6 +154,8 @@ def test_no_downloaded_file_holds_a_formula(hostile_registry, data_manager, clie
         "amparo-source-2024.csv",
         "amparo-source-2024.xlsx",
         "amparo-source-2024.json",
+        *(f"amparo-source-sex-2024.{fmt}" for fmt in TABLE_FORMATS),
+        *(f"amparo-compare-source-2023-2024.{fmt}" for fmt in TABLE_FORMATS),
         "amparo-report-2024-en.xlsx",
         "amparo-report-2024-en.json",
         "amparo-amparo-all-years.csv",

@@ -35,7 +35,6 @@ from amparo.release.selectors import published_release, published_releases
 from amparo.release.services import release_json
 from amparo.reports import dashboard
 from amparo.reports.domain.json_report import table_json
-from amparo.reports.tables import report_crosstab
 from amparo.reports.trend import trend
 from amparo.stats import engine
 from amparo.stats.dimensions import DIMENSIONS
@@ -360,10 +359,9 @@ def crosstab(request, rows: Dimension, columns: Dimension, filters: Query[CaseFi
             errors=[{"field": "columns", "value": str(columns), "expected": _("a dimension other than the rows'")}],
         )
     form, suppress = _statistics_call(request, filters)
-    table = engine.crosstab(str(rows), str(columns), form.case_filter(), suppress=suppress)
-    title = f"{DIMENSIONS[rows].title} × {DIMENSIONS[columns].title}"
+    table = dashboard.crosstab_table(str(rows), str(columns), form.case_filter(), suppress)
     _audited(request, AuditAction.EXPORT, statistics=f"crosstab {rows} {columns}", filters=form.case_filter().as_dict())
-    return table_json(report_crosstab(table, slug=f"{rows}-{columns}", title=title, definition=title))
+    return table_json(table)
 
 
 # Reference data ---------------------------------------------------------------------------------------------

@@ -6,18 +6,20 @@ only chooses the tables and turns them into printable ones.
 
 from dataclasses import replace
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from amparo.core import geography
+from amparo.reports.domain.comparison import YearChange, year_change, year_changes
 from amparo.reports.domain.numbers import format_int, format_percent, join_names
 from amparo.reports.domain.presentation import Column, ReportTable
 from amparo.reports.maps import department_maps
 from amparo.reports.sentences import family_sentences, opening_sentence
-from amparo.reports.tables import report_table, unit_label
+from amparo.reports.tables import report_crosstab, report_table, unit_label
 from amparo.reports.trend import trend
 from amparo.stats import engine
 from amparo.stats.dimensions import dimension
 from amparo.stats.domain.intervals import wilson_interval
+from amparo.stats.domain.tables import TOTAL_KEY
 from amparo.stats.engine import CaseFilter
 from amparo.stats.presentation import protection_note
 
@@ -44,6 +46,82 @@ def place_table(filters: CaseFilter, level: str, suppress) -> ReportTable:
 
 def dimension_table(name: str, filters: CaseFilter, suppress) -> ReportTable:
     return report_table(engine.count_by(name, filters, suppress=suppress), slug=name.replace("_", "-"))
+
+
+def crosstab_table(rows: str, columns: str, filters: CaseFilter, suppress) -> ReportTable:
+    """Cases by two dimensions, with row and column margins and the total (the cross-table page, its downloads
+    and the statistics API's crosstab)."""
+    table = engine.crosstab(rows, columns, filters, suppress=suppress)
+    row_title, column_title = dimension(rows).title, dimension(columns).title
+    return report_crosstab(
+        table,
+        slug=f"{rows}-{columns}".replace("_", "-"),
+        title=f"{row_title} × {column_title}",
+        definition=gettext("Number of %(unit)s for each value of “%(rows)s” (rows) and of “%(columns)s” (columns).")
+        % {"unit": unit_label(table.unit), "rows": row_title, "columns": column_title},
+    )
+
+
+def comparison_table(name: str, filters: CaseFilter, suppress) -> ReportTable:
+    """Cases by a dimension in each of the filter's two years (earlier first), with the change and the change
+    in percent: each year's table protected as every dashboard table is, and the changes worked out from its
+    published counts (reports.domain.comparison)."""
+    earlier_year, later_year = filters.years
+    d = dimension(name)
+    earlier = engine.count_by(name, replace(filters, years=(earlier_year,)), suppress=suppress)
+    later = engine.count_by(name, replace(filters, years=(later_year,)), suppress=suppress)
+    changes = year_changes(earlier.counts, later.counts, d.order() if d.ordered else None)
+    changes.append(year_change(TOTAL_KEY, earlier.total, later.total))
+    labels = d.labels() | {TOTAL_KEY: gettext("Total")}
+
+    def row(change: YearChange) -> tuple:
+        return (labels.get(change.key, change.key), change.earlier, change.later, change.change, change.percent)
+
+    counted = gettext("Cases") if later.unit == "cases" else gettext("Victims")
+    columns = (
+        Column("label", str(d.title), "text"),
+        Column(f"y{earlier_year}", f"{counted} {earlier_year}", "count", gettext("Number counted in this group.")),
+        Column(f"y{later_year}", f"{counted} {later_year}", "count", gettext("Number counted in this group.")),
+        Column(
+            "change",
+            pgettext("year comparison", "Change"),  # the noun: elsewhere "Change" is a button
+            "count",
+            gettext("The later year's count minus the earlier year's; unknown when either count is hidden."),
+        ),
+        Column(
+            "change_percent",
+            gettext("Change (%)"),
+            "share",
+            gettext("The change divided by the earlier year's count; unknown when that count is 0 or hidden."),
+        ),
+    )
+    multi = (
+        gettext("A case can have several values here, so the counts may add up to more than the total.")
+        if d.multi_valued
+        else ""
+    )
+    return ReportTable(
+        slug=f"compare-{name.replace('_', '-')}",
+        title=gettext("%(dimension)s: %(earlier)s compared with %(later)s")
+        % {"dimension": d.title, "earlier": earlier_year, "later": later_year},
+        definition=" ".join(
+            text
+            for text in (
+                gettext("Number of %(unit)s for each value of “%(dimension)s” in each year, and how it changed.")
+                % {"unit": unit_label(later.unit), "dimension": d.title},
+                str(d.note),
+            )
+            if text
+        ),
+        unit=later.unit,
+        unit_label=unit_label(later.unit),
+        columns=columns,
+        keys=tuple(change.key for change in changes),
+        rows=tuple(row(change) for change in changes),
+        threshold=later.threshold,
+        note=" ".join(text for text in (protection_note(later.protection), multi) if text),
+        protection=later.protection,
+    )
 
 
 def hotspots_table(filters: CaseFilter, suppress) -> ReportTable:

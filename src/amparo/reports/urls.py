@@ -18,6 +18,8 @@ register_converter(_TableFormat, "tableformat")
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("dashboard/hotspots/", views.hotspots_view, name="dashboard-hotspots"),
+    path("dashboard/crosstab/", views.crosstab_view, name="dashboard-crosstab"),
+    path("dashboard/compare/", views.compare_view, name="dashboard-compare"),
     path("dashboard/tables/<slug:name>.<tableformat:fmt>", views.table_download_view, name="dashboard-table"),
     path("dashboard/report/", views.report_download_view, name="report-download"),
 ]

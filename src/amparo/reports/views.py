@@ -17,10 +17,12 @@ from amparo.registry.forms import CaseFilterForm
 from amparo.reports import dashboard
 from amparo.reports.annual import build_annual_report
 from amparo.reports.domain.tilemap import TILES
+from amparo.reports.forms import CHOOSE_BOTH, CrosstabForm, YearComparisonForm
 from amparo.reports.html_report import formatted_rows
 from amparo.reports.tables import hidden_text
 from amparo.reports.writers import FORMATS, TABLE_FORMATS, render_report, render_table, report_filename
 from amparo.stats import engine
+from amparo.stats.presentation import protection_note
 
 HIDDEN = "—"
 
@@ -114,9 +116,55 @@ def hotspots_view(request):
     return render(request, "reports/hotspots.html", context)
 
 
+@login_required
+def crosstab_view(request):
+    """Cases by two dimensions the user picks, with the dashboard's filters and protection."""
+    form = CrosstabForm(request.GET)
+    suppress = statistics_suppressed_for(request.user)
+    context = {"form": form, "suppressed": suppress, "protection_note": protection_note(engine.protection(suppress))}
+    if not form.is_valid():
+        return render(request, "reports/crosstab.html", context, status=400)
+    if form.chosen():
+        data = form.cleaned_data
+        table = dashboard.crosstab_table(data["rows"], data["columns"], form.case_filter(), suppress)
+        context["crosstab"] = _table_context(request, table) | {"download": "crosstab"}
+    context.update({"years": form.case_filter().years, "year_note": form.year_note()})
+    return render(request, "reports/crosstab.html", context)
+
+
+@login_required
+def compare_view(request):
+    """Cases by a dimension in two years, with the change: the dashboard's filters and protection."""
+    form = YearComparisonForm(request.GET)
+    suppress = statistics_suppressed_for(request.user)
+    context = {"form": form, "suppressed": suppress, "protection_note": protection_note(engine.protection(suppress))}
+    if not form.is_valid():
+        return render(request, "reports/compare.html", context, status=400)
+    table = dashboard.comparison_table(form.cleaned_data["dimension"], form.case_filter(), suppress)
+    context.update(
+        {
+            "comparison": _table_context(request, table) | {"download": "compare"},
+            "years": form.years(),
+            "year_note": form.year_note(),
+        }
+    )
+    return render(request, "reports/compare.html", context)
+
+
 def _cases_link(form: CaseFilterForm, **narrower) -> str:
     """The case list showing the cases a figure counts: the dashboard's filters, then `narrower` ones."""
     return reverse("case-list") + "?" + form.query(**narrower)
+
+
+# Tables whose download needs more than the dashboard's filters: the form of the page that shows them.
+PAGE_FORMS = {"crosstab": CrosstabForm, "compare": YearComparisonForm}
+
+
+def _download_form(name: str, request) -> CaseFilterForm:
+    form = PAGE_FORMS[name](request.GET) if name in PAGE_FORMS else _valid_form(request)
+    if name == "crosstab" and form.is_valid() and not form.chosen():
+        form.add_error("rows", CHOOSE_BOTH)
+    return form
 
 
 def _named_table(name: str, form: CaseFilterForm, suppress):
@@ -125,6 +173,10 @@ def _named_table(name: str, form: CaseFilterForm, suppress):
         return dashboard.place_table(filters, form.place_level(), suppress)
     if name == "hotspots":
         return dashboard.hotspots_table(filters, suppress)
+    if name == "crosstab":
+        return dashboard.crosstab_table(form.cleaned_data["rows"], form.cleaned_data["columns"], filters, suppress)
+    if name == "compare":
+        return dashboard.comparison_table(form.cleaned_data["dimension"], filters, suppress)
     if name in dashboard.DOWNLOADABLE:
         return dashboard.dimension_table(name, filters, suppress)
     raise Http404
@@ -133,7 +185,7 @@ def _named_table(name: str, form: CaseFilterForm, suppress):
 @login_required
 def table_download_view(request, name: str, fmt: str):
     name = name.replace("-", "_")
-    form = _valid_form(request)
+    form = _download_form(name, request)
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain; charset=utf-8")
     table_suppressed = statistics_suppressed_for(request.user)
