@@ -48,7 +48,9 @@ def test_the_command_writes_a_spanish_pdf_with_the_figures_charts_and_maps(year_
     f = year_2010
     assert "Trata de personas en el Perú: casos registrados en 2010" in text
     lima_percent = f"{round(100 * f['lima_share'])} %"
-    assert f"En 2010 se registraron {f['total']} casos de trata de personas; {f['lima']} ({lima_percent}) en Lima" in text
+    assert (
+        f"En 2010 se registraron {f['total']} casos de trata de personas; {f['lima']} ({lima_percent}) en Lima" in text
+    )
     family_share = f"{100 * f['family_share']:.1f}".replace(".", ",") + " %"
     assert f"{f['total']} Casos registrados" in text
     assert f"{f['family']} Casos facilitados por familiares" in text

@@ -17,6 +17,7 @@ register_converter(_TableFormat, "tableformat")
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
+    path("dashboard/methods/", views.methods_view, name="dashboard-methods"),
     path("dashboard/hotspots/", views.hotspots_view, name="dashboard-hotspots"),
     path("dashboard/tables/<slug:name>.<tableformat:fmt>", views.table_download_view, name="dashboard-table"),
     path("dashboard/report/", views.report_download_view, name="report-download"),

@@ -19,6 +19,7 @@ from amparo.reports.annual import build_annual_report
 from amparo.reports.domain.pdf_report import PdfUnavailable
 from amparo.reports.domain.tilemap import TILES
 from amparo.reports.html_report import formatted_rows
+from amparo.reports.methods import methods_content
 from amparo.reports.tables import hidden_text
 from amparo.reports.writers import FORMATS, TABLE_FORMATS, render_report, render_table, report_filename
 from amparo.stats import engine
@@ -113,6 +114,12 @@ def hotspots_view(request):
         }
     )
     return render(request, "reports/hotspots.html", context)
+
+
+@login_required
+def methods_view(request):
+    """How every published figure is computed, with the parameters in force (reports.methods)."""
+    return render(request, "reports/methods.html", methods_content(suppressed=statistics_suppressed_for(request.user)))
 
 
 def _cases_link(form: CaseFilterForm, **narrower) -> str:
