@@ -245,7 +245,7 @@ def test_the_report_downloads_in_every_format_and_analysts_only_get_it_suppresse
     assert protected["protection"]["method"] == published["protection"]["method"] == "cell-key perturbation"
     assert protected["tables"] == published["tables"]  # one protection, whoever asks for it
     assert client_as(analyst).get(url + "?year=abc").status_code == 400
-    assert client_as(analyst).get(url + "?year=2010&format=pdf").status_code == 400
+    assert client_as(analyst).get(url + "?year=2010&format=docx").status_code == 400
 
 
 def test_every_channel_shows_an_analyst_the_same_perturbed_figures(cases, analyst, client_as):

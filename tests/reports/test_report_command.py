@@ -157,7 +157,7 @@ def test_an_empty_year_gives_a_clear_report_not_an_error(synthetic_csv):
             ["--year", "2010", "--boundaries", "/nonexistent/peru.geojson"],
             "boundary file /nonexistent/peru.geojson does not exist",
         ),
-        (["--year", "2010", "--format", "pdf"], "invalid choice: 'pdf'"),
+        (["--year", "2010", "--format", "docx"], "invalid choice: 'docx'"),
         (["--year", "2010", "--lang", "fr"], "invalid choice: 'fr'"),
     ],
 )

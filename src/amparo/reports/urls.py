@@ -17,6 +17,7 @@ register_converter(_TableFormat, "tableformat")
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
+    path("dashboard/methods/", views.methods_view, name="dashboard-methods"),
     path("dashboard/hotspots/", views.hotspots_view, name="dashboard-hotspots"),
     path("dashboard/crosstab/", views.crosstab_view, name="dashboard-crosstab"),
     path("dashboard/compare/", views.compare_view, name="dashboard-compare"),

@@ -16,9 +16,11 @@ from amparo.registry.case_filter import provenance
 from amparo.registry.forms import CaseFilterForm
 from amparo.reports import dashboard
 from amparo.reports.annual import build_annual_report
+from amparo.reports.domain.pdf_report import PdfUnavailable
 from amparo.reports.domain.tilemap import TILES
 from amparo.reports.forms import CHOOSE_BOTH, CrosstabForm, YearComparisonForm
 from amparo.reports.html_report import formatted_rows
+from amparo.reports.methods import methods_content
 from amparo.reports.tables import hidden_text
 from amparo.reports.writers import FORMATS, TABLE_FORMATS, render_report, render_table, report_filename
 from amparo.stats import engine
@@ -151,6 +153,12 @@ def compare_view(request):
     return render(request, "reports/compare.html", context)
 
 
+@login_required
+def methods_view(request):
+    """How every published figure is computed, with the parameters in force (reports.methods)."""
+    return render(request, "reports/methods.html", methods_content(suppressed=statistics_suppressed_for(request.user)))
+
+
 def _cases_link(form: CaseFilterForm, **narrower) -> str:
     """The case list showing the cases a figure counts: the dashboard's filters, then `narrower` ones."""
     return reverse("case-list") + "?" + form.query(**narrower)
@@ -216,13 +224,23 @@ def report_download_view(request):
         return HttpResponseBadRequest(gettext("Choose a year, such as 2010."), content_type="text/plain; charset=utf-8")
     lang = request.GET.get("lang") or (get_language() or "es")[:2]
     fmt = request.GET.get("format", "html")
-    if lang not in ("es", "en") or fmt not in FORMATS or not 1900 <= year <= 2100:
-        return HttpResponseBadRequest(
-            gettext("Unknown language, format or year."), content_type="text/plain; charset=utf-8"
-        )
+    problem = None
+    if fmt not in FORMATS:
+        problem = gettext("Unknown format %(value)s: choose one of %(formats)s.") % {
+            "value": fmt[:20],
+            "formats": ", ".join(FORMATS),
+        }
+    elif lang not in ("es", "en") or not 1900 <= year <= 2100:
+        problem = gettext("Unknown language, format or year.")
+    if problem:
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
     suppress = statistics_suppressed_for(request.user) or request.GET.get("suppress") == "1"
     report = build_annual_report(year=year, lang=lang, suppress=suppress)
-    response = HttpResponse(render_report(report, fmt), content_type=FORMATS[fmt][0])
+    try:
+        content = render_report(report, fmt)
+    except PdfUnavailable as error:  # the server lacks Pango: the other formats still work
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type=FORMATS[fmt][0])
     response["Content-Disposition"] = f'attachment; filename="{report_filename(report, fmt)}"'
     audit_record(
         user=request.user,

@@ -4,16 +4,20 @@ tables. Spreadsheet and JSON files are written by core.tabular_files, which neut
 from amparo.core.tabular_files import PROVENANCE, json_bytes
 from amparo.reports.domain.json_report import report_json, table_json
 from amparo.reports.domain.markdown_report import report_markdown
+from amparo.reports.domain.pdf_report import html_to_pdf
 from amparo.reports.domain.presentation import AnnualReport, ReportTable
 from amparo.reports.domain.tabular_files import write_csv, write_xlsx
 from amparo.reports.html_report import report_html
 
 FORMATS = {
     "html": ("text/html; charset=utf-8", "html"),
+    "pdf": ("application/pdf", "pdf"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "json": ("application/json", "json"),
     "md": ("text/markdown; charset=utf-8", "md"),
 }
+# Formats that are not text: written to a file, never to a terminal.
+BINARY_FORMATS = ("pdf", "xlsx")
 TABLE_FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": FORMATS["xlsx"][0], "json": FORMATS["json"][0]}
 
 
@@ -21,6 +25,8 @@ def render_report(report: AnnualReport, fmt: str) -> bytes:
     """The report's file content in one of FORMATS."""
     if fmt == "html":
         return report_html(report).encode("utf-8")
+    if fmt == "pdf":
+        return html_to_pdf(report_html(report))  # the same HTML, so the PDF cannot say anything else
     if fmt == "json":
         return json_bytes(report_json(report))
     if fmt == "md":

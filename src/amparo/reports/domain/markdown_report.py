@@ -43,6 +43,8 @@ def report_markdown(report: AnnualReport) -> str:
         f"- {labels['filters']}: `{report.filters_text}`",
         f"- {labels['revision']}: `{report.provenance.get('registry_revision', '')}`",
         "",
+        labels["methods"],
+        "",
         labels["credit"],
         "",
     ]

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from amparo.reports.annual import build_annual_report
 from amparo.reports.domain.choropleth import BoundaryError, load_boundaries
-from amparo.reports.writers import FORMATS, render_report
+from amparo.reports.domain.pdf_report import PdfUnavailable
+from amparo.reports.writers import BINARY_FORMATS, FORMATS, render_report, report_filename
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def help(self):
         return _(
             "Write the annual report for a year (sentences, key figures, tables, charts and department maps) "
-            "as HTML, XLSX, JSON or Markdown. Every figure is protected by cell-key perturbation unless "
+            "as HTML, PDF, XLSX, JSON or Markdown. Every figure is protected by cell-key perturbation unless "
             "--no-suppress is given."
         )
 
@@ -32,7 +33,8 @@ class Command(BaseCommand):
             "--format", dest="fmt", choices=list(FORMATS), default="html", help=_("file format (default: html)")
         )
         parser.add_argument(
-            "--out", help=_("file to write (default: standard output; for xlsx, amparo-report-YEAR-LANG.xlsx)")
+            "--out",
+            help=_("file to write (default: standard output; for pdf and xlsx, amparo-report-YEAR-LANG.pdf or .xlsx)"),
         )
         parser.add_argument(
             "--boundaries", help=_("GeoJSON of departments (properties FIRST_IDDP and NOMBDEP) for a choropleth map")
@@ -67,9 +69,12 @@ class Command(BaseCommand):
             except BoundaryError as error:
                 raise CommandError(str(error)) from None
         report = build_annual_report(year=year_number, lang=lang, suppress=suppress, unit=unit, boundaries=departments)
-        content = render_report(report, fmt)
-        if out is None and fmt == "xlsx":
-            out = f"amparo-report-{year_number}-{lang}.xlsx"
+        try:
+            content = render_report(report, fmt)
+        except PdfUnavailable as error:
+            raise CommandError(str(error)) from None
+        if out is None and fmt in BINARY_FORMATS:
+            out = report_filename(report, fmt)
         if out is None:
             sys.stdout.flush()
             self.stdout.write(content.decode("utf-8"), ending="")
