@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from amparo.reports.annual import build_annual_report
 from amparo.reports.domain.choropleth import BoundaryError, load_boundaries
+from amparo.reports.maps import BOUNDARIES, MAP_KINDS, TILES
 from amparo.reports.writers import FORMATS, render_report
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -35,7 +36,21 @@ class Command(BaseCommand):
             "--out", help=_("file to write (default: standard output; for xlsx, amparo-report-YEAR-LANG.xlsx)")
         )
         parser.add_argument(
-            "--boundaries", help=_("GeoJSON of departments (properties FIRST_IDDP and NOMBDEP) for a choropleth map")
+            "--map",
+            dest="map_kind",
+            choices=list(MAP_KINDS),
+            default=BOUNDARIES,
+            help=_(
+                "draw the department maps on Peru's department boundaries, or on a grid of tiles with Lima "
+                "Metropolitana apart (default: boundaries)"
+            ),
+        )
+        parser.add_argument(
+            "--boundaries",
+            help=_(
+                "GeoJSON of departments (properties FIRST_IDDP and NOMBDEP) to draw the maps on, instead of the "
+                "boundaries Amparo ships"
+            ),
         )
         parser.add_argument(
             "--suppress",
@@ -50,7 +65,7 @@ class Command(BaseCommand):
             "--unit", choices=["cases", "victims"], default="cases", help=_("what is counted (default: cases)")
         )
 
-    def handle(self, *args, year, lang, fmt, out, boundaries, suppress, unit, **options):
+    def handle(self, *args, year, lang, fmt, out, map_kind, boundaries, suppress, unit, **options):
         try:
             year_number = int(str(year).strip())
         except ValueError:
@@ -61,12 +76,16 @@ class Command(BaseCommand):
                 % {"first": FIRST_YEAR, "last": LAST_YEAR, "value": year_number}
             )
         departments = None
+        if boundaries and map_kind == TILES:
+            raise CommandError(_("--boundaries gives the boundaries to draw on; it cannot go with --map tiles"))
         if boundaries:
             try:
                 departments = load_boundaries(boundaries)
             except BoundaryError as error:
                 raise CommandError(str(error)) from None
-        report = build_annual_report(year=year_number, lang=lang, suppress=suppress, unit=unit, boundaries=departments)
+        report = build_annual_report(
+            year=year_number, lang=lang, suppress=suppress, unit=unit, map_kind=map_kind, boundaries=departments
+        )
         content = render_report(report, fmt)
         if out is None and fmt == "xlsx":
             out = f"amparo-report-{year_number}-{lang}.xlsx"
