@@ -61,7 +61,8 @@ def _map_kind(request) -> tuple[str, str]:
     kind = request.GET.get("map") or BOUNDARIES
     if kind in MAP_KINDS:
         return kind, ""
-    return kind, gettext("Unknown map %(value)s: choose boundaries or tiles.") % {"value": kind}
+    shown = kind if len(kind) <= 20 else kind[:20] + "…"
+    return kind, gettext("Unknown map %(value)s: choose boundaries or tiles.") % {"value": shown}
 
 
 def _map_context(request, kind: str) -> dict:
@@ -133,8 +134,9 @@ def _page_number(request, count: int) -> tuple[int, str]:
     # ASCII digits only ("²" is a digit to str.isdigit, not to int), and few of them (int refuses thousands).
     if text.isascii() and text.isdigit() and len(text) < 10 and 1 <= int(text) <= count:
         return int(text), ""
+    shown = text if len(text) <= 12 else text[:12] + "…"
     return 1, gettext("There is no page %(value)s: the pages run from 1 to %(count)s.") % {
-        "value": text,
+        "value": shown,
         "count": count,
     }
 
