@@ -142,17 +142,18 @@ def choropleth(
     drawn hatched, never as a count; absent means zero, or no cases at all when `absent_text` is given.
     `links` (department code -> URL) makes departments links (the dashboard's drill-down)."""
     project, map_height = _projector(departments, width)
-    total_w = width + 20 + max(160, legend_width(scale, format_bound, zero_label, hidden_label))
+    edge = 1  # room for half the outline's stroke at the map's west and north edges
+    total_w = edge + width + 20 + max(160, legend_width(scale, format_bound, zero_label, hidden_label))
     heading, title_height = title_text(title, total_w, INK)
     top = 30 + title_height
     # The legend may be taller than a flat map (boundaries an administrator supplies).
-    total_h = top + max(map_height, 10 + legend_height()) + 1
+    total_h = top + max(map_height, 10 + legend_height()) + 2 * edge
     parts = [
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="map choropleth" viewBox="0 0 {total_w:.0f} {total_h:.0f}" '
             f'width="{total_w:.0f}" height="{total_h:.0f}" role="img" aria-labelledby="{ident}-title" font-family="system-ui, sans-serif">'
             f'<title id="{ident}-title">{escape(title)}</title>{hatch_pattern(ident)}{heading}'
-            f'<g transform="translate(0 {top:g})">'
+            f'<g transform="translate({edge} {top + edge:g})">'
         )
     ]
     for department in departments:
@@ -179,7 +180,7 @@ def choropleth(
     parts.append(
         legend(
             scale,
-            x=width + 20,
+            x=edge + width + 20,
             y=top + 10,
             format_bound=format_bound,
             zero_label=zero_label,
