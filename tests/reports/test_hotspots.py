@@ -1,5 +1,6 @@
 """The hot spots list the districts with family-facilitated cases, and only those: counted by hand."""
 
+import dataclasses
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -11,6 +12,7 @@ from django.urls import reverse
 from amparo.core import geography
 from amparo.reports.dashboard import hotspots_table
 from amparo.reports.domain.colours import PALETTE, ZERO_FILL
+from amparo.stats import engine
 from amparo.stats.engine import CaseFilter
 from tests.reports.expected import synthetic_cases
 
@@ -132,3 +134,19 @@ def test_a_bad_page_or_map_is_refused_with_a_message(synthetic_csv, data_manager
     response, html = _page(client_as(data_manager), f"?year=2010&{query}")
     assert response.status_code == 400
     assert message in html
+
+
+def test_a_district_whose_cases_are_perturbed_to_zero_is_not_a_hot_spot(registry, monkeypatch):
+    """Perturbation may take a district's cases to zero (its row is then not listed) and leave its
+    family-facilitated cases above zero: the part is kept within the whole, so the district is left out,
+    never listed with its cases hidden. Madre de Dios' 170101 (1 family-facilitated case of 2) stands for it."""
+    real = engine.count_by
+
+    def without_170101(name, filters, *args, **kwargs):
+        table = real(name, filters, *args, **kwargs)
+        if name == "district" and filters.family_facilitated is None:
+            return dataclasses.replace(table, rows=tuple(r for r in table.rows if r.key != "170101"))
+        return table
+
+    monkeypatch.setattr(engine, "count_by", without_170101)
+    assert list(hotspots_table(Y2010, suppress=False).keys) == ["150101", "080101", "150132"]

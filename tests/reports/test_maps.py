@@ -139,5 +139,5 @@ def test_the_dashboard_and_the_report_download_take_the_kind_of_map_and_refuse_o
     assert refused.status_code == 400 and refused.content.decode() == "Unknown map globe: choose boundaries or tiles."
     # The choice travels with the filters and is offered beside the maps.
     html = client.get(reverse("dashboard") + "?year=2010&map=tiles", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<input type="hidden" name="map" value="tiles">' in html
+    assert html.count('<input type="hidden" name="map" value="tiles">') == 2  # the filters and the report download
     assert '<a href="?year=2010&amp;map=boundaries">Department boundaries</a>' in html

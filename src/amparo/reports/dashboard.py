@@ -60,7 +60,10 @@ def hotspots_table(filters: CaseFilter, suppress) -> ReportTable:
     ranked = sorted(listed, key=lambda r: (r.count is None, -(r.count or 0), r.key))
     rows, keys = [], []
     for r in ranked:
-        count, family = all_cases.get(r.key), r.count
+        if r.key not in all_cases:
+            # Its cases perturbed to zero, the district is not listed: its part, kept within, is zero too.
+            continue
+        count, family = all_cases[r.key], r.count
         if family is not None and count is not None:
             family = min(family, count)  # two perturbed counts: the part kept within the whole
         share = low = high = None
