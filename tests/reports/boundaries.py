@@ -1,21 +1,13 @@
-"""Department boundaries for the tests of the "administrator supplies boundaries as GeoJSON" path.
-
-The real ones (simplified INEI limits, MPL-2.0) stay out of the repository: tests read them from the
-shared data folder beside it where it exists, and always draw on the ones built here, a square per
-department on a grid, with the same properties (NOMBDEP, FIRST_IDDP) and Puno in two parts, as there.
+"""Department boundaries for the tests: the ones Amparo ships (INEI's limits, MPL-2.0, in
+src/amparo/reports/data/) and the ones built here, a square per department on a grid, with the same
+properties (NOMBDEP, FIRST_IDDP) and Puno in two parts, as there: what an administrator may supply.
 """
 
 import json
+from importlib import resources
 from pathlib import Path
 
-PERU = (
-    Path(__file__).resolve().parents[2]
-    / ".."
-    / "shared"
-    / "data"
-    / "peru-geojson"
-    / "peru_departamental_simple.geojson"
-)
+PERU = Path(str(resources.files("amparo.reports").joinpath("data", "peru_departments.geojson")))
 DEPARTMENTS = {
     "01": "AMAZONAS",
     "02": "ANCASH",

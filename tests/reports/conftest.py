@@ -24,10 +24,8 @@ def synthetic_csv(db, tmp_path):
 
 @pytest.fixture(params=["grid", "peru"])
 def boundary_file(request, tmp_path):
-    """A GeoJSON of the 25 departments as an administrator supplies it: the grid the tests build, always, and
-    INEI's limits where the shared data folder beside the repository holds them (tests/reports/boundaries.py)."""
+    """A GeoJSON of the 25 departments as an administrator supplies it: the grid the tests build, and the
+    INEI limits Amparo ships (tests/reports/boundaries.py)."""
     if request.param == "grid":
         return write_grid(tmp_path / "departments.geojson")
-    if not PERU.is_file():
-        pytest.skip(f"INEI's boundaries are not available ({PERU} is absent); the grid stood in for them")
     return PERU

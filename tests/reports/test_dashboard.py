@@ -43,9 +43,15 @@ def test_the_2010_dashboard_shows_253_cases_and_lima_47_percent(cases, data_mana
     assert _figure(html, "figure-family") == str(year.family_facilitated.sum())
     assert "<li>Lima <strong>47 %</strong></li>" in html
     assert "En 2010 se registraron 253 casos de trata de personas; 120 (47 %) en Lima" in html
-    assert html.count('class="map tile-map"') == 2
-    assert '<a href="?year=2010&amp;department=08"><g class="tile" data-code="08">' in html
-    assert '<a href="?year=2010&amp;department=15&amp;province=1501"><g class="tile" data-code="1501">' in html
+    assert html.count('class="map choropleth"') == 2  # department boundaries by default
+    assert '<a href="?year=2010&amp;department=08"><path class="department" data-code="08"' in html
+    tiles = client_as(data_manager).get(reverse("dashboard") + "?year=2010&map=tiles").content.decode()
+    assert tiles.count('class="map tile-map"') == 2
+    assert '<a href="?year=2010&amp;map=tiles&amp;department=08"><g class="tile" data-code="08">' in tiles
+    assert (
+        '<a href="?year=2010&amp;map=tiles&amp;department=15&amp;province=1501"><g class="tile" data-code="1501">'
+        in tiles
+    )
 
 
 def test_the_default_year_is_the_last_complete_one_even_when_a_new_year_has_begun(cases, data_manager, client_as):

@@ -30,14 +30,14 @@ def test_the_html_report_shows_its_charts_and_maps_in_a_browser(synthetic_2010, 
     page.on("request", lambda request: requests.append(request.url))
     page.goto(out.as_uri())
     assert page.title() == "Trata de personas en el Perú: casos registrados en 2010"
-    assert _visible_svgs(page, "svg.tile-map") == 2
-    assert page.locator("svg.tile-map g.tile").count() == 2 * 26
+    assert _visible_svgs(page, "svg.choropleth") == 2
+    assert page.locator("svg.choropleth path.department").count() == 2 * 25
     assert _visible_svgs(page, "svg.bar-chart") >= 10
     assert _visible_svgs(page, "svg.line-chart") == 2
     assert "120 (47 %) en Lima" in page.locator("#summary").inner_text()
     assert requests == [out.as_uri()]  # self-contained: nothing else is fetched
     page.emulate_media(media="print")
-    assert _visible_svgs(page, "svg.tile-map") == 2
+    assert _visible_svgs(page, "svg.choropleth") == 2
     page.close()
 
 
@@ -68,6 +68,7 @@ def test_no_text_of_the_reports_charts_and_maps_is_cut_off_and_hidden_counts_are
     suppressed.write_bytes(render_report(build_annual_report(year=2010, lang="es", suppress=5), "html"))
     page.goto(suppressed.as_uri())
     assert page.evaluate(TEXTS_OUTSIDE_THEIR_SVG) == []
+    assert page.locator("svg.choropleth path.department.hidden").count() > 0  # hatched, not coloured
     hidden = page.locator("rect.bar.hidden")
     assert hidden.count() > 0
     longest = max(float(bar.get_attribute("width")) for bar in page.locator("rect.bar:not(.hidden)").all())
@@ -89,15 +90,37 @@ def test_the_dashboard_works_in_a_browser_under_the_content_security_policy(
     log_in(page, live_server.url, "browser_analyst", "/")
     total = int(page.locator("#figure-total .value").inner_text())
     assert abs(total - 253) <= 3  # an analyst's figures are perturbed, by at most 3
-    assert _visible_svgs(page, "svg.tile-map") == 2
+    assert _visible_svgs(page, "svg.choropleth") == 2  # department boundaries by default
+    assert page.evaluate(TEXTS_OUTSIDE_THEIR_SVG) == []
     assert page.locator(".stats-suppression").is_visible()
+    page.click(".stats-map-kind a")  # the tile grid, kept as a choice
+    page.wait_for_url("**map=tiles**")
+    assert _visible_svgs(page, "svg.tile-map") == 2
 
     page.select_option("#id_sex", "Masculine")
     page.click(".stats-filters button[type=submit]")
     page.wait_for_url("**sex=Masculine**")
     assert int(page.locator("#figure-total .value").inner_text()) < total  # men are a small part of the cases
+    assert "map=tiles" in page.url  # the filters keep the kind of map
     page.click("#table-place tbody th a >> nth=0")
     page.wait_for_url("**department=**")
     assert page.locator(".stats-breadcrumb a").count() == 1
     assert violations == []
+    page.close()
+
+
+def test_the_hot_spots_page_shows_its_map_and_pages_in_a_browser(synthetic_2010, live_server, browser, organisation):
+    make_user("browser_manager", "data_manager", organisation)
+    page = browser.new_page()
+    page.set_default_timeout(15000)
+    log_in(page, live_server.url, "browser_manager", "/dashboard/hotspots/")
+    page.goto(f"{live_server.url}/dashboard/hotspots/?year=2010")
+    assert _visible_svgs(page, "#hotspots-map svg.choropleth") == 1
+    assert page.evaluate(TEXTS_OUTSIDE_THEIR_SVG) == []
+    assert page.locator("#table-hotspots tbody tr").count() == 25
+    page.click(".stats-pages a[rel=next]")
+    page.wait_for_url("**page=2**")
+    assert "year=2010" in page.url
+    assert page.locator(".stats-pages strong[aria-current=page]").inner_text() == "2"
+    assert _visible_svgs(page, "#hotspots-map svg.choropleth") == 1
     page.close()

@@ -111,7 +111,7 @@ def test_the_html_report_is_one_self_contained_file_with_charts_and_maps(synthet
     _report("--year", "2010", "--format", "html", "--lang", "es", "--out", str(out))
     html = out.read_text("utf-8")
     assert (
-        html.count('class="map tile-map"') == 2
+        html.count('class="map choropleth"') == 2
         and 'class="chart bar-chart"' in html
         and 'class="chart line-chart"' in html
     )

@@ -14,7 +14,7 @@ from amparo.linkage.selectors import latest_run, linked_sources
 from amparo.registry.case_filter import provenance
 from amparo.reports.domain.choropleth import Department
 from amparo.reports.domain.presentation import AnnualReport, Figure
-from amparo.reports.maps import department_maps
+from amparo.reports.maps import BOUNDARIES, boundaries_for, department_maps
 from amparo.reports.sentences import annual_sentences, linkage_sentence
 from amparo.reports.tables import hidden_text, report_crosstab, report_table, unit_label
 from amparo.reports.trend import trend
@@ -123,11 +123,16 @@ def build_annual_report(
     lang: str,
     suppress: bool | int = True,
     unit: str = "cases",
+    map_kind: str = BOUNDARIES,
     boundaries: tuple[Department, ...] | None = None,
     filters: CaseFilter | None = None,
 ) -> AnnualReport:
     """Every table, chart, map and sentence of one year, in one language, protected as ``suppress`` asks
-    (engine.protection: True, the default, perturbs every figure by the cell-key method)."""
+    (engine.protection: True, the default, perturbs every figure by the cell-key method).
+
+    The maps are drawn on department boundaries (`boundaries`, else the ones Amparo ships) or, with
+    map_kind "tiles", on the tile grid."""
+    drawn_on = boundaries_for(map_kind, boundaries)
     base = replace(filters or CaseFilter(), years=(year,))
     protection = engine.protection(suppress)
     with translation.override(lang), engine.at_one_revision() as revision:
@@ -179,7 +184,7 @@ def build_annual_report(
             sentences=tuple(sentences),
             figures=_figures(headline, unit),
             tables=tuple(report_tables),
-            maps=department_maps(tables["department"], tables["lima_area"], boundaries),
+            maps=department_maps(tables["department"], tables["lima_area"], drawn_on),
             charts=(by_year.cases, by_year.family_share),
             threshold=protection.threshold,
             protection=protection,

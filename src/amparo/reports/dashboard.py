@@ -9,6 +9,7 @@ from dataclasses import replace
 from django.utils.translation import get_language, gettext, pgettext
 
 from amparo.core import geography
+from amparo.reports.domain.choropleth import Department
 from amparo.reports.domain.comparison import YearChange, year_change, year_changes
 from amparo.reports.domain.numbers import format_int, format_percent, join_names
 from amparo.reports.domain.presentation import Column, ReportTable
@@ -253,8 +254,15 @@ def year_sentences(filters: CaseFilter, headline: engine.Headline) -> list[str]:
     )
 
 
-def overview(filters: CaseFilter, place_level: str, suppress, tile_links: dict[str, str] | None = None) -> dict:
-    """Everything the dashboard's main page shows; `tile_links` make the map's tiles drill down."""
+def overview(
+    filters: CaseFilter,
+    place_level: str,
+    suppress,
+    links: dict[str, str] | None = None,
+    boundaries: tuple[Department, ...] | None = None,
+) -> dict:
+    """Everything the dashboard's main page shows; `links` make the maps' departments drill down; the maps
+    are drawn on `boundaries`, or on the tile grid without them (maps.boundaries_for)."""
     figures = engine.headline(filters, suppress=suppress)
     departments = figures.departments
     lima = engine.count_by("lima_area", filters, suppress=suppress)
@@ -274,7 +282,7 @@ def overview(filters: CaseFilter, place_level: str, suppress, tile_links: dict[s
             "top": [(r.label, format_percent(r.share, lang)) for r in figures.top_departments],
         },
         "sentences": year_sentences(filters, figures),
-        "maps": department_maps(departments, lima, links=tile_links),
+        "maps": department_maps(departments, lima, boundaries, links=links),
         "place": report_table(departments, slug="place")
         if place_level == "department"
         else place_table(filters, place_level, suppress),

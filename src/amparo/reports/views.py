@@ -2,6 +2,7 @@
 dashboard.py, annual.py and the statistics engine."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,10 +17,11 @@ from amparo.registry.case_filter import provenance
 from amparo.registry.forms import CaseFilterForm
 from amparo.reports import dashboard
 from amparo.reports.annual import build_annual_report
+from amparo.reports.domain import tilemap
 from amparo.reports.domain.pdf_report import PdfUnavailable
-from amparo.reports.domain.tilemap import TILES
 from amparo.reports.forms import CHOOSE_BOTH, CrosstabForm, YearComparisonForm
 from amparo.reports.html_report import formatted_rows
+from amparo.reports.maps import BOUNDARIES, MAP_KINDS, TILES, boundaries_for, hotspot_map
 from amparo.reports.methods import methods_content
 from amparo.reports.tables import hidden_text
 from amparo.reports.writers import FORMATS, TABLE_FORMATS, render_report, render_table, report_filename
@@ -27,6 +29,7 @@ from amparo.stats import engine
 from amparo.stats.presentation import protection_note
 
 HIDDEN = "—"
+HOTSPOTS_PER_PAGE = 25
 
 
 def _valid_form(request) -> CaseFilterForm:
@@ -56,6 +59,35 @@ def _table_context(request, table, drill: str | None = None) -> dict:
     return {"table": table, "rows": rows, "chart": table.chart, "query": request.GET.urlencode()}
 
 
+def _map_kind(request) -> tuple[str, str]:
+    """The kind of map the query asks for (`map=boundaries|tiles`, boundaries by default), and the message
+    that refuses an unknown one ("" when it is known)."""
+    kind = request.GET.get("map") or BOUNDARIES
+    if kind in MAP_KINDS:
+        return kind, ""
+    shown = kind if len(kind) <= 20 else kind[:20] + "…"
+    return kind, gettext("Unknown map %(value)s: choose boundaries or tiles.") % {"value": shown}
+
+
+def _map_context(request, kind: str) -> dict:
+    """The links that switch between the kinds of map, keeping every other parameter."""
+    labels = {BOUNDARIES: gettext("Department boundaries"), TILES: gettext("Tile grid")}
+    return {
+        "map_kind": kind,
+        "map_param": request.GET.get("map", ""),  # kept by the filter form when it was chosen
+        "map_choices": [(labels[k], _query(request, map=k), k == kind) for k in MAP_KINDS],
+    }
+
+
+def _map_links(request, kind: str, **also) -> dict[str, str]:
+    """Each department's (or tile's) link: the same page narrowed to it, `also` changed as well."""
+    codes = [code for code, *_ in tilemap.TILES] if kind == TILES else [p.ubigeo for p in geography.departments()]
+    return {
+        code: _query(request, department=code[:2], province=code if len(code) == 4 else None, district=None, **also)
+        for code in codes
+    }
+
+
 def _breadcrumb(request, form) -> list[tuple[str, str | None]]:
     data = form.cleaned_data
     crumbs = [(gettext("Peru"), _query(request, department=None, province=None, district=None))]
@@ -71,16 +103,20 @@ def _breadcrumb(request, form) -> list[tuple[str, str | None]]:
 @login_required
 def dashboard_view(request):
     form = _valid_form(request)
+    kind, error = _map_kind(request)
     context = {"form": form, "formats": list(FORMATS), "suppressed": statistics_suppressed_for(request.user)}
-    if not form.is_valid():
-        return render(request, "reports/dashboard.html", context, status=400)
+    if error or not form.is_valid():
+        return render(request, "reports/dashboard.html", {**context, "error": error}, status=400)
+    context.update(_map_context(request, kind))
     filters = form.case_filter()
     level = form.place_level()
-    tile_links = {
-        code: _query(request, department=code[:2], province=code if len(code) == 4 else None, district=None)
-        for code, *_ in TILES
-    }
-    data = dashboard.overview(filters, level, statistics_suppressed_for(request.user), tile_links)
+    data = dashboard.overview(
+        filters,
+        level,
+        statistics_suppressed_for(request.user),
+        _map_links(request, kind),
+        boundaries_for(kind),
+    )
     context.update(data)
     context.update(
         {
@@ -95,14 +131,37 @@ def dashboard_view(request):
     return render(request, "reports/dashboard.html", context)
 
 
+def _page_number(request, count: int) -> tuple[int, str]:
+    """The page the query asks for (`page`, 1 by default) of `count` pages, and the message that refuses
+    one that is not a page number or beyond the last page ("" when it is fine)."""
+    text = request.GET.get("page") or "1"
+    # ASCII digits only ("²" is a digit to str.isdigit, not to int), and few of them (int refuses thousands).
+    if text.isascii() and text.isdigit() and len(text) < 10 and 1 <= int(text) <= count:
+        return int(text), ""
+    shown = text if len(text) <= 12 else text[:12] + "…"
+    return 1, gettext("There is no page %(value)s: the pages run from 1 to %(count)s.") % {
+        "value": shown,
+        "count": count,
+    }
+
+
 @login_required
 def hotspots_view(request):
+    """The hot spots, a page of them at a time, and the map of the departments that hold them."""
     form = _valid_form(request)
+    kind, error = _map_kind(request)
     context = {"form": form, "suppressed": statistics_suppressed_for(request.user)}
-    if not form.is_valid():
-        return render(request, "reports/hotspots.html", context, status=400)
+    if error or not form.is_valid():
+        return render(request, "reports/hotspots.html", {**context, "error": error}, status=400)
+    context.update(_map_context(request, kind))
     table = dashboard.hotspots_table(form.case_filter(), statistics_suppressed_for(request.user))
     hotspots = _table_context(request, table)
+    paginator = Paginator(hotspots["rows"], HOTSPOTS_PER_PAGE)
+    number, error = _page_number(request, paginator.num_pages)
+    if error:
+        return render(request, "reports/hotspots.html", {**context, "error": error}, status=400)
+    page = paginator.page(number)
+    hotspots["rows"] = page.object_list
     links_to_cases = may(request.user, Capability.CASES)  # only for those who may list the cases
     if links_to_cases:  # each district leads to its family-facilitated cases, for referrals
         for row in hotspots["rows"]:
@@ -110,6 +169,14 @@ def hotspots_view(request):
     context.update(
         {
             "hotspots": hotspots,
+            "page": page,
+            "page_links": [
+                (n, None if n == Paginator.ELLIPSIS else _query(request, page=str(n)))
+                for n in paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+            ],
+            "previous_link": _query(request, page=str(page.previous_page_number())) if page.has_previous() else "",
+            "next_link": _query(request, page=str(page.next_page_number())) if page.has_next() else "",
+            "map": hotspot_map(table.keys, boundaries_for(kind), links=_map_links(request, kind, page=None)),
             "links_to_cases": links_to_cases,
             "years": form.case_filter().years,
             "year_note": form.year_note(),
@@ -234,8 +301,11 @@ def report_download_view(request):
         problem = gettext("Unknown language, format or year.")
     if problem:
         return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
+    kind, error = _map_kind(request)
+    if error:
+        return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
     suppress = statistics_suppressed_for(request.user) or request.GET.get("suppress") == "1"
-    report = build_annual_report(year=year, lang=lang, suppress=suppress)
+    report = build_annual_report(year=year, lang=lang, suppress=suppress, map_kind=kind)
     try:
         content = render_report(report, fmt)
     except PdfUnavailable as error:  # the server lacks Pango: the other formats still work

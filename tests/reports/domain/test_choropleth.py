@@ -27,7 +27,7 @@ def test_it_draws_one_path_per_department_of_the_supplied_boundaries(boundary_fi
     )
     paths = {p.get("data-code"): p for p in ET.fromstring(svg).iter(f"{SVG}path")}
     assert len(paths) == 25
-    assert paths["15"].get("fill") == PALETTE[-1]
+    assert paths["15"].get("fill") == PALETTE[-1]  # 5 of at most 5: the top class
     assert paths["15"].get("d").startswith("M")
 
 
@@ -102,3 +102,46 @@ def test_it_refuses_a_missing_or_unreadable_file(tmp_path):
     good = tmp_path / "good.geojson"
     good.write_text(json.dumps({"type": "FeatureCollection", "features": [square_feature("15", "LIMA")]}), "utf-8")
     assert load_boundaries(good)[0].name == "LIMA"
+
+
+def _flat_map(values, **extra) -> ET.Element:
+    """Two departments side by side: a map much wider than tall, shorter than its legend."""
+    departments = parse_boundaries(
+        {
+            "type": "FeatureCollection",
+            "features": [square_feature("07", "CALLAO", 0, 0), square_feature("15", "LIMA", 1, 0)],
+        }
+    )
+    svg = choropleth(
+        departments,
+        values,
+        names={},
+        scale=count_scale([v for v in values.values() if v is not None]),
+        title="Cases",
+        ident="m",
+        format_value=str,
+        format_bound=str,
+        zero_label="none",
+        hidden_label="not published",
+        **extra,
+    )
+    return ET.fromstring(svg)
+
+
+def test_a_department_not_published_is_hatched_and_departments_can_be_links():
+    root = _flat_map({"07": None, "15": 5}, links={"15": "?department=15"})
+    paths = {p.get("data-code"): p for p in root.iter(f"{SVG}path")}
+    assert paths["07"].get("fill") == "url(#m-hatch)" and paths["07"].get("class") == "department hidden"
+    assert paths["07"].find(f"{SVG}title").text == "CALLAO: not published"
+    assert paths["15"].get("fill") == PALETTE[-1]  # 5 of at most 5: the top class
+    assert root.find(f".//{SVG}pattern").get("id") == "m-hatch"
+    anchors = list(root.iter(f"{SVG}a"))
+    assert [(a.get("href"), a.find(f"{SVG}path").get("data-code")) for a in anchors] == [("?department=15", "15")]
+
+
+def test_the_legend_fits_below_the_title_of_a_flat_map():
+    root = _flat_map({"15": 4})
+    height = float(root.get("viewBox").split()[3])
+    swatches = list(root.find(f".//{SVG}g[@class='legend']").iter(f"{SVG}rect"))
+    assert len(swatches) == 7  # five classes, none, not published
+    assert all(float(r.get("y")) + float(r.get("height")) <= height for r in swatches)

@@ -1,7 +1,7 @@
 import xml.etree.ElementTree as ET
 
 from amparo.core import geography
-from amparo.reports.domain.colours import HIDDEN_FILL, PALETTE, SHARE_SCALE, ZERO_FILL, count_scale
+from amparo.reports.domain.colours import PALETTE, SHARE_SCALE, ZERO_FILL, count_scale
 from amparo.reports.domain.tilemap import TILES, tile_map
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -21,7 +21,7 @@ def _tiles(values, scale=None, **extra) -> dict[str, ET.Element]:
         **extra,
     )
     root = ET.fromstring(svg)
-    return {g.get("data-code"): g for g in root.iter(f"{SVG}g") if g.get("class") == "tile"}
+    return {g.get("data-code"): g for g in root.iter(f"{SVG}g") if g.get("class", "").split()[:1] == ["tile"]}
 
 
 def test_the_grid_has_every_department_once_and_lima_metropolitana_apart():
@@ -36,7 +36,9 @@ def test_tiles_are_coloured_by_value_with_zero_and_hidden_apart():
     fill = {code: g.find(f"{SVG}rect").get("fill") for code, g in tiles.items()}
     assert fill["1501"] == PALETTE[-1]
     assert fill["08"] == PALETTE[1]
-    assert fill["17"] == HIDDEN_FILL
+    assert fill["17"] == "url(#t-hatch)"  # hatched: not published, never a class of the scale
+    assert tiles["17"].get("class") == "tile hidden"
+    assert [t.text for t in tiles["17"].iter(f"{SVG}text")] == ["MDD", "—"]
     assert fill["24"] == ZERO_FILL  # Tumbes: no case
     assert tiles["1501"].find(f"{SVG}title").text.endswith(": 120")
 

@@ -1,7 +1,9 @@
-"""A choropleth of Peru's departments from boundaries supplied as GeoJSON.
+"""A choropleth of Peru's departments from boundaries in GeoJSON.
 
-Each feature must carry FIRST_IDDP (the 2-digit INEI department code) and
-NOMBDEP (its name), as INEI's department limits do. Polygons are projected
+Amparo ships INEI's department limits (reports/data/peru_departments.geojson,
+MPL-2.0, see the NOTICE beside it); an administrator may supply others. Each
+feature must carry FIRST_IDDP (the 2-digit INEI department code) and NOMBDEP
+(its name), as INEI's department limits do. Polygons are projected
 equirectangularly, with longitudes shrunk by the cosine of the middle
 latitude so that Peru keeps its shape, and written as SVG paths.
 """
@@ -11,10 +13,21 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from html import escape
+from importlib import resources
 from pathlib import Path
 
-from amparo.reports.domain.colours import INK, ZERO_FILL, Scale, legend, legend_width
+from amparo.reports.domain.colours import (
+    INK,
+    ZERO_FILL,
+    Scale,
+    hatch_pattern,
+    hatched,
+    legend,
+    legend_height,
+    legend_width,
+)
 from amparo.reports.domain.svg_text import title_text
 
 CODE_PROPERTY = "FIRST_IDDP"
@@ -88,6 +101,13 @@ def parse_boundaries(data: object, source: str = "GeoJSON") -> tuple[Department,
     return tuple(departments)
 
 
+@cache
+def peru_departments() -> tuple[Department, ...]:
+    """The department boundaries shipped with Amparo, read once per process."""
+    text = resources.files("amparo.reports").joinpath("data", "peru_departments.geojson").read_text("utf-8")
+    return parse_boundaries(json.loads(text), source="peru_departments.geojson")
+
+
 def _projector(departments: tuple[Department, ...], width: float):
     points = [p for d in departments for polygon in d.polygons for ring in polygon for p in ring]
     west, east = min(p[0] for p in points), max(p[0] for p in points)
@@ -115,42 +135,57 @@ def choropleth(
     zero_label: str,
     hidden_label: str,
     absent_text: str | None = None,
+    links: Mapping[str, str] | None = None,
     width: float = 420,
 ) -> str:
-    """The SVG map. `values` by department code: None means hidden; absent means zero, or no cases
-    at all when `absent_text` is given."""
+    """The SVG map. `values` by department code: None means not published (hidden by disclosure control),
+    drawn hatched, never as a count; absent means zero, or no cases at all when `absent_text` is given.
+    `links` (department code -> URL) makes departments links (the dashboard's drill-down)."""
     project, map_height = _projector(departments, width)
-    total_w = width + 20 + max(160, legend_width(scale, format_bound, zero_label, hidden_label))
+    edge = 1  # room for half the outline's stroke at the map's west and north edges
+    total_w = edge + width + 20 + max(160, legend_width(scale, format_bound, zero_label, hidden_label))
     heading, title_height = title_text(title, total_w, INK)
     top = 30 + title_height
-    total_h = map_height + top
+    # The legend may be taller than a flat map (boundaries an administrator supplies).
+    total_h = top + max(map_height, 10 + legend_height()) + 2 * edge
     parts = [
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="map choropleth" viewBox="0 0 {total_w:.0f} {total_h:.0f}" '
             f'width="{total_w:.0f}" height="{total_h:.0f}" role="img" aria-labelledby="{ident}-title" font-family="system-ui, sans-serif">'
-            f'<title id="{ident}-title">{escape(title)}</title>{heading}'
-            f'<g transform="translate(0 {top:g})">'
+            f'<title id="{ident}-title">{escape(title)}</title>{hatch_pattern(ident)}{heading}'
+            f'<g transform="translate({edge} {top + edge:g})">'
         )
     ]
     for department in departments:
         absent = department.code not in values and absent_text is not None
         value = values.get(department.code, 0)
-        shown = absent_text if absent else hidden_label if value is None else format_value(value)
-        fill = ZERO_FILL if absent else scale.fill(value)
+        hidden = value is None and not absent
+        shown = absent_text if absent else hidden_label if hidden else format_value(value)
+        fill = ZERO_FILL if absent else hatched(ident) if hidden else scale.fill(value)
         path = " ".join(
             "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (project(*p) for p in ring)) + " Z"
             for polygon in department.polygons
             for ring in polygon
         )
         name = names.get(department.code, department.name)
-        parts.append(
-            f'<path class="department" data-code="{department.code}" d="{path}" fill="{fill}" '
+        status = " hidden" if hidden else ""
+        shape = (
+            f'<path class="department{status}" data-code="{department.code}" d="{path}" fill="{fill}" '
             f'fill-rule="evenodd" stroke="#5b6475" stroke-width="0.6"><title>{escape(name)}: {escape(shown)}</title></path>'
         )
+        if links and department.code in links:
+            shape = f'<a href="{escape(links[department.code])}">{shape}</a>'
+        parts.append(shape)
     parts.append("</g>")
     parts.append(
         legend(
-            scale, x=width + 20, y=top + 10, format_bound=format_bound, zero_label=zero_label, hidden_label=hidden_label
+            scale,
+            x=edge + width + 20,
+            y=top + 10,
+            format_bound=format_bound,
+            zero_label=zero_label,
+            hidden_label=hidden_label,
+            hidden_fill=hatched(ident),
         )
     )
     parts.append("</svg>")

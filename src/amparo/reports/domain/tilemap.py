@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from html import escape
 
 from amparo.core.geography import LIMA_METROPOLITANA
-from amparo.reports.domain.colours import INK, ZERO_FILL, Scale, legend, legend_width
+from amparo.reports.domain.colours import INK, ZERO_FILL, Scale, hatch_pattern, hatched, legend, legend_width
 from amparo.reports.domain.svg_text import title_text
 
 # (code, column, row, abbreviation from ISO 3166-2:PE)
@@ -60,7 +60,8 @@ def tile_map(
     absent_text: str | None = None,
     links: Mapping[str, str] | None = None,
 ) -> str:
-    """The SVG map. `values` by tile code: None means hidden by disclosure control; an absent code
+    """The SVG map. `values` by tile code: None means not published (hidden by disclosure control), drawn
+    hatched with a dash for its number; an absent code
     means zero, or no cases at all when `absent_text` is given (a share of nothing). `links` makes
     tiles links (the dashboard's drill-down)."""
     columns = 1 + max(c for _, c, _, _ in TILES)
@@ -74,7 +75,7 @@ def tile_map(
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="map tile-map" viewBox="0 0 {width:g} {height:g}" '
             f'width="{width:g}" height="{height:g}" role="img" aria-labelledby="{ident}-title" font-family="system-ui, sans-serif">'
-            f'<title id="{ident}-title">{escape(title)}</title>{heading}'
+            f'<title id="{ident}-title">{escape(title)}</title>{hatch_pattern(ident)}{heading}'
         )
     ]
     for code, column, row, abbreviation in TILES:
@@ -82,13 +83,14 @@ def tile_map(
         value = values.get(code, 0)
         x, y = column * (TILE + GAP), top + row * (TILE + GAP)
         shown = absent_text if absent else hidden_label if value is None else format_value(value)
-        fill = ZERO_FILL if absent else scale.fill(value)
-        ink = INK if absent else scale.ink(value)
+        hidden = value is None and not absent
+        fill = ZERO_FILL if absent else hatched(ident) if hidden else scale.fill(value)
+        ink = INK if absent or hidden else scale.ink(value)
         tile = (
-            f'<g class="tile" data-code="{code}"><title>{escape(names.get(code, code))}: {escape(shown)}</title>'
+            f'<g class="tile{" hidden" if hidden else ""}" data-code="{code}"><title>{escape(names.get(code, code))}: {escape(shown)}</title>'
             f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="4" fill="{fill}" stroke="#8a94a6" stroke-width="0.8"/>'
             f'<text x="{x + TILE / 2:g}" y="{y + 22}" font-size="12" font-weight="600" text-anchor="middle" fill="{ink}">{abbreviation}</text>'
-            f'<text x="{x + TILE / 2:g}" y="{y + 40}" font-size="11" text-anchor="middle" fill="{ink}">{escape("—" if value is None and not absent else shown)}</text>'
+            f'<text x="{x + TILE / 2:g}" y="{y + 40}" font-size="11" text-anchor="middle" fill="{ink}">{escape("—" if hidden else shown)}</text>'
             "</g>"
         )
         if links and code in links:
@@ -102,6 +104,7 @@ def tile_map(
             format_bound=format_bound,
             zero_label=zero_label,
             hidden_label=hidden_label,
+            hidden_fill=hatched(ident),
         )
     )
     parts.append("</svg>")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from amparo.reports.annual import build_annual_report
 from amparo.reports.domain.choropleth import BoundaryError, load_boundaries
 from amparo.reports.domain.pdf_report import PdfUnavailable
+from amparo.reports.maps import BOUNDARIES, MAP_KINDS, TILES
 from amparo.reports.writers import BINARY_FORMATS, FORMATS, render_report, report_filename
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -37,7 +38,21 @@ class Command(BaseCommand):
             help=_("file to write (default: standard output; for pdf and xlsx, amparo-report-YEAR-LANG.pdf or .xlsx)"),
         )
         parser.add_argument(
-            "--boundaries", help=_("GeoJSON of departments (properties FIRST_IDDP and NOMBDEP) for a choropleth map")
+            "--map",
+            dest="map_kind",
+            choices=list(MAP_KINDS),
+            default=BOUNDARIES,
+            help=_(
+                "draw the department maps on Peru's department boundaries, or on a grid of tiles with Lima "
+                "Metropolitana apart (default: boundaries)"
+            ),
+        )
+        parser.add_argument(
+            "--boundaries",
+            help=_(
+                "GeoJSON of departments (properties FIRST_IDDP and NOMBDEP) to draw the maps on, instead of the "
+                "boundaries Amparo ships"
+            ),
         )
         parser.add_argument(
             "--suppress",
@@ -52,7 +67,7 @@ class Command(BaseCommand):
             "--unit", choices=["cases", "victims"], default="cases", help=_("what is counted (default: cases)")
         )
 
-    def handle(self, *args, year, lang, fmt, out, boundaries, suppress, unit, **options):
+    def handle(self, *args, year, lang, fmt, out, map_kind, boundaries, suppress, unit, **options):
         try:
             year_number = int(str(year).strip())
         except ValueError:
@@ -63,12 +78,16 @@ class Command(BaseCommand):
                 % {"first": FIRST_YEAR, "last": LAST_YEAR, "value": year_number}
             )
         departments = None
+        if boundaries and map_kind == TILES:
+            raise CommandError(_("--boundaries gives the boundaries to draw on; it cannot go with --map tiles"))
         if boundaries:
             try:
                 departments = load_boundaries(boundaries)
             except BoundaryError as error:
                 raise CommandError(str(error)) from None
-        report = build_annual_report(year=year_number, lang=lang, suppress=suppress, unit=unit, boundaries=departments)
+        report = build_annual_report(
+            year=year_number, lang=lang, suppress=suppress, unit=unit, map_kind=map_kind, boundaries=departments
+        )
         try:
             content = render_report(report, fmt)
         except PdfUnavailable as error:
