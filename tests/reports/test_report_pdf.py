@@ -41,7 +41,9 @@ def year_2010(synthetic_csv):
 def test_the_command_writes_a_spanish_pdf_with_the_figures_charts_and_maps(year_2010, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no --out: a PDF is never written to a terminal, but to a file named for it
     err = io.StringIO()
-    call_command("report", "--year", "2010", "--lang", "es", "--format", "pdf", "--no-suppress", stderr=err)
+    call_command(
+        "report", "--year", "2010", "--lang", "es", "--format", "pdf", "--no-suppress", "--map", "tiles", stderr=err
+    )
     out = tmp_path / "amparo-report-2010-es.pdf"
     assert err.getvalue().startswith("amparo-report-2010-es.pdf: ")
     text = _text(out.read_bytes())
@@ -55,14 +57,14 @@ def test_the_command_writes_a_spanish_pdf_with_the_figures_charts_and_maps(year_
     assert f"{f['total']} Casos registrados" in text
     assert f"{f['family']} Casos facilitados por familiares" in text
     assert f"{family_share} Porcentaje facilitado por familiares" in text
-    # The inline SVG tile map is drawn, its labels with it: Lima Metropolitana's tile and its count.
+    # The inline SVG tile map (asked for: Lima Metropolitana has a tile of its own) is drawn, its labels with it.
     assert "Casos por departamento" in text and f"LMA {f['metropolitana']}" in text
     assert "datos SINTÉTICOS" in text
     assert "/dashboard/methods/" in text  # the report says where its methods are explained
 
 
 def test_the_dashboard_downloads_an_english_pdf_with_the_same_figures(year_2010, data_manager, client_as):
-    response = client_as(data_manager).get(reverse("report-download") + "?year=2010&lang=en&format=pdf")
+    response = client_as(data_manager).get(reverse("report-download") + "?year=2010&lang=en&format=pdf&map=tiles")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="amparo-report-2010-en.pdf"'
@@ -104,3 +106,10 @@ def test_without_weasyprint_the_pdf_is_refused_with_what_to_install(db, monkeypa
     assert response.status_code == 503 and "libpango-1.0-0" in response.content.decode()
     html = client_as(data_manager).get(reverse("report-download") + "?year=2010&lang=en&format=html")
     assert html.status_code == 200  # every other format still works
+
+
+def test_the_default_pdf_draws_the_maps_on_the_department_boundaries(year_2010, data_manager, client_as):
+    response = client_as(data_manager).get(reverse("report-download") + "?year=2010&lang=en&format=pdf")
+    text = _text(response.content)
+    assert response.status_code == 200 and "Cases by department" in text
+    assert "LMA" not in text  # no tile grid: Lima Metropolitana is drawn within Lima
