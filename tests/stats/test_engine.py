@@ -327,7 +327,9 @@ def test_years_without_cases(registry):
 
 
 def test_the_registry_is_read_once_then_only_its_revision_is_checked(registry, django_assert_num_queries):
-    engine.count_by("department", Y2010)  # reads the snapshot: cases, linked victims, events, exploitation, perpetrators
+    engine.count_by(
+        "department", Y2010
+    )  # reads the snapshot: cases, linked victims, events, exploitation, perpetrators
     with django_assert_num_queries(6):  # the registry's and the clusters' revision tokens, once per aggregate
         engine.count_by("exploitation", Y2010)
         engine.crosstab("department", "sex", Y2010)

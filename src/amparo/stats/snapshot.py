@@ -150,6 +150,7 @@ def routes(events: pl.DataFrame) -> pl.DataFrame:
             (pl.col("abroad") & pl.col("department").is_null()).alias(f"{prefix}_abroad"),
         )
         frame = frame.join(kind, on="id", how="left")
+    frame = frame.with_columns(pl.col(f"{prefix}_abroad" for prefix in ROUTE_EVENTS.values()).fill_null(False))
     return frame.select("id", *(pl.col(name).cast(dtype) for name, dtype in ROUTE_COLUMNS.items())).sort("id")
 
 
