@@ -84,7 +84,7 @@ def test_an_analyst_gets_the_routes_protected_as_every_other_channel(routes, ana
     for route in placed:
         r, c = route.split("-")
         count = published[(r, c)]
-        assert re.search(rf'data-route="{route}"><title>[^<]*: {count}</title>', html)
+        assert re.search(rf'data-route="{route}"[^>]*><title>[^<]*: {count}</title>', html)
     assert 'class="stats-suppression"' in html
 
 
