@@ -24,11 +24,12 @@ from amparo.stats.domain.tables import TOTAL_KEY
 from amparo.stats.engine import CaseFilter
 from amparo.stats.presentation import protection_note
 
-# Tables a dashboard user can see and download, besides "place" (the drill-down) and "hotspots".
+# Tables a dashboard user can see and download, besides "place" (the drill-down), "hotspots" and "routes".
 DASHBOARD_DIMENSIONS = ("exploitation", "sex", "age_group", "relationship_group", "source")
 DOWNLOADABLE = (
     "place",
     "hotspots",
+    "routes",
     *DASHBOARD_DIMENSIONS,
     "lima_area",
     "minor",
