@@ -133,3 +133,13 @@ def test_the_synthetic_registry_shows_routes_from_the_andes_and_the_amazon_to_li
     assert into.get("15", 0) + into.get("17", 0) > len(between) / 2  # most routes end in Lima or Madre de Dios
     andes_and_amazon = {"02", "03", "05", "06", "08", "09", "10", "12", "16", "19", "21", "25"}
     assert between.recruitment.isin(andes_and_amazon).mean() > 0.5
+
+
+def test_filters_that_match_no_case_give_a_clear_page(routes, data_manager, client_as):
+    # Every case of tests/stats/routes.py is a girl's.
+    response = client_as(data_manager).get(PAGE + f"?year={YEAR}&sex=Masculine", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    legend = " ".join(re.findall(r"<text [^>]*>([^<]*)</text>", html))  # the legend wraps its lines
+    assert "No route with a known place of recruitment and of exploitation." in legend
+    assert not _drawn(html)
