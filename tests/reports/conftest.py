@@ -4,6 +4,7 @@ import pytest
 
 from tests.reports.boundaries import PERU, write_grid
 from tests.stats.cases import register_hand_made_cases
+from tests.stats.routes import register_route_cases
 
 
 @pytest.fixture
@@ -29,3 +30,9 @@ def boundary_file(request, tmp_path):
     if request.param == "grid":
         return write_grid(tmp_path / "departments.geojson")
     return PERU
+
+
+@pytest.fixture
+def routes(db):
+    """Cases registered for their routes (tests/stats/routes.py), counted by hand there."""
+    return register_route_cases()

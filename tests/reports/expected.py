@@ -39,3 +39,26 @@ def synthetic_cases(folder: Path) -> pd.DataFrame:
     frame["family_facilitated"] = family.reindex(frame.index).fillna(False).astype(bool)
     frame["age"] = pd.to_numeric(frame.age, errors="coerce")
     return frame.reset_index()
+
+
+def synthetic_routes(folder: Path) -> pd.DataFrame:
+    """One row per case: year, recruitment and exploitation ("unknown", "abroad" or a department code), and
+    family_facilitated. Of several events of a kind, the most precise place in Peru, the first listed among
+    equals; "abroad" when that kind has only places in other countries."""
+    cases = synthetic_cases(folder).set_index("source_record_id")
+    events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
+    frame = cases[["year", "family_facilitated"]].copy()
+    for kind, column in (("Recruitment", "recruitment"), ("Exploitation", "exploitation")):
+        of_kind = events[events.hte_Type == kind].copy()
+        # Synthetic places are districts: six digits, whatever a spreadsheet may have dropped.
+        of_kind["ubigeo"] = of_kind.ubigeo.where(of_kind.ubigeo == "", of_kind.ubigeo.str.zfill(6))
+        in_peru = of_kind[(of_kind.hte_Country == "PE") & (of_kind.ubigeo != "")].copy()
+        in_peru["precision"] = -in_peru.ubigeo.str.len()
+        best = in_peru.sort_values(["source_record_id", "precision"], kind="stable").groupby("source_record_id").first()
+        abroad = set(of_kind[of_kind.hte_Country != "PE"].source_record_id)
+        department = best.ubigeo.str[:2].reindex(frame.index)
+        frame[column] = [
+            d if isinstance(d, str) else ("abroad" if ref in abroad else "unknown")
+            for ref, d in zip(frame.index, department)
+        ]
+    return frame.reset_index()

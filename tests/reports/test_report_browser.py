@@ -124,3 +124,38 @@ def test_the_hot_spots_page_shows_its_map_and_pages_in_a_browser(synthetic_2010,
     assert page.locator(".stats-pages strong[aria-current=page]").inner_text() == "2"
     assert _visible_svgs(page, "#hotspots-map svg.choropleth") == 1
     page.close()
+
+
+# Every text of the routes map whose box leaves the drawing, across or down.
+ROUTE_TEXTS_OUTSIDE = """() => [...document.querySelectorAll("svg.flow-map")].flatMap((svg) => {
+  const room = svg.viewBox.baseVal;
+  return [...svg.querySelectorAll("text")].map((text) => {
+    const box = text.getBBox();
+    return [text.textContent, box.x, box.y, box.x + box.width, box.y + box.height];
+  }).filter(([, left, top, right, bottom]) => left < -0.5 || top < -0.5 || right > room.width + 0.5
+    || bottom > room.height + 0.5);
+})"""
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_routes_page_draws_its_map_in_a_browser_with_every_text_inside(
+    synthetic_2010, live_server, browser, organisation, language
+):
+    make_user("browser_routes", "analyst", organisation)
+    page = browser.new_page(locale=language, extra_http_headers={"Accept-Language": language})
+    page.set_default_timeout(15000)
+    violations = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    log_in(page, live_server.url, "browser_routes", "/")
+    page.click("a[href^='/dashboard/routes/']")
+    page.wait_for_url("**/dashboard/routes/**")
+    assert page.locator("html").get_attribute("lang") == language
+    assert _visible_svgs(page, "svg.flow-map") == 1
+    assert page.locator("svg.flow-map g.flow").count() > 10  # the synthetic routes: many departments feed Lima
+    assert page.locator("#table-routes").is_visible()
+    assert page.evaluate(ROUTE_TEXTS_OUTSIDE) == []
+    assert violations == []
+    page.close()

@@ -17,6 +17,9 @@ Y2010 = CaseFilter(years=(2010,))
 EXPECTED_2010 = {
     "year": {"2010": (12, 6)},
     "department": {"15": (5, 3), "08": (3, 1), "17": (2, 1), "07": (1, 0), "unknown": (1, 1)},
+    # The hand-made cases record no recruitment, and exploitation wherever they record a place.
+    "recruitment_department": {"unknown": (12, 6)},
+    "exploitation_department": {"15": (5, 3), "08": (3, 1), "17": (2, 1), "07": (1, 0), "unknown": (1, 1)},
     "lima_area": {
         "metropolitana": (4, 3),
         "provincias": (1, 0),
@@ -324,13 +327,16 @@ def test_years_without_cases(registry):
 
 
 def test_the_registry_is_read_once_then_only_its_revision_is_checked(registry, django_assert_num_queries):
-    engine.count_by("department", Y2010)  # reads the snapshot: cases, linked victims, exploitation types, perpetrators
+    engine.count_by(
+        "department", Y2010
+    )  # reads the snapshot: cases, linked victims, events, exploitation, perpetrators
     with django_assert_num_queries(6):  # the registry's and the clusters' revision tokens, once per aggregate
         engine.count_by("exploitation", Y2010)
         engine.crosstab("department", "sex", Y2010)
         engine.crosstab("exploitation", "relationship_group", Y2010)
     registry_services.registry_changed()
-    with django_assert_num_queries(6):  # the two tokens, the three frames and the linked victims, after a change
+    # After a change: the two tokens, the three frames, the routes' events and the linked victims.
+    with django_assert_num_queries(7):
         engine.count_by("department", Y2010)
 
 

@@ -41,8 +41,8 @@ def test_a_copy_read_at_another_revision_is_not_used(registry, django_assert_num
     snapshot.current()
     registry_services.registry_changed()
     _as_new_process()
-    # the two tokens, then cases, linked victims, exploitation types and perpetrators
-    with django_assert_num_queries(6):
+    # the two tokens, then cases, linked victims, route events, exploitation types and perpetrators
+    with django_assert_num_queries(7):
         snapshot.current()
 
 
@@ -53,6 +53,16 @@ def test_a_copy_sealed_with_a_retired_key_is_read_again_from_the_database(regist
     _as_new_process()
     again = snapshot.current()
     assert_frame_equal(again.cases, first.cases)
+
+
+def test_a_copy_sealed_without_the_route_columns_is_read_again_from_the_database(registry):
+    first = snapshot.current()
+    older = snapshot.Snapshot(
+        first.cases.drop(*snapshot.ROUTE_COLUMNS), first.exploitation, first.relationships, revision=first.revision
+    )
+    snapshot._write(older, str(snapshot.connection.settings_dict["NAME"]), first.revision)
+    _as_new_process()
+    assert_frame_equal(snapshot.current().cases, first.cases)
 
 
 def test_a_tampered_copy_is_read_again_from_the_database(registry):

@@ -11,8 +11,9 @@ from django.utils.translation import get_language, gettext, pgettext
 from amparo.core import geography
 from amparo.reports.domain.choropleth import Department
 from amparo.reports.domain.comparison import YearChange, year_change, year_changes
+from amparo.reports.domain.flowmap import ABROAD, FlowMapText, flow_map
 from amparo.reports.domain.numbers import format_int, format_percent, join_names
-from amparo.reports.domain.presentation import Column, ReportTable
+from amparo.reports.domain.presentation import Column, Graphic, ReportTable
 from amparo.reports.maps import department_maps
 from amparo.reports.sentences import family_sentences, opening_sentence
 from amparo.reports.tables import report_crosstab, report_table, unit_label
@@ -24,11 +25,12 @@ from amparo.stats.domain.tables import TOTAL_KEY
 from amparo.stats.engine import CaseFilter
 from amparo.stats.presentation import protection_note
 
-# Tables a dashboard user can see and download, besides "place" (the drill-down) and "hotspots".
+# Tables a dashboard user can see and download, besides "place" (the drill-down), "hotspots" and "routes".
 DASHBOARD_DIMENSIONS = ("exploitation", "sex", "age_group", "relationship_group", "source")
 DOWNLOADABLE = (
     "place",
     "hotspots",
+    "routes",
     *DASHBOARD_DIMENSIONS,
     "lima_area",
     "minor",
@@ -206,6 +208,57 @@ def hotspots_table(filters: CaseFilter, suppress) -> ReportTable:
         note=protection_note(districts.protection),
         protection=districts.protection,
     )
+
+
+ROUTE_DIMENSIONS = ("recruitment_department", "exploitation_department")
+
+
+def routes_crosstab(filters: CaseFilter, suppress) -> engine.CrossTable:
+    """Cases by department of recruitment (rows) and of exploitation (columns), protected as `suppress` says."""
+    return engine.crosstab(*ROUTE_DIMENSIONS, filters, suppress=suppress)
+
+
+def routes_table(filters: CaseFilter, suppress, crosstab: engine.CrossTable | None = None) -> ReportTable:
+    """The origin-destination table, as the routes page shows it and its downloads give it."""
+    return report_crosstab(
+        crosstab or routes_crosstab(filters, suppress),
+        slug="routes",
+        title=gettext("Routes: department of recruitment and department of exploitation"),
+        definition=gettext(
+            "Cases by the department where the victim was recruited (rows) and the department where the victim "
+            "was exploited (columns)."
+        ),
+    )
+
+
+def routes(filters: CaseFilter, suppress) -> dict:
+    """The routes page: the origin-destination table and its flow map, both from one protected crosstab."""
+    crosstab = routes_crosstab(filters, suppress)
+    lang = get_language() or "en"
+    flows = {
+        (origin, destination): crosstab.cells[i][j]
+        for i, origin in enumerate(crosstab.row_keys)
+        for j, destination in enumerate(crosstab.column_keys)
+    }
+    names = {p.ubigeo: p.name for p in geography.departments()} | {ABROAD: gettext("Abroad")}
+    title = gettext("Routes of trafficking, from department of recruitment to department of exploitation")
+    text = FlowMapText(
+        title=title,
+        abroad=gettext("Abroad"),
+        loop=gettext("Ring: recruited and exploited in the same department"),
+        width=gettext("Width of an arrow: cases on the route"),
+        route=gettext("%(origin)s → %(destination)s: %(count)s"),
+        not_drawn=gettext(
+            "Not drawn, in the table only: %(hidden)s routes with a hidden count, %(unplaced)s with an unknown end."
+        ),
+        empty=gettext("No route with a known place of recruitment and of exploitation."),
+    )
+    svg = flow_map(flows, names=names, text=text, ident="routes-map", format_count=lambda n: format_int(n, lang))
+    return {
+        "routes": routes_table(filters, suppress, crosstab),
+        "map": Graphic("routes-map", title, svg),
+        "protection_note": protection_note(crosstab.protection),
+    }
 
 
 def headline_json(figures: engine.Headline) -> dict:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("dashboard/hotspots/", views.hotspots_view, name="dashboard-hotspots"),
     path("dashboard/crosstab/", views.crosstab_view, name="dashboard-crosstab"),
     path("dashboard/compare/", views.compare_view, name="dashboard-compare"),
+    path("dashboard/routes/", views.routes_view, name="dashboard-routes"),
     path("dashboard/tables/<slug:name>.<tableformat:fmt>", views.table_download_view, name="dashboard-table"),
     path("dashboard/report/", views.report_download_view, name="report-download"),
 ]

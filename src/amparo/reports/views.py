@@ -226,6 +226,28 @@ def methods_view(request):
     return render(request, "reports/methods.html", methods_content(suppressed=statistics_suppressed_for(request.user)))
 
 
+@login_required
+def routes_view(request):
+    """Where victims were recruited and where they were exploited: the origin-destination table and its map."""
+    form = _valid_form(request)
+    suppress = statistics_suppressed_for(request.user)
+    context = {"form": form, "suppressed": suppress}
+    if not form.is_valid():
+        return render(request, "reports/routes.html", context, status=400)
+    data = dashboard.routes(form.case_filter(), suppress)
+    context.update(
+        {
+            "routes": _table_context(request, data["routes"]),
+            "map": data["map"],
+            "protection_note": data["protection_note"],
+            "years": form.case_filter().years,
+            "year_note": form.year_note(),
+            "query": request.GET.urlencode(),
+        }
+    )
+    return render(request, "reports/routes.html", context)
+
+
 def _cases_link(form: CaseFilterForm, **narrower) -> str:
     """The case list showing the cases a figure counts: the dashboard's filters, then `narrower` ones."""
     return reverse("case-list") + "?" + form.query(**narrower)
@@ -252,6 +274,8 @@ def _named_table(name: str, form: CaseFilterForm, suppress):
         return dashboard.crosstab_table(form.cleaned_data["rows"], form.cleaned_data["columns"], filters, suppress)
     if name == "compare":
         return dashboard.comparison_table(form.cleaned_data["dimension"], filters, suppress)
+    if name == "routes":
+        return dashboard.routes_table(filters, suppress)
     if name in dashboard.DOWNLOADABLE:
         return dashboard.dimension_table(name, filters, suppress)
     raise Http404

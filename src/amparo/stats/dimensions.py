@@ -126,6 +126,39 @@ PLACE_NOTE = _(
     "exploitation recorded, is placed where the victim was moved through or recruited in Peru."
 )
 
+ABROAD = "abroad"
+
+
+def _route_expression(prefix: str) -> Callable[[], pl.Expr]:
+    """The department where a case's victim was recruited (or exploited), "abroad" when only a place in
+    another country is recorded, "unknown" when none is (see snapshot.routes)."""
+
+    def expression():
+        department = pl.col(f"{prefix}_department")
+        return (
+            pl.when(department.is_not_null() & (department != ""))
+            .then(department.cast(pl.String))
+            .when(pl.col(f"{prefix}_abroad"))
+            .then(pl.lit(ABROAD))
+            .otherwise(pl.lit(UNKNOWN))
+        )
+
+    return expression
+
+
+def _route_labels():
+    return {**_place_labels("department")(), ABROAD: str(_("Abroad"))}
+
+
+RECRUITMENT_NOTE = _(
+    "A case is placed where the victim was recruited, as recorded by its recruitment event: the most precise "
+    "place in Peru, or abroad when only a place in another country is recorded."
+)
+EXPLOITATION_PLACE_NOTE = _(
+    "A case is placed where the victim was exploited, as recorded by its exploitation event: the most precise "
+    "place in Peru, or abroad when only a place in another country is recorded."
+)
+
 LIMA_AREAS = ("metropolitana", "provincias", "callao", "rest_of_peru")
 
 
@@ -236,6 +269,20 @@ DIMENSIONS: dict[str, Dimension] = {
         ),
         Dimension(
             "district", _("District"), _place_labels("district"), key=lambda: _known("district_code"), note=PLACE_NOTE
+        ),
+        Dimension(
+            "recruitment_department",
+            _("Department of recruitment"),
+            _route_labels,
+            key=_route_expression("recruitment"),
+            note=RECRUITMENT_NOTE,
+        ),
+        Dimension(
+            "exploitation_department",
+            _("Department of exploitation"),
+            _route_labels,
+            key=_route_expression("exploitation"),
+            note=EXPLOITATION_PLACE_NOTE,
         ),
         Dimension(
             "exploitation",

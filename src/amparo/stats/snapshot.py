@@ -35,7 +35,7 @@ from amparo.core import crypto
 from amparo.core.datadir import data_dir
 from amparo.core.sql_frames import read_frame
 from amparo.linkage.selectors import clusters_revision, linked_victims
-from amparo.registry.models import Case, CaseCode, Perpetrator
+from amparo.registry.models import Case, CaseCode, Perpetrator, TraffickingEvent
 from amparo.registry.selectors import registry_revision
 
 CASE_COLUMNS: dict[str, pl.DataType] = {
@@ -55,6 +55,22 @@ CASE_COLUMNS: dict[str, pl.DataType] = {
     "is_synthetic": pl.Int8,
     "record_key": pl.Int64,
 }
+# Where each case's victim was recruited and exploited (the route), added to CASE_COLUMNS by ``routes``.
+ROUTE_COLUMNS: dict[str, pl.DataType] = {
+    "recruitment_department": pl.String,
+    "recruitment_abroad": pl.Boolean,
+    "exploitation_department": pl.String,
+    "exploitation_abroad": pl.Boolean,
+}
+EVENT_COLUMNS: dict[str, pl.DataType] = {
+    "id": pl.Int64,
+    "event_id": pl.Int64,
+    "event_type": pl.String,
+    "country": pl.String,
+    "ubigeo": pl.String,
+}
+# The events whose places make a route, and the prefix of their columns.
+ROUTE_EVENTS = {"Recruitment": "recruitment", "Exploitation": "exploitation"}
 CODE_COLUMNS: dict[str, pl.DataType] = {"id": pl.Int64, "code": pl.String}
 
 
@@ -77,7 +93,7 @@ class RegistrationYear(Func):
 class Snapshot:
     """The registry's statistical content.
 
-    ``cases``: one row per case (columns of CASE_COLUMNS, with ``victim``, the linked victim: the smallest
+    ``cases``: one row per case (columns of CASE_COLUMNS and ROUTE_COLUMNS, with ``victim``, the linked victim: the smallest
     person id of its victim's cluster in the linkage, or its own victim's when no run linked it, and
     ``victim_key``, the victim's record key for the cell-key perturbation: the smallest of its cases'; year as
     text; flags as booleans).
@@ -107,6 +123,37 @@ def _frame(queryset, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return read_frame(sql, params, schema, part_by=next(iter(schema)))
 
 
+def routes(events: pl.DataFrame) -> pl.DataFrame:
+    """Per case with a recruitment or exploitation event, ROUTE_COLUMNS: the department of each.
+
+    ``events`` has the columns of EVENT_COLUMNS. Of several events of a kind, the one in Peru with the most
+    precise ubigeo gives the department, the first recorded among equals: the rule by which
+    registry.records.case_place places a case, so that the department of exploitation is the case's
+    department whenever it was exploited in Peru. A case with no such place but an event of that kind in
+    another country was recruited (or exploited) abroad; one with neither has no department of it.
+    """
+    in_peru = (pl.col("country") == "PE") & (pl.col("ubigeo").fill_null("") != "")
+    ranked = events.filter(pl.col("event_type").is_in(list(ROUTE_EVENTS))).with_columns(
+        in_peru=in_peru, precision=pl.col("ubigeo").fill_null("").str.len_chars()
+    )
+    chosen = ranked.sort(["id", "in_peru", "precision", "event_id"], descending=[False, True, True, False])
+    per_kind = chosen.group_by("id", "event_type", maintain_order=True).agg(
+        department=pl.when(pl.col("in_peru").first()).then(pl.col("ubigeo").first().str.slice(0, 2)),
+        abroad=(pl.col("country") != "PE").any(),
+    )
+    frame = pl.DataFrame({"id": per_kind["id"].unique()}, schema={"id": pl.Int64})
+    for event_type, prefix in ROUTE_EVENTS.items():
+        kind = per_kind.filter(pl.col("event_type") == event_type).select(
+            "id",
+            pl.col("department").alias(f"{prefix}_department"),
+            # Abroad only when no place in Peru is known: a department, when there is one, is the route's end.
+            (pl.col("abroad") & pl.col("department").is_null()).alias(f"{prefix}_abroad"),
+        )
+        frame = frame.join(kind, on="id", how="left")
+    frame = frame.with_columns(pl.col(f"{prefix}_abroad" for prefix in ROUTE_EVENTS.values()).fill_null(False))
+    return frame.select("id", *(pl.col(name).cast(dtype) for name, dtype in ROUTE_COLUMNS.items())).sort("id")
+
+
 def load(revision: str = "") -> Snapshot:
     """Read the snapshot from the database. Every frame is sorted by case id, so that Polars
     can join cases with their codes as sorted keys."""
@@ -134,6 +181,15 @@ def load(revision: str = "") -> Snapshot:
         victim=pl.coalesce("victim", "victim_id")
     )
     cases = cases.with_columns(victim_key=pl.col("record_key").min().over("victim"))
+    events = _frame(
+        TraffickingEvent.objects.order_by()
+        .filter(event_type__in=list(ROUTE_EVENTS))
+        .values_list("case_id", "id", "event_type", "country", "ubigeo"),
+        EVENT_COLUMNS,
+    )
+    cases = cases.join(routes(events), on="id", how="left").with_columns(
+        pl.col("recruitment_abroad", "exploitation_abroad").fill_null(False)
+    )
     exploitation = _frame(
         CaseCode.objects.order_by().filter(field=CaseCode.Field.EXPLOITATION).values_list("case_id", "code"),
         CODE_COLUMNS,
@@ -188,6 +244,8 @@ def _read(database: str, token: str) -> Snapshot | None:
     for name, size in zip(FRAMES, meta["sizes"]):
         frames[name] = pl.read_ipc(io.BytesIO(payload[start : start + size])).with_columns(pl.col("id").set_sorted())
         start += size + 1
+    if not set(ROUTE_COLUMNS) <= set(frames["cases"].columns):
+        return None  # sealed by a version of Amparo that read fewer columns: read the registry again
     return Snapshot(**frames, revision=token)
 
 
