@@ -243,6 +243,17 @@ def plain_sql() -> dict[str, str]:
     )
     person = "JOIN registry_person p ON p.id = c.victim_id"
     perpetrator = "LEFT JOIN registry_perpetrator pp ON pp.case_id = c.id"
+
+    def route(event_type: str) -> str:
+        # The most precise place in Peru of the case's events of that kind, the first recorded among equals;
+        # "abroad" when only a place in another country is recorded (stats.snapshot.routes).
+        events = f"FROM registry_traffickingevent e WHERE e.case_id = c.id AND e.event_type = '{event_type}'"
+        return (
+            f"COALESCE((SELECT substr(e.ubigeo, 1, 2) {events} AND e.country = 'PE' AND e.ubigeo <> '' "
+            f"ORDER BY length(e.ubigeo) DESC, e.id LIMIT 1), "
+            f"CASE WHEN EXISTS (SELECT 1 {events} AND e.country <> 'PE') THEN 'abroad' END, 'unknown')"
+        )
+
     queries = {
         "year": (simple, "substr(c.registration_date, 1, 4)", ""),
         "department": (simple, "c.department_code", ""),
@@ -257,6 +268,8 @@ def plain_sql() -> dict[str, str]:
         ),
         "province": (simple, "c.province_code", ""),
         "district": (simple, "c.district_code", ""),
+        "recruitment_department": (simple, route("Recruitment"), ""),
+        "exploitation_department": (simple, route("Exploitation"), ""),
         "exploitation": (
             distinct,
             "COALESCE(cc.code, 'unknown')",
@@ -318,6 +331,21 @@ def _naive_key(name: str):
         "trafficking_status": lambda c: c.trafficking_status,
         "source": lambda c: str(c.source_organisation_id),
     }
+
+    def route(event_type: str):
+        def department(c):
+            events = [e for e in c.events.all() if e.event_type == event_type]
+            in_peru = sorted(
+                (e for e in events if e.country == "PE" and e.ubigeo), key=lambda e: (-len(e.ubigeo), e.id)
+            )
+            if in_peru:
+                return in_peru[0].ubigeo[:2]
+            return "abroad" if any(e.country != "PE" for e in events) else unknown
+
+        return department
+
+    single["recruitment_department"] = route("Recruitment")
+    single["exploitation_department"] = route("Exploitation")
     multi = {
         "exploitation": lambda c: set(c.codes("vic_TypeOfExploitation")) or {unknown},
         "recruiter_relationship": lambda c: {p.relationship for p in c.perpetrators.all()} or {unknown},
@@ -338,6 +366,8 @@ def naive_count(name: str, year: int | None) -> dict:
         cases = cases.select_related("victim")
     if name == "exploitation":
         cases = cases.prefetch_related("coded_values")
+    if name in ("recruitment_department", "exploitation_department"):
+        cases = cases.prefetch_related("events")
     if name in ("recruiter_relationship", "relationship_group"):
         cases = cases.prefetch_related("perpetrators")
     key = _naive_key(name)

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 
 from amparo.core import geography
 from amparo.reports.annual import build_annual_report
@@ -120,7 +121,7 @@ def test_the_report_command_draws_boundaries_by_default_and_tiles_on_request(reg
         call_command("report", "--year", "2010", "--no-suppress", "--out", str(out), *args, stderr=io.StringIO())
         html = out.read_text("utf-8")
         assert html.count(f'class="map {kind}"') == 2 and html.count(f'class="{shape}"') == shapes
-    with pytest.raises(CommandError, match="cannot go with --map tiles"):
+    with translation.override("en"), pytest.raises(CommandError, match="cannot go with --map tiles"):
         call_command("report", "--year", "2010", "--map", "tiles", "--boundaries", str(PERU), stdout=io.StringIO())
 
 
