@@ -187,6 +187,12 @@ def account_password_reset(*, actor, account: User, request=None) -> str:
     return password_setting_path(stored)
 
 
+def account_saved_elsewhere(*, actor, account: User, before: dict | None, request=None, reset: str = "") -> None:
+    """Record a change that Django's admin made to an account itself (`before`: account_values as it was, None
+    for a new account), so that every change to an account is in the audit log whichever page made it."""
+    _changed(actor, account, before or {}, request, created=before is None, reset=reset)
+
+
 def password_setting_path(account: User) -> str:
     """The path of the one-time link where the account's owner sets a password. It stops working once a
     password is set or reset again, and after settings.PASSWORD_RESET_TIMEOUT."""
