@@ -35,7 +35,7 @@ def test_a_visitor_reads_and_downloads_a_published_year_in_both_languages(
     page.wait_for_url(f"**/public/{YEAR}/")
     assert page.locator(".release-total").inner_text().strip() == str(total)
     assert page.locator("#sentences p").first.inner_text().startswith(f"En {YEAR} se registraron {total} casos")
-    assert page.locator("svg.tile-map").is_visible()
+    assert page.locator("svg.choropleth").is_visible()
     assert page.locator("#table-department svg.bar-chart").is_visible()
 
     # A download: the tables as published.

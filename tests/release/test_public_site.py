@@ -79,7 +79,10 @@ def test_the_year_page_shows_the_release_figures_with_their_error_bounds(approve
     assert sum(int(count) for _, count in printed) == tables["total"]
     assert dict(printed)[labels["Feminine"]] == str(expected["Feminine"])
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart bar-chart"') == 7
-    assert 'class="map tile-map"' in page
+    # The map is drawn on the department boundaries, each department with its published count.
+    assert 'class="map choropleth"' in page and page.count('<path class="department') == 25
+    lima = next(r["count"] for r in by_slug["department"]["rows"] if r["department"] == "15")
+    assert re.search(rf'data-code="15"[^>]*><title>Lima: {lima:,}</title>', page)
     for name in FILE_NAMES:
         assert f'href="/public/{YEAR}/{name}"' in page
 

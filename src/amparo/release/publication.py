@@ -14,9 +14,9 @@ from amparo.core import geography
 from amparo.release.domain.dp_tables import OTHER
 from amparo.release.models import Release
 from amparo.reports.domain.charts import Bar, bar_chart
+from amparo.reports.domain.choropleth import choropleth, peru_departments
 from amparo.reports.domain.colours import count_scale
 from amparo.reports.domain.numbers import format_decimal, format_int, format_percent
-from amparo.reports.domain.tilemap import tile_map
 from amparo.reports.sentences import annual_sentences
 from amparo.stats.dimensions import DIMENSIONS, UNKNOWN
 from amparo.stats.engine import Headline, Row, Table
@@ -201,27 +201,26 @@ def release_sentences(release: Release) -> list[str]:
 
 
 def department_map(release: Release) -> str:
-    """The tile map of the release's department counts (Lima Metropolitana is counted within Lima)."""
+    """The map of the release's department counts on Peru's department boundaries: a release counts Lima
+    Metropolitana within Lima, as the boundaries draw it."""
     lang = _lang()
     values = {r["department"]: r["count"] for r in _table(release, "department")["rows"] if r["department"] != UNKNOWN}
     names = {p.ubigeo: p.name for p in geography.departments()}
-    names[geography.LIMA_METROPOLITANA] = gettext("Lima Metropolitana")
-    title = gettext("Cases by department")
 
     def as_count(value):
         return format_int(int(value), lang)
 
-    return tile_map(
+    return choropleth(
+        peru_departments(),
         values,
         names=names,
         scale=count_scale(list(values.values())),
-        title=title,
+        title=gettext("Cases by department"),
         ident="map-cases",
         format_value=as_count,
         format_bound=as_count,
         zero_label=gettext("no cases"),
         hidden_label=gettext("hidden"),
-        absent_text=gettext("counted in Lima"),
     )
 
 
