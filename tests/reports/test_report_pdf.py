@@ -7,6 +7,7 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from tests.reports.expected import synthetic_cases
 
@@ -100,10 +101,13 @@ def test_the_command_refuses_an_unknown_format(db):
 
 def test_without_weasyprint_the_pdf_is_refused_with_what_to_install(db, monkeypatch, data_manager, client_as):
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # `import weasyprint` now fails, as without Pango
-    with pytest.raises(CommandError, match="libpango-1.0-0 and libpangoft2-1.0-0"):
+    with translation.override("en"), pytest.raises(CommandError, match="libpango-1.0-0 and libpangoft2-1.0-0"):
         call_command("report", "--year", "2010", "--format", "pdf", "--out", "unused.pdf", stderr=io.StringIO())
-    response = client_as(data_manager).get(reverse("report-download") + "?year=2010&lang=en&format=pdf")
-    assert response.status_code == 503 and "libpango-1.0-0" in response.content.decode()
+    url = reverse("report-download") + "?year=2010&lang=en&format=pdf"
+    response = client_as(data_manager).get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 503 and "Writing a PDF needs WeasyPrint" in response.content.decode()
+    spanish = client_as(data_manager).get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert spanish.startswith("Para escribir un PDF") and "libpango-1.0-0 y libpangoft2-1.0-0" in spanish
     html = client_as(data_manager).get(reverse("report-download") + "?year=2010&lang=en&format=html")
     assert html.status_code == 200  # every other format still works
 

@@ -24,7 +24,14 @@ from amparo.reports.html_report import formatted_rows
 from amparo.reports.maps import BOUNDARIES, MAP_KINDS, TILES, boundaries_for, hotspot_map
 from amparo.reports.methods import methods_content
 from amparo.reports.tables import hidden_text
-from amparo.reports.writers import FORMATS, TABLE_FORMATS, render_report, render_table, report_filename
+from amparo.reports.writers import (
+    FORMATS,
+    TABLE_FORMATS,
+    pdf_unavailable_message,
+    render_report,
+    render_table,
+    report_filename,
+)
 from amparo.stats import engine
 from amparo.stats.presentation import protection_note
 
@@ -333,7 +340,7 @@ def report_download_view(request):
     try:
         content = render_report(report, fmt)
     except PdfUnavailable as error:  # the server lacks Pango: the other formats still work
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse(pdf_unavailable_message(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content, content_type=FORMATS[fmt][0])
     response["Content-Disposition"] = f'attachment; filename="{report_filename(report, fmt)}"'
     audit_record(

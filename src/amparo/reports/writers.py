@@ -1,10 +1,12 @@
 """Every file the reports write, for the command and the web downloads: the annual report and the dashboard's
 tables. Spreadsheet and JSON files are written by core.tabular_files, which neutralises formulas."""
 
+from django.utils.translation import gettext
+
 from amparo.core.tabular_files import PROVENANCE, json_bytes
 from amparo.reports.domain.json_report import report_json, table_json
 from amparo.reports.domain.markdown_report import report_markdown
-from amparo.reports.domain.pdf_report import html_to_pdf
+from amparo.reports.domain.pdf_report import PdfUnavailable, html_to_pdf
 from amparo.reports.domain.presentation import AnnualReport, ReportTable
 from amparo.reports.domain.tabular_files import write_csv, write_xlsx
 from amparo.reports.html_report import report_html
@@ -19,6 +21,14 @@ FORMATS = {
 # Formats that are not text: written to a file, never to a terminal.
 BINARY_FORMATS = ("pdf", "xlsx")
 TABLE_FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": FORMATS["xlsx"][0], "json": FORMATS["json"][0]}
+
+
+def pdf_unavailable_message(error: PdfUnavailable) -> str:
+    """What the command and the download say when this machine cannot write a PDF: what to install."""
+    return gettext(
+        "Writing a PDF needs WeasyPrint and the system's Pango library (Debian packages libpango-1.0-0 and "
+        "libpangoft2-1.0-0): %(reason)s"
+    ) % {"reason": error.reason}
 
 
 def render_report(report: AnnualReport, fmt: str) -> bytes:

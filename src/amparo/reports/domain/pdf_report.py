@@ -8,13 +8,12 @@ for, so a machine without it still writes every other format and says what is mi
 
 
 class PdfUnavailable(RuntimeError):
-    """WeasyPrint or the system libraries it draws text with are not installed."""
+    """WeasyPrint or the system libraries it draws text with are not installed; `reason` says which failed
+    to load (the reader's message, in their language, is the caller's: reports.writers)."""
 
-
-MISSING_PANGO = (
-    "writing a PDF needs WeasyPrint and the system's Pango library (Debian packages libpango-1.0-0 and "
-    "libpangoft2-1.0-0): {reason}"
-)
+    def __init__(self, reason: str):
+        super().__init__(f"WeasyPrint or Pango could not be loaded: {reason}")
+        self.reason = reason
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -22,7 +21,7 @@ def html_to_pdf(html: str) -> bytes:
     try:
         import weasyprint  # a few hundred milliseconds to import, and it loads Pango: only when asked
     except (ImportError, OSError) as error:  # OSError: the Python package is there, Pango is not
-        raise PdfUnavailable(MISSING_PANGO.format(reason=error)) from error
+        raise PdfUnavailable(str(error)) from error
     # No base URL and no protocol allowed: the report refers to nothing outside itself, and must not start to.
     nothing = weasyprint.URLFetcher(allowed_protocols=())
     return weasyprint.HTML(string=html, url_fetcher=nothing).write_pdf()

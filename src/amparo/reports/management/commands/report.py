@@ -11,7 +11,7 @@ from amparo.reports.annual import build_annual_report
 from amparo.reports.domain.choropleth import BoundaryError, load_boundaries
 from amparo.reports.domain.pdf_report import PdfUnavailable
 from amparo.reports.maps import BOUNDARIES, MAP_KINDS, TILES
-from amparo.reports.writers import BINARY_FORMATS, FORMATS, render_report, report_filename
+from amparo.reports.writers import BINARY_FORMATS, FORMATS, pdf_unavailable_message, render_report, report_filename
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -91,7 +91,7 @@ class Command(BaseCommand):
         try:
             content = render_report(report, fmt)
         except PdfUnavailable as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(pdf_unavailable_message(error)) from None
         if out is None and fmt in BINARY_FORMATS:
             out = report_filename(report, fmt)
         if out is None:
